@@ -1,0 +1,1220 @@
+import type { SourceMetadata } from './source';
+
+/**
+ * Reading the bibliographies reference managers export (BibTeX/biblatex from Zotero, Better BibTeX,
+ * JabRef, Mendeley; CSL-JSON) into source fields, and writing CSL-JSON for Pandoc.
+ *
+ * Parsing never throws: a bad entry becomes a problem at the line where it starts and the rest still
+ * loads, because one broken entry in a 500-entry export must not hide the other 499.
+ * Values are returned unvalidated; the caller runs them through SourceFieldsSchema.
+ */
+
+export interface BibliographyEntry {
+  key: string;
+  /** 1-based line where the entry starts in the file. */
+  line: number;
+  /** Only the fields present; shaped as SourceFieldsSchema input. */
+  fields: {
+    title?: string;
+    author?: string[];
+    publisher?: string;
+    date?: string;
+    language?: string;
+    type?: string;
+    url?: string;
+    derivedFrom?: string[];
+  };
+  /** Document paths the entry links to, as written in the file (unescaped, not resolved). */
+  files: string[];
+}
+
+export interface BibliographyProblem {
+  line: number;
+  message: string;
+}
+
+export interface ParsedBibliography {
+  entries: BibliographyEntry[];
+  problems: BibliographyProblem[];
+}
+
+export interface CslName {
+  family?: string;
+  given?: string;
+  literal?: string;
+}
+
+export interface CslItem {
+  id: string;
+  type: string;
+  title?: string;
+  author?: CslName[];
+  publisher?: string;
+  issued?: { 'date-parts': number[][] };
+  language?: string;
+  URL?: string;
+  /** Not CSL: kept as a plain string so citeproc treats it as an ordinary text variable and ignores it. */
+  'derived-from'?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers: lines, dates, languages
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+function parseMonth(value: string): number | undefined {
+  // Ranges such as "jan--feb" or "January–March" stand for their first month.
+  const first = value.trim().toLowerCase().split(/\s*(?:-{1,3}|–|—|\/)\s*/)[0].replace(/\.$/, '');
+  if (/^\d{1,2}$/.test(first)) {
+    const n = Number(first);
+    return n >= 1 && n <= 12 ? n : undefined;
+  }
+  if (first.length < 3) return undefined;
+  const index = monthNames.findIndex((name) => name.startsWith(first) || (first === 'sept' && name === 'september'));
+  return index >= 0 ? index + 1 : undefined;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function formatDate(year: number, month?: number, day?: number): string {
+  let out = String(year).padStart(4, '0');
+  if (month !== undefined) {
+    out += `-${pad2(month)}`;
+    if (day !== undefined) out += `-${pad2(day)}`;
+  }
+  return out;
+}
+
+/** Reads the date spellings that turn up in exported metadata; anything else is left unread. */
+function parseLooseDate(raw: string): string | undefined {
+  const value = raw.trim().replace(/[?~%]/g, '');
+  let m = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s].*)?$/.exec(value);
+  if (m) return checkedDate(m[1], m[2], m[3]);
+  m = /^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$/.exec(value);
+  if (m) return checkedDate(m[3], m[2], m[1]);
+  m = /^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+\.?),?\s+(\d{4})$/.exec(value);
+  if (m) return withMonthName(m[3], m[2], m[1]);
+  m = /^([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/.exec(value);
+  if (m) return withMonthName(m[3], m[1], m[2]);
+  m = /^([A-Za-z]+\.?),?\s+(\d{4})$/.exec(value);
+  if (m) return withMonthName(m[2], m[1]);
+  return undefined;
+}
+
+function withMonthName(year: string, monthName: string, day?: string): string | undefined {
+  const month = parseMonth(monthName);
+  return month === undefined ? undefined : checkedDate(year, String(month), day);
+}
+
+function checkedDate(year: string, month?: string, day?: string): string | undefined {
+  const y = Number(year);
+  const mo = month === undefined ? undefined : Number(month);
+  const d = day === undefined ? undefined : Number(day);
+  if (mo !== undefined && (mo < 1 || mo > 12)) return undefined;
+  if (d !== undefined && (mo === undefined || d < 1 || d > 31)) return undefined;
+  return formatDate(y, mo, d);
+}
+
+const languageNames: Record<string, string> = {
+  english: 'en', american: 'en', british: 'en', ukenglish: 'en', usenglish: 'en', canadian: 'en', australian: 'en',
+  albanian: 'sq', shqip: 'sq', french: 'fr', francais: 'fr', 'français': 'fr', german: 'de', ngerman: 'de',
+  deutsch: 'de', austrian: 'de', naustrian: 'de', swissgerman: 'de', nswissgerman: 'de', italian: 'it', italiano: 'it',
+  spanish: 'es', 'español': 'es', espanol: 'es', portuguese: 'pt', brazilian: 'pt', dutch: 'nl', greek: 'el',
+  serbian: 'sr', croatian: 'hr', bosnian: 'bs', macedonian: 'mk', slovenian: 'sl', bulgarian: 'bg', romanian: 'ro',
+  turkish: 'tr', russian: 'ru', ukrainian: 'uk', polish: 'pl', czech: 'cs', slovak: 'sk', hungarian: 'hu',
+  swedish: 'sv', norwegian: 'no', norsk: 'no', danish: 'da', finnish: 'fi', arabic: 'ar', persian: 'fa', farsi: 'fa',
+  kurdish: 'ku', pashto: 'ps', urdu: 'ur', hindi: 'hi', chinese: 'zh', japanese: 'ja', korean: 'ko',
+  amharic: 'am', tigrinya: 'ti', somali: 'so', hebrew: 'he', georgian: 'ka', armenian: 'hy',
+};
+
+/** ISO 639 code for a language name or code; undefined when it cannot be recognised. */
+function toLanguageCode(raw: string): string | undefined {
+  // biblatex allows a list ("english and french"); the first language is the document's.
+  const first = raw.trim().split(/\s+and\s+|[,;]/)[0].trim().toLowerCase();
+  if (!first) return undefined;
+  if (languageNames[first]) return languageNames[first];
+  if (/^[a-z]{2,3}([-_][a-z0-9]{2,8})*$/.test(first)) return first.replace(/_/g, '-');
+  return undefined;
+}
+
+function doiToUrl(raw: string): string | undefined {
+  const doi = raw.trim().replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:\s*)/i, '');
+  return doi ? `https://doi.org/${doi}` : undefined;
+}
+
+function splitKeys(raw: string): string[] {
+  return raw
+    .split(/[,;]/)
+    .map((key) => key.trim().replace(/^@/, ''))
+    .filter(Boolean);
+}
+
+// ---------------------------------------------------------------------------------------------
+// LaTeX to Unicode
+
+const accentMarks: Record<string, string> = {
+  "'": '\u0301', '`': '\u0300', '^': '\u0302', '~': '\u0303', '"': '\u0308', '=': '\u0304', '.': '\u0307',
+  c: '\u0327', v: '\u030C', u: '\u0306', H: '\u030B', k: '\u0328', r: '\u030A', d: '\u0323', b: '\u0331', t: '\u0361',
+};
+
+const namedSymbols: Record<string, string> = {
+  ss: 'ß', SS: 'SS', o: 'ø', O: 'Ø', aa: 'å', AA: 'Å', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', l: 'ł', L: 'Ł',
+  i: 'ı', j: 'ȷ', dj: 'đ', DJ: 'Đ', th: 'þ', TH: 'Þ', dh: 'ð', DH: 'Ð', ng: 'ŋ', NG: 'Ŋ',
+  textendash: '–', textemdash: '—', textquoteright: '’', textquoteleft: '‘', textquotedblleft: '“',
+  textquotedblright: '”', textquotedbl: '"', textquotesingle: "'", guillemotleft: '«', guillemotright: '»',
+  guillemetleft: '«', guillemetright: '»', quotedblbase: '„', quotesinglbase: '‚', ldots: '…', dots: '…',
+  textellipsis: '…', textasciitilde: '~', textasciicircum: '^', textbackslash: '\\', textunderscore: '_',
+  textbar: '|', textless: '<', textgreater: '>', textdegree: '°', textsection: '§', S: '§', textparagraph: '¶',
+  pounds: '£', textsterling: '£', euro: '€', texteuro: '€', textdollar: '$', copyright: '©', textcopyright: '©',
+  textregistered: '®', texttrademark: '™', textbullet: '•', textperiodcentered: '·', textnumero: '№',
+  LaTeX: 'LaTeX', TeX: 'TeX', slash: '/', space: ' ', quad: ' ', qquad: ' ', newline: ' ', par: ' ',
+};
+
+const controlSymbols: Record<string, string> = {
+  '&': '&', '%': '%', $: '$', _: '_', '#': '#', '{': '{', '}': '}', ' ': ' ', '\\': ' ', ',': ' ', ';': ' ',
+  ':': ' ', '!': '', '-': '', '/': '', '@': '', '|': '|',
+};
+
+/** Converts the LaTeX that bibliography exports contain to plain Unicode text. */
+export function latexToUnicode(input: string): string {
+  let out = '';
+  let i = 0;
+  const n = input.length;
+  while (i < n) {
+    const c = input[i];
+    if (c === '\\') {
+      i++;
+      if (i >= n) break;
+      const next = input[i];
+      if (/[A-Za-z]/.test(next)) {
+        let j = i;
+        while (j < n && /[A-Za-z]/.test(input[j])) j++;
+        const word = input.slice(i, j);
+        i = j;
+        if (word in accentMarks) {
+          const arg = readAccentArgument(input, i);
+          i = arg.end;
+          out += applyAccent(arg.base, accentMarks[word]);
+        } else if (word in namedSymbols) {
+          // A control word swallows the spaces after it, as in TeX ("\ss e" is "ße"; "\o{}" is "ø").
+          while (i < n && (input[i] === ' ' || input[i] === '\t')) i++;
+          if (input.startsWith('{}', i)) i += 2;
+          out += namedSymbols[word];
+        } else {
+          // Formatting commands (\emph, \textit, \url, \mkbibquote, ...): their argument is the text.
+          while (i < n && (input[i] === ' ' || input[i] === '\t')) i++;
+        }
+      } else if (next in accentMarks) {
+        const arg = readAccentArgument(input, i + 1);
+        i = arg.end;
+        out += applyAccent(arg.base, accentMarks[next]);
+      } else if (next in controlSymbols) {
+        out += controlSymbols[next];
+        i++;
+      } else {
+        out += next;
+        i++;
+      }
+    } else if (c === '{' || c === '}' || c === '$') {
+      i++;
+    } else if (c === '~') {
+      out += ' ';
+      i++;
+    } else if (c === '-') {
+      let j = i;
+      while (j < n && input[j] === '-') j++;
+      const run = j - i;
+      out += run === 3 ? '—' : run === 2 ? '–' : '-'.repeat(run);
+      i = j;
+    } else if (c === '`' && input[i + 1] === '`') {
+      out += '“';
+      i += 2;
+    } else if (c === "'" && input[i + 1] === "'") {
+      out += '”';
+      i += 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out.replace(/\s+/g, ' ').trim().normalize('NFC');
+}
+
+/** The letter an accent command applies to: `{e}`, `{\i}`, `e`, `\i`, or after spaces for `\c c`. */
+function readAccentArgument(input: string, start: number): { base: string; end: number } {
+  let i = start;
+  while (i < input.length && (input[i] === ' ' || input[i] === '\t')) i++;
+  if (input[i] === '{') {
+    let depth = 1;
+    let j = i + 1;
+    while (j < input.length && depth > 0) {
+      if (input[j] === '{') depth++;
+      else if (input[j] === '}') depth--;
+      j++;
+    }
+    const inner = input.slice(i + 1, depth === 0 ? j - 1 : j);
+    return { base: dotlessToPlain(latexToUnicode(inner)), end: j };
+  }
+  if (input[i] === '\\' && /[ij]/.test(input[i + 1] ?? '') && !/[A-Za-z]/.test(input[i + 2] ?? '')) {
+    return { base: input[i + 1], end: i + 2 };
+  }
+  if (i < input.length) return { base: input[i], end: i + 1 };
+  return { base: '', end: i };
+}
+
+function dotlessToPlain(text: string): string {
+  return text.replace(/ı/g, 'i').replace(/ȷ/g, 'j');
+}
+
+function applyAccent(base: string, mark: string): string {
+  if (!base) return mark === '\u0308' ? '¨' : '';
+  // The mark goes on the first letter; NFC later composes it into a single character where one exists.
+  const chars = Array.from(base);
+  return chars[0] + mark + chars.slice(1).join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// BibTeX / biblatex
+
+class BibSyntaxError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+const standardMonthMacros: Record<string, string> = Object.fromEntries(
+  monthNames.map((name) => [name.slice(0, 3), name[0].toUpperCase() + name.slice(1)]),
+);
+
+const entryStartPattern = /@\s*([A-Za-z][\w-]*)\s*([{(])/y;
+
+interface RawEntry {
+  type: string;
+  key: string;
+  start: number;
+  fields: Map<string, string>;
+  /** Undefined macros and similar slips that still let the entry load. */
+  warnings: string[];
+}
+
+class BibReader {
+  pos = 0;
+  readonly starts: number[];
+  readonly macros = new Map<string, string>(Object.entries(standardMonthMacros));
+
+  constructor(readonly text: string) {
+    this.starts = lineStarts(text);
+  }
+
+  line(offset: number): number {
+    return lineOf(this.starts, offset);
+  }
+
+  atLineStart(offset: number): boolean {
+    for (let i = offset - 1; i >= 0; i--) {
+      const c = this.text[i];
+      if (c === '\n') return true;
+      if (c !== ' ' && c !== '\t' && c !== '\r' && c !== '\uFEFF') return false;
+    }
+    return true;
+  }
+
+  /** An `@` that begins an entry: anywhere if it is followed by `type{`, or any `@` at the start of a line. */
+  nextEntryStart(from: number): number {
+    for (let i = this.text.indexOf('@', from); i >= 0; i = this.text.indexOf('@', i + 1)) {
+      if (this.atLineStart(i)) return i;
+      entryStartPattern.lastIndex = i;
+      if (entryStartPattern.test(this.text)) return i;
+    }
+    return -1;
+  }
+
+  nextLineStartAt(from: number): number {
+    for (let i = this.text.indexOf('@', from); i >= 0; i = this.text.indexOf('@', i + 1)) {
+      if (this.atLineStart(i)) return i;
+    }
+    return -1;
+  }
+
+  /** A new entry beginning inside a value is the surest sign that a brace or quote was never closed. */
+  entryBeginsAt(offset: number): boolean {
+    if (this.text[offset] !== '@' || !this.atLineStart(offset)) return false;
+    entryStartPattern.lastIndex = offset;
+    return entryStartPattern.test(this.text);
+  }
+
+  skipSpace(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos++;
+  }
+
+  identifier(): string {
+    const m = /[^\s"#%'(),={}@]+/y;
+    m.lastIndex = this.pos;
+    const found = m.exec(this.text);
+    if (!found) return '';
+    this.pos += found[0].length;
+    return found[0];
+  }
+
+  /** Reads `part # part # ...` and returns the raw text, braces inside values kept for later passes. */
+  value(field: string, entry: RawEntry | undefined): string {
+    let result = '';
+    for (;;) {
+      this.skipSpace();
+      const c = this.text[this.pos];
+      if (c === '{' || c === '"') {
+        result += this.delimited(field);
+      } else if (c !== undefined && /\d/.test(c)) {
+        const start = this.pos;
+        while (this.pos < this.text.length && /\d/.test(this.text[this.pos])) this.pos++;
+        result += this.text.slice(start, this.pos);
+      } else {
+        const name = this.identifier();
+        if (!name) {
+          throw new BibSyntaxError(`field "${field}" has no value`, this.pos);
+        }
+        const macro = this.macros.get(name.toLowerCase());
+        if (macro === undefined) {
+          entry?.warnings.push(`undefined @string macro "${name}" in field "${field}"; its name was used as the value`);
+          result += name;
+        } else {
+          result += macro;
+        }
+      }
+      this.skipSpace();
+      if (this.text[this.pos] !== '#') return result;
+      this.pos++;
+    }
+  }
+
+  private delimited(field: string): string {
+    const open = this.text[this.pos];
+    const valueStart = this.pos;
+    let depth = 0;
+    let i = this.pos + 1;
+    for (; i < this.text.length; i++) {
+      const c = this.text[i];
+      if (c === '\\') {
+        // An escaped brace or quote is text, not structure; Better BibTeX writes literal braces this way.
+        i++;
+        continue;
+      }
+      if (c === '\n' && this.entryBeginsAt(this.skipBlanks(i + 1))) break;
+      if (c === '{') depth++;
+      else if (c === '}') {
+        if (depth === 0) {
+          if (open === '{') {
+            this.pos = i + 1;
+            return this.text.slice(valueStart + 1, i);
+          }
+          throw new BibSyntaxError(`unbalanced braces in field "${field}"`, i);
+        }
+        depth--;
+      } else if (c === '"' && open === '"' && depth === 0) {
+        this.pos = i + 1;
+        return this.text.slice(valueStart + 1, i);
+      }
+    }
+    const missing = open === '{' ? 'a closing }' : 'a closing "';
+    throw new BibSyntaxError(`unbalanced braces in field "${field}": ${missing} is missing`, valueStart);
+  }
+
+  private skipBlanks(i: number): number {
+    while (i < this.text.length && (this.text[i] === ' ' || this.text[i] === '\t' || this.text[i] === '\r')) i++;
+    return i;
+  }
+
+  /** Skips a balanced group, for @comment; returns false when it never closes. */
+  skipGroup(close: string): boolean {
+    const open = close === '}' ? '{' : '(';
+    let depth = 1;
+    for (let i = this.pos; i < this.text.length; i++) {
+      const c = this.text[i];
+      if (c === open) depth++;
+      else if (c === close && --depth === 0) {
+        this.pos = i + 1;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** After a field: a comma, the closing delimiter, or a sign that the entry was left open. */
+  expectSeparator(close: string, after: string): void {
+    this.skipSpace();
+    const c = this.text[this.pos];
+    if (c === ',' || c === close) return;
+    if (c === undefined) throw new BibSyntaxError(`entry is not terminated: a closing ${close} is missing`, this.pos);
+    if (c === '@' && this.atLineStart(this.pos)) {
+      throw new BibSyntaxError(`entry is not terminated: a closing ${close} is missing before the next entry`, this.pos);
+    }
+    throw new BibSyntaxError(`expected "," or "${close}" after ${after}, found "${c}"`, this.pos);
+  }
+}
+
+export function parseBibtex(text: string): ParsedBibliography {
+  const reader = new BibReader(text);
+  const entries: BibliographyEntry[] = [];
+  const problems: BibliographyProblem[] = [];
+  const seen = new Map<string, number>();
+  let pos = 0;
+
+  for (;;) {
+    const at = reader.nextEntryStart(pos);
+    if (at < 0) break;
+    const startLine = reader.line(at);
+    reader.pos = at;
+    try {
+      const raw = readEntry(reader);
+      pos = reader.pos;
+      if (raw) {
+        const tail = trailingText(reader, pos);
+        if (looksLikeLeftoverFields(tail)) {
+          problems.push({
+            line: startLine,
+            message: `unbalanced braces: entry "${raw.key}" closes early at line ${reader.line(pos - 1)} and the fields after that were ignored`,
+          });
+        }
+        for (const warning of raw.warnings) problems.push({ line: startLine, message: warning });
+        const previous = seen.get(raw.key);
+        if (previous !== undefined) {
+          problems.push({ line: startLine, message: `duplicate key "${raw.key}" (first defined at line ${previous}); this entry was ignored` });
+          continue;
+        }
+        seen.set(raw.key, startLine);
+        const entry = toEntry(raw, startLine);
+        for (const message of entry.problems) problems.push({ line: startLine, message });
+        entries.push(entry.entry);
+      }
+    } catch (error) {
+      if (!(error instanceof BibSyntaxError)) throw error;
+      const where = reader.line(error.offset);
+      const detail = where !== startLine ? ` (at line ${where})` : '';
+      problems.push({ line: startLine, message: `${error.message}${detail}; the entry was skipped` });
+      const resume = reader.nextLineStartAt(at + 1);
+      if (resume < 0) break;
+      pos = resume;
+    }
+  }
+  return { entries, problems };
+}
+
+/** Text between the end of an entry and the next one, which BibTeX ignores. */
+function trailingText(reader: BibReader, from: number): string {
+  const next = reader.nextEntryStart(from);
+  return reader.text.slice(from, next < 0 ? reader.text.length : next);
+}
+
+function looksLikeLeftoverFields(tail: string): boolean {
+  return /(^|\n)[\s,]*[A-Za-z][\w.:-]*\s*=\s*[{"\d]/.test(tail) || /(^|\n)\s*[})]\s*(\r?\n|$)/.test(tail) || /^[ \t]*,/.test(tail);
+}
+
+/** Reads one `@...` block at reader.pos; returns undefined for @comment, @preamble and @string. */
+function readEntry(reader: BibReader): RawEntry | undefined {
+  const start = reader.pos;
+  reader.pos++;
+  reader.skipSpace();
+  const typeMatch = /[A-Za-z][\w-]*/y;
+  typeMatch.lastIndex = reader.pos;
+  const found = typeMatch.exec(reader.text);
+  if (!found) throw new BibSyntaxError('expected an entry type after "@"', reader.pos);
+  const type = found[0].toLowerCase();
+  reader.pos += found[0].length;
+  reader.skipSpace();
+  const open = reader.text[reader.pos];
+  if (open !== '{' && open !== '(') throw new BibSyntaxError(`expected "{" or "(" after @${found[0]}`, reader.pos);
+  const close = open === '{' ? '}' : ')';
+  reader.pos++;
+
+  if (type === 'comment') {
+    // An unclosed @comment swallows nothing: BibTeX-aware tools treat the rest of its line as the comment.
+    if (!reader.skipGroup(close)) {
+      const eol = reader.text.indexOf('\n', start);
+      reader.pos = eol < 0 ? reader.text.length : eol + 1;
+    }
+    return undefined;
+  }
+  if (type === 'preamble') {
+    reader.value('@preamble', undefined);
+    reader.expectSeparator(close, '@preamble');
+    if (reader.text[reader.pos] !== close) throw new BibSyntaxError(`@preamble is not terminated`, reader.pos);
+    reader.pos++;
+    return undefined;
+  }
+  if (type === 'string') {
+    reader.skipSpace();
+    const name = reader.identifier();
+    if (!name) throw new BibSyntaxError('@string has no macro name', reader.pos);
+    reader.skipSpace();
+    if (reader.text[reader.pos] !== '=') throw new BibSyntaxError(`@string "${name}" has no "="`, reader.pos);
+    reader.pos++;
+    const value = reader.value(name, undefined);
+    reader.expectSeparator(close, `@string "${name}"`);
+    if (reader.text[reader.pos] === ',') {
+      reader.pos++;
+      reader.skipSpace();
+    }
+    if (reader.text[reader.pos] !== close) throw new BibSyntaxError(`@string "${name}" is not terminated`, reader.pos);
+    reader.pos++;
+    reader.macros.set(name.toLowerCase(), value);
+    return undefined;
+  }
+
+  reader.skipSpace();
+  const key = reader.identifier();
+  reader.skipSpace();
+  const afterKey = reader.text[reader.pos];
+  if (!key || afterKey === '=') throw new BibSyntaxError('entry has no citation key', start);
+  if (afterKey !== ',' && afterKey !== close) {
+    if (afterKey === undefined) throw new BibSyntaxError(`entry "${key}" is not terminated`, reader.pos);
+    throw new BibSyntaxError(`expected "," after the citation key "${key}"`, reader.pos);
+  }
+  const entry: RawEntry = { type, key, start, fields: new Map(), warnings: [] };
+  for (;;) {
+    reader.skipSpace();
+    const c = reader.text[reader.pos];
+    if (c === undefined) throw new BibSyntaxError(`entry "${key}" is not terminated: a closing ${close} is missing`, reader.pos);
+    if (c === close) {
+      reader.pos++;
+      return entry;
+    }
+    if (c === ',') {
+      reader.pos++;
+      continue;
+    }
+    if (c === '@' && reader.atLineStart(reader.pos)) {
+      throw new BibSyntaxError(`entry "${key}" is not terminated: a closing ${close} is missing before the next entry`, reader.pos);
+    }
+    const name = reader.identifier();
+    if (!name) throw new BibSyntaxError(`unexpected "${c}" where a field name should be`, reader.pos);
+    reader.skipSpace();
+    if (reader.text[reader.pos] !== '=') throw new BibSyntaxError(`field "${name}" has no "="`, reader.pos);
+    reader.pos++;
+    const valueStart = reader.pos;
+    const value = reader.value(name, entry);
+    try {
+      reader.expectSeparator(close, `field "${name}"`);
+    } catch (error) {
+      // A value that swallowed the next field's `name =` was left open, even though its braces happen to pair up later.
+      if (error instanceof BibSyntaxError && /\n\s*[A-Za-z][\w-]*\s*=/.test(value)) {
+        throw new BibSyntaxError(`unbalanced braces in field "${name}": its value runs on into the fields below`, valueStart);
+      }
+      throw error;
+    }
+    const field = name.toLowerCase();
+    if (!entry.fields.has(field)) entry.fields.set(field, value);
+  }
+}
+
+function toEntry(raw: RawEntry, line: number): { entry: BibliographyEntry; problems: string[] } {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = raw.fields.get(name);
+    if (value === undefined) return undefined;
+    const converted = latexToUnicode(value);
+    return converted || undefined;
+  };
+  const fields: BibliographyEntry['fields'] = {};
+
+  const title = text('title');
+  const subtitle = text('subtitle');
+  if (title) fields.title = subtitle ? `${title}: ${subtitle}` : title;
+
+  const names = raw.fields.get('author') ?? raw.fields.get('editor');
+  if (names !== undefined) {
+    const authors = splitNames(names);
+    if (authors.length) fields.author = authors;
+  }
+
+  const publisher = ['publisher', 'institution', 'organization', 'school', 'journaltitle', 'journal']
+    .map(text)
+    .find((value) => value !== undefined);
+  if (publisher) fields.publisher = publisher;
+
+  const date = bibtexDate(raw, text, problems);
+  if (date) fields.date = date;
+
+  const language = text('langid') ?? text('language');
+  if (language) {
+    const code = toLanguageCode(language);
+    if (code) fields.language = code;
+    else problems.push(`language "${language}" is not one this tool knows; give an ISO code such as en or sq`);
+  }
+
+  const url = plainValue(raw.fields.get('url'));
+  const doi = plainValue(raw.fields.get('doi'));
+  if (url) fields.url = url;
+  else if (doi) fields.url = doiToUrl(doi);
+
+  fields.type = bibtexType(raw.type, text);
+
+  const derived = plainValue(raw.fields.get('derivedfrom') ?? raw.fields.get('derived-from'));
+  if (derived) {
+    const keys = splitKeys(derived);
+    if (keys.length) fields.derivedFrom = keys;
+  }
+
+  const file = raw.fields.get('file');
+  const files = file === undefined ? [] : parseFileField(file);
+  return { entry: { key: raw.key, line, fields, files }, problems };
+}
+
+/** URLs, DOIs and keys are written verbatim, apart from escapes for TeX's special characters and protecting braces. */
+function plainValue(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const value = raw.replace(/\\([&%$_#~{}])/g, '$1').replace(/[{}]/g, '').trim();
+  return value || undefined;
+}
+
+/** Splits a name list on " and " outside braces; "others" stands for "et al." and names no one. */
+function splitNames(raw: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let last = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '\\') {
+      i++;
+    } else if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && /\s/.test(c)) {
+      const m = /\s+and\s+/y;
+      m.lastIndex = i;
+      const found = m.exec(raw);
+      if (found) {
+        parts.push(raw.slice(last, i));
+        i += found[0].length - 1;
+        last = i + 1;
+      }
+    }
+  }
+  parts.push(raw.slice(last));
+  return parts
+    .map((part) => latexToUnicode(part))
+    .filter((name) => name && !/^(others|et\.? al\.?)$/i.test(name));
+}
+
+function bibtexDate(raw: RawEntry, text: (name: string) => string | undefined, problems: string[]): string | undefined {
+  const date = text('date');
+  if (date) {
+    // A range ("2022-01/2022-03") is dated by its start; an open start ("../2022") by its end.
+    const [from, to] = date.split('/');
+    const usable = from && from !== '..' ? from : to ?? '';
+    const parsed = parseLooseDate(usable);
+    if (parsed) return parsed;
+    problems.push(`date "${date}" is not a date this tool can read; write it as YYYY, YYYY-MM or YYYY-MM-DD`);
+    return undefined;
+  }
+  const year = text('year');
+  if (!year) return undefined;
+  const yearMatch = /\b(\d{4})\b/.exec(year);
+  if (!yearMatch) {
+    if (!/^n\.?\s*d\.?$/i.test(year)) problems.push(`year "${year}" is not a year this tool can read`);
+    return undefined;
+  }
+  const monthText = text('month');
+  if (!monthText) return yearMatch[1];
+  const month = parseMonth(monthText);
+  if (month === undefined) {
+    problems.push(`month "${monthText}" is not a month this tool can read; only the year was used`);
+    return yearMatch[1];
+  }
+  const dayText = text('day');
+  if (!dayText) return formatDate(Number(yearMatch[1]), month);
+  const dayMatch = /^(\d{1,2})/.exec(dayText);
+  const day = dayMatch ? Number(dayMatch[1]) : NaN;
+  if (!(day >= 1 && day <= 31)) {
+    problems.push(`day "${dayText}" is not a day this tool can read; only the year and month were used`);
+    return formatDate(Number(yearMatch[1]), month);
+  }
+  return formatDate(Number(yearMatch[1]), month, day);
+}
+
+function bibtexType(entryType: string, text: (name: string) => string | undefined): string {
+  const subtype = (text('entrysubtype') ?? '').toLowerCase();
+  const kind = (text('type') ?? '').toLowerCase();
+  const howpublished = (text('howpublished') ?? '').toLowerCase();
+  switch (entryType) {
+    case 'article':
+      return subtype.includes('newspaper') ? 'news' : 'article';
+    case 'report':
+    case 'techreport':
+      return 'report';
+    case 'thesis':
+    case 'phdthesis':
+    case 'mastersthesis':
+      return 'thesis';
+    case 'legislation':
+    case 'legal':
+    case 'jurisdiction':
+      return 'legislation';
+    case 'interview':
+      return 'interview';
+    case 'misc':
+    case 'online':
+    case 'unpublished':
+      if (/interview/.test(`${kind} ${subtype}`)) return 'interview';
+      if (/news/.test(`${subtype} ${howpublished}`)) return 'news';
+      return 'other';
+    default:
+      return 'other';
+  }
+}
+
+const mimeLike = /^(?:(?:application|text|image|audio|video|font|model|multipart|message)\/[\w.+-]+|[A-Za-z]{2,5})$/i;
+
+/**
+ * Better BibTeX writes `path;path`; Zotero, JabRef and Mendeley write `description:path:mime/type`,
+ * escaping `:` `;` and `\` with a backslash (Mendeley spells a backslash `$\backslash$`).
+ */
+export function parseFileField(raw: string): string[] {
+  const value = raw.replace(/\{?\$\\backslash\$\}?/g, '\\');
+  const items: string[][] = [];
+  let segments: string[] = [];
+  let current = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\' && i + 1 < value.length) {
+      current += value[++i];
+    } else if (c === ':') {
+      segments.push(current);
+      current = '';
+    } else if (c === ';') {
+      segments.push(current);
+      items.push(segments);
+      segments = [];
+      current = '';
+    } else if (c !== '{' && c !== '}') {
+      current += c;
+    }
+  }
+  segments.push(current);
+  items.push(segments);
+
+  const paths: string[] = [];
+  for (const item of items) {
+    const path = pathFromSegments(item.map((segment) => segment.trim()));
+    if (path) paths.push(path);
+  }
+  return paths;
+}
+
+function pathFromSegments(segments: string[]): string | undefined {
+  const isDrive = (segment: string, rest: string | undefined): boolean =>
+    /^[A-Za-z]$/.test(segment) && rest !== undefined && /^[\\/]/.test(rest);
+  let parts = segments;
+  if (parts.length === 1) return parts[0] || undefined;
+  if (parts.length === 2 && isDrive(parts[0], parts[1])) return parts.join(':');
+  // A description comes first in the three-part form unless the first part is already a drive letter.
+  if (parts.length >= 3 || !isDrive(parts[0], parts[1])) {
+    if (parts.length >= 3 || !mimeLike.test(parts[1])) parts = parts.slice(1);
+  }
+  if (parts.length >= 2 && mimeLike.test(parts[parts.length - 1]) && !isDrive(parts[parts.length - 2], parts[parts.length - 1])) {
+    parts = parts.slice(0, -1);
+  }
+  const path = parts.join(':');
+  return path || undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSL-JSON
+
+class JsonSyntaxError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+interface ItemLocation {
+  start: number;
+  idOffset?: number;
+}
+
+/**
+ * A validating scan of the JSON text. JSON.parse in Node 20 does not say where it failed, and neither
+ * says where each item is; this finds both: the error offset, and each item's start and `"id"` offset.
+ */
+class JsonLocator {
+  pos = 0;
+  readonly items: ItemLocation[] = [];
+
+  constructor(readonly text: string) {}
+
+  scan(): void {
+    this.space();
+    const c = this.text[this.pos];
+    if (c === '[') this.array(true);
+    else if (c === '{') this.object(true);
+    else this.value();
+    this.space();
+    if (this.pos < this.text.length) this.fail('unexpected text after the end of the JSON value');
+  }
+
+  private fail(message: string): never {
+    throw new JsonSyntaxError(message, Math.min(this.pos, this.text.length));
+  }
+
+  private space(): void {
+    while (this.pos < this.text.length && /[ \t\r\n]/.test(this.text[this.pos])) this.pos++;
+  }
+
+  private value(): void {
+    this.space();
+    const c = this.text[this.pos];
+    if (c === '{') this.object(false);
+    else if (c === '[') this.array(false);
+    else if (c === '"') this.string();
+    else if (c !== undefined && /[-\d]/.test(c)) this.number();
+    else if (this.text.startsWith('true', this.pos)) this.pos += 4;
+    else if (this.text.startsWith('false', this.pos)) this.pos += 5;
+    else if (this.text.startsWith('null', this.pos)) this.pos += 4;
+    else this.fail(c === undefined ? 'unexpected end of the JSON text' : `unexpected "${c}" in JSON`);
+  }
+
+  /** `items` marks the array that holds the bibliography items. */
+  private array(items: boolean): void {
+    this.pos++;
+    this.space();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.space();
+      if (items) {
+        const location: ItemLocation = { start: this.pos };
+        this.items.push(location);
+        if (this.text[this.pos] === '{') this.object(false, location);
+        else this.value();
+      } else {
+        this.value();
+      }
+      this.space();
+      const c = this.text[this.pos];
+      if (c === ',') this.pos++;
+      else if (c === ']') {
+        this.pos++;
+        return;
+      } else this.fail(c === undefined ? 'unexpected end of the JSON text: a "]" is missing' : `expected "," or "]" but found "${c}"`);
+    }
+  }
+
+  private object(topLevel: boolean, item?: ItemLocation): void {
+    this.pos++;
+    this.space();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.space();
+      if (this.text[this.pos] !== '"') this.fail(this.pos >= this.text.length ? 'unexpected end of the JSON text' : 'expected a property name in double quotes');
+      const keyStart = this.pos;
+      this.string();
+      const key = JSON.parse(this.text.slice(keyStart, this.pos)) as string;
+      if (item && key === 'id' && item.idOffset === undefined) item.idOffset = keyStart;
+      this.space();
+      if (this.text[this.pos] !== ':') this.fail(`expected ":" after the property name "${key}"`);
+      this.pos++;
+      this.space();
+      if (topLevel && key === 'items' && this.text[this.pos] === '[') this.array(true);
+      else this.value();
+      this.space();
+      const c = this.text[this.pos];
+      if (c === ',') this.pos++;
+      else if (c === '}') {
+        this.pos++;
+        return;
+      } else this.fail(c === undefined ? 'unexpected end of the JSON text: a "}" is missing' : `expected "," or "}" but found "${c}"`);
+    }
+  }
+
+  private string(): void {
+    const start = this.pos;
+    this.pos++;
+    while (this.pos < this.text.length) {
+      const c = this.text[this.pos];
+      if (c === '"') {
+        this.pos++;
+        return;
+      }
+      if (c === '\\') {
+        const next = this.text[this.pos + 1];
+        if (next === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.pos + 2, this.pos + 6))) this.fail('invalid \\u escape in a JSON string');
+          this.pos += 6;
+        } else if (next !== undefined && '"\\/bfnrt'.includes(next)) {
+          this.pos += 2;
+        } else {
+          this.fail('invalid escape in a JSON string');
+        }
+      } else if (c === '\n' || c.charCodeAt(0) < 0x20) {
+        this.fail('unterminated JSON string (or a raw line break inside one)');
+      } else {
+        this.pos++;
+      }
+    }
+    this.pos = start;
+    this.fail('unterminated JSON string');
+  }
+
+  private number(): void {
+    const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    m.lastIndex = this.pos;
+    const found = m.exec(this.text);
+    if (!found) this.fail('invalid number in JSON');
+    this.pos += found[0].length;
+  }
+}
+
+const cslTypes: Record<string, string> = {
+  'article-journal': 'article',
+  article: 'article',
+  'article-magazine': 'article',
+  'article-newspaper': 'news',
+  report: 'report',
+  thesis: 'thesis',
+  legislation: 'legislation',
+  bill: 'legislation',
+  legal_case: 'legislation',
+  treaty: 'legislation',
+  interview: 'interview',
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function isCslJsonCandidate(text: string): boolean {
+  const body = stripBom(text).trimStart();
+  if (!body.startsWith('[') && !body.startsWith('{')) return false;
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    // Broken JSON that still looks like a bibliography should reach parseCslJson, which reports where it breaks.
+    const head = body.slice(0, 65536);
+    return /^(\[\s*\{|\{\s*"items"\s*:\s*\[)/.test(head) && /"id"\s*:/.test(head) && /"type"\s*:/.test(head);
+  }
+  const items = Array.isArray(data) ? data : isPlainObject(data) && Array.isArray(data.items) ? data.items : undefined;
+  if (!items || items.length === 0) return false;
+  return items.every(isPlainObject) && items.some((item) => 'id' in item && typeof item.type === 'string');
+}
+
+export function parseCslJson(text: string): ParsedBibliography {
+  const body = stripBom(text);
+  const starts = lineStarts(body);
+  const locator = new JsonLocator(body);
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch (error) {
+    let line = 1;
+    let message = error instanceof Error ? error.message : String(error);
+    try {
+      locator.scan();
+    } catch (scanError) {
+      if (scanError instanceof JsonSyntaxError) {
+        line = lineOf(starts, scanError.offset);
+        message = scanError.message;
+      }
+    }
+    return { entries: [], problems: [{ line, message: `invalid JSON: ${message}` }] };
+  }
+  try {
+    locator.scan();
+  } catch {
+    // JSON.parse accepted it, so locations are only a nicety; entries fall back to line 1.
+  }
+
+  const items = Array.isArray(data) ? data : isPlainObject(data) && Array.isArray(data.items) ? data.items : undefined;
+  if (!items) {
+    return { entries: [], problems: [{ line: 1, message: 'expected CSL-JSON: an array of items, or an object with an "items" array' }] };
+  }
+  const entries: BibliographyEntry[] = [];
+  const problems: BibliographyProblem[] = [];
+  const seen = new Map<string, number>();
+  items.forEach((item: unknown, index: number) => {
+    const location = locator.items[index];
+    const startLine = location ? lineOf(starts, location.start) : 1;
+    if (!isPlainObject(item)) {
+      problems.push({ line: startLine, message: `item ${index + 1} is not an object; it was skipped` });
+      return;
+    }
+    const rawId = item.id;
+    if ((typeof rawId !== 'string' && typeof rawId !== 'number') || String(rawId).trim() === '') {
+      problems.push({ line: startLine, message: `item ${index + 1} has no "id"; it was skipped` });
+      return;
+    }
+    const key = String(rawId).trim();
+    const line = location?.idOffset !== undefined ? lineOf(starts, location.idOffset) : startLine;
+    const previous = seen.get(key);
+    if (previous !== undefined) {
+      problems.push({ line, message: `duplicate id "${key}" (first defined at line ${previous}); this item was ignored` });
+      return;
+    }
+    seen.set(key, line);
+    const converted = cslItemToEntry(item, key, line);
+    for (const message of converted.problems) problems.push({ line, message });
+    entries.push(converted.entry);
+  });
+  return { entries, problems };
+}
+
+function stringOf(value: unknown): string | undefined {
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.replace(/\s+/g, ' ').trim();
+  return trimmed || undefined;
+}
+
+function cslNames(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const names: string[] = [];
+  for (const name of value) {
+    if (typeof name === 'string') {
+      if (name.trim()) names.push(name.trim());
+      continue;
+    }
+    if (!isPlainObject(name)) continue;
+    const literal = stringOf(name.literal);
+    if (literal) {
+      names.push(literal);
+      continue;
+    }
+    const family = [stringOf(name['non-dropping-particle']), stringOf(name.family)].filter(Boolean).join(' ');
+    const given = [stringOf(name.given), stringOf(name['dropping-particle'])].filter(Boolean).join(' ');
+    const suffix = stringOf(name.suffix);
+    if (family && given) names.push(suffix ? `${family}, ${suffix}, ${given}` : `${family}, ${given}`);
+    else if (family || given) names.push(family || given);
+  }
+  return names;
+}
+
+function cslDate(value: unknown): { date?: string; problem?: string } {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'string' || typeof value === 'number') {
+    const date = parseLooseDate(String(value));
+    return date ? { date } : { problem: `issued "${value}" is not a date this tool can read` };
+  }
+  if (!isPlainObject(value)) return { problem: 'issued is not a CSL date' };
+  const parts = value['date-parts'];
+  if (Array.isArray(parts) && Array.isArray(parts[0]) && parts[0].length > 0) {
+    const [y, m, d] = (parts[0] as unknown[]).map((part) => Number(part));
+    if (Number.isInteger(y)) {
+      // Months 13–16 are CSL seasons, which name no calendar month.
+      const month = Number.isInteger(m) && m >= 1 && m <= 12 ? m : undefined;
+      const day = month !== undefined && Number.isInteger(d) && d >= 1 && d <= 31 ? d : undefined;
+      return { date: formatDate(y, month, day) };
+    }
+  }
+  for (const field of ['raw', 'literal'] as const) {
+    const text = stringOf(value[field]);
+    if (text) {
+      const date = parseLooseDate(text.split('/')[0]);
+      return date ? { date } : { problem: `issued "${text}" is not a date this tool can read` };
+    }
+  }
+  return { problem: 'issued has no date-parts' };
+}
+
+function cslItemToEntry(item: Record<string, unknown>, key: string, line: number): { entry: BibliographyEntry; problems: string[] } {
+  const problems: string[] = [];
+  const fields: BibliographyEntry['fields'] = {};
+  const title = stringOf(item.title);
+  if (title) fields.title = title;
+  const authors = cslNames(item.author);
+  const names = authors.length ? authors : cslNames(item.editor);
+  if (names.length) fields.author = names;
+  const publisher = stringOf(item.publisher) ?? stringOf(item.authority);
+  if (publisher) fields.publisher = publisher;
+  const issued = cslDate(item.issued);
+  if (issued.date) fields.date = issued.date;
+  if (issued.problem) problems.push(issued.problem);
+  const language = stringOf(item.language);
+  if (language) {
+    const code = toLanguageCode(language);
+    if (code) fields.language = code;
+    else problems.push(`language "${language}" is not one this tool knows; give an ISO code such as en or sq`);
+  }
+  const url = stringOf(item.URL) ?? stringOf(item.url);
+  const doi = stringOf(item.DOI) ?? stringOf(item.doi);
+  if (url) fields.url = url;
+  else if (doi) fields.url = doiToUrl(doi);
+  const type = typeof item.type === 'string' ? item.type.trim().toLowerCase() : '';
+  fields.type = cslTypes[type] ?? 'other';
+  const derived = item['derived-from'] ?? item.derivedFrom ?? item.derivedfrom;
+  const derivedKeys = Array.isArray(derived)
+    ? derived.map(stringOf).filter((k): k is string => Boolean(k))
+    : typeof derived === 'string'
+      ? splitKeys(derived)
+      : [];
+  if (derivedKeys.length) fields.derivedFrom = derivedKeys;
+
+  const file = item.file;
+  const files = (Array.isArray(file) ? file : file === undefined ? [] : [file])
+    .map(stringOf)
+    .filter((path): path is string => Boolean(path));
+  return { entry: { key, line, fields, files }, problems };
+}
+
+const outgoingTypes: Record<string, string> = {
+  article: 'article-journal',
+  news: 'article-newspaper',
+  report: 'report',
+  thesis: 'thesis',
+  legislation: 'legislation',
+  interview: 'interview',
+};
+
+function toCslName(name: string): CslName {
+  const parts = name.split(',');
+  if (parts.length === 2) {
+    const family = parts[0].trim();
+    const given = parts[1].trim();
+    if (family && given) return { family, given };
+  }
+  return { literal: name.trim() };
+}
+
+export function toCslJson(sources: { key: string; metadata: SourceMetadata }[]): CslItem[] {
+  return sources.map(({ key, metadata }) => {
+    const item: CslItem = { id: key, type: (metadata.type && outgoingTypes[metadata.type]) || 'document' };
+    if (metadata.title) item.title = metadata.title;
+    if (metadata.author?.length) item.author = metadata.author.map(toCslName);
+    if (metadata.publisher) item.publisher = metadata.publisher;
+    if (metadata.date) {
+      const parts = metadata.date.split('-').map(Number).filter((part) => Number.isInteger(part));
+      if (parts.length) item.issued = { 'date-parts': [parts] };
+    }
+    if (metadata.language) item.language = metadata.language;
+    if (metadata.url) item.URL = metadata.url;
+    if (metadata.derivedFrom?.length) item['derived-from'] = metadata.derivedFrom.join(', ');
+    return item;
+  });
+}

@@ -1,0 +1,337 @@
+import type { CitationGroup } from './citations';
+import type { Corpus } from './corpus';
+import { isoDateRange } from './dates';
+import { LineIndex, type Range } from './line-index';
+import { sectionTrail, type Block, type Directive } from './markdown';
+import { matchQuote, type ClosestPassage } from './quote-match';
+import { analyzeReport, type AnalyzedReport, type Quote, type Sentence } from './report';
+import { rules } from './rules';
+import type { RuleId, Severity, Timeframe } from './schema';
+import type { EffectiveSettings } from './settings';
+import type { Source } from './source';
+import { SourceLookup } from './source-lookup';
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  /** Absolute path of the file the finding is in. */
+  file: string;
+  range: Range;
+  /** The key of the source the finding is about, where there is one. */
+  source?: string;
+  /** What an editor needs to offer a fix. */
+  fix?: FindingFix;
+}
+
+export type FindingFix =
+  | { kind: 'replace-key'; keys: string[] }
+  | { kind: 'closest-passage'; key: string; line: number; similarity: number; excerpt: string };
+
+export interface CheckContext {
+  corpus?: Corpus;
+  settings: EffectiveSettings;
+  /** Built once per corpus and reused across reports and keystrokes. */
+  lookup?: SourceLookup;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  report: AnalyzedReport;
+  /** How each quote matched its source, for hovers. */
+  quoteMatches: QuoteVerdict[];
+}
+
+export interface QuoteVerdict {
+  quote: Quote;
+  /** The source the quote was found in, or the closest one. */
+  key?: string;
+  found: boolean;
+  sourceStart?: number;
+  sourceEnd?: number;
+  similarity?: number;
+}
+
+/** Runs every rule over one report. Pure: the same text, corpus and settings give the same findings. */
+export function checkReport(file: string, text: string, context: CheckContext): CheckResult {
+  const report = analyzeReport(text);
+  const lines = new LineIndex(text);
+  const findings: Finding[] = [];
+  const { corpus, settings } = context;
+  const lookup = corpus ? (context.lookup ?? new SourceLookup(corpus.sources)) : undefined;
+  const add = (rule: RuleId, start: number, end: number, message: string, extra: Partial<Finding> = {}) => {
+    findings.push({ rule, severity: rules[rule].defaultSeverity, message, file, range: lines.rangeOf(start, end), ...extra });
+  };
+
+  for (const problem of settings.problems) {
+    findings.push({
+      rule: 'invalid-settings',
+      severity: rules['invalid-settings'].defaultSeverity,
+      message: problem.message,
+      file: problem.file,
+      range: { start: { line: problem.line - 1, character: 0 }, end: { line: problem.line - 1, character: 0 } },
+    });
+  }
+  if (!corpus) {
+    add('invalid-settings', 0, 0, 'No corpus is declared: add `citewise:\\n  corpus: <folder>` to the front matter, a citewise.yaml, or pass --corpus.');
+  }
+
+  if (corpus && lookup) {
+    for (const group of report.citations) {
+      for (const item of group.items) {
+        if (corpus.has(item.key)) continue;
+        const suggestions = lookup.closestKeys(item.key);
+        const hint = suggestions.length ? ` Did you mean ${suggestions.map((key) => `@${key}`).join(', ')}?` : '';
+        add('unknown-source', item.keyStart, item.keyEnd, `Unknown source @${item.key}: no source in the corpus has this key.${hint}`, {
+          source: item.key,
+          fix: suggestions.length ? { kind: 'replace-key', keys: suggestions } : undefined,
+        });
+      }
+    }
+  }
+
+  const quoteMatches: InternalVerdict[] = [];
+  const uncitedQuoteSentences = new Set<Sentence>();
+  for (const quote of report.quotes) {
+    if (!quote.attribution) {
+      if (quote.wordCount >= settings.quoteMinWords) {
+        add('quote-uncited', quote.start, quote.end, `This quote of ${quote.wordCount} words has no citation. Cite its source in the same sentence, or add a "Source: [@key]" line right after it.`);
+        const sentence = report.sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
+        if (sentence) uncitedQuoteSentences.add(sentence);
+      }
+      continue;
+    }
+    if (!corpus) continue;
+    const verdict = verifyQuote(quote, quote.attribution, corpus);
+    quoteMatches.push(verdict);
+    if (verdict.problem) add('quote-not-in-source', quote.start, quote.end, verdict.problem.message, verdict.problem.extra);
+    const dated = verdict.key ? [verdict.key] : quote.attribution.items.map((item) => item.key);
+    for (const key of dated) {
+      const source = corpus.get(key);
+      if (!source || !settings.timeframe) continue;
+      if (!source.metadata.date) {
+        add('source-undated', quote.start, quote.end, `@${key} has no date, so this quote cannot be checked against the research time frame. Add a date to the source's metadata.`, { source: key });
+        continue;
+      }
+      const frame = frameFor(settings.timeframe, source.metadata.language);
+      if (isOutside(source.metadata.date, frame)) {
+        add(
+          'quote-outside-timeframe',
+          quote.start,
+          quote.end,
+          `@${key} is dated ${source.metadata.date}, outside the research time frame${frame.language ? ` for ${frame.language} sources` : ''} (${describeFrame(frame)}).`,
+          { source: key },
+        );
+      }
+    }
+  }
+
+  checkUncitedClaims(report, settings, uncitedQuoteSentences, add);
+
+  const kept = applyDirectives(findings, report.structure.directives, file, lines)
+    .map((finding) => ({ ...finding, severity: severityFor(finding, settings) }))
+    .filter((finding): finding is Finding => finding.severity !== undefined);
+  kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { findings: kept, report, quoteMatches: quoteMatches.map(({ problem: _problem, ...verdict }) => verdict) };
+}
+
+function severityFor(finding: Finding, settings: EffectiveSettings): Severity | undefined {
+  const setting = settings.rules[finding.rule];
+  if (setting === 'off') return undefined;
+  return setting ?? finding.severity;
+}
+
+interface InternalVerdict extends QuoteVerdict {
+  problem?: { message: string; extra: Partial<Finding> };
+}
+
+/** A quote rests on any of the sources of its citation group; it is faithful if one of them contains it. */
+function verifyQuote(quote: Quote, group: CitationGroup, corpus: Corpus): InternalVerdict {
+  let best: { key: string; closest?: ClosestPassage } | undefined;
+  let checked = 0;
+  for (const item of group.items) {
+    const text = corpus.text(item.key);
+    if (!text) continue;
+    checked++;
+    const match = matchQuote(text, quote.text);
+    if (match.found) {
+      return { quote, key: item.key, found: true, sourceStart: match.location.start, sourceEnd: match.location.end, similarity: 1 };
+    }
+    if (match.wordCount === 0) return { quote, found: true };
+    if (!best || (match.closest?.similarity ?? 0) > (best.closest?.similarity ?? 0)) best = { key: item.key, closest: match.closest };
+  }
+  if (!best || checked === 0) return { quote, found: false };
+  const text = corpus.text(best.key)!;
+  const closest = best.closest;
+  if (!closest || closest.similarity < 0.5) {
+    const where = closest ? ` (the best passage, at line ${text.lineIndex().lineOf(closest.start) + 1}, is only ${percent(closest.similarity)} similar)` : '';
+    return {
+      quote,
+      key: best.key,
+      found: false,
+      similarity: closest?.similarity,
+      problem: { message: `These words are not in @${best.key}${where}. Check the quote and its citation.`, extra: { source: best.key } },
+    };
+  }
+  const line = text.lineIndex().lineOf(closest.start) + 1;
+  const excerpt = shorten(text.excerpt(closest.start, closest.end), 160);
+  const differences = closest.differences
+    .map(([quoted, original]) => (quoted && original ? `“${quoted}” where the source has “${original}”` : quoted ? `“${quoted}” is not in the source` : `the source also has “${original}”`))
+    .join('; ');
+  return {
+    quote,
+    key: best.key,
+    found: false,
+    sourceStart: closest.start,
+    sourceEnd: closest.end,
+    similarity: closest.similarity,
+    problem: {
+      message: `The quote differs from @${best.key}: the closest passage (line ${line}, ${percent(closest.similarity)} similar) reads “${excerpt}”.${differences ? ` The quote has ${differences}.` : ''}`,
+      extra: { source: best.key, fix: { kind: 'closest-passage', key: best.key, line, similarity: closest.similarity, excerpt: text.excerpt(closest.start, closest.end) } },
+    },
+  };
+}
+
+function percent(value: number): string {
+  return `${Math.floor(value * 100)}%`;
+}
+
+function shorten(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1).replace(/\s+\S*$/, '')}…`;
+}
+
+interface Frame {
+  from?: string;
+  to?: string;
+  language?: string;
+}
+
+export function frameFor(timeframe: Timeframe, language: string | undefined): Frame {
+  const base = language?.split('-')[0];
+  const specific = base ? timeframe.languages?.[base] : undefined;
+  if (specific) return { from: specific.from ?? timeframe.from, to: specific.to ?? timeframe.to, language: base };
+  return { from: timeframe.from, to: timeframe.to };
+}
+
+/** A partial date is a range; it is outside the frame only when all of it is. */
+export function isOutside(date: string, frame: Frame): boolean {
+  const range = isoDateRange(date);
+  if (frame.from && range.end < isoDateRange(frame.from).start) return true;
+  if (frame.to && range.start > isoDateRange(frame.to).end) return true;
+  return false;
+}
+
+function describeFrame(frame: Frame): string {
+  if (frame.from && frame.to) return `${frame.from} – ${frame.to}`;
+  if (frame.from) return `from ${frame.from}`;
+  return `until ${frame.to}`;
+}
+
+const monthNames =
+  'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
+const factSignals: { pattern: RegExp; label: string }[] = [
+  { pattern: /\d+(?:[.,]\d+)?\s*(?:%|per\s?cent\b|percent\b)/i, label: 'a percentage' },
+  { pattern: new RegExp(`\\b\\d{1,2}(?:st|nd|rd|th)?\\s+(?:${monthNames})\\.?\\s+(?:19|20)\\d\\d\\b|\\b(?:${monthNames})\\.?\\s+(?:\\d{1,2},?\\s+)?(?:19|20)\\d\\d\\b`, 'i'), label: 'a date' },
+  { pattern: /\b(?:in|since|by|until|from|during|between|of|early|late|mid-?)\s+(?:19|20)\d\d\b|\b(?:19|20)\d\d[-–](?:19|20)?\d\d\b/i, label: 'a date' },
+  { pattern: /\b\d{1,3}(?:[,.\u202F\u00A0 ]\d{3})+\b|\b\d+(?:\.\d+)?\s*(?:million|billion|thousand|hundred)\b|\b(?:million|billion|thousands|hundreds)\b/i, label: 'a figure' },
+  { pattern: /(?<![\p{L}\d.:/-])\d{2,}(?![\p{L}\d/:])/u, label: 'a figure' },
+  {
+    pattern:
+      /\baccording to\b|\b(?:reported|reports that|reportedly|stated|states that|estimated|estimates that|said|says that|claimed|claims that|announced|documented|recorded|confirmed|revealed|found that|noted that|indicated that|showed that|shows that|observed that|alleged|told)\b/i,
+    label: 'reported speech',
+  },
+];
+
+function checkUncitedClaims(
+  report: AnalyzedReport,
+  settings: EffectiveSettings,
+  skip: Set<Sentence>,
+  add: (rule: RuleId, start: number, end: number, message: string) => void,
+): void {
+  const { structure } = report;
+  const prose = structure.prose;
+  const skipped = new Set(settings.skipSections.map(normalizeHeading));
+  const blockCited = new Map<Block, boolean>();
+  const blocks = structure.blocks;
+  blocks.forEach((block, index) => {
+    const cited = report.citations.some((group) => group.start >= block.start && group.end <= block.end);
+    const next = blocks[index + 1];
+    const followedBySource =
+      next !== undefined &&
+      next.kind !== 'heading' &&
+      /^\s*(?:sources?|burimi|quelle)\s*:/i.test(prose.slice(next.start, next.end)) &&
+      report.citations.some((group) => group.start >= next.start && group.end <= next.end);
+    blockCited.set(block, cited || followedBySource);
+  });
+  const quotedBlock = new Set(report.quotes.filter((quote) => quote.attribution).map((quote) => quote.block));
+  for (const sentence of report.sentences) {
+    if (skip.has(sentence) || sentence.citations.length > 0) continue;
+    const block = sentence.block;
+    if (blockCited.get(block) || quotedBlock.has(block)) continue;
+    if (sectionTrail(structure, block).some((heading) => skipped.has(normalizeHeading(heading.text)))) continue;
+    const text = stripCitations(prose.slice(sentence.start, sentence.end), sentence.start, report.citations);
+    const signal = factSignals.find(({ pattern }) => pattern.test(text));
+    if (!signal) continue;
+    const evidence = signal.pattern.exec(text)![0].trim();
+    add('uncited-claim', sentence.start, trimEnd(prose, sentence.start, sentence.end), `This sentence states a checkable fact (${signal.label}: “${evidence}”) but cites no source. Add a citation such as [@key].`);
+  }
+}
+
+function trimEnd(prose: string, start: number, end: number): number {
+  let last = end;
+  while (last > start && /\s/.test(prose[last - 1])) last--;
+  return last;
+}
+
+function stripCitations(text: string, offset: number, citations: CitationGroup[]): string {
+  let result = text;
+  for (const group of citations) {
+    if (group.end <= offset || group.start >= offset + text.length) continue;
+    const from = Math.max(0, group.start - offset);
+    const to = Math.min(text.length, group.end - offset);
+    result = result.slice(0, from) + ' '.repeat(to - from) + result.slice(to);
+  }
+  return result;
+}
+
+/** "2. Methodology" and "METHODOLOGY" both match a skipped section named "Methodology". */
+function normalizeHeading(text: string): string {
+  return text
+    .replace(/^[\d.\s]+|^[ivxlc]+\.\s+/i, '')
+    .replace(/[*_`]/g, '')
+    .trim()
+    .toLowerCase();
+}
+
+/** Applies markdownlint-style comments: disable-line, disable-next-line, disable/enable ranges, disable-file. */
+export function applyDirectives(findings: Finding[], directives: Directive[], file: string, lines: LineIndex): Finding[] {
+  if (directives.length === 0) return findings;
+  const covers = (directive: Directive, rule: RuleId) => directive.rules.length === 0 || directive.rules.includes(rule);
+  const ordered = [...directives].sort((a, b) => a.start - b.start);
+  return findings.filter((finding) => {
+    if (finding.file !== file || finding.rule === 'invalid-settings') return true;
+    const line = finding.range.start.line;
+    const offset = lines.offsetAt(finding.range.start);
+    let disabled = false;
+    for (const directive of ordered) {
+      if (!covers(directive, finding.rule)) continue;
+      switch (directive.kind) {
+        case 'disable-file':
+          return false;
+        case 'disable-line':
+          if (directive.line === line) return false;
+          break;
+        case 'disable-next-line':
+          if (lines.lineOf(directive.end) + 1 === line) return false;
+          break;
+        case 'disable':
+          if (directive.start <= offset) disabled = true;
+          break;
+        case 'enable':
+          if (directive.start <= offset) disabled = false;
+          break;
+      }
+    }
+    return !disabled;
+  });
+}

@@ -1,0 +1,157 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { CorpusProblem } from './source';
+
+/** Kinds of file a corpus is made of; anything else in the folder is left alone. */
+export type CorpusFileKind = 'markdown' | 'text' | 'html' | 'manifest' | 'bibtex' | 'csl-json';
+
+export interface CorpusFile {
+  kind: CorpusFileKind;
+  path: string;
+  /** Relative to the corpus root, with forward slashes. */
+  relativePath: string;
+}
+
+const byExtension: Record<string, CorpusFileKind> = {
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.txt': 'text',
+  '.html': 'html',
+  '.htm': 'html',
+  '.bib': 'bibtex',
+  '.json': 'csl-json',
+};
+
+export const manifestFileName = 'corpus.yaml';
+/** Folders that hold tooling, not sources. */
+const skippedFolders = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode', '.citewise']);
+
+export function classify(relativePath: string): CorpusFileKind | undefined {
+  if (relativePath === manifestFileName || relativePath === 'corpus.yml') return 'manifest';
+  return byExtension[path.extname(relativePath).toLowerCase()];
+}
+
+/**
+ * Lists a corpus folder recursively. Symbolic links are followed, but each real folder is entered once,
+ * so a link back up the tree cannot loop.
+ */
+export async function listCorpusFiles(root: string, problems: CorpusProblem[]): Promise<CorpusFile[]> {
+  const files: CorpusFile[] = [];
+  const seenFolders = new Set<string>();
+  const seenFiles = new Set<string>();
+
+  const walk = async (folder: string, relative: string): Promise<void> => {
+    let real: string;
+    try {
+      real = await fs.realpath(folder);
+    } catch (error) {
+      problems.push({ file: folder, message: `Cannot open folder: ${describeError(error)}`, severity: 'error' });
+      return;
+    }
+    if (seenFolders.has(real)) return;
+    seenFolders.add(real);
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ file: folder, message: `Cannot read folder: ${describeError(error)}`, severity: 'error' });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      const relativePath = relative ? `${relative}/${entry.name}` : entry.name;
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await fs.stat(full);
+          isDirectory = target.isDirectory();
+          isFile = target.isFile();
+        } catch {
+          problems.push({ file: full, message: 'Broken symbolic link: its target does not exist.', severity: 'warning' });
+          continue;
+        }
+      }
+      if (isDirectory) {
+        if (entry.name.startsWith('.') || skippedFolders.has(entry.name)) continue;
+        await walk(full, relativePath);
+      } else if (isFile) {
+        const kind = classify(relativePath);
+        if (!kind || entry.name.startsWith('.')) continue;
+        let realFile = full;
+        try {
+          realFile = await fs.realpath(full);
+        } catch {
+          // Listed a moment ago; reading it will report the problem.
+        }
+        if (seenFiles.has(realFile)) continue;
+        seenFiles.add(realFile);
+        files.push({ kind, path: full, relativePath });
+      }
+    }
+  };
+
+  try {
+    const stat = await fs.stat(root);
+    if (!stat.isDirectory()) {
+      problems.push({ file: root, message: 'The corpus path is not a folder.', severity: 'error' });
+      return files;
+    }
+  } catch {
+    problems.push({ file: root, message: 'The corpus folder does not exist.', severity: 'error' });
+    return files;
+  }
+  await walk(root, '');
+  return files;
+}
+
+/** Files larger than this are not read as text: they would only exhaust memory. */
+export const maxTextFileBytes = 100 * 1024 * 1024;
+
+export type ReadResult = { ok: true; text: string; warning?: string } | { ok: false; message: string };
+
+/** Reads a text file as UTF-8, refusing binary files and falling back to Windows-1252 for legacy encodings. */
+export async function readTextFile(file: string): Promise<ReadResult> {
+  let bytes: Buffer;
+  try {
+    const stat = await fs.stat(file);
+    if (stat.size > maxTextFileBytes) {
+      return { ok: false, message: `File is too large to read as text (${Math.round(stat.size / 1048576)} MB; the limit is ${maxTextFileBytes / 1048576} MB).` };
+    }
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    return { ok: false, message: `Cannot read file: ${describeError(error)}` };
+  }
+  return decodeText(bytes);
+}
+
+export function decodeText(bytes: Uint8Array): ReadResult {
+  const sniff = bytes.subarray(0, 8192);
+  if (sniff.includes(0)) {
+    const utf16 = (sniff[0] === 0xff && sniff[1] === 0xfe) || (sniff[0] === 0xfe && sniff[1] === 0xff);
+    if (utf16) {
+      return { ok: true, text: new TextDecoder(sniff[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes) };
+    }
+    return { ok: false, message: 'Binary file: it contains NUL bytes, so it is not a text source.' };
+  }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+  } catch {
+    return {
+      ok: true,
+      text: new TextDecoder('windows-1252').decode(bytes),
+      warning: 'Not valid UTF-8: read as Windows-1252. Save the file as UTF-8 to be sure quotes match.',
+    };
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+    if (code === 'ENOENT') return 'no such file';
+    if (code === 'EISDIR') return 'it is a folder';
+  }
+  return error instanceof Error ? error.message : String(error);
+}

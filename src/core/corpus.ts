@@ -1,0 +1,405 @@
+import * as path from 'node:path';
+import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
+import { listCorpusFiles, readTextFile, manifestFileName, type CorpusFile } from './corpus-files';
+import { htmlToText } from './html';
+import { IndexedText } from './indexed-text';
+import { inferMetadata } from './inference';
+import { parseMarkdown } from './markdown';
+import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from './schema';
+import type { CorpusProblem, FieldOrigin, FieldProvenance, Source, SourceMetadata } from './source';
+import { parseYaml } from './yaml-document';
+
+type FieldName = keyof SourceFields;
+
+interface Draft {
+  fields: Partial<SourceFields>;
+  provenance: Partial<Record<FieldName, FieldProvenance>>;
+  path?: string;
+  relativePath?: string;
+  corpusRoot: string;
+  /** Where the draft was declared, for messages about it. */
+  origin: { file: string; line?: number };
+}
+
+export interface LoadProgress {
+  /** Files read so far and in all. */
+  done: number;
+  total: number;
+  file?: string;
+}
+
+export interface LoadOptions {
+  onProgress?: (progress: LoadProgress) => void;
+  /** Stops loading early; what was read so far is returned. */
+  signal?: AbortSignal;
+}
+
+/** The sources of one or more corpus folders, with everything that went wrong while reading them. */
+export class Corpus {
+  private readonly byKey = new Map<string, Source>();
+  private readonly indexed = new Map<string, IndexedText>();
+
+  constructor(
+    readonly roots: readonly string[],
+    readonly sources: readonly Source[],
+    readonly problems: readonly CorpusProblem[],
+    private readonly texts: ReadonlyMap<string, string>,
+  ) {
+    for (const source of sources) this.byKey.set(source.key, source);
+  }
+
+  get(key: string): Source | undefined {
+    return this.byKey.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.byKey.keys()];
+  }
+
+  /** The source's text as read (front matter removed, HTML reduced to text); undefined for metadata-only sources. */
+  rawText(key: string): string | undefined {
+    return this.texts.get(key);
+  }
+
+  /** The source's text with its word index, built on first use and kept. */
+  text(key: string): IndexedText | undefined {
+    let indexed = this.indexed.get(key);
+    if (!indexed) {
+      const raw = this.texts.get(key);
+      if (raw === undefined) return undefined;
+      indexed = new IndexedText(raw);
+      this.indexed.set(key, indexed);
+    }
+    return indexed;
+  }
+}
+
+export async function loadCorpus(roots: string | readonly string[], options: LoadOptions = {}): Promise<Corpus> {
+  const rootList = (typeof roots === 'string' ? [roots] : [...roots]).map((root) => path.resolve(root));
+  const problems: CorpusProblem[] = [];
+  const drafts: Draft[] = [];
+  const texts = new Map<Draft, string>();
+
+  for (const root of rootList) {
+    const files = await listCorpusFiles(root, problems);
+    const documents = files.filter((file) => file.kind === 'markdown' || file.kind === 'text' || file.kind === 'html');
+    const manifests = files.filter((file) => file.kind === 'manifest');
+    const bibliographies = files.filter((file) => file.kind === 'bibtex' || file.kind === 'csl-json');
+    const byRelativePath = new Map<string, Draft>();
+    let done = 0;
+    const total = files.length;
+    for (const file of documents) {
+      if (options.signal?.aborted) break;
+      options.onProgress?.({ done: done++, total, file: file.relativePath });
+      const loaded = await loadDocument(root, file, problems);
+      if (!loaded) continue;
+      drafts.push(loaded.draft);
+      texts.set(loaded.draft, loaded.text);
+      byRelativePath.set(file.relativePath, loaded.draft);
+    }
+    for (const file of manifests) {
+      options.onProgress?.({ done: done++, total, file: file.relativePath });
+      if (file.relativePath !== manifestFileName && file.relativePath !== 'corpus.yml') continue;
+      await applyManifest(root, file, byRelativePath, drafts, problems);
+    }
+    for (const file of bibliographies) {
+      if (options.signal?.aborted) break;
+      options.onProgress?.({ done: done++, total, file: file.relativePath });
+      await applyBibliography(root, file, byRelativePath, drafts, problems);
+    }
+    options.onProgress?.({ done: total, total });
+  }
+
+  const sources: Source[] = [];
+  const sourceTexts = new Map<string, string>();
+  const claimed = new Map<string, Draft>();
+  for (const draft of drafts) {
+    const key = draft.fields.key;
+    // A metadata-only entry whose key was invalid has already been reported.
+    if (!key) continue;
+    const earlier = claimed.get(key);
+    if (earlier) {
+      const where = draft.provenance.key ?? { file: draft.relativePath ?? draft.origin.file, line: draft.origin.line };
+      const first = earlier.relativePath ?? earlier.origin.file;
+      problems.push({
+        file: path.resolve(draft.corpusRoot, where.file),
+        line: where.line,
+        message: `Duplicate key "${key}": ${first} already uses it, so ${draft.relativePath ?? 'this entry'} cannot be cited until it gets a key of its own.`,
+        severity: 'error',
+      });
+      continue;
+    }
+    claimed.set(key, draft);
+    const { key: _key, ...metadata } = draft.fields;
+    sources.push({
+      key,
+      metadata: metadata as SourceMetadata,
+      provenance: draft.provenance,
+      path: draft.path,
+      relativePath: draft.relativePath,
+      corpusRoot: draft.corpusRoot,
+    });
+    const text = texts.get(draft);
+    if (text !== undefined) sourceTexts.set(key, text);
+  }
+  return new Corpus(rootList, sources, problems, sourceTexts);
+}
+
+async function loadDocument(
+  root: string,
+  file: CorpusFile,
+  problems: CorpusProblem[],
+): Promise<{ draft: Draft; text: string } | undefined> {
+  const read = await readTextFile(file.path);
+  if (!read.ok) {
+    problems.push({ file: file.path, message: read.message, severity: 'error' });
+    return undefined;
+  }
+  if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
+  let text = read.text.replace(/^\uFEFF/, '');
+  let htmlFields: Record<string, unknown> | undefined;
+  let frontMatter: { yaml: string; firstLine: number } | undefined;
+  if (file.kind === 'html') {
+    const html = htmlToText(text);
+    text = html.text;
+    htmlFields = { title: html.title, author: html.author, date: html.date, language: html.language };
+  } else if (file.kind === 'markdown') {
+    const structure = parseMarkdown(text);
+    if (structure.frontMatter) {
+      frontMatter = { yaml: structure.frontMatter.yaml, firstLine: 2 };
+      // Keep the line count, so lines in the source still match lines in the file.
+      text = text.slice(0, structure.frontMatter.end).replace(/[^\n]/g, '') + text.slice(structure.frontMatter.end);
+    }
+  }
+
+  const inferred = inferMetadata(file.relativePath, text);
+  const draft: Draft = {
+    fields: {},
+    provenance: {},
+    path: file.path,
+    relativePath: file.relativePath,
+    corpusRoot: root,
+    origin: { file: file.relativePath },
+  };
+  const inferredFields: Record<string, unknown> = {
+    key: inferred.key,
+    title: inferred.title?.value,
+    date: inferred.date?.value,
+    language: inferred.language,
+  };
+  const inferredLines: Record<string, number | undefined> = { title: inferred.title?.line, date: inferred.date?.line };
+  applyFields(draft, inferredFields, 'inferred', file, () => undefined, problems, { quiet: true, lines: inferredLines });
+  if (htmlFields) applyFields(draft, htmlFields, 'inferred', file, () => undefined, problems, { quiet: true });
+
+  if (frontMatter) {
+    const parsed = parseYaml(frontMatter.yaml, frontMatter.firstLine);
+    for (const error of parsed.errors) {
+      problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML front matter: ${error.message}`, severity: 'error' });
+    }
+    const value = parsed.value;
+    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+      problems.push({ file: file.path, line: 1, message: 'Front matter must be a YAML mapping (key: value lines).', severity: 'error' });
+    } else if (value) {
+      const fields = { ...(value as Record<string, unknown>) };
+      // Pandoc writes the language as `lang`.
+      if (fields.language === undefined && fields.lang !== undefined) fields.language = fields.lang;
+      applyFields(draft, fields, 'front-matter', file, (field) => parsed.lineOf([field === 'language' && !('language' in (value as object)) ? 'lang' : field]), problems, {
+        ignoreUnknown: true,
+      });
+    }
+  }
+  return { draft, text };
+}
+
+interface ApplyOptions {
+  /** Inferred values are guesses; a guess that fails validation is dropped silently. */
+  quiet?: boolean;
+  /** Front matter carries many fields that are not ours (Pandoc's, for one). */
+  ignoreUnknown?: boolean;
+  lines?: Record<string, number | undefined>;
+}
+
+/** Validates each field on its own, so one bad value costs only that field, and records where each came from. */
+function applyFields(
+  draft: Draft,
+  raw: Record<string, unknown>,
+  origin: FieldOrigin,
+  file: CorpusFile | { path: string; relativePath: string },
+  lineOf: (field: string) => number | undefined,
+  problems: CorpusProblem[],
+  options: ApplyOptions = {},
+): void {
+  for (const [field, value] of Object.entries(raw)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (!(sourceFieldNames as string[]).includes(field)) {
+      if (!options.ignoreUnknown && !options.quiet && field !== 'file') {
+        problems.push({
+          file: file.path,
+          line: lineOf(field),
+          message: `Unknown field "${field}"; known fields are ${sourceFieldNames.join(', ')}, file.`,
+          severity: 'warning',
+        });
+      }
+      continue;
+    }
+    const schema = SourceFieldsSchema.shape[field as FieldName];
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      if (!options.quiet) {
+        const issue = result.error.issues[0];
+        problems.push({
+          file: file.path,
+          line: lineOf(field),
+          message: `Invalid ${field} ${JSON.stringify(value)}: ${issue?.message ?? 'not valid'}.`,
+          severity: 'error',
+        });
+      }
+      continue;
+    }
+    (draft.fields as Record<string, unknown>)[field] = result.data;
+    draft.provenance[field as FieldName] = { origin, file: file.relativePath, line: options.lines?.[field] ?? lineOf(field) };
+  }
+}
+
+async function applyManifest(
+  root: string,
+  file: CorpusFile,
+  byRelativePath: Map<string, Draft>,
+  drafts: Draft[],
+  problems: CorpusProblem[],
+): Promise<void> {
+  const read = await readTextFile(file.path);
+  if (!read.ok) {
+    problems.push({ file: file.path, message: read.message, severity: 'error' });
+    return;
+  }
+  const parsed = parseYaml(read.text.replace(/^\uFEFF/, ''));
+  for (const error of parsed.errors) {
+    problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML: ${error.message}`, severity: 'error' });
+  }
+  if (parsed.value === undefined || parsed.value === null) return;
+  const value = parsed.value as { sources?: unknown };
+  if (typeof value !== 'object' || Array.isArray(value) || !Array.isArray(value.sources)) {
+    problems.push({ file: file.path, line: 1, message: 'Expected `sources:` followed by a list of entries.', severity: 'error' });
+    return;
+  }
+  value.sources.forEach((entry, index) => {
+    const entryLine = parsed.lineOf(['sources', index]);
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      problems.push({ file: file.path, line: entryLine, message: 'Each entry under `sources:` must be a mapping such as `- file: report.md`.', severity: 'error' });
+      return;
+    }
+    const fields = entry as Record<string, unknown>;
+    const lineOf = (field: string) => parsed.lineOf(['sources', index, field]);
+    let draft: Draft | undefined;
+    if (fields.file !== undefined) {
+      const target = normalizeRelative(String(fields.file));
+      draft = byRelativePath.get(target);
+      if (!draft) {
+        problems.push({
+          file: file.path,
+          line: lineOf('file'),
+          message: `Entry points at "${String(fields.file)}", which is not a readable source in the corpus.`,
+          severity: 'error',
+        });
+        return;
+      }
+    } else {
+      draft = matchByKey(drafts, fields.key);
+      if (!draft) {
+        draft = { fields: {}, provenance: {}, corpusRoot: root, origin: { file: file.relativePath, line: entryLine } };
+        if (typeof fields.key !== 'string' || !fields.key.trim()) {
+          problems.push({ file: file.path, line: entryLine, message: 'An entry without `file` needs a `key`.', severity: 'error' });
+          return;
+        }
+        drafts.push(draft);
+      }
+    }
+    applyFields(draft, fields, 'manifest', file, lineOf, problems);
+  });
+}
+
+/** A metadata entry without a file describes the source that already has its key, if there is one. */
+function matchByKey(drafts: Draft[], key: unknown): Draft | undefined {
+  if (typeof key !== 'string') return undefined;
+  return drafts.find((draft) => draft.fields.key === key.trim());
+}
+
+function normalizeRelative(file: string): string {
+  return path.posix.normalize(file.replace(/\\/g, '/')).replace(/^\.\//, '');
+}
+
+async function applyBibliography(
+  root: string,
+  file: CorpusFile,
+  byRelativePath: Map<string, Draft>,
+  drafts: Draft[],
+  problems: CorpusProblem[],
+): Promise<void> {
+  const read = await readTextFile(file.path);
+  if (!read.ok) {
+    problems.push({ file: file.path, message: read.message, severity: 'error' });
+    return;
+  }
+  const text = read.text.replace(/^\uFEFF/, '');
+  let parsed: ParsedBibliography;
+  if (file.kind === 'csl-json') {
+    // Only JSON that looks like CSL-JSON is a bibliography; other JSON files in a corpus are left alone.
+    if (!isCslJsonCandidate(text)) {
+      if (/^\s*[[{]/.test(text) && /"(?:id|type|title|issued)"/.test(text)) {
+        parsed = parseCslJson(text);
+      } else {
+        return;
+      }
+    } else {
+      parsed = parseCslJson(text);
+    }
+  } else {
+    parsed = parseBibtex(text);
+  }
+  for (const problem of parsed.problems) {
+    problems.push({ file: file.path, line: problem.line, message: problem.message, severity: 'error' });
+  }
+  const bibFolder = path.posix.dirname(file.relativePath);
+  for (const entry of parsed.entries) {
+    const lineOf = () => entry.line;
+    let draft: Draft | undefined;
+    if (entry.files.length > 0) {
+      draft = linkedDocument(entry.files, bibFolder, byRelativePath);
+      if (!draft) {
+        problems.push({
+          file: file.path,
+          line: entry.line,
+          message: `Entry "${entry.key}" links to ${entry.files.map((name) => `"${name}"`).join(', ')}, which is not in the corpus; it is kept as a metadata-only source.`,
+          severity: 'warning',
+        });
+      }
+    }
+    draft ??= matchByKey(drafts, entry.key);
+    if (!draft) {
+      draft = { fields: {}, provenance: {}, corpusRoot: root, origin: { file: file.relativePath, line: entry.line } };
+      drafts.push(draft);
+    }
+    applyFields(draft, { ...entry.fields, key: entry.key }, 'bibliography', file, lineOf, problems);
+  }
+}
+
+/** Zotero writes absolute paths from the exporting machine, so a file is also matched by its name alone. */
+function linkedDocument(files: string[], bibFolder: string, byRelativePath: Map<string, Draft>): Draft | undefined {
+  for (const raw of files) {
+    const name = raw.replace(/\\/g, '/');
+    const candidates = [normalizeRelative(path.posix.join(bibFolder, name)), normalizeRelative(name)];
+    for (const candidate of candidates) {
+      const draft = byRelativePath.get(candidate);
+      if (draft) return draft;
+    }
+    const baseName = path.posix.basename(name);
+    const byName = [...byRelativePath.entries()].filter(([relative]) => path.posix.basename(relative) === baseName);
+    if (byName.length === 1) return byName[0][1];
+  }
+  return undefined;
+}

@@ -1,0 +1,311 @@
+/**
+ * Calendar dates as Citewise handles them: ISO partial dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) in
+ * metadata, and the many ways English and Albanian documents write dates in running text.
+ */
+
+/** A date that may be known only to the year or month; `month` is 1-12. */
+export interface PartialDate {
+  year: number;
+  month?: number;
+  day?: number;
+}
+
+/** The year range accepted in free text; outside it a four-digit number is far more likely a count than a year. */
+const MIN_TEXT_YEAR = 1900;
+const MAX_TEXT_YEAR = 2099;
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    return isLeapYear(year) ? 29 : 28;
+  }
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** True when the parts name a real calendar day (or month, or year). */
+export function isValidPartialDate(date: PartialDate): boolean {
+  const { year, month, day } = date;
+  if (!Number.isInteger(year) || year < 0 || year > 9999) {
+    return false;
+  }
+  if (month === undefined) {
+    return day === undefined;
+  }
+  if (!Number.isInteger(month) || month < 1 || month > 12) {
+    return false;
+  }
+  if (day === undefined) {
+    return true;
+  }
+  return Number.isInteger(day) && day >= 1 && day <= daysInMonth(year, month);
+}
+
+const isoPattern = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+export function parseIsoDate(value: string): PartialDate | undefined {
+  const match = isoPattern.exec(value);
+  if (!match) {
+    return undefined;
+  }
+  const date: PartialDate = { year: Number(match[1]) };
+  if (match[2] !== undefined) {
+    date.month = Number(match[2]);
+  }
+  if (match[3] !== undefined) {
+    date.day = Number(match[3]);
+  }
+  return isValidPartialDate(date) ? date : undefined;
+}
+
+export function isValidIsoDate(value: string): boolean {
+  return parseIsoDate(value) !== undefined;
+}
+
+const pad = (value: number, width: number): string => String(value).padStart(width, '0');
+
+export function formatIsoDate(date: PartialDate): string {
+  let text = pad(date.year, 4);
+  if (date.month !== undefined) {
+    text += `-${pad(date.month, 2)}`;
+    if (date.day !== undefined) {
+      text += `-${pad(date.day, 2)}`;
+    }
+  }
+  return text;
+}
+
+/**
+ * A partial date stands for a range: '2022-09' -> { start: '2022-09-01', end: '2022-09-30' }; '2022' -> whole year.
+ * Throws a RangeError for anything that is not a valid ISO date, because a silently wrong range would
+ * let a quote pass a time-frame check it should fail.
+ */
+export function isoDateRange(value: string): { start: string; end: string } {
+  const date = parseIsoDate(value);
+  if (!date) {
+    throw new RangeError(`not a valid ISO date: ${JSON.stringify(value)}`);
+  }
+  const { year, month, day } = date;
+  if (month === undefined) {
+    return { start: formatIsoDate({ year, month: 1, day: 1 }), end: formatIsoDate({ year, month: 12, day: 31 }) };
+  }
+  if (day === undefined) {
+    return {
+      start: formatIsoDate({ year, month, day: 1 }),
+      end: formatIsoDate({ year, month, day: daysInMonth(year, month) }),
+    };
+  }
+  const iso = formatIsoDate(date);
+  return { start: iso, end: iso };
+}
+
+// Month names, longest alternatives first so that 'Sept' is not cut to 'Sep' and 'June' not to 'Jun'.
+const monthNames: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [1, ['january', 'jan', 'janar']],
+  [2, ['february', 'feb', 'shkurt']],
+  [3, ['march', 'mar', 'mars']],
+  [4, ['april', 'apr', 'prill']],
+  [5, ['may', 'maj']],
+  [6, ['june', 'jun', 'qershor']],
+  [7, ['july', 'jul', 'korrik']],
+  [8, ['august', 'aug', 'gusht']],
+  [9, ['september', 'sept', 'sep', 'shtator']],
+  [10, ['october', 'oct', 'tetor']],
+  [11, ['november', 'nov', 'nëntor', 'nentor']],
+  [12, ['december', 'dec', 'dhjetor']],
+];
+
+const monthByName = new Map<string, number>();
+for (const [month, names] of monthNames) {
+  for (const name of names) {
+    monthByName.set(name, month);
+  }
+}
+
+function monthFromName(name: string): number | undefined {
+  // Albanian text is sometimes stored decomposed (e + U+0308), which must still read as 'nëntor'.
+  const key = name.normalize('NFC').toLowerCase().replace(/\.$/, '');
+  return monthByName.get(key);
+}
+
+const monthAlternation = [...monthByName.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((name) => name.replace('ë', '(?:ë|e\\u0308)'))
+  .join('|');
+
+// A single space-like run that may wrap onto the next line once, as dates do in reflowed PDFs.
+const SP = '(?:[^\\S\\r\\n]+|[^\\S\\r\\n]*\\r?\\n[^\\S\\r\\n]*)';
+const START = '(?<![\\p{L}\\p{N}])';
+const END = '(?![\\p{L}\\p{N}])';
+const MONTH = `(${monthAlternation})\\.?`;
+const DAY = '(0?[1-9]|[12]\\d|3[01])';
+const ORDINAL = '(?:st|nd|rd|th)?';
+const YEAR = '(19\\d\\d|20\\d\\d)';
+const NUM_MONTH = '(0?[1-9]|1[0-2])';
+
+type Extract = (match: RegExpExecArray) => PartialDate;
+
+interface DatePattern {
+  regex: RegExp;
+  extract: Extract;
+}
+
+const byName = (name: string): number => monthFromName(name) ?? 0;
+
+// English capitalises the month, so a lowercase 'may' before a number is the verb ('prices may 2019
+// levels...'); returning month 0 makes the match invalid, and it is skipped.
+const leadingMonth = (name: string): number => (name === 'may' ? 0 : byName(name));
+
+// Every pattern requires a year: a day and month alone ('21 September') cannot be placed in time.
+const datePatterns: DatePattern[] = [
+  {
+    // 21 September 2022, 21st of Sept. 2022, më 21 shtator 2022, 21. September 2022
+    regex: new RegExp(`${START}${DAY}${ORDINAL}\\.?${SP}(?:of${SP})?${MONTH},?${SP}${YEAR}${END}`, 'giu'),
+    extract: (m) => ({ year: Number(m[3]), month: byName(m[2]), day: Number(m[1]) }),
+  },
+  {
+    // September 21, 2022; Sep 21st 2022
+    regex: new RegExp(`${START}${MONTH}${SP}${DAY}${ORDINAL},?${SP}${YEAR}${END}`, 'giu'),
+    extract: (m) => ({ year: Number(m[3]), month: leadingMonth(m[1]), day: Number(m[2]) }),
+  },
+  {
+    // September 2022, Sept. 2022, shtator 2022
+    regex: new RegExp(`${START}${MONTH},?${SP}${YEAR}${END}`, 'giu'),
+    extract: (m) => ({ year: Number(m[2]), month: leadingMonth(m[1]) }),
+  },
+  {
+    // 2022-09-21, also as the date part of a timestamp 2022-09-21T10:00
+    regex: new RegExp(`${START}${YEAR}-(\\d{2})-(\\d{2})(?=$|[^\\p{L}\\p{N}]|T\\d)`, 'gu'),
+    extract: (m) => ({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }),
+  },
+  {
+    // 2022-09; the lookahead keeps a range such as 1999-2022 from reading as a month
+    regex: new RegExp(`${START}${YEAR}-(\\d{2})(?![\\p{L}\\p{N}]|-\\d)`, 'gu'),
+    extract: (m) => ({ year: Number(m[1]), month: Number(m[2]) }),
+  },
+  {
+    // 21/09/2022, 21.09.2022, 21-09-2022: day first, the European and Albanian order
+    regex: new RegExp(`(?<![\\p{L}\\p{N}]|\\p{N}[./-])${DAY}([./-])${NUM_MONTH}\\2${YEAR}(?![\\p{L}\\p{N}]|[./-]\\p{N})`, 'gu'),
+    extract: (m) => ({ year: Number(m[4]), month: Number(m[3]), day: Number(m[1]) }),
+  },
+];
+
+export interface DateMatch {
+  date: PartialDate;
+  /** Offset of the match in the searched text. */
+  index: number;
+  length: number;
+}
+
+/**
+ * Yields the dates in reading order. When several patterns match at one place the longest wins, and an
+ * impossible date (31 February) is skipped whole so that its 'February 2022' tail is not reported instead.
+ */
+function* scanDates(text: string): Generator<DateMatch> {
+  const regexes = datePatterns.map((pattern) => new RegExp(pattern.regex.source, pattern.regex.flags));
+  const next: (RegExpExecArray | null | undefined)[] = regexes.map(() => undefined);
+  let position = 0;
+  for (;;) {
+    let best: { match: RegExpExecArray; pattern: number } | undefined;
+    for (let i = 0; i < regexes.length; i++) {
+      let match = next[i];
+      if (match === undefined || (match !== null && match.index < position)) {
+        regexes[i].lastIndex = position;
+        match = regexes[i].exec(text);
+        next[i] = match;
+      }
+      if (
+        match &&
+        (!best || match.index < best.match.index || (match.index === best.match.index && match[0].length > best.match[0].length))
+      ) {
+        best = { match, pattern: i };
+      }
+    }
+    if (!best) {
+      return;
+    }
+    const { match, pattern } = best;
+    position = match.index + match[0].length;
+    const date = datePatterns[pattern].extract(match);
+    if (isValidPartialDate(date) && date.year >= MIN_TEXT_YEAR && date.year <= MAX_TEXT_YEAR) {
+      yield { date, index: match.index, length: match[0].length };
+    }
+  }
+}
+
+/** Finds a date written the way documents write them, in free text. Returns the first match in reading order. */
+export function findDateInText(text: string): DateMatch | undefined {
+  for (const found of scanDates(text)) {
+    return found;
+  }
+  return undefined;
+}
+
+/** Every date in the text, in reading order. */
+export function findDatesInText(text: string): DateMatch[] {
+  return [...scanDates(text)];
+}
+
+const yearOnlyLine = /^\s*(?:\*\*)?\s*(19\d\d|20\d\d)\s*(?:\*\*)?\s*$/;
+
+/** Publication-date inference: the first date in the first `maxLines` (default 40) lines of a document. */
+export function inferPublicationDate(text: string, maxLines = 40): { date: string; line: number } | undefined {
+  if (maxLines < 1) {
+    return undefined;
+  }
+  const lines = text.split('\n', maxLines);
+  const head = lines.join('\n');
+  const found = findDateInText(head);
+  let lineOfFound = Infinity;
+  if (found) {
+    lineOfFound = 1;
+    for (let i = head.indexOf('\n'); i !== -1 && i < found.index; i = head.indexOf('\n', i + 1)) {
+      lineOfFound++;
+    }
+  }
+  // A title page often carries only the year on a line of its own; it counts only ahead of any fuller date.
+  for (let i = 0; i < lines.length && i + 1 < lineOfFound; i++) {
+    const year = yearOnlyLine.exec(lines[i]);
+    if (year) {
+      return { date: year[1], line: i + 1 };
+    }
+  }
+  return found ? { date: formatIsoDate(found.date), line: lineOfFound } : undefined;
+}
+
+const looseIsoPattern = /^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T\s].*)?$/s;
+
+/**
+ * Parses one human-written date string such as a BibTeX/HTML meta value: 'September 2022', '21 Sept. 2022',
+ * '2022-09-21T10:00:00Z', 'Sep 21, 2022'. A timestamp keeps the calendar date it was written with; it is not
+ * shifted to UTC, since the author's local date is the one the document shows.
+ */
+export function parseLooseDate(value: string): PartialDate | undefined {
+  const trimmed = value.trim();
+  const iso = looseIsoPattern.exec(trimmed);
+  if (iso) {
+    const date: PartialDate = { year: Number(iso[1]) };
+    if (iso[2] !== undefined) {
+      date.month = Number(iso[2]);
+    }
+    if (iso[3] !== undefined) {
+      date.day = Number(iso[3]);
+    }
+    // Year 0000 is what some CMSs write for 'no date'.
+    return date.year >= 1000 && isValidPartialDate(date) ? date : undefined;
+  }
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(trimmed);
+  if (compact) {
+    const date: PartialDate = { year: Number(compact[1]), month: Number(compact[2]), day: Number(compact[3]) };
+    return date.year >= 1000 && isValidPartialDate(date) ? date : undefined;
+  }
+  const found = findDateInText(trimmed);
+  if (found) {
+    return found.date;
+  }
+  // 'Spring 2022' or '© 2022': a lone year is all such a value says, and it is still worth keeping.
+  const loneYear = /^[^\d]*(?<!\d)(19\d\d|20\d\d)(?!\d)[^\d]*$/.exec(trimmed);
+  return loneYear ? { year: Number(loneYear[1]) } : undefined;
+}

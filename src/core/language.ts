@@ -1,0 +1,81 @@
+/**
+ * Language guessing by stop-word frequency: the commonest function words of a language make up a large
+ * share of any running text in it, and a handful of short lists tells the corpus languages apart without a
+ * model. Words shared by several languages ('la', 'e', 'se') count for each; the lead a language needs
+ * over the runner-up absorbs that.
+ */
+
+const stopWords: Readonly<Record<string, readonly string[]>> = {
+  en: [
+    'the', 'of', 'and', 'to', 'in', 'is', 'that', 'for', 'it', 'was', 'on', 'with', 'as', 'by', 'this', 'are',
+    'be', 'at', 'from', 'or', 'an', 'which', 'have', 'has', 'not', 'were', 'their', 'been', 'its', 'they', 'but',
+  ],
+  sq: [
+    'dhe', 'të', 'në', 'për', 'që', 'një', 'me', 'nga', 'është', 'se', 'i', 'e', 'u', 'ka', 'janë', 'nuk', 'si',
+    'më', 'por', 'ky', 'kjo', 'ishte', 'edhe', 'tij', 'saj', 'këtë', 'kanë', 'mund', 'duhet', 'apo', 'tyre',
+    // Albanian typed without diacritics, common online, where these forms are unambiguous.
+    'eshte', 'jane', 'nje', 'per', 'kete', 'kane',
+  ],
+  fr: [
+    'le', 'la', 'les', 'de', 'des', 'du', 'et', 'est', 'un', 'une', 'en', 'dans', 'que', 'qui', 'pour', 'pas',
+    'sur', 'au', 'aux', 'avec', 'ce', 'il', 'elle', 'sont', 'par', 'plus', 'ont', 'été', 'cette', 'nous', 'mais',
+  ],
+  de: [
+    'der', 'die', 'das', 'und', 'ist', 'nicht', 'ein', 'eine', 'zu', 'den', 'von', 'mit', 'sich', 'des', 'auf',
+    'für', 'im', 'dem', 'auch', 'es', 'als', 'nach', 'wird', 'bei', 'einer', 'aus', 'sind', 'wurde', 'oder',
+    'werden', 'hat',
+  ],
+  es: [
+    'el', 'la', 'los', 'las', 'de', 'que', 'y', 'en', 'un', 'una', 'por', 'con', 'no', 'para', 'es', 'del', 'se',
+    'lo', 'al', 'como', 'más', 'su', 'sus', 'pero', 'está', 'son', 'fue', 'ha', 'este', 'esta', 'entre', 'también',
+  ],
+  it: [
+    'il', 'di', 'che', 'e', 'la', 'è', 'per', 'un', 'una', 'non', 'in', 'del', 'della', 'con', 'sono', 'si', 'da',
+    'le', 'gli', 'dei', 'delle', 'nel', 'nella', 'alla', 'anche', 'ma', 'come', 'più', 'questo', 'questa', 'stato',
+  ],
+};
+
+/** Each word's languages, so a text is tokenised once however many languages there are. */
+const languagesByWord = new Map<string, string[]>();
+for (const [language, words] of Object.entries(stopWords)) {
+  for (const word of words) {
+    const languages = languagesByWord.get(word) ?? [];
+    if (!languages.includes(language)) {
+      languages.push(language);
+    }
+    languagesByWord.set(word, languages);
+  }
+}
+
+/** The languages detectLanguage can return. */
+export const detectableLanguages: readonly string[] = Object.keys(stopWords);
+
+const SAMPLE_CHARS = 20_000;
+const MIN_HITS = 20;
+const MIN_LEAD = 2;
+
+/** Stop-word hits per language, over the same sample detectLanguage looks at. */
+export function stopWordHits(text: string): Record<string, number> {
+  const hits: Record<string, number> = Object.fromEntries(detectableLanguages.map((language) => [language, 0]));
+  // NFC first so that an 'ë' stored as e + U+0308 matches the list; marks stay inside the word.
+  const sample = text.slice(0, SAMPLE_CHARS).normalize('NFC').toLowerCase();
+  for (const match of sample.matchAll(/[\p{L}\p{M}]+/gu)) {
+    const languages = languagesByWord.get(match[0]);
+    if (languages) {
+      for (const language of languages) {
+        hits[language]++;
+      }
+    }
+  }
+  return hits;
+}
+
+/** Guesses a document's language from its text (looks at most at the first ~20,000 characters); undefined unless confident. */
+export function detectLanguage(text: string): string | undefined {
+  const ranked = Object.entries(stopWordHits(text)).sort((a, b) => b[1] - a[1]);
+  const [best, second] = ranked;
+  if (!best || best[1] < MIN_HITS || best[1] < MIN_LEAD * (second?.[1] ?? 0)) {
+    return undefined;
+  }
+  return best[0];
+}

@@ -1,0 +1,309 @@
+/**
+ * Just enough Markdown structure for checking a report: where the prose is, which blocks it forms,
+ * and what the author switched off. Everything that is not prose (front matter, code, HTML comments,
+ * block and list markers) is blanked out in `prose`, which keeps every offset of the original text, so
+ * findings point at exact ranges without any mapping.
+ */
+
+export type BlockKind = 'paragraph' | 'heading' | 'blockquote' | 'list-item' | 'table-row';
+
+export interface Block {
+  kind: BlockKind;
+  /** Offsets in the original text: [start, end). */
+  start: number;
+  end: number;
+  /** Zero-based lines, inclusive. */
+  startLine: number;
+  endLine: number;
+  /** Index into `headings` of the section the block belongs to, or -1 before the first heading. */
+  section: number;
+  /** For a blockquote: a key that is the same for the consecutive lines of one quote. */
+  quoteGroup?: number;
+}
+
+export interface Heading {
+  level: number;
+  text: string;
+  line: number;
+  start: number;
+  end: number;
+}
+
+export interface Directive {
+  kind: 'disable' | 'enable' | 'disable-line' | 'disable-next-line' | 'disable-file';
+  /** Rule ids; empty means every rule. */
+  rules: string[];
+  line: number;
+  start: number;
+  end: number;
+}
+
+export interface FrontMatter {
+  /** The YAML between the fences. */
+  yaml: string;
+  /** Zero-based line of the first YAML line. */
+  firstLine: number;
+  start: number;
+  end: number;
+}
+
+export interface MarkdownStructure {
+  text: string;
+  prose: string;
+  frontMatter?: FrontMatter;
+  blocks: Block[];
+  headings: Heading[];
+  directives: Directive[];
+}
+
+const fencePattern = /^ {0,3}(`{3,}|~{3,})/;
+const atxHeading = /^ {0,3}(#{1,6})(?:[ \t]+|$)/;
+const setextUnderline = /^ {0,3}(=+|-+)[ \t]*$/;
+const blockquoteMarker = /^( {0,3}>[ \t]?)+/;
+const listMarker = /^( {0,3})([-+*]|\d{1,9}[.)])([ \t]+|$)/;
+const thematicBreak = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+const directivePattern = /<!--\s*citewise-(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)-->/g;
+
+interface Line {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  for (;;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const lineEnd = end > start && text[end - 1] === '\r' ? end - 1 : end;
+    lines.push({ start, end: lineEnd, text: text.slice(start, lineEnd) });
+    if (newline === -1) break;
+    start = newline + 1;
+  }
+  return lines;
+}
+
+export function parseMarkdown(text: string): MarkdownStructure {
+  const chars = text.split('');
+  const blank = (start: number, end: number) => {
+    for (let index = start; index < end; index++) if (chars[index] !== '\n' && chars[index] !== '\r') chars[index] = ' ';
+  };
+  const lines = splitLines(text);
+  const directives: Directive[] = [];
+  const headings: Heading[] = [];
+  const blocks: Block[] = [];
+
+  let frontMatter: FrontMatter | undefined;
+  let lineNumber = 0;
+  if (lines[0] && /^---[ \t]*$/.test(lines[0].text)) {
+    for (let index = 1; index < lines.length; index++) {
+      if (/^(---|\.\.\.)[ \t]*$/.test(lines[index].text)) {
+        frontMatter = {
+          yaml: text.slice(lines[0].end + 1, lines[index].start),
+          firstLine: 1,
+          start: 0,
+          end: lines[index].end,
+        };
+        blank(0, lines[index].end);
+        lineNumber = index + 1;
+        break;
+      }
+    }
+  }
+
+  // HTML comments first: they may span lines and hide anything, including fences.
+  const commentPattern = /<!--[\s\S]*?(?:-->|$)/g;
+  const bodyStart = lines[lineNumber]?.start ?? text.length;
+  commentPattern.lastIndex = bodyStart;
+  for (let match = commentPattern.exec(text); match; match = commentPattern.exec(text)) {
+    directivePattern.lastIndex = 0;
+    const directive = directivePattern.exec(match[0]);
+    if (directive) {
+      const start = match.index;
+      directives.push({
+        kind: directive[1] as Directive['kind'],
+        rules: directive[2].split(/[\s,]+/).filter(Boolean),
+        line: lineOfOffset(lines, start),
+        start,
+        end: start + match[0].length,
+      });
+    }
+    blank(match.index, match.index + match[0].length);
+    if (match[0].length === 0) commentPattern.lastIndex++;
+  }
+
+  let section = -1;
+  let current: Block | undefined;
+  let quoteGroup = 0;
+  let previousBlank = true;
+  let previousWasList = false;
+  const close = () => {
+    if (current) blocks.push(current);
+    current = undefined;
+  };
+  const open = (kind: BlockKind, line: Line, index: number) => {
+    close();
+    current = { kind, start: line.start, end: line.end, startLine: index, endLine: index, section };
+    if (kind === 'blockquote') current.quoteGroup = quoteGroup;
+  };
+
+  for (let index = lineNumber; index < lines.length; index++) {
+    const line = lines[index];
+    const view = chars.slice(line.start, line.end).join('');
+    const fence = fencePattern.exec(view);
+    if (fence) {
+      close();
+      const marker = fence[1];
+      let closing = index + 1;
+      while (closing < lines.length) {
+        const candidate = lines[closing].text.trim();
+        if (candidate.startsWith(marker[0].repeat(marker.length)) && /^[`~]+$/.test(candidate)) break;
+        closing++;
+      }
+      const last = Math.min(closing, lines.length - 1);
+      blank(line.start, lines[last].end);
+      index = last;
+      previousBlank = true;
+      previousWasList = false;
+      continue;
+    }
+    if (view.trim() === '') {
+      close();
+      previousBlank = true;
+      quoteGroup++;
+      continue;
+    }
+    const indented = /^( {4,}|\t)/.test(view);
+    if (indented && previousBlank && !previousWasList && !(current && current.kind === 'list-item')) {
+      blank(line.start, line.end);
+      continue;
+    }
+    if (thematicBreak.test(view) && !(current && setextUnderline.test(view))) {
+      close();
+      blank(line.start, line.end);
+      previousBlank = true;
+      continue;
+    }
+    const atx = atxHeading.exec(view);
+    if (atx) {
+      close();
+      const content = view.slice(atx[0].length).replace(/[ \t]+#+[ \t]*$/, '').replace(/^#+[ \t]*$/, '');
+      blank(line.start, line.start + atx[0].length);
+      const closingHashes = /[ \t]+#+[ \t]*$/.exec(view);
+      if (closingHashes) blank(line.start + closingHashes.index, line.end);
+      headings.push({ level: atx[1].length, text: content.trim(), line: index, start: line.start, end: line.end });
+      section = headings.length - 1;
+      blocks.push({ kind: 'heading', start: line.start, end: line.end, startLine: index, endLine: index, section });
+      previousBlank = false;
+      previousWasList = false;
+      continue;
+    }
+    if (current && current.kind === 'paragraph' && setextUnderline.test(view)) {
+      const heading = current;
+      current = undefined;
+      blank(line.start, line.end);
+      headings.push({
+        level: view.trim()[0] === '=' ? 1 : 2,
+        text: text.slice(heading.start, heading.end).replace(/\s+/g, ' ').trim(),
+        line: heading.startLine,
+        start: heading.start,
+        end: heading.end,
+      });
+      section = headings.length - 1;
+      blocks.push({ ...heading, kind: 'heading', section, endLine: index, end: line.end });
+      previousBlank = false;
+      continue;
+    }
+    const quote = blockquoteMarker.exec(view);
+    if (quote) {
+      blank(line.start, line.start + quote[0].length);
+      const rest = view.slice(quote[0].length);
+      if (rest.trim() === '') {
+        // An empty `>` line separates paragraphs inside one blockquote.
+        close();
+        quoteGroup++;
+      } else if (current && current.kind === 'blockquote') {
+        current.end = line.end;
+        current.endLine = index;
+      } else {
+        open('blockquote', line, index);
+      }
+      previousBlank = false;
+      continue;
+    }
+    const list = listMarker.exec(view);
+    if (list) {
+      blank(line.start, line.start + list[0].length);
+      open('list-item', line, index);
+      previousBlank = false;
+      previousWasList = true;
+      continue;
+    }
+    if (view.includes('|') && /^\s*\|/.test(view)) {
+      close();
+      if (/^\s*\|?[\s:|-]+\|?\s*$/.test(view) && view.includes('-')) blank(line.start, line.end);
+      else blocks.push({ kind: 'table-row', start: line.start, end: line.end, startLine: index, endLine: index, section });
+      previousBlank = false;
+      continue;
+    }
+    if (current && !(current.kind === 'blockquote' && previousBlank)) {
+      // Lazy continuation: a wrapped line continues the paragraph, list item or quote above it.
+      current.end = line.end;
+      current.endLine = index;
+    } else {
+      if (current?.kind !== 'list-item' || previousBlank) previousWasList = previousWasList && indented;
+      open('paragraph', line, index);
+    }
+    previousBlank = false;
+  }
+  close();
+
+  const prose = chars.join('');
+  blankCodeSpans(prose, blocks, chars);
+  return { text, prose: chars.join(''), frontMatter, blocks, headings, directives };
+}
+
+/** Code spans may wrap across lines within a block, so they are found per block. */
+function blankCodeSpans(prose: string, blocks: Block[], chars: string[]): void {
+  for (const block of blocks) {
+    const slice = prose.slice(block.start, block.end);
+    const ticks = /`+/g;
+    for (let open = ticks.exec(slice); open; open = ticks.exec(slice)) {
+      const run = open[0];
+      const closePattern = new RegExp(`(?<!\`)${run}(?!\`)`, 'g');
+      closePattern.lastIndex = open.index + run.length;
+      const close = closePattern.exec(slice);
+      if (!close) continue;
+      for (let index = block.start + open.index; index < block.start + close.index + run.length; index++) {
+        if (chars[index] !== '\n' && chars[index] !== '\r') chars[index] = ' ';
+      }
+      ticks.lastIndex = close.index + run.length;
+    }
+  }
+}
+
+function lineOfOffset(lines: Line[], offset: number): number {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lines[middle].start <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** The section titles a block lies under, innermost first. */
+export function sectionTrail(structure: MarkdownStructure, block: Block): Heading[] {
+  const trail: Heading[] = [];
+  let level = Number.POSITIVE_INFINITY;
+  for (let index = block.section; index >= 0; index--) {
+    const heading = structure.headings[index];
+    if (heading.level < level) {
+      trail.push(heading);
+      level = heading.level;
+    }
+  }
+  return trail;
+}

@@ -1,0 +1,212 @@
+import { parseCitations, type CitationGroup } from './citations';
+import { parseMarkdown, type Block, type MarkdownStructure } from './markdown';
+import { words } from './tokenize';
+
+/**
+ * A report read for checking: its Markdown structure, citations, sentences and quotes, and which
+ * citation each quote is attributed to.
+ */
+
+export interface Sentence {
+  start: number;
+  end: number;
+  block: Block;
+  citations: CitationGroup[];
+}
+
+export interface Quote {
+  /** The quote with its quotation marks (or the whole blockquote). */
+  start: number;
+  end: number;
+  /** The quoted words alone, with citations inside a blockquote blanked out. */
+  text: string;
+  kind: 'inline' | 'blockquote';
+  wordCount: number;
+  block: Block;
+  /** The citation group the quote rests on, if any. */
+  attribution?: CitationGroup;
+}
+
+export interface AnalyzedReport {
+  structure: MarkdownStructure;
+  citations: CitationGroup[];
+  sentences: Sentence[];
+  quotes: Quote[];
+}
+
+const sourceLine = /^\s*(?:sources?|burimi|burime|quelle|fuente|fonte)\s*:/i;
+
+export function analyzeReport(text: string): AnalyzedReport {
+  const structure = parseMarkdown(text);
+  const prose = structure.prose;
+  const citations = parseCitations(prose);
+  const sentences: Sentence[] = [];
+  const quotes: Quote[] = [];
+  let citationCursor = 0;
+
+  const blocks = structure.blocks;
+  for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
+    const block = blocks[blockIndex];
+    while (citationCursor < citations.length && citations[citationCursor].start < block.start) citationCursor++;
+    const blockCitations: CitationGroup[] = [];
+    for (let index = citationCursor; index < citations.length && citations[index].start < block.end; index++) {
+      blockCitations.push(citations[index]);
+    }
+    if (block.kind === 'heading') continue;
+    const blockQuotes = findInlineQuotes(prose, block);
+    const blockSentences = splitSentences(prose, block, blockQuotes, blockCitations);
+    sentences.push(...blockSentences);
+
+    if (block.kind === 'blockquote' && blockQuotes.length === 0) {
+      const whole = blockquoteQuote(prose, block, blockCitations);
+      if (whole) blockQuotes.push(whole);
+    }
+    for (const quote of blockQuotes) {
+      quote.attribution =
+        attributionInSentence(quote, blockSentences) ??
+        (block.kind === 'blockquote' ? blockCitations[blockCitations.length - 1] : undefined) ??
+        sourceLineAfter(prose, quote, blockSentences) ??
+        sourceBlockAfter(prose, blocks, blockIndex, citations);
+      quotes.push(quote);
+    }
+  }
+  return { structure, citations, sentences, quotes };
+}
+
+/** Pairs “…” and "…" within one block; quotes may wrap across lines. */
+function findInlineQuotes(prose: string, block: Block): Quote[] {
+  const quotes: Quote[] = [];
+  const text = prose.slice(block.start, block.end);
+  let index = 0;
+  while (index < text.length) {
+    const char = text[index];
+    let close = -1;
+    if (char === '\u201C') {
+      close = text.indexOf('\u201D', index + 1);
+    } else if (char === '"' && (index === 0 || /[\s([{\u2014\u2013:-]/.test(text[index - 1]))) {
+      close = text.indexOf('"', index + 1);
+    } else if (char === '\u201E') {
+      // German and Albanian typography open with „ and close with “ or ”.
+      const candidates = [text.indexOf('\u201C', index + 1), text.indexOf('\u201D', index + 1)].filter((at) => at !== -1);
+      close = candidates.length ? Math.min(...candidates) : -1;
+    }
+    if (close === -1) {
+      index++;
+      continue;
+    }
+    const start = block.start + index;
+    const end = block.start + close + 1;
+    const inner = prose.slice(start + 1, end - 1);
+    quotes.push({ start, end, text: inner, kind: 'inline', wordCount: words(inner).length, block });
+    index = close + 1;
+  }
+  return quotes;
+}
+
+function blockquoteQuote(prose: string, block: Block, citations: CitationGroup[]): Quote | undefined {
+  const chars = prose.slice(block.start, block.end).split('');
+  for (const group of citations) {
+    for (let index = group.start; index < group.end; index++) chars[index - block.start] = ' ';
+  }
+  let text = chars.join('');
+  // A closing "Source: ..." line inside the blockquote attributes the quote; it is not part of it.
+  text = text.replace(/(^|\n)\s*(?:sources?|burimi|quelle)\s*:[^\n]*$/i, (line) => line.replace(/[^\n]/g, ' '));
+  text = text.replace(/(^|\n)\s*[\u2014\u2013-]{1,2}\s*[^\n]*$/, (line) => (citations.length ? line.replace(/[^\n]/g, ' ') : line));
+  const leading = /^\s*/.exec(text)![0].length;
+  const trimmed = text.trimEnd();
+  if (trimmed.length <= leading) return undefined;
+  const inner = text.slice(leading, trimmed.length);
+  return {
+    start: block.start + leading,
+    end: block.start + trimmed.length,
+    text: inner,
+    kind: 'blockquote',
+    wordCount: words(inner).length,
+    block,
+  };
+}
+
+const abbreviations = new Set(
+  (
+    'p pp e.g i.e cf vs etc no nos vol vols ch chap sec fig figs dr mr mrs ms prof st jr sr inc ltd co art arts para paras ' +
+    'approx ca al op ibid jan feb mar apr jun jul aug sep sept oct nov dec ed eds rev u.s u.k e.u n.d para ff viz'
+  ).split(' '),
+);
+
+/** Splits a block into sentences, never inside a quote or a citation group. */
+function splitSentences(prose: string, block: Block, quotes: Quote[], citations: CitationGroup[]): Sentence[] {
+  const protectedSpans = [...quotes, ...citations].map((span) => [span.start, span.end] as const);
+  const insideProtected = (offset: number) => protectedSpans.some(([start, end]) => offset > start && offset < end - 1);
+  const sentences: Sentence[] = [];
+  let start = block.start;
+  const boundary = /[.!?]+['"\u2019\u201D)\]]*(?=\s+|$)/g;
+  const text = prose.slice(block.start, block.end);
+  for (let match = boundary.exec(text); match; match = boundary.exec(text)) {
+    const end = block.start + match.index + match[0].length;
+    if (insideProtected(block.start + match.index)) continue;
+    if (match[0][0] === '.') {
+      const before = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, match.index - 12), match.index));
+      const word = before?.[1].toLowerCase() ?? '';
+      if (abbreviations.has(word) || /^\p{L}$/u.test(word)) continue;
+    }
+    const rest = text.slice(match.index + match[0].length);
+    const next = /^\s*(\S)/.exec(rest);
+    if (next && /[\p{Ll}]/u.test(next[1])) continue;
+    sentences.push({ start, end, block, citations: [] });
+    start = end;
+  }
+  if (prose.slice(start, block.end).trim()) sentences.push({ start, end: block.end, block, citations: [] });
+  for (const sentence of sentences) {
+    const lead = /^\s*/.exec(prose.slice(sentence.start, sentence.end))![0].length;
+    sentence.start += lead;
+  }
+  // A citation right after the full stop ("… in 2022. [@key]") belongs to the sentence before it.
+  for (let index = 1; index < sentences.length; index++) {
+    const sentence = sentences[index];
+    const leading = citations.find((group) => group.start === sentence.start && group.bracketed);
+    if (leading) {
+      const previous = sentences[index - 1];
+      previous.end = leading.end;
+      sentence.start = leading.end + (/^\s*/.exec(prose.slice(leading.end, sentence.end))![0].length);
+    }
+  }
+  const kept = sentences.filter((sentence) => sentence.end > sentence.start && prose.slice(sentence.start, sentence.end).trim());
+  for (const sentence of kept) {
+    sentence.citations = citations.filter((group) => group.start >= sentence.start && group.end <= sentence.end);
+  }
+  return kept;
+}
+
+function attributionInSentence(quote: Quote, sentences: Sentence[]): CitationGroup | undefined {
+  const sentence = sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
+  if (!sentence || sentence.citations.length === 0) return undefined;
+  const after = sentence.citations.find((group) => group.start >= quote.end);
+  if (after) return after;
+  const before = sentence.citations.filter((group) => group.end <= quote.start);
+  return before[before.length - 1] ?? sentence.citations[0];
+}
+
+/** "Source: [@key]" as the sentence right after the quote's, in the same paragraph. */
+function sourceLineAfter(prose: string, quote: Quote, sentences: Sentence[]): CitationGroup | undefined {
+  const index = sentences.findIndex((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
+  const next = index === -1 ? undefined : sentences[index + 1];
+  if (!next || next.block !== quote.block) return undefined;
+  return sourceLine.test(prose.slice(next.start, next.end)) ? next.citations[0] : undefined;
+}
+
+/** A "Source: [@key]" paragraph, or a paragraph that is nothing but a citation, right after the quote's block. */
+function sourceBlockAfter(prose: string, blocks: Block[], blockIndex: number, citations: CitationGroup[]): CitationGroup | undefined {
+  const next = blocks[blockIndex + 1];
+  if (!next || next.kind === 'heading') return undefined;
+  if (next.kind === 'blockquote' && blocks[blockIndex].kind === 'blockquote' && next.quoteGroup === blocks[blockIndex].quoteGroup) {
+    return undefined;
+  }
+  const text = prose.slice(next.start, next.end);
+  const groups = citations.filter((group) => group.start >= next.start && group.end <= next.end);
+  if (groups.length === 0) return undefined;
+  if (sourceLine.test(text)) return groups[0];
+  let rest = text;
+  for (const group of groups) rest = rest.replace(prose.slice(group.start, group.end), '');
+  if (/^[\s.,;:()\u2014\u2013-]*$/.test(rest)) return groups[0];
+  return undefined;
+}

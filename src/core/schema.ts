@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { isValidIsoDate } from './dates';
+
+/**
+ * The zod schemas here are the single source of truth for source metadata and report settings;
+ * every type that describes them is inferred from these schemas.
+ */
+
+export const sourceTypes = ['report', 'article', 'news', 'interview', 'thesis', 'legislation', 'other'] as const;
+export const SourceTypeSchema = z.enum(sourceTypes);
+export type SourceType = z.infer<typeof SourceTypeSchema>;
+
+/** A Pandoc citation key: starts with a letter, digit or underscore; inner punctuation allowed. */
+export const citationKeyPattern = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_:.#$%&\-+?<>~/]*[\p{L}\p{N}_])?$/u;
+
+/** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a partial date stands for the whole year or month. */
+export const IsoDateSchema = z
+  .union([z.string(), z.number().int()])
+  .transform((value) => String(value).trim())
+  .refine((value) => /^\d{4}(-\d{2}(-\d{2})?)?$/.test(value), {
+    message: 'expected a date written YYYY, YYYY-MM or YYYY-MM-DD',
+  })
+  .refine((value) => isValidIsoDate(value), { message: 'no such date in the calendar' });
+
+const stringList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]).map((item) => item.trim()).filter(Boolean));
+
+/** Metadata fields as an author writes them (front matter, manifest); every field optional. */
+export const SourceFieldsSchema = z.object({
+  key: z.string().trim().regex(citationKeyPattern, {
+    message: 'a citation key starts with a letter, digit or underscore and has no spaces',
+  }),
+  title: z.string().trim().min(1),
+  author: stringList,
+  publisher: z.string().trim().min(1),
+  date: IsoDateSchema,
+  language: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'expected a language code such as en or sq' })
+    .transform((value) => value.toLowerCase()),
+  type: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(SourceTypeSchema),
+  url: z.string().trim().url(),
+  derivedFrom: stringList,
+}).partial();
+export type SourceFieldsInput = z.input<typeof SourceFieldsSchema>;
+export type SourceFields = z.output<typeof SourceFieldsSchema>;
+export const sourceFieldNames = Object.keys(SourceFieldsSchema.shape) as (keyof SourceFields)[];
+
+/** One entry of `corpus.yaml`; `file` links it to a document, without it the source is metadata only. */
+export const ManifestEntrySchema = SourceFieldsSchema.extend({ file: z.string().trim().min(1).optional() });
+export const ManifestSchema = z.object({ sources: z.array(z.unknown()).default([]) });
+
+export const severities = ['error', 'warning', 'info', 'hint'] as const;
+export const SeveritySchema = z.enum(severities);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const ruleIds = [
+  'unknown-source',
+  'quote-uncited',
+  'quote-outside-timeframe',
+  'source-undated',
+  'quote-not-in-source',
+  'uncited-claim',
+  'corpus-problem',
+  'invalid-settings',
+] as const;
+export const RuleIdSchema = z.enum(ruleIds);
+export type RuleId = z.infer<typeof RuleIdSchema>;
+
+const TimeWindowSchema = z
+  .object({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional() })
+  .refine((window) => !window.from || !window.to || window.from <= window.to, {
+    message: '`from` must not be later than `to`',
+  });
+
+export const TimeframeSchema = z.object({
+  from: IsoDateSchema.optional(),
+  to: IsoDateSchema.optional(),
+  languages: z.record(z.string().transform((code) => code.toLowerCase()), TimeWindowSchema).optional(),
+}).refine((frame) => !frame.from || !frame.to || frame.from <= frame.to, {
+  message: '`from` must not be later than `to`',
+});
+export type Timeframe = z.infer<typeof TimeframeSchema>;
+
+export const RuleSettingSchema = z.union([SeveritySchema, z.literal('off')]);
+
+/** What a report declares under `citewise:` in its front matter, or `citewise.yaml` declares for all. */
+export const ReportSettingsSchema = z
+  .object({
+    corpus: z.union([z.string().min(1), z.array(z.string().min(1))]).transform((value) => (Array.isArray(value) ? value : [value])),
+    timeframe: TimeframeSchema,
+    rules: z.partialRecord(RuleIdSchema, RuleSettingSchema),
+    /** Sections whose heading matches one of these (case-insensitive, whole heading) are not checked for uncited claims. */
+    skipSections: z.array(z.string()),
+    /** A quote needs at least this many words before `quote-uncited` asks for a citation. */
+    quoteMinWords: z.number().int().min(1),
+  })
+  .partial()
+  .strict();
+export type ReportSettingsInput = z.input<typeof ReportSettingsSchema>;
+export type ReportSettings = z.output<typeof ReportSettingsSchema>;
+
+export const defaultSkipSections = ['Methodology', 'Acknowledgements', 'Acknowledgments', 'Contents', 'Table of Contents', 'References', 'Bibliography'];

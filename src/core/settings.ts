@@ -1,0 +1,134 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { FrontMatter } from './markdown';
+import { ReportSettingsSchema, defaultSkipSections, type ReportSettings, type RuleId, type Severity, type Timeframe } from './schema';
+import { parseYaml, type ParsedYaml } from './yaml-document';
+
+export const workspaceSettingsFileName = 'citewise.yaml';
+
+export interface SettingsProblem {
+  file: string;
+  /** 1-based. */
+  line: number;
+  message: string;
+}
+
+/** Settings as declared by one file, with corpus paths already made absolute. */
+export interface DeclaredSettings {
+  file: string;
+  settings: ReportSettings;
+  problems: SettingsProblem[];
+}
+
+export interface EffectiveSettings {
+  corpus: string[];
+  timeframe?: Timeframe;
+  rules: Partial<Record<RuleId, Severity | 'off'>>;
+  skipSections: string[];
+  quoteMinWords: number;
+  problems: SettingsProblem[];
+}
+
+export const defaultQuoteMinWords = 5;
+
+const shape = ReportSettingsSchema.shape;
+type SettingName = keyof typeof shape;
+
+/** Validates settings key by key, so one bad value does not discard the others. */
+export function validateSettings(value: unknown, file: string, parsed: Pick<ParsedYaml, 'lineOf'>, pathPrefix: string[]): DeclaredSettings {
+  const problems: SettingsProblem[] = [];
+  const settings: Record<string, unknown> = {};
+  if (value === undefined || value === null) return { file, settings: {}, problems };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push({ file, line: parsed.lineOf(pathPrefix), message: 'Citewise settings must be a mapping such as `corpus: sources`.' });
+    return { file, settings: {}, problems };
+  }
+  for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (!(name in shape)) {
+      problems.push({
+        file,
+        line: parsed.lineOf([...pathPrefix, name]),
+        message: `Unknown setting "${name}"; known settings are ${Object.keys(shape).join(', ')}.`,
+      });
+      continue;
+    }
+    const result = shape[name as SettingName].safeParse(raw);
+    if (result.success) {
+      settings[name] = result.data;
+      continue;
+    }
+    for (const issue of result.error.issues) {
+      const issuePath = issue.path.map((step: PropertyKey) => (typeof step === 'symbol' ? String(step) : step));
+      const where = [name, ...issuePath].join('.');
+      problems.push({
+        file,
+        line: parsed.lineOf([...pathPrefix, name, ...issuePath]),
+        message: `Invalid setting ${where}: ${issue.message}.`,
+      });
+    }
+  }
+  const declared = settings as ReportSettings;
+  if (declared.corpus) declared.corpus = declared.corpus.map((entry) => path.resolve(path.dirname(file), entry));
+  return { file, settings: declared, problems };
+}
+
+export function readSettingsFile(file: string, text: string): DeclaredSettings {
+  const parsed = parseYaml(text);
+  const problems = parsed.errors.map((error) => ({ file, line: error.line, message: `Invalid YAML: ${error.message}` }));
+  const declared = validateSettings(parsed.value, file, parsed, []);
+  return { ...declared, problems: [...problems, ...declared.problems] };
+}
+
+/** The `citewise:` block of a report's front matter. */
+export function readReportSettings(file: string, frontMatter: FrontMatter | undefined): DeclaredSettings {
+  if (!frontMatter) return { file, settings: {}, problems: [] };
+  const parsed = parseYaml(frontMatter.yaml, frontMatter.firstLine + 1);
+  if (parsed.errors.length > 0) {
+    return {
+      file,
+      settings: {},
+      problems: parsed.errors.map((error) => ({ file, line: error.line, message: `Invalid YAML front matter: ${error.message}` })),
+    };
+  }
+  const value = parsed.value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { file, settings: {}, problems: [] };
+  return validateSettings((value as Record<string, unknown>).citewise, file, parsed, ['citewise']);
+}
+
+/** Finds the nearest `citewise.yaml` in `folder` or above it, stopping at `stopAt` when given. */
+export async function findWorkspaceSettingsFile(folder: string, stopAt?: string): Promise<string | undefined> {
+  let current = path.resolve(folder);
+  const stop = stopAt ? path.resolve(stopAt) : undefined;
+  for (;;) {
+    const candidate = path.join(current, workspaceSettingsFileName);
+    try {
+      if ((await fs.stat(candidate)).isFile()) return candidate;
+    } catch {
+      // Not here; look further up.
+    }
+    const parent = path.dirname(current);
+    if (parent === current || current === stop) return undefined;
+    current = parent;
+  }
+}
+
+/** Workspace defaults first, the report's own settings on top; rules merge rule by rule. */
+export function mergeSettings(...layers: DeclaredSettings[]): EffectiveSettings {
+  const effective: EffectiveSettings = {
+    corpus: [],
+    rules: {},
+    skipSections: defaultSkipSections,
+    quoteMinWords: defaultQuoteMinWords,
+    problems: [],
+  };
+  for (const layer of layers) {
+    const settings = layer.settings;
+    if (settings.corpus) effective.corpus = settings.corpus;
+    if (settings.timeframe) effective.timeframe = settings.timeframe;
+    if (settings.rules) effective.rules = { ...effective.rules, ...settings.rules };
+    if (settings.skipSections) effective.skipSections = settings.skipSections;
+    if (settings.quoteMinWords !== undefined) effective.quoteMinWords = settings.quoteMinWords;
+    effective.problems.push(...layer.problems);
+  }
+  return effective;
+}

@@ -1,0 +1,38 @@
+import type { SourceFields } from './schema';
+
+/** Where a metadata field's value came from; later origins win over earlier ones. */
+export const fieldOrigins = ['inferred', 'front-matter', 'manifest', 'bibliography'] as const;
+export type FieldOrigin = (typeof fieldOrigins)[number];
+
+export interface FieldProvenance {
+  origin: FieldOrigin;
+  /** Path of the file that supplied the value, relative to the corpus root. */
+  file: string;
+  /** 1-based line in that file, where known. */
+  line?: number;
+}
+
+export type SourceMetadata = Omit<SourceFields, 'key'>;
+
+export interface Source {
+  key: string;
+  metadata: SourceMetadata;
+  provenance: Partial<Record<keyof SourceFields, FieldProvenance>>;
+  /** The document's absolute path; absent for a metadata-only source. */
+  path?: string;
+  /** The document's path relative to its corpus root, with forward slashes. */
+  relativePath?: string;
+  /** The corpus root the source was loaded from. */
+  corpusRoot: string;
+}
+
+/** A problem found while loading the corpus: it names the file and line, and never stops the rest from loading. */
+export interface CorpusProblem {
+  /** Absolute path of the file at fault. */
+  file: string;
+  /** 1-based line, where the problem has one. */
+  line?: number;
+  column?: number;
+  message: string;
+  severity: 'error' | 'warning';
+}

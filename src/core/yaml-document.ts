@@ -1,0 +1,60 @@
+import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from 'yaml';
+
+/** A YAML text parsed with line information, so every problem can name the line it is on. */
+export interface ParsedYaml {
+  value: unknown;
+  errors: { line: number; column: number; message: string }[];
+  /** 1-based line of the node at `path`, or of the nearest ancestor that exists. */
+  lineOf(path: readonly (string | number)[]): number;
+}
+
+/** Parses YAML; `firstLine` is the 1-based line of the text's first line within its file. */
+export function parseYaml(text: string, firstLine = 1): ParsedYaml {
+  const lineCounter = new LineCounter();
+  let document: Document.Parsed;
+  try {
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    return {
+      value: undefined,
+      errors: [{ line: firstLine, column: 1, message: error instanceof Error ? error.message : String(error) }],
+      lineOf: () => firstLine,
+    };
+  }
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line + firstLine - 1;
+  const errors = document.errors.map((error) => {
+    const position = lineCounter.linePos(error.pos[0]);
+    return {
+      line: position.line + firstLine - 1,
+      column: position.col,
+      message: error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, ''),
+    };
+  });
+  const lineOf = (path: readonly (string | number)[]) => {
+    let node: unknown = document.contents;
+    let line = node && (node as Node).range ? lineAt((node as Node).range![0]) : firstLine;
+    for (const step of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === step);
+        if (!pair) break;
+        const keyNode = pair.key as Node | null;
+        if (keyNode?.range) line = lineAt(keyNode.range[0]);
+        node = pair.value;
+        if (!(isMap(node) || isSeq(node))) break;
+      } else if (isSeq(node) && typeof step === 'number') {
+        node = node.items[step];
+        if ((node as Node | undefined)?.range) line = lineAt((node as Node).range![0]);
+      } else {
+        break;
+      }
+    }
+    return line;
+  };
+  let value: unknown;
+  try {
+    value = errors.length === 0 ? document.toJS({ maxAliasCount: 100 }) : undefined;
+  } catch (error) {
+    errors.push({ line: firstLine, column: 1, message: error instanceof Error ? error.message : String(error) });
+  }
+  return { value, errors, lineOf };
+}

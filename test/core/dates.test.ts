@@ -1,0 +1,300 @@
+import { strict as assert } from 'node:assert';
+import {
+  findDateInText,
+  findDatesInText,
+  formatIsoDate,
+  inferPublicationDate,
+  isValidIsoDate,
+  isoDateRange,
+  parseIsoDate,
+  parseLooseDate,
+} from '../../src/core/dates';
+
+describe('dates', () => {
+  describe('isValidIsoDate', () => {
+    it('accepts the three ISO shapes when they name real dates', () => {
+      for (const value of ['2022', '2022-09', '2022-09-21', '2024-02-29', '2000-02-29', '1999-12-31', '2022-01-01']) {
+        assert.equal(isValidIsoDate(value), true, value);
+      }
+    });
+
+    it('rejects impossible dates and other shapes', () => {
+      for (const value of [
+        '2023-02-29', '1900-02-29', '2022-13', '2022-00', '2022-09-31', '2022-09-00', '2022-9', '2022-09-1',
+        '22', '20222', ' 2022', '2022 ', '2022-09-21T10:00', '2022/09/21', '', 'abcd',
+      ]) {
+        assert.equal(isValidIsoDate(value), false, value);
+      }
+    });
+  });
+
+  describe('parseIsoDate and formatIsoDate', () => {
+    it('parses to the parts that are present', () => {
+      assert.deepEqual(parseIsoDate('2022'), { year: 2022 });
+      assert.deepEqual(parseIsoDate('2022-09'), { year: 2022, month: 9 });
+      assert.deepEqual(parseIsoDate('2022-09-21'), { year: 2022, month: 9, day: 21 });
+      assert.equal(parseIsoDate('2023-02-29'), undefined);
+      assert.equal(parseIsoDate('September 2022'), undefined);
+    });
+
+    it('formats zero-padded', () => {
+      assert.equal(formatIsoDate({ year: 2022 }), '2022');
+      assert.equal(formatIsoDate({ year: 2022, month: 9 }), '2022-09');
+      assert.equal(formatIsoDate({ year: 2022, month: 9, day: 1 }), '2022-09-01');
+      assert.equal(formatIsoDate({ year: 987, month: 12, day: 31 }), '0987-12-31');
+    });
+
+    it('round-trips', () => {
+      for (const value of ['1999', '2022-02', '2024-02-29']) {
+        assert.equal(formatIsoDate(parseIsoDate(value)!), value);
+      }
+    });
+  });
+
+  describe('isoDateRange', () => {
+    it('widens a year to the whole year', () => {
+      assert.deepEqual(isoDateRange('2022'), { start: '2022-01-01', end: '2022-12-31' });
+    });
+
+    it('widens a month to its real last day, leap years included', () => {
+      assert.deepEqual(isoDateRange('2022-09'), { start: '2022-09-01', end: '2022-09-30' });
+      assert.deepEqual(isoDateRange('2022-12'), { start: '2022-12-01', end: '2022-12-31' });
+      assert.deepEqual(isoDateRange('2023-02'), { start: '2023-02-01', end: '2023-02-28' });
+      assert.deepEqual(isoDateRange('2024-02'), { start: '2024-02-01', end: '2024-02-29' });
+    });
+
+    it('keeps a full date as a one-day range', () => {
+      assert.deepEqual(isoDateRange('2022-09-21'), { start: '2022-09-21', end: '2022-09-21' });
+    });
+
+    it('throws on an invalid date rather than inventing a range', () => {
+      assert.throws(() => isoDateRange('2022-13'), RangeError);
+      assert.throws(() => isoDateRange('September 2022'), RangeError);
+    });
+  });
+
+  describe('findDateInText', () => {
+    const cases: Array<[string, string, string]> = [
+      ['21 September 2022', 'day month year', '2022-09-21'],
+      ['21st September 2022', 'ordinal day', '2022-09-21'],
+      ['the 2nd of May 2021', 'ordinal with of', '2021-05-02'],
+      ['September 21, 2022', 'US order', '2022-09-21'],
+      ['Sep 21, 2022', 'abbreviated US order', '2022-09-21'],
+      ['September 2022', 'month year', '2022-09'],
+      ['Sept. 2022', 'Sept. abbreviation', '2022-09'],
+      ['Sep 2022', 'Sep abbreviation', '2022-09'],
+      ['SEPTEMBER 2022', 'upper case', '2022-09'],
+      ['2022-09-21', 'ISO date', '2022-09-21'],
+      ['2022-09', 'ISO month', '2022-09'],
+      ['21/09/2022', 'slashes, day first', '2022-09-21'],
+      ['21.09.2022', 'dots, day first', '2022-09-21'],
+      ['21-09-2022', 'dashes, day first', '2022-09-21'],
+      ['1/9/2022', 'single digits, day first', '2022-09-01'],
+      ['21 shtator 2022', 'Albanian', '2022-09-21'],
+      ['shtator 2022', 'Albanian month year', '2022-09'],
+      ['më 21 shtator 2022', 'Albanian with më', '2022-09-21'],
+      ['SHTATOR 2022', 'Albanian upper case', '2022-09'],
+      ['5 nëntor 2021', 'nëntor with diacritic', '2021-11-05'],
+      ['5 nentor 2021', 'nentor without diacritic', '2021-11-05'],
+      ['NËNTOR 2021', 'NËNTOR upper case', '2021-11'],
+      ['5 ne\u0308ntor 2021', 'decomposed ë', '2021-11-05'],
+      ['1 janar 2020', 'janar', '2020-01-01'],
+      ['28 shkurt 2020', 'shkurt', '2020-02-28'],
+      ['mars 2020', 'mars', '2020-03'],
+      ['prill 2020', 'prill', '2020-04'],
+      ['15 maj 2020', 'maj', '2020-05-15'],
+      ['qershor 2020', 'qershor', '2020-06'],
+      ['Korrik 2020', 'korrik', '2020-07'],
+      ['gusht 2020', 'gusht', '2020-08'],
+      ['tetor 2020', 'tetor', '2020-10'],
+      ['31 dhjetor 2020', 'dhjetor', '2020-12-31'],
+    ];
+    for (const [text, label, expected] of cases) {
+      it(`reads ${label}: ${JSON.stringify(text)}`, () => {
+        const found = findDateInText(text);
+        assert.ok(found, `no date found in ${text}`);
+        assert.equal(formatIsoDate(found.date), expected);
+      });
+    }
+
+    it('reports where the date is and how long it is', () => {
+      const text = 'Published on 21 September 2022 by the ministry.';
+      const found = findDateInText(text);
+      assert.deepEqual(found, { date: { year: 2022, month: 9, day: 21 }, index: 13, length: 17 });
+      assert.equal(text.slice(found.index, found.index + found.length), '21 September 2022');
+    });
+
+    it('takes the whole date rather than its month-year tail', () => {
+      const found = findDateInText('Tirana, më 21 shtator 2022');
+      assert.equal(found?.index, 11);
+      assert.deepEqual(found?.date, { year: 2022, month: 9, day: 21 });
+    });
+
+    it('returns the first date in reading order', () => {
+      assert.deepEqual(findDateInText('Revised 2023-01-05, first issued 3 May 2021')?.date, { year: 2023, month: 1, day: 5 });
+      assert.deepEqual(findDateInText('From March 2020 to 2021-06')?.date, { year: 2020, month: 3 });
+    });
+
+    it('skips impossible dates whole', () => {
+      const found = findDateInText('due 31 February 2022, moved to 2 March 2022');
+      assert.deepEqual(found?.date, { year: 2022, month: 3, day: 2 });
+      assert.deepEqual(findDateInText('31.02.2022 or 01.03.2022')?.date, { year: 2022, month: 3, day: 1 });
+      assert.equal(findDateInText('2022-02-30'), undefined);
+      assert.equal(findDateInText('29 February 2023'), undefined);
+      assert.deepEqual(findDateInText('29 February 2024')?.date, { year: 2024, month: 2, day: 29 });
+    });
+
+    it('does not take a bare year or a number for a date', () => {
+      assert.equal(findDateInText('the 2019 report'), undefined);
+      assert.equal(findDateInText('2019'), undefined);
+      assert.equal(findDateInText('between 1999-2022 the figure rose'), undefined);
+      assert.equal(findDateInText('There were 12 cases in 2020.'), undefined);
+      assert.equal(findDateInText('21 September'), undefined);
+    });
+
+    it('does not read the modal verb may as a month', () => {
+      assert.equal(findDateInText('Prices may 2019 levels'), undefined);
+      assert.equal(findDateInText('They may return in 2022.'), undefined);
+      assert.deepEqual(findDateInText('May 2022')?.date, { year: 2022, month: 5 });
+      assert.deepEqual(findDateInText('on 3 May 2022')?.date, { year: 2022, month: 5, day: 3 });
+      assert.deepEqual(findDateInText('May 3, 2022')?.date, { year: 2022, month: 5, day: 3 });
+    });
+
+    it('respects word boundaries', () => {
+      assert.equal(findDateInText('Marseille 2022'), undefined);
+      assert.equal(findDateInText('Decade 2020'), undefined);
+      assert.equal(findDateInText('ID 121/09/20222'), undefined);
+      assert.equal(findDateInText('version 1.21.09.2022'), undefined);
+      assert.equal(findDateInText('x2022-09-21'), undefined);
+    });
+
+    it('accepts only years 1900 to 2099', () => {
+      assert.equal(findDateInText('21 September 1899'), undefined);
+      assert.equal(findDateInText('21 September 2100'), undefined);
+      assert.deepEqual(findDateInText('1 January 1900')?.date, { year: 1900, month: 1, day: 1 });
+      assert.deepEqual(findDateInText('31 December 2099')?.date, { year: 2099, month: 12, day: 31 });
+    });
+
+    it('reads the date part of a timestamp', () => {
+      assert.deepEqual(findDateInText('updated 2022-09-21T10:00:00Z')?.date, { year: 2022, month: 9, day: 21 });
+    });
+
+    it('reads a date wrapped onto the next line, but not across a blank line', () => {
+      assert.deepEqual(findDateInText('signed on 21\nSeptember 2022')?.date, { year: 2022, month: 9, day: 21 });
+      assert.equal(findDateInText('September\n\n2022'), undefined);
+    });
+
+    it('returns undefined for empty text', () => {
+      assert.equal(findDateInText(''), undefined);
+    });
+
+    it('findDatesInText lists every date in order', () => {
+      const found = findDatesInText('From 1 March 2020 until shtator 2021, then 2022-01-15.');
+      assert.deepEqual(
+        found.map((match) => formatIsoDate(match.date)),
+        ['2020-03-01', '2021-09', '2022-01-15'],
+      );
+    });
+  });
+
+  describe('inferPublicationDate', () => {
+    it('finds the month on a thesis title page', () => {
+      const thesis = [
+        'EUROPEAN UNIVERSITY OF TIRANA',
+        'FACULTY OF LAW',
+        '',
+        'MASTER THESIS',
+        '',
+        'The Regulation of Public Procurement',
+        'in Albania after 2015',
+        '',
+        'Candidate: Arta Hoxha',
+        'Supervisor: Prof. Dr. Ilir Kola',
+        '',
+        '',
+        '',
+        'TIRANA, ALBANIA',
+        '',
+        'September 2022',
+        '',
+        'Abstract',
+        'This thesis examines the reform adopted on 12 March 2015.',
+      ].join('\n');
+      assert.deepEqual(inferPublicationDate(thesis), { date: '2022-09', line: 16 });
+    });
+
+    it('finds the date that opens a news file', () => {
+      const news = '21 September 2022\n\nParliament approves the budget\n\nThe vote on 20 September 2022 followed...';
+      assert.deepEqual(inferPublicationDate(news), { date: '2022-09-21', line: 1 });
+    });
+
+    it('finds an Albanian dateline', () => {
+      const news = 'Lajme\r\nTiranë, më 3 nëntor 2021\r\nQeveria miratoi sot...';
+      assert.deepEqual(inferPublicationDate(news), { date: '2021-11-03', line: 2 });
+    });
+
+    it('counts a year alone on a line when nothing fuller comes before it', () => {
+      const report = '# Annual Report\n\nMinistry of Finance\n\n**2021**\n\nAdopted on 15 March 2022.';
+      assert.deepEqual(inferPublicationDate(report), { date: '2021', line: 5 });
+      assert.deepEqual(inferPublicationDate('Title\n  2019  \nbody'), { date: '2019', line: 2 });
+    });
+
+    it('prefers a fuller date that comes before a year line', () => {
+      const report = 'Report\nMay 2021\n\n2021\n';
+      assert.deepEqual(inferPublicationDate(report), { date: '2021-05', line: 2 });
+    });
+
+    it('does not take a year inside a sentence, or out of range, as a year line', () => {
+      assert.equal(inferPublicationDate('The 2019 report\nwas revised.'), undefined);
+      assert.equal(inferPublicationDate('Title\n1850\n'), undefined);
+      assert.equal(inferPublicationDate('Title\n12345\n'), undefined);
+    });
+
+    it('looks only at the first maxLines lines', () => {
+      const text = `${'filler line\n'.repeat(45)}21 September 2022\n`;
+      assert.equal(inferPublicationDate(text), undefined);
+      assert.deepEqual(inferPublicationDate(text, 50), { date: '2022-09-21', line: 46 });
+      assert.equal(inferPublicationDate('a\nb\n1 May 2020', 2), undefined);
+      assert.deepEqual(inferPublicationDate('a\nb\n1 May 2020', 3), { date: '2020-05-01', line: 3 });
+    });
+
+    it('returns undefined for an undated or empty text', () => {
+      assert.equal(inferPublicationDate(''), undefined);
+      assert.equal(inferPublicationDate('No date here at all.\nNone.'), undefined);
+    });
+  });
+
+  describe('parseLooseDate', () => {
+    const cases: Array<[string, string]> = [
+      ['September 2022', '2022-09'],
+      ['21 Sept. 2022', '2022-09-21'],
+      ['2022-09-21T10:00:00Z', '2022-09-21'],
+      ['2022-09-21T23:30:00-05:00', '2022-09-21'],
+      ['Sep 21, 2022', '2022-09-21'],
+      ['2022', '2022'],
+      ['2022-09', '2022-09'],
+      ['2022/09/21', '2022-09-21'],
+      ['2022/9/1', '2022-09-01'],
+      ['2022-09-21 10:00', '2022-09-21'],
+      ['20220921', '2022-09-21'],
+      ['21.09.2022', '2022-09-21'],
+      ['Wed, 21 Sep 2022 10:00:00 GMT', '2022-09-21'],
+      ['  shtator 2022 ', '2022-09'],
+      ['Spring 2022', '2022'],
+      ['1850-03-01', '1850-03-01'],
+    ];
+    for (const [value, expected] of cases) {
+      it(`parses ${JSON.stringify(value)}`, () => {
+        const parsed = parseLooseDate(value);
+        assert.ok(parsed, `no date in ${value}`);
+        assert.equal(formatIsoDate(parsed), expected);
+      });
+    }
+
+    it('rejects what is not a date', () => {
+      for (const value of ['', 'unknown', '0000-00-00', '2022-13-01', '2023-02-29', '31 February 2022', '20221341', 'n.d.']) {
+        assert.equal(parseLooseDate(value), undefined, value);
+      }
+    });
+  });
+});
