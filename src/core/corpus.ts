@@ -127,7 +127,8 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
       const first = earlier.relativePath ?? earlier.origin.file;
       problems.push({
         file: path.resolve(draft.corpusRoot, where.file),
-        line: where.line,
+        // A key inferred from the file name has no line of its own; the file's first line stands for it.
+        line: where.line ?? 1,
         message: `Duplicate key "${key}": ${first} already uses it, so ${draft.relativePath ?? 'this entry'} cannot be cited until it gets a key of its own.`,
         severity: 'error',
       });
@@ -156,7 +157,7 @@ async function loadDocument(
 ): Promise<{ draft: Draft; text: string } | undefined> {
   const read = await readTextFile(file.path);
   if (!read.ok) {
-    problems.push({ file: file.path, message: read.message, severity: 'error' });
+    problems.push({ file: file.path, line: 1, message: read.message, severity: 'error' });
     return undefined;
   }
   if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
@@ -274,9 +275,10 @@ async function applyManifest(
 ): Promise<void> {
   const read = await readTextFile(file.path);
   if (!read.ok) {
-    problems.push({ file: file.path, message: read.message, severity: 'error' });
+    problems.push({ file: file.path, line: 1, message: read.message, severity: 'error' });
     return;
   }
+  if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
   const parsed = parseYaml(read.text.replace(/^\uFEFF/, ''));
   for (const error of parsed.errors) {
     problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML: ${error.message}`, severity: 'error' });
@@ -342,9 +344,10 @@ async function applyBibliography(
 ): Promise<void> {
   const read = await readTextFile(file.path);
   if (!read.ok) {
-    problems.push({ file: file.path, message: read.message, severity: 'error' });
+    problems.push({ file: file.path, line: 1, message: read.message, severity: 'error' });
     return;
   }
+  if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
   const text = read.text.replace(/^\uFEFF/, '');
   let parsed: ParsedBibliography;
   if (file.kind === 'csl-json') {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { inferPublicationDate } from './dates';
+import { findDateInText, inferPublicationDate } from './dates';
 import { detectLanguage } from './language';
 
 /** A citation key from a file name: "Asylos 2023 – Albania.md" becomes "asylos-2023-albania". */
@@ -15,22 +15,29 @@ export function keyFromFileName(relativePath: string): string {
   return slug || 'source';
 }
 
-/** The first heading, else the first line that reads like a title, cleaned of Markdown emphasis. */
+/**
+ * The first heading near the top, else the first line that reads like a title (not a bare date or
+ * page number), cleaned of Markdown emphasis. A title line ending in a colon continues on the next.
+ */
 export function inferTitle(text: string): { title: string; line: number } | undefined {
-  const lines = text.split("\n", 200);
-  // A heading far down the text is a chapter, not the title.
-  for (let index = 0; index < Math.min(lines.length, 40); index++) {
+  const lines = text.split('\n', 400);
+  const candidates: { text: string; line: number; heading: boolean }[] = [];
+  for (let index = 0; index < lines.length && candidates.length < 5; index++) {
     const heading = /^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$/.exec(lines[index]);
-    if (heading) {
-      const title = cleanTitle(heading[1]);
-      if (title) return { title, line: index + 1 };
-    }
+    const title = cleanTitle(heading ? heading[1] : lines[index]);
+    if (title && /\p{L}/u.test(title)) candidates.push({ text: title, line: index + 1, heading: Boolean(heading) });
   }
-  for (let index = 0; index < lines.length; index++) {
-    const title = cleanTitle(lines[index]);
-    if (title && /\p{L}/u.test(title)) return { title, line: index + 1 };
-  }
-  return undefined;
+  const chosen = candidates.find((candidate) => candidate.heading) ?? candidates.find((candidate) => !looksLikeDate(candidate.text));
+  if (!chosen) return undefined;
+  let title = chosen.text;
+  const next = candidates.find((candidate) => candidate.line > chosen.line);
+  if (title.endsWith(':') && next && !next.heading) title = `${title} ${next.text}`;
+  return { title: title.length > 200 ? `${title.slice(0, 197).replace(/\s+\S*$/, '')}…` : title, line: chosen.line };
+}
+
+function looksLikeDate(line: string): boolean {
+  const match = findDateInText(line);
+  return match !== undefined && (line.slice(0, match.index) + line.slice(match.index + match.length)).replace(/[\s,.]/g, '').length < 4;
 }
 
 function cleanTitle(line: string): string {
@@ -39,7 +46,7 @@ function cleanTitle(line: string): string {
     .replace(/[*_`]+/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  return cleaned.length > 200 ? `${cleaned.slice(0, 197).replace(/\s+\S*$/, '')}…` : cleaned;
+  return cleaned;
 }
 
 export interface InferredMetadata {

@@ -259,8 +259,8 @@ export function parseMarkdown(text: string): MarkdownStructure {
   }
   close();
 
-  const prose = chars.join('');
-  blankCodeSpans(prose, blocks, chars);
+  blankCodeSpans(chars.join(''), blocks, chars);
+  blankUrls(chars.join(''), chars);
   return { text, prose: chars.join(''), frontMatter, blocks, headings, directives };
 }
 
@@ -279,6 +279,19 @@ function blankCodeSpans(prose: string, blocks: Block[], chars: string[]): void {
         if (chars[index] !== '\n' && chars[index] !== '\r') chars[index] = ' ';
       }
       ticks.lastIndex = close.index + run.length;
+    }
+  }
+}
+
+/** Link destinations, autolinks and bare URLs are addresses, not prose: an `@` in them is no citation. */
+function blankUrls(prose: string, chars: string[]): void {
+  const patterns = [/\]\(([^)\s]*)(?:\s+"[^"]*")?\)/g, /<[a-z][a-z0-9+.-]*:[^>\s]*>/gi, /\b(?:https?|ftp|mailto):[^\s<>()\]]+/gi];
+  for (const pattern of patterns) {
+    for (const match of prose.matchAll(pattern)) {
+      const skip = match[0].startsWith('](') ? 2 : 0;
+      const start = match.index + skip;
+      const end = match.index + match[0].length - (skip ? 1 : 0);
+      for (let index = start; index < end; index++) chars[index] = ' ';
     }
   }
 }

@@ -136,14 +136,15 @@ const abbreviations = new Set(
 /** Splits a block into sentences, never inside a quote or a citation group. */
 function splitSentences(prose: string, block: Block, quotes: Quote[], citations: CitationGroup[]): Sentence[] {
   const protectedSpans = [...quotes, ...citations].map((span) => [span.start, span.end] as const);
-  const insideProtected = (offset: number) => protectedSpans.some(([start, end]) => offset > start && offset < end - 1);
+  // A full stop inside a quote ends the sentence only when the quote ends with it: “… decides.” Next.
+  const insideProtected = (offset: number, matchEnd: number) => protectedSpans.some(([start, end]) => offset > start && matchEnd < end);
   const sentences: Sentence[] = [];
   let start = block.start;
   const boundary = /[.!?]+['"\u2019\u201D)\]]*(?=\s+|$)/g;
   const text = prose.slice(block.start, block.end);
   for (let match = boundary.exec(text); match; match = boundary.exec(text)) {
     const end = block.start + match.index + match[0].length;
-    if (insideProtected(block.start + match.index)) continue;
+    if (insideProtected(block.start + match.index, end)) continue;
     if (match[0][0] === '.') {
       const before = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, match.index - 12), match.index));
       const word = before?.[1].toLowerCase() ?? '';

@@ -1,7 +1,18 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FrontMatter } from './markdown';
-import { ReportSettingsSchema, defaultSkipSections, type ReportSettings, type RuleId, type Severity, type Timeframe } from './schema';
+import {
+  ReportSettingsSchema,
+  RuleIdSchema,
+  RuleSettingSchema,
+  defaultSkipSections,
+  ruleIds,
+  severities,
+  type ReportSettings,
+  type RuleId,
+  type Severity,
+  type Timeframe,
+} from './schema';
 import { parseYaml, type ParsedYaml } from './yaml-document';
 
 export const workspaceSettingsFileName = 'citewise.yaml';
@@ -52,6 +63,11 @@ export function validateSettings(value: unknown, file: string, parsed: Pick<Pars
       });
       continue;
     }
+    if (name === 'rules' && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+      // Rule by rule, so one misspelt rule does not discard the severities set for the others.
+      settings.rules = validateRules(raw as Record<string, unknown>, file, parsed, [...pathPrefix, name], problems);
+      continue;
+    }
     const result = shape[name as SettingName].safeParse(raw);
     if (result.success) {
       settings[name] = result.data;
@@ -70,6 +86,35 @@ export function validateSettings(value: unknown, file: string, parsed: Pick<Pars
   const declared = settings as ReportSettings;
   if (declared.corpus) declared.corpus = declared.corpus.map((entry) => path.resolve(path.dirname(file), entry));
   return { file, settings: declared, problems };
+}
+
+function validateRules(
+  raw: Record<string, unknown>,
+  file: string,
+  parsed: Pick<ParsedYaml, 'lineOf'>,
+  rulesPath: string[],
+  problems: SettingsProblem[],
+): Partial<Record<RuleId, Severity | 'off'>> {
+  const rules: Partial<Record<RuleId, Severity | 'off'>> = {};
+  for (const [rule, setting] of Object.entries(raw)) {
+    const line = parsed.lineOf([...rulesPath, rule]);
+    const id = RuleIdSchema.safeParse(rule);
+    if (!id.success) {
+      problems.push({ file, line, message: `Unknown rule "${rule}"; known rules are ${ruleIds.join(', ')}.` });
+      continue;
+    }
+    const result = RuleSettingSchema.safeParse(setting);
+    if (!result.success) {
+      problems.push({
+        file,
+        line,
+        message: `Invalid setting rules.${rule}: ${JSON.stringify(setting)} is not one of ${[...severities, 'off'].join(', ')}.`,
+      });
+      continue;
+    }
+    rules[id.data] = result.data;
+  }
+  return rules;
 }
 
 export function readSettingsFile(file: string, text: string): DeclaredSettings {

@@ -22,8 +22,11 @@ export function parseYaml(text: string, firstLine = 1): ParsedYaml {
     };
   }
   const lineAt = (offset: number) => lineCounter.linePos(offset).line + firstLine - 1;
+  // An unclosed quote or bracket is reported at the end of the text, which in front matter is the closing
+  // `---` fence; it belongs on the last line that has any YAML on it.
+  const lastOffset = Math.max(0, text.trimEnd().length - 1);
   const errors = document.errors.map((error) => {
-    const position = lineCounter.linePos(error.pos[0]);
+    const position = lineCounter.linePos(Math.min(error.pos[0], lastOffset));
     return {
       line: position.line + firstLine - 1,
       column: position.col,

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { exitCodes, UsageError } from './args';
+import { bibHelp, runBib } from './bib-command';
+import { checkHelp, runCheck } from './check-command';
+import { runSearch, searchHelp } from './search-command';
+import { runSources, sourcesHelp } from './sources-command';
+
+const generalHelp = `Usage: citewise COMMAND [options]
+
+Checks evidence-backed Markdown reports against a corpus of source documents.
+
+Commands:
+  check REPORT.md...   Check citations, quotes and time frames; text, json or sarif.
+  sources              List the corpus's sources, their metadata and where it came from.
+  search QUERY         Find passages in the corpus.
+  bib [REPORT.md]      Write the bibliography as CSL-JSON for pandoc --citeproc.
+
+Options:
+  -h, --help           Show help; \`citewise COMMAND --help\` for a command's options.
+  --version            Show the version.
+  --debug              Show stack traces for unexpected errors.
+
+Run \`citewise COMMAND --help\` for the options of a command.
+`;
+
+const commands: Record<string, { help: string; run: (argv: string[], version: string) => Promise<number> }> = {
+  check: { help: checkHelp, run: runCheck },
+  sources: { help: sourcesHelp, run: (argv) => runSources(argv) },
+  search: { help: searchHelp, run: (argv) => runSearch(argv) },
+  bib: { help: bibHelp, run: (argv) => runBib(argv) },
+};
+
+/** Read at run time beside the bundle (out/cli.js → package.json), so the version cannot drift from the package. */
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const leading: string[] = [];
+  let index = 0;
+  while (index < argv.length && argv[index].startsWith('-')) leading.push(argv[index++]);
+  const name = argv[index];
+  const rest = argv.slice(index + 1);
+
+  for (const option of leading) {
+    if (option === '--help' || option === '-h') {
+      process.stdout.write(name && commands[name] ? commands[name].help : generalHelp);
+      return exitCodes.ok;
+    }
+    if (option === '--version' || option === '-V') {
+      process.stdout.write(`${readVersion()}\n`);
+      return exitCodes.ok;
+    }
+    if (option !== '--debug') throw new UsageError(`Unknown option "${option}" before the command.`);
+  }
+  if (name === undefined) throw new UsageError('No command given: use check, sources, search or bib.');
+  if (name === 'help') {
+    const topic = rest[0];
+    if (topic !== undefined && !commands[topic]) throw new UsageError(`Unknown command "${topic}".`);
+    process.stdout.write(topic ? commands[topic].help : generalHelp);
+    return exitCodes.ok;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`Unknown command "${name}"; the commands are check, sources, search and bib.`);
+  return command.run(rest, readVersion());
+}
+
+const argv = process.argv.slice(2);
+const debug = argv.includes('--debug');
+
+// `citewise search x | head` closes stdout early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? exitCodes.ok);
+  throw error;
+});
+
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      const help = error.command ? `citewise ${error.command} --help` : 'citewise --help';
+      process.stderr.write(`citewise: ${error.message}\nRun \`${help}\` for usage.\n`);
+      process.exitCode = exitCodes.usage;
+      return;
+    }
+    const detail = debug && error instanceof Error && error.stack ? error.stack : error instanceof Error ? error.message : String(error);
+    process.stderr.write(`citewise: unexpected error: ${detail}\n${debug ? '' : 'Run again with --debug for the stack trace.\n'}`);
+    process.exitCode = exitCodes.internal;
+  },
+);

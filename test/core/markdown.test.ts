@@ -1,0 +1,108 @@
+import { strict as assert } from 'node:assert';
+import { parseMarkdown, sectionTrail } from '../../src/core/markdown';
+
+describe('markdown structure', () => {
+  it('keeps every offset while blanking what is not prose', () => {
+    const text = ['---', 'title: x', '---', '# Heading', '', 'Text with `code` here.', '', '```js', 'let a = "@b";', '```', '<!-- hidden -->'].join('\n');
+    const structure = parseMarkdown(text);
+    assert.equal(structure.prose.length, text.length);
+    assert.equal(structure.prose.split('\n').length, text.split('\n').length);
+    assert.ok(!structure.prose.includes('title'));
+    assert.ok(!structure.prose.includes('code'));
+    assert.ok(!structure.prose.includes('@b'));
+    assert.ok(!structure.prose.includes('hidden'));
+    assert.ok(structure.prose.includes('Text with'));
+    assert.equal(structure.frontMatter?.yaml, 'title: x\n');
+  });
+
+  it('finds ATX and setext headings and assigns sections', () => {
+    const text = ['# Report', '', 'Intro.', '', 'Methodology', '-----------', '', 'We read.', '', '## 2.1 Sampling ##', '', 'More.'].join('\n');
+    const structure = parseMarkdown(text);
+    assert.deepEqual(
+      structure.headings.map((heading) => [heading.level, heading.text, heading.line]),
+      [
+        [1, 'Report', 0],
+        [2, 'Methodology', 4],
+        [2, '2.1 Sampling', 9],
+      ],
+    );
+    const paragraph = structure.blocks.find((block) => block.kind === 'paragraph' && text.slice(block.start, block.end) === 'We read.')!;
+    assert.deepEqual(
+      sectionTrail(structure, paragraph).map((heading) => heading.text),
+      ['Methodology', 'Report'],
+    );
+  });
+
+  it('groups wrapped lines into one paragraph and blank lines into separate ones', () => {
+    const text = 'First line\nwraps here.\n\nSecond paragraph.';
+    const blocks = parseMarkdown(text).blocks;
+    assert.deepEqual(
+      blocks.map((block) => [block.kind, block.startLine, block.endLine]),
+      [
+        ['paragraph', 0, 1],
+        ['paragraph', 3, 3],
+      ],
+    );
+  });
+
+  it('recognises blockquotes, list items and table rows, blanking their markers', () => {
+    const text = ['> quoted line', '> continues', '', '- item one', '- item two', '', '| a | b |', '|---|---|', '| 1 | 2 |'].join('\n');
+    const structure = parseMarkdown(text);
+    assert.deepEqual(
+      structure.blocks.map((block) => [block.kind, block.startLine, block.endLine]),
+      [
+        ['blockquote', 0, 1],
+        ['list-item', 3, 3],
+        ['list-item', 4, 4],
+        ['table-row', 6, 6],
+        ['table-row', 8, 8],
+      ],
+    );
+    assert.equal(structure.prose.split('\n')[0], '  quoted line');
+    assert.equal(structure.prose.split('\n')[3], '  item one');
+  });
+
+  it('treats indented text after a paragraph break as code, but not inside a list', () => {
+    const text = ['Para.', '', '    code here 2022', '', '- item', '', '    continuation 2022'].join('\n');
+    const prose = parseMarkdown(text).prose.split('\n');
+    assert.equal(prose[2].trim(), '');
+    assert.equal(prose[6].trim(), 'continuation 2022');
+  });
+
+  it('reads inline control comments with their rules and lines', () => {
+    const text = [
+      '<!-- citewise-disable-next-line uncited-claim -->',
+      'Line.',
+      '<!-- citewise-disable quote-uncited, unknown-source -->',
+      '<!-- citewise-enable -->',
+      '<!-- an ordinary comment -->',
+    ].join('\n');
+    const directives = parseMarkdown(text).directives;
+    assert.deepEqual(
+      directives.map((directive) => [directive.kind, directive.rules, directive.line]),
+      [
+        ['disable-next-line', ['uncited-claim'], 0],
+        ['disable', ['quote-uncited', 'unknown-source'], 2],
+        ['enable', [], 3],
+      ],
+    );
+  });
+
+  it('survives unclosed fences, comments and front matter without throwing', () => {
+    for (const text of ['```\nnever closed [@a]', '<!-- never closed [@a]', '---\ntitle: x\nno end', '', '\n\n\n', '> ', '#']) {
+      const structure = parseMarkdown(text);
+      assert.equal(structure.prose.length, text.length);
+    }
+    assert.ok(!parseMarkdown('```\nnever closed [@a]').prose.includes('@a'));
+    // Front matter without a closing fence is not front matter.
+    assert.equal(parseMarkdown('---\ntitle: x\nno end').frontMatter, undefined);
+  });
+
+  it('handles CRLF line endings', () => {
+    const text = '# Title\r\n\r\nParagraph [@key].\r\n';
+    const structure = parseMarkdown(text);
+    assert.equal(structure.headings[0].text, 'Title');
+    const paragraph = structure.blocks.find((block) => block.kind === 'paragraph')!;
+    assert.equal(text.slice(paragraph.start, paragraph.end), 'Paragraph [@key].');
+  });
+});
