@@ -176,7 +176,7 @@ function verifyQuote(quote: Quote, group: CitationGroup, corpus: Corpus): Intern
   const line = text.lineIndex().lineOf(closest.start) + 1;
   const excerpt = shorten(text.excerpt(closest.start, closest.end), 160);
   const differences = closest.differences
-    .map(([quoted, original]) => (quoted && original ? `“${quoted}” where the source has “${original}”` : quoted ? `“${quoted}” is not in the source` : `the source also has “${original}”`))
+    .map(([quoted, original]) => (quoted && original ? `has “${quoted}” where the source has “${original}”` : quoted ? `adds “${quoted}”` : `leaves out “${original}”`))
     .join('; ');
   return {
     quote,
@@ -186,7 +186,7 @@ function verifyQuote(quote: Quote, group: CitationGroup, corpus: Corpus): Intern
     sourceEnd: closest.end,
     similarity: closest.similarity,
     problem: {
-      message: `The quote differs from @${best.key}: the closest passage (line ${line}, ${percent(closest.similarity)} similar) reads “${excerpt}”.${differences ? ` The quote has ${differences}.` : ''}`,
+      message: `The quote differs from @${best.key}: the closest passage (line ${line}, ${percent(closest.similarity)} similar) reads “${excerpt}”.${differences ? ` The quote ${differences}.` : ''}`,
       extra: { source: best.key, fix: { kind: 'closest-passage', key: best.key, line, similarity: closest.similarity, excerpt: text.excerpt(closest.start, closest.end) } },
     },
   };

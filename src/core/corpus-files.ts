@@ -140,10 +140,26 @@ export function decodeText(bytes: Uint8Array): ReadResult {
   } catch {
     return {
       ok: true,
-      text: new TextDecoder('windows-1252').decode(bytes),
+      text: decodeWindows1252(bytes),
       warning: 'Not valid UTF-8: read as Windows-1252. Save the file as UTF-8 to be sure quotes match.',
     };
   }
+}
+
+/**
+ * Bytes 0x80-0x9F as Windows-1252 reads them (curly quotes, dashes, the euro sign); the five bytes it leaves
+ * undefined stay C1 controls, as the WHATWG Encoding Standard has it.
+ */
+const windows1252High =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Node 20.18.3 and later decode 'windows-1252' as Latin-1 (nodejs/node#60888), which turns curly quotes into
+ * invisible control characters; the high range is mapped here so the result is right on every version.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  return new TextDecoder('windows-1252').decode(bytes).replace(/[\u0080-\u009f]/g, (c) => windows1252High[c.charCodeAt(0) - 0x80]);
 }
 
 export function describeError(error: unknown): string {

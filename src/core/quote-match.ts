@@ -187,7 +187,8 @@ function alignWithin(source: IndexedText, quote: string[], from: number, to: num
   }
   let endColumn = 1;
   for (let column = 1; column < columns; column++) {
-    if (cost[(rows - 1) * columns + column] < cost[(rows - 1) * columns + endColumn]) endColumn = column;
+    // On a tie the longer passage wins, so a changed last word reads as a substitution, not a deletion.
+    if (cost[(rows - 1) * columns + column] <= cost[(rows - 1) * columns + endColumn]) endColumn = column;
   }
   const distance = cost[(rows - 1) * columns + endColumn];
 

@@ -116,10 +116,8 @@ export class CorpusSearch {
         }
       }
     });
-    // Passages with every word first; passages with only some of them only when nothing has all.
-    const required = termMatches.filter((words) => words.length > 0).length;
+    // Every word must match, as in the editor's own search: more words narrow the results.
     let candidates = [...scores.keys()].filter((id) => matchedTerms.get(id) === parsed.terms.length);
-    if (candidates.length === 0 && parsed.phrases.length === 0) candidates = [...scores.keys()].filter((id) => (matchedTerms.get(id) ?? 0) >= Math.min(required, 1));
     if (parsed.phrases.length) candidates = candidates.filter((id) => parsed.phrases.every((phrase) => this.phraseIn(id, phrase)));
     candidates.sort((x, y) => scores.get(y)! - scores.get(x)! || x - y);
     const hits: SearchHit[] = [];

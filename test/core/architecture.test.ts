@@ -1,0 +1,37 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const projectRoot = path.resolve(__dirname, '../../../..');
+
+function typeScriptFiles(folder: string): string[] {
+  return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) return typeScriptFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const pattern = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+  return [...text.matchAll(pattern)].map((match) => match[1] ?? match[2] ?? match[3]);
+}
+
+describe('architecture', () => {
+  const coreFiles = typeScriptFiles(path.join(projectRoot, 'src/core'));
+
+  it('finds the core sources it guards', () => {
+    assert.ok(coreFiles.some((file) => file.endsWith('checks.ts')));
+    assert.ok(importsOf(path.join(projectRoot, 'src/core/checks.ts')).includes('./corpus'));
+  });
+
+  it('keeps src/core free of the editor: no vscode import, nothing from src/vscode or src/cli', () => {
+    const offenders = coreFiles.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => specifier === 'vscode' || /(^|\/)(vscode|cli)\//.test(specifier) || specifier.startsWith('../'))
+        .map((specifier) => `${path.relative(projectRoot, file)} imports ${specifier}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+});

@@ -1,0 +1,111 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { loadCorpus, type Corpus } from '../../src/core/corpus';
+import { CorpusSearch, parseQuery, renderHighlighted } from '../../src/core/search';
+import { SourceLookup } from '../../src/core/source-lookup';
+import { removeTrees, writeTree } from '../support/temp-tree';
+
+describe('corpus search', () => {
+  let corpus: Corpus;
+  let search: CorpusSearch;
+
+  before(async () => {
+    const filler = Array.from({ length: 300 }, (_, index) => `Paragraph ${index} talks about roads, weather and markets in general terms.`).join('\n');
+    const root = writeTree({
+      'asylos-2023.md': [
+        '---',
+        'title: Albania - Trafficking',
+        'author: [Asylos, ARC Foundation]',
+        'publisher: Asylos',
+        'date: 2023-12',
+        '---',
+        'Victims returned to Albania face re-trafficking when shelters are full.',
+        filler,
+        'Blood feuds in the north remain a driver of internal displace-',
+        'ment for some families.',
+      ].join('\n'),
+      'kruetani-thesis.md': '---\ntitle: Human trafficking in the Western Balkans\nauthor: Kruetani, Anda\ndate: 2022-09\ntype: thesis\n---\nThe thesis argues that shelters need regional cooperation.\n',
+      'news.txt': '21 September 2022\n\nEconomic reintegration of trafficking survivors in Albania remains weak.\n',
+    });
+    corpus = await loadCorpus(root);
+    search = new CorpusSearch(corpus);
+  });
+  after(removeTrees);
+
+  it('ranks passages that contain every query word and reports key and line', () => {
+    const hits = search.search('blood feuds displacement', { prefix: false });
+    assert.equal(hits[0].key, 'asylos-2023');
+    assert.equal(hits[0].line, 308);
+    assert.equal(renderHighlighted(hits[0], '«', '»').includes('«Blood» «feuds»'), true);
+    assert.ok(renderHighlighted(hits[0], '«', '»').includes('«displacement»'), renderHighlighted(hits[0], '«', '»'));
+  });
+
+  it('matches the last word as a prefix while typing', () => {
+    const hits = search.search('reintegration survi');
+    assert.equal(hits[0].key, 'news');
+    assert.equal(search.search('reintegration survi', { prefix: false }).length, 0);
+  });
+
+  it('finds quoted phrases only where the words stand together', () => {
+    assert.deepEqual(
+      search.search('"shelters are full"').map((hit) => hit.key),
+      ['asylos-2023'],
+    );
+    assert.deepEqual(search.search('"full shelters"'), []);
+  });
+
+  it('prefers the rarer word and spreads hits across sources', () => {
+    const hits = search.search('shelters', { limit: 10 });
+    assert.deepEqual(new Set(hits.map((hit) => hit.key)), new Set(['asylos-2023', 'kruetani-thesis']));
+  });
+
+  it('returns nothing for an empty or unknown query, or when one word is missing', () => {
+    assert.deepEqual(search.search('   '), []);
+    assert.deepEqual(search.search('blood feuds zzzzqqq', { prefix: false }), []);
+    assert.deepEqual(search.search('zzzzqqq', { prefix: false }), []);
+  });
+
+  it('restricts to given keys', () => {
+    assert.deepEqual(
+      search.search('shelters', { keys: ['kruetani-thesis'] }).map((hit) => hit.key),
+      ['kruetani-thesis'],
+    );
+  });
+
+  it('parses words and phrases', () => {
+    assert.deepEqual(parseQuery('“family ties” Shqipëri', true), {
+      terms: [
+        { word: 'shqiperi', prefix: true },
+        { word: 'family', prefix: false },
+        { word: 'ties', prefix: false },
+      ],
+      phrases: [['family', 'ties']],
+    });
+  });
+
+  describe('source lookup', () => {
+    it('finds sources by key, title, author, publisher and year', () => {
+      const lookup = new SourceLookup(corpus.sources);
+      assert.equal(lookup.find('kruetani')[0].source.key, 'kruetani-thesis');
+      assert.equal(lookup.find('western balkans')[0].source.key, 'kruetani-thesis');
+      assert.equal(lookup.find('asylos 2023')[0].source.key, 'asylos-2023');
+      assert.equal(lookup.find('ARC Foundation')[0].source.key, 'asylos-2023');
+      assert.deepEqual(
+        lookup.find('').map((match) => match.source.key),
+        ['asylos-2023', 'kruetani-thesis', 'news'],
+      );
+    });
+
+    it('suggests the closest keys for a misspelt key', () => {
+      const lookup = new SourceLookup(corpus.sources);
+      assert.deepEqual(lookup.closestKeys('asylos-2032').slice(0, 1), ['asylos-2023']);
+      assert.deepEqual(lookup.closestKeys('qqqqqqqqqq'), []);
+    });
+  });
+
+  it('indexes the corpus with sensible passage counts', () => {
+    // 300 filler lines of 11 words and three short texts, in passages of 64 words.
+    assert.ok(search.passageCount >= 50 && search.passageCount <= 60, String(search.passageCount));
+    assert.equal(path.basename(corpus.roots[0]).startsWith('citewise-'), true);
+  });
+});
