@@ -365,7 +365,7 @@ async function applyBibliography(
     parsed = parseBibtex(text);
   }
   for (const problem of parsed.problems) {
-    problems.push({ file: file.path, line: problem.line, message: problem.message, severity: 'error' });
+    problems.push({ file: file.path, line: problem.line, message: capitalize(problem.message), severity: 'error' });
   }
   const bibFolder = path.posix.dirname(file.relativePath);
   for (const entry of parsed.entries) {
@@ -405,4 +405,8 @@ function linkedDocument(files: string[], bibFolder: string, byRelativePath: Map<
     if (byName.length === 1) return byName[0][1];
   }
   return undefined;
+}
+
+function capitalize(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }
