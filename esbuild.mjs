@@ -1,4 +1,5 @@
 // Bundles the CLI into one file so `npx citewise` starts without a TypeScript toolchain.
+import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -21,4 +22,6 @@ if (watch) {
   await ctx.watch();
 } else {
   await build(options);
+  // The bundle is the package's `bin`: make it runnable as ./out/cli.js too.
+  chmodSync('out/cli.js', 0o755);
 }

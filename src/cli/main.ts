@@ -21,7 +21,8 @@ Options:
   --version            Show the version.
   --debug              Show stack traces for unexpected errors.
 
-Run \`citewise COMMAND --help\` for the options of a command.
+Exit codes: 0 success, 1 findings of severity error (check), 2 usage error,
+3 Citewise itself failed.
 `;
 
 const commands: Record<string, { help: string; run: (argv: string[], version: string) => Promise<number> }> = {

@@ -6,8 +6,9 @@ import { paint, portablePath, useColour } from './terminal';
 
 export const searchHelp = `Usage: citewise search QUERY [--corpus DIR]... [--limit N] [--format text|json]
 
-Finds the passages of the corpus that best match QUERY. Words match in any order
-(the last one also as a prefix); "quoted phrases" must occur as written.
+Finds the passages of the corpus that best match QUERY. Every word must occur,
+in any order; \`word*\` matches any word that starts with "word"; "quoted phrases"
+must occur as written.
 
 Options:
   --corpus DIR     Corpus folder; without it, the corpus that the nearest
@@ -39,7 +40,7 @@ export async function runSearch(argv: string[]): Promise<number> {
   const roots = await resolveCorpus('search', values.corpus);
   const workspace = new CitewiseWorkspace();
   const { corpus } = await workspace.corpus(roots);
-  const hits = (await workspace.search(roots)).search(query, { limit });
+  const hits = (await workspace.search(roots)).search(query, { limit, prefix: false });
 
   if (format === 'json') {
     const withFiles = hits.map((hit) => {

@@ -25,7 +25,7 @@ export interface SearchHit {
 
 export interface SearchOptions {
   limit?: number;
-  /** Match the last word as a prefix (on by default; for typing). */
+  /** Match the last word as a prefix (on by default, for search as you type); `word*` always does. */
   prefix?: boolean;
   /** Restrict to these keys. */
   keys?: readonly string[];
@@ -219,9 +219,15 @@ export function parseQuery(query: string, prefix: boolean): ParsedQuery {
     if (words.length) phrases.push(words);
     return ' ';
   });
-  const words = tokenize(rest).words;
+  const terms: { word: string; prefix: boolean }[] = [];
+  const chunks = rest.split(/\s+/).filter(Boolean);
   const endsInWord = prefix && /[\p{L}\p{N}]$/u.test(query);
-  const terms = words.map((word, index) => ({ word, prefix: endsInWord && index === words.length - 1 }));
+  chunks.forEach((chunk, chunkIndex) => {
+    // `traffick*` asks for a prefix anywhere in the query; while typing, the last word is one anyway.
+    const wildcard = chunk.endsWith('*') || (endsInWord && chunkIndex === chunks.length - 1);
+    const words = tokenize(chunk).words;
+    words.forEach((word, index) => terms.push({ word, prefix: wildcard && index === words.length - 1 }));
+  });
   for (const phrase of phrases) for (const word of phrase) terms.push({ word, prefix: false });
   const unique = new Map<string, { word: string; prefix: boolean }>();
   for (const term of terms) unique.set(`${term.word}:${term.prefix}`, term);

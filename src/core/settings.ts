@@ -73,9 +73,14 @@ export function validateSettings(value: unknown, file: string, parsed: Pick<Pars
       settings[name] = result.data;
       continue;
     }
+    // zod runs every check on a value, so one malformed date fails both the format and the calendar check;
+    // the first problem with a value is the one worth reading.
+    const reported = new Set<string>();
     for (const issue of result.error.issues) {
       const issuePath = issue.path.map((step: PropertyKey) => (typeof step === 'symbol' ? String(step) : step));
       const where = [name, ...issuePath].join('.');
+      if (reported.has(where)) continue;
+      reported.add(where);
       problems.push({
         file,
         line: parsed.lineOf([...pathPrefix, name, ...issuePath]),

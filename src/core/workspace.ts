@@ -57,7 +57,8 @@ export class CitewiseWorkspace {
 
   /** Loads the corpus made of these folders once; later calls share the same load. */
   async corpus(roots: readonly string[]): Promise<LoadedCorpus> {
-    const id = [...roots].map((root) => path.resolve(root)).sort().join('\u0000');
+    // Order matters: when two folders hold the same key, the first folder's source wins.
+    const id = roots.map((root) => path.resolve(root)).join('\u0000');
     let loading = this.corpora.get(id);
     if (!loading) {
       loading = loadCorpus(roots, this.options.loadOptions).then((corpus) => ({ corpus, lookup: new SourceLookup(corpus.sources) }));

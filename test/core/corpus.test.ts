@@ -366,7 +366,7 @@ describe('loadCorpus', () => {
   });
 
   describe('folders, links and file kinds', () => {
-    it('reads nested folders and follows a symbolic link to a parent folder without looping or listing twice', async function () {
+    it('reads nested folders and follows a symbolic link to a parent folder without looping or listing twice', async () => {
       const root = writeTree({
         'top.md': '# Top\n',
         'a/b/c/deep.txt': 'Deep file\n',
@@ -637,7 +637,7 @@ describe('loadCorpus', () => {
         {
           file: 'refs.bib',
           line: 6,
-          message: 'expected "," after the citation key "broken" (at line 7); the entry was skipped',
+          message: 'Expected "," after the citation key "broken" (at line 7); the entry was skipped',
           severity: 'error',
         },
       ]);
@@ -653,7 +653,7 @@ describe('loadCorpus', () => {
       });
       const corpus = await loadCorpus(root);
       assert.deepEqual(relativeProblems(corpus, root), [
-        { file: 'items.json', line: 7, message: 'invalid JSON: expected "," or "]" but found "{"', severity: 'error' },
+        { file: 'items.json', line: 7, message: 'Invalid JSON: expected "," or "]" but found "{"', severity: 'error' },
       ]);
       assert.deepEqual(corpus.keys(), ['doc']);
     });

@@ -72,6 +72,14 @@ describe('corpus search', () => {
     );
   });
 
+  it('treats word* as a prefix anywhere in the query', () => {
+    assert.deepEqual(parseQuery('survi* reintegration', false).terms, [
+      { word: 'survi', prefix: true },
+      { word: 'reintegration', prefix: false },
+    ]);
+    assert.equal(search.search('survi* reintegration', { prefix: false })[0].key, 'news');
+  });
+
   it('parses words and phrases', () => {
     assert.deepEqual(parseQuery('“family ties” Shqipëri', true), {
       terms: [

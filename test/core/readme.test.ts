@@ -1,0 +1,22 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { rules } from '../../src/core/rules';
+
+const readme = fs.readFileSync(path.resolve(__dirname, '../../../../README.md'), 'utf8');
+
+describe('README', () => {
+  it('lists every rule with its default severity, and no rule that does not exist', () => {
+    const table = [...readme.matchAll(/^\| `([a-z-]+)` \| (\w+) \|/gm)].map((match) => [match[1], match[2]]);
+    assert.deepEqual(
+      table,
+      Object.values(rules).map((rule) => [rule.id, rule.defaultSeverity]),
+    );
+  });
+
+  it('gives the test command that .ci/run runs', () => {
+    const ci = fs.readFileSync(path.resolve(__dirname, '../../../../.ci/run'), 'utf8');
+    assert.match(readme, /^npm test\b/m);
+    assert.match(ci, /^npm test$/m);
+  });
+});
