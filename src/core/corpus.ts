@@ -150,18 +150,24 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
   return new Corpus(rootList, sources, problems, sourceTexts);
 }
 
-async function loadDocument(
-  root: string,
-  file: CorpusFile,
-  problems: CorpusProblem[],
-): Promise<{ draft: Draft; text: string } | undefined> {
+/** Reads a corpus file as text, turning every failure and warning into a problem that names it. */
+async function readCorpusText(file: CorpusFile, problems: CorpusProblem[]): Promise<string | undefined> {
   const read = await readTextFile(file.path);
   if (!read.ok) {
     problems.push({ file: file.path, line: 1, message: read.message, severity: 'error' });
     return undefined;
   }
   if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
-  let text = read.text.replace(/^\uFEFF/, '');
+  return read.text.replace(/^\uFEFF/, '');
+}
+
+async function loadDocument(
+  root: string,
+  file: CorpusFile,
+  problems: CorpusProblem[],
+): Promise<{ draft: Draft; text: string } | undefined> {
+  let text = await readCorpusText(file, problems);
+  if (text === undefined) return undefined;
   let htmlFields: Record<string, unknown> | undefined;
   let frontMatter: { yaml: string; firstLine: number } | undefined;
   if (file.kind === 'html') {
@@ -273,13 +279,9 @@ async function applyManifest(
   drafts: Draft[],
   problems: CorpusProblem[],
 ): Promise<void> {
-  const read = await readTextFile(file.path);
-  if (!read.ok) {
-    problems.push({ file: file.path, line: 1, message: read.message, severity: 'error' });
-    return;
-  }
-  if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
-  const parsed = parseYaml(read.text.replace(/^\uFEFF/, ''));
+  const text = await readCorpusText(file, problems);
+  if (text === undefined) return;
+  const parsed = parseYaml(text);
   for (const error of parsed.errors) {
     problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML: ${error.message}`, severity: 'error' });
   }
@@ -342,13 +344,8 @@ async function applyBibliography(
   drafts: Draft[],
   problems: CorpusProblem[],
 ): Promise<void> {
-  const read = await readTextFile(file.path);
-  if (!read.ok) {
-    problems.push({ file: file.path, line: 1, message: read.message, severity: 'error' });
-    return;
-  }
-  if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
-  const text = read.text.replace(/^\uFEFF/, '');
+  const text = await readCorpusText(file, problems);
+  if (text === undefined) return;
   let parsed: ParsedBibliography;
   if (file.kind === 'csl-json') {
     // Only JSON that looks like CSL-JSON is a bibliography; other JSON files in a corpus are left alone.

@@ -1,18 +1,8 @@
 import { strict as assert } from 'node:assert';
+import type { JsonFinding } from '../../src/cli/check-command';
 import { ruleIds } from '../../src/core/schema';
 import { assertBundleBuilt, makeWorkspace, runCli, writeFiles } from './fixture';
 
-interface JsonFinding {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  rule: string;
-  severity: string;
-  message: string;
-  source?: string;
-}
 
 function findingsOf(stdout: string): JsonFinding[] {
   const parsed = JSON.parse(stdout) as { findings: JsonFinding[] };
