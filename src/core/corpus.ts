@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
 import { listCorpusFiles, readTextFile, manifestFileName, type CorpusFile } from './corpus-files';
@@ -32,18 +33,43 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Stops loading early; what was read so far is returned. */
   signal?: AbortSignal;
+  /** Documents unchanged since the load that filled this cache are not read again. */
+  cache?: CorpusCache;
+}
+
+/** A source's text, with its word index once something needed it; shared across reloads while the file is unchanged. */
+interface TextEntry {
+  text: string;
+  indexed?: IndexedText;
+}
+
+interface CachedDocument {
+  stamp: string;
+  draft: Draft;
+  entry: TextEntry;
+  problems: CorpusProblem[];
+}
+
+/**
+ * Remembers what each document yielded, keyed by its size and modification time, so that reloading
+ * a corpus after one file changed re-reads that file alone. Manifests and bibliographies are small
+ * and are always read again, since they can change any source.
+ */
+export class CorpusCache {
+  readonly documents = new Map<string, CachedDocument>();
+  /** Documents read (not taken from the cache) by the last load; for tests and logs. */
+  lastRead = 0;
 }
 
 /** The sources of one or more corpus folders, with everything that went wrong while reading them. */
 export class Corpus {
   private readonly byKey = new Map<string, Source>();
-  private readonly indexed = new Map<string, IndexedText>();
 
   constructor(
     readonly roots: readonly string[],
     readonly sources: readonly Source[],
     readonly problems: readonly CorpusProblem[],
-    private readonly texts: ReadonlyMap<string, string>,
+    private readonly texts: ReadonlyMap<string, TextEntry>,
   ) {
     for (const source of sources) this.byKey.set(source.key, source);
   }
@@ -62,19 +88,14 @@ export class Corpus {
 
   /** The source's text as read (front matter removed, HTML reduced to text); undefined for metadata-only sources. */
   rawText(key: string): string | undefined {
-    return this.texts.get(key);
+    return this.texts.get(key)?.text;
   }
 
   /** The source's text with its word index, built on first use and kept. */
   text(key: string): IndexedText | undefined {
-    let indexed = this.indexed.get(key);
-    if (!indexed) {
-      const raw = this.texts.get(key);
-      if (raw === undefined) return undefined;
-      indexed = new IndexedText(raw);
-      this.indexed.set(key, indexed);
-    }
-    return indexed;
+    const entry = this.texts.get(key);
+    if (!entry) return undefined;
+    return (entry.indexed ??= new IndexedText(entry.text));
   }
 }
 
@@ -82,7 +103,10 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
   const rootList = (typeof roots === 'string' ? [roots] : [...roots]).map((root) => path.resolve(root));
   const problems: CorpusProblem[] = [];
   const drafts: Draft[] = [];
-  const texts = new Map<Draft, string>();
+  const texts = new Map<Draft, TextEntry>();
+  const cache = options.cache;
+  const seen = new Set<string>();
+  if (cache) cache.lastRead = 0;
 
   for (const root of rootList) {
     const files = await listCorpusFiles(root, problems);
@@ -95,10 +119,11 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     for (const file of documents) {
       if (options.signal?.aborted) break;
       options.onProgress?.({ done: done++, total, file: file.relativePath });
-      const loaded = await loadDocument(root, file, problems);
+      const loaded = await loadDocumentThroughCache(root, file, problems, cache);
+      seen.add(file.path);
       if (!loaded) continue;
       drafts.push(loaded.draft);
-      texts.set(loaded.draft, loaded.text);
+      texts.set(loaded.draft, loaded.entry);
       byRelativePath.set(file.relativePath, loaded.draft);
     }
     for (const file of manifests) {
@@ -114,8 +139,12 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     options.onProgress?.({ done: total, total });
   }
 
+  if (cache) {
+    for (const cached of [...cache.documents.keys()]) if (!seen.has(cached)) cache.documents.delete(cached);
+  }
+
   const sources: Source[] = [];
-  const sourceTexts = new Map<string, string>();
+  const sourceTexts = new Map<string, TextEntry>();
   const claimed = new Map<string, Draft>();
   for (const draft of drafts) {
     const key = draft.fields.key;
@@ -159,6 +188,48 @@ async function readCorpusText(file: CorpusFile, problems: CorpusProblem[]): Prom
   }
   if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
   return read.text.replace(/^\uFEFF/, '');
+}
+
+async function loadDocumentThroughCache(
+  root: string,
+  file: CorpusFile,
+  problems: CorpusProblem[],
+  cache: CorpusCache | undefined,
+): Promise<{ draft: Draft; entry: TextEntry } | undefined> {
+  if (!cache) {
+    const loaded = await loadDocument(root, file, problems);
+    return loaded && { draft: loaded.draft, entry: { text: loaded.text } };
+  }
+  const stamp = await fileStamp(file.path);
+  const cached = cache.documents.get(file.path);
+  if (cached && stamp !== undefined && cached.stamp === stamp) {
+    problems.push(...cached.problems);
+    // Manifests and bibliographies write into drafts, so each load starts from a fresh copy.
+    return { draft: { ...cached.draft, fields: { ...cached.draft.fields }, provenance: { ...cached.draft.provenance } }, entry: cached.entry };
+  }
+  cache.lastRead++;
+  const ownProblems: CorpusProblem[] = [];
+  const loaded = await loadDocument(root, file, ownProblems);
+  problems.push(...ownProblems);
+  if (!loaded) {
+    cache.documents.delete(file.path);
+    return undefined;
+  }
+  const entry: TextEntry = { text: loaded.text };
+  if (stamp !== undefined) {
+    const pristine = { ...loaded.draft, fields: { ...loaded.draft.fields }, provenance: { ...loaded.draft.provenance } };
+    cache.documents.set(file.path, { stamp, draft: pristine, entry, problems: ownProblems });
+  }
+  return { draft: loaded.draft, entry };
+}
+
+async function fileStamp(file: string): Promise<string | undefined> {
+  try {
+    const stat = await fs.stat(file);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 async function loadDocument(

@@ -73,15 +73,26 @@ export const RuleIdSchema = z.enum(ruleIds);
 export type RuleId = z.infer<typeof RuleIdSchema>;
 
 const TimeWindowSchema = z
-  .object({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional() })
+  .object({
+    from: IsoDateSchema.optional().describe('Start of the time frame for sources in this language (YYYY, YYYY-MM or YYYY-MM-DD).'),
+    to: IsoDateSchema.optional().describe('End of the time frame for sources in this language (YYYY, YYYY-MM or YYYY-MM-DD).'),
+  })
   .refine((window) => !window.from || !window.to || window.from <= window.to, {
     message: '`from` must not be later than `to`',
-  });
+  })
+  .describe('The time frame for sources in this language; `from` must not be later than `to`.');
 
 export const TimeframeSchema = z.object({
-  from: IsoDateSchema.optional(),
-  to: IsoDateSchema.optional(),
-  languages: z.record(z.string().transform((code) => code.toLowerCase()), TimeWindowSchema).optional(),
+  from: IsoDateSchema.optional().describe(
+    'Start of the research time frame (YYYY, YYYY-MM or YYYY-MM-DD). Quotes from sources dated wholly before it are flagged.',
+  ),
+  to: IsoDateSchema.optional().describe(
+    'End of the research time frame (YYYY, YYYY-MM or YYYY-MM-DD). Quotes from sources dated wholly after it are flagged.',
+  ),
+  languages: z
+    .record(z.string().transform((code) => code.toLowerCase()), TimeWindowSchema)
+    .optional()
+    .describe('Time frames for sources in one language, by language code, e.g. `sq: { from: 2021-03-31, to: 2023-06-15 }`.'),
 }).refine((frame) => !frame.from || !frame.to || frame.from <= frame.to, {
   message: '`from` must not be later than `to`',
 });
@@ -92,13 +103,26 @@ export const RuleSettingSchema = z.union([SeveritySchema, z.literal('off')]);
 /** What a report declares under `citewise:` in its front matter, or `citewise.yaml` declares for all. */
 export const ReportSettingsSchema = z
   .object({
-    corpus: z.union([z.string().min(1), z.array(z.string().min(1))]).transform((value) => (Array.isArray(value) ? value : [value])),
-    timeframe: TimeframeSchema,
-    rules: z.partialRecord(RuleIdSchema, RuleSettingSchema),
+    corpus: z
+      .union([z.string().min(1), z.array(z.string().min(1))])
+      .transform((value) => (Array.isArray(value) ? value : [value]))
+      .describe('The corpus folder, or a list of them, relative to the file that declares it.'),
+    timeframe: TimeframeSchema.describe(
+      'The research time frame; quotes from sources dated outside it are flagged. `from` must not be later than `to`.',
+    ),
+    rules: z
+      .partialRecord(RuleIdSchema, RuleSettingSchema)
+      .describe('Severity per rule (`error`, `warning`, `info`, `hint`), or `off` to turn a rule off.'),
     /** Sections whose heading matches one of these (case-insensitive, whole heading) are not checked for uncited claims. */
-    skipSections: z.array(z.string()),
+    skipSections: z
+      .array(z.string())
+      .describe('Sections whose heading matches one of these names (case-insensitive, whole heading) are not checked for uncited claims.'),
     /** A quote needs at least this many words before `quote-uncited` asks for a citation. */
-    quoteMinWords: z.number().int().min(1),
+    quoteMinWords: z
+      .number()
+      .int()
+      .min(1)
+      .describe('The shortest quote, in words, that `quote-uncited` asks a citation for (default 5).'),
   })
   .partial()
   .strict();

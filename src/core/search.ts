@@ -1,5 +1,6 @@
 import type { Corpus } from './corpus';
 import type { IndexedText } from './indexed-text';
+import { matchQuote, parseQuotePattern } from './quote-match';
 import { tokenize } from './tokenize';
 
 /**
@@ -133,6 +134,34 @@ export class CorpusSearch {
       hits.push(this.hit(id, scores.get(id)!, matchWords));
     }
     return hits;
+  }
+
+  /**
+   * The sources that contain a quote as the quote rules read it (omissions, editorial brackets and all),
+   * for attributing an uncited quote. Candidates are the sources holding the quote's rarest words.
+   */
+  findQuote(quote: string, limit = 5): { key: string; start: number; end: number }[] {
+    const pattern = parseQuotePattern(quote);
+    const words = [...new Set(pattern.segments.flat())];
+    if (words.length === 0) return [];
+    const rarest = words
+      .map((word) => ({ word, list: this.postings.get(word) }))
+      .sort((a, b) => (a.list?.passages.length ?? 0) - (b.list?.passages.length ?? 0))
+      .slice(0, 3);
+    if (rarest.some(({ list }) => !list)) return [];
+    let candidates: Set<number> | undefined;
+    for (const { list } of rarest) {
+      const sources = new Set<number>();
+      for (const passageId of list!.passages) sources.add(this.passages[passageId].source);
+      candidates = candidates ? new Set([...candidates].filter((source) => sources.has(source))) : sources;
+    }
+    const found: { key: string; start: number; end: number }[] = [];
+    for (const source of candidates ?? []) {
+      const match = matchQuote(this.texts[source], pattern);
+      if (match.found) found.push({ key: this.keys[source], start: match.location.start, end: match.location.end });
+      if (found.length >= limit) break;
+    }
+    return found;
   }
 
   /** The indexed words a query term stands for: itself, or every word it starts for a prefix term. */

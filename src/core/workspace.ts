@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkReport, type CheckResult } from './checks';
-import { loadCorpus, type Corpus, type LoadOptions } from './corpus';
+import { CorpusCache, loadCorpus, type Corpus, type LoadOptions } from './corpus';
 import { parseMarkdown } from './markdown';
+import { CorpusSearch } from './search';
 import {
   findWorkspaceSettingsFile,
   mergeSettings,
@@ -12,20 +13,28 @@ import {
   type EffectiveSettings,
 } from './settings';
 import { SourceLookup } from './source-lookup';
-import { CorpusSearch } from './search';
 
 export interface WorkspaceOptions {
   /** The folder whose `citewise.yaml` holds defaults; without it, the nearest one above each report is used. */
   workspaceRoot?: string;
   /** Corpus folders that replace whatever the settings declare (the CLI's --corpus). */
   corpusOverride?: string[];
+  /** Settings below `citewise.yaml` and the report's own, such as an editor's user and workspace settings. */
+  baseSettings?: () => DeclaredSettings | undefined;
   loadOptions?: LoadOptions;
 }
 
-interface LoadedCorpus {
+export interface LoadedCorpus {
   corpus: Corpus;
   lookup: SourceLookup;
-  search?: CorpusSearch;
+  /** Built on first use: search costs an index over every word of the corpus. */
+  search(): CorpusSearch;
+}
+
+interface CorpusSlot {
+  roots: string[];
+  cache: CorpusCache;
+  loading: Promise<LoadedCorpus>;
 }
 
 /**
@@ -33,15 +42,15 @@ interface LoadedCorpus {
  * corpora they name, and checks reports against them.
  */
 export class CitewiseWorkspace {
-  private readonly corpora = new Map<string, Promise<LoadedCorpus>>();
+  private readonly corpora = new Map<string, CorpusSlot>();
 
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
   async settingsFor(reportPath: string, text: string): Promise<EffectiveSettings> {
     const layers: DeclaredSettings[] = [];
-    const workspaceFile = this.options.workspaceRoot
-      ? await findWorkspaceSettingsFile(this.options.workspaceRoot, this.options.workspaceRoot)
-      : await findWorkspaceSettingsFile(path.dirname(path.resolve(reportPath)));
+    const base = this.options.baseSettings?.();
+    if (base) layers.push(base);
+    const workspaceFile = await this.workspaceSettingsFile(reportPath);
     if (workspaceFile) {
       try {
         layers.push(readSettingsFile(workspaceFile, await fs.readFile(workspaceFile, 'utf8')));
@@ -55,24 +64,41 @@ export class CitewiseWorkspace {
     return settings;
   }
 
+  /** The `citewise.yaml` that applies to a report, if any. */
+  async workspaceSettingsFile(reportPath: string): Promise<string | undefined> {
+    return this.options.workspaceRoot
+      ? findWorkspaceSettingsFile(this.options.workspaceRoot, this.options.workspaceRoot)
+      : findWorkspaceSettingsFile(path.dirname(path.resolve(reportPath)));
+  }
+
   /** Loads the corpus made of these folders once; later calls share the same load. */
-  async corpus(roots: readonly string[]): Promise<LoadedCorpus> {
-    // Order matters: when two folders hold the same key, the first folder's source wins.
-    const id = roots.map((root) => path.resolve(root)).join('\u0000');
-    let loading = this.corpora.get(id);
-    if (!loading) {
-      loading = loadCorpus(roots, this.options.loadOptions).then((corpus) => ({ corpus, lookup: new SourceLookup(corpus.sources) }));
-      this.corpora.set(id, loading);
-    }
-    return loading;
+  corpus(roots: readonly string[], options: LoadOptions = {}): Promise<LoadedCorpus> {
+    const slot = this.corpora.get(corpusId(roots));
+    if (slot) return slot.loading;
+    return this.load(roots, new CorpusCache(), options);
+  }
+
+  /** The corpus of these folders if it has been loaded (or is loading). */
+  loaded(roots: readonly string[]): Promise<LoadedCorpus> | undefined {
+    return this.corpora.get(corpusId(roots))?.loading;
+  }
+
+  /** Every corpus loaded so far, by its folders. */
+  loadedCorpora(): { roots: string[]; loading: Promise<LoadedCorpus> }[] {
+    return [...this.corpora.values()].map((slot) => ({ roots: slot.roots, loading: slot.loading }));
+  }
+
+  /** Reads the corpus again; documents whose size and modification time are unchanged are not re-read. */
+  reload(roots: readonly string[], options: LoadOptions = {}): Promise<LoadedCorpus> {
+    const slot = this.corpora.get(corpusId(roots));
+    return this.load(roots, slot?.cache ?? new CorpusCache(), options);
   }
 
   async search(roots: readonly string[]): Promise<CorpusSearch> {
-    const loaded = await this.corpus(roots);
-    return (loaded.search ??= new CorpusSearch(loaded.corpus));
+    return (await this.corpus(roots)).search();
   }
 
-  /** Forgets loaded corpora, so the next check reads them again. */
+  /** Forgets loaded corpora and their caches, so the next use reads everything again. */
   invalidate(): void {
     this.corpora.clear();
   }
@@ -85,4 +111,19 @@ export class CitewiseWorkspace {
     const result = checkReport(absolute, content, { corpus: loaded?.corpus, lookup: loaded?.lookup, settings });
     return { ...result, settings, corpus: loaded?.corpus };
   }
+
+  private load(roots: readonly string[], cache: CorpusCache, options: LoadOptions): Promise<LoadedCorpus> {
+    const resolved = roots.map((root) => path.resolve(root));
+    const loading = loadCorpus(resolved, { ...this.options.loadOptions, ...options, cache }).then((corpus) => {
+      let search: CorpusSearch | undefined;
+      return { corpus, lookup: new SourceLookup(corpus.sources), search: () => (search ??= new CorpusSearch(corpus)) };
+    });
+    this.corpora.set(corpusId(roots), { roots: resolved, cache, loading });
+    return loading;
+  }
+}
+
+/** Order matters: when two folders hold the same key, the first folder's source wins. */
+function corpusId(roots: readonly string[]): string {
+  return roots.map((root) => path.resolve(root)).join('\u0000');
 }

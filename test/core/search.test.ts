@@ -80,6 +80,18 @@ describe('corpus search', () => {
     assert.equal(search.search('survi* reintegration', { prefix: false })[0].key, 'news');
   });
 
+  it('finds which sources contain a quote, tolerating omissions', () => {
+    assert.deepEqual(
+      search.findQuote('Blood feuds in the north remain a driver of internal displacement').map((hit) => hit.key),
+      ['asylos-2023'],
+    );
+    assert.deepEqual(
+      search.findQuote('The thesis argues [...] regional cooperation').map((hit) => hit.key),
+      ['kruetani-thesis'],
+    );
+    assert.deepEqual(search.findQuote('Blood feuds in the south remain a driver'), []);
+  });
+
   it('parses words and phrases', () => {
     assert.deepEqual(parseQuery('“family ties” Shqipëri', true), {
       terms: [
