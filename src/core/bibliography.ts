@@ -1202,7 +1202,7 @@ function toCslName(name: string): CslName {
   return { literal: name.trim() };
 }
 
-export function toCslJson(sources: { key: string; metadata: SourceMetadata }[]): CslItem[] {
+export function toCslJson(sources: readonly { key: string; metadata: SourceMetadata }[]): CslItem[] {
   return sources.map(({ key, metadata }) => {
     const item: CslItem = { id: key, type: (metadata.type && outgoingTypes[metadata.type]) || 'document' };
     if (metadata.title) item.title = metadata.title;

@@ -1,0 +1,266 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { checkReport, type CheckResult } from '../core/checks';
+import type { EffectiveSettings } from '../core/settings';
+import { CitewiseWorkspace, type LoadedCorpus } from '../core/workspace';
+import { CitewiseConfig } from './config';
+
+/** A report's settings and the corpus they name, as far as it could be loaded. */
+export interface ReportContext {
+  folder: vscode.WorkspaceFolder | undefined;
+  workspace: CitewiseWorkspace;
+  settings: EffectiveSettings;
+  loaded?: LoadedCorpus;
+}
+
+export interface Analysis extends CheckResult {
+  context: ReportContext;
+  version: number;
+}
+
+/**
+ * The one object every feature receives: it owns the core workspaces (one per workspace folder), loads
+ * corpora with progress, keeps them current through file watchers, and caches each report's analysis
+ * per document version so that hovers, completions and diagnostics share one check.
+ */
+export class Citewise implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  private readonly workspaces = new Map<string, CitewiseWorkspace>();
+  private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly analyses = new Map<string, Promise<Analysis | undefined>>();
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private readonly pendingReloads = new Set<string>();
+
+  /** Fires when a corpus has been loaded or reloaded, or settings changed: everything shown may be stale. */
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(readonly extensionContext: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('Citewise', { log: true });
+    this.disposables.push(
+      this.log,
+      this.changeEmitter,
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (CitewiseConfig.affects(event)) this.settingsChanged();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.settingsChanged()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.settingsChanged()),
+      vscode.workspace.onDidCloseTextDocument((document) => this.analyses.delete(document.uri.toString())),
+    );
+    const settingsWatcher = vscode.workspace.createFileSystemWatcher('**/citewise.yaml');
+    this.disposables.push(
+      settingsWatcher,
+      settingsWatcher.onDidChange(() => this.settingsChanged()),
+      settingsWatcher.onDidCreate(() => this.settingsChanged()),
+      settingsWatcher.onDidDelete(() => this.settingsChanged()),
+    );
+  }
+
+  workspaceFor(uri: vscode.Uri): { folder: vscode.WorkspaceFolder | undefined; workspace: CitewiseWorkspace } {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const id = folder?.uri.toString() ?? '';
+    let workspace = this.workspaces.get(id);
+    if (!workspace) {
+      workspace = new CitewiseWorkspace({
+        workspaceRoot: folder?.uri.fsPath,
+        baseSettings: () => CitewiseConfig.declared(folder),
+      });
+      this.workspaces.set(id, workspace);
+    }
+    return { folder, workspace };
+  }
+
+  /** Markdown files on disk that are not themselves corpus sources. */
+  isReport(document: vscode.TextDocument): boolean {
+    if (document.languageId !== 'markdown') return false;
+    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return false;
+    return !this.isInCorpus(document.uri);
+  }
+
+  isInCorpus(uri: vscode.Uri): boolean {
+    if (uri.scheme !== 'file') return false;
+    for (const workspace of this.workspaces.values()) {
+      for (const { roots } of workspace.loadedCorpora()) {
+        if (roots.some((root) => isInside(uri.fsPath, root))) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Settings and corpus for a report; the corpus is loaded (with progress) the first time it is needed. */
+  async reportContext(document: vscode.TextDocument): Promise<ReportContext> {
+    const { folder, workspace } = this.workspaceFor(document.uri);
+    const file = documentPath(document, folder);
+    const settings = await workspace.settingsFor(file, document.getText());
+    this.restrictUntrusted(settings, folder);
+    if (settings.corpus.length === 0) return { folder, workspace, settings };
+    const loaded = await this.loadCorpus(workspace, settings.corpus);
+    return { folder, workspace, settings, loaded };
+  }
+
+  /** The check result for the document's current version, computed once and shared by every feature. */
+  analyze(document: vscode.TextDocument): Promise<Analysis | undefined> {
+    const id = document.uri.toString();
+    const version = document.version;
+    const cached = this.analyses.get(id);
+    if (cached) {
+      const staleCheck = cached.then((analysis) => (analysis && analysis.version === version ? analysis : undefined));
+      return staleCheck.then((analysis) => analysis ?? this.freshAnalysis(document));
+    }
+    return this.freshAnalysis(document);
+  }
+
+  private freshAnalysis(document: vscode.TextDocument): Promise<Analysis | undefined> {
+    const version = document.version;
+    const text = document.getText();
+    const analysis = this.reportContext(document).then((context): Analysis | undefined => {
+      if (context.settings.corpus.length === 0 && context.settings.problems.length === 0) return undefined;
+      const { folder } = context;
+      const result = checkReport(documentPath(document, folder), text, {
+        corpus: context.loaded?.corpus,
+        lookup: context.loaded?.lookup,
+        settings: context.settings,
+      });
+      return { ...result, context, version };
+    });
+    const guarded = analysis.catch((error: unknown) => {
+      this.log.error(`Checking ${document.uri.fsPath} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return undefined;
+    });
+    this.analyses.set(document.uri.toString(), guarded);
+    return guarded;
+  }
+
+  /** The corpus a view or command should show: the active report's, else the first one loaded. */
+  async activeCorpus(): Promise<{ context?: ReportContext; loaded?: LoadedCorpus }> {
+    const editor = vscode.window.activeTextEditor;
+    if (editor && this.isReport(editor.document)) {
+      const context = await this.reportContext(editor.document);
+      if (context.loaded) return { context, loaded: context.loaded };
+    }
+    for (const workspace of this.workspaces.values()) {
+      const [first] = workspace.loadedCorpora();
+      if (first) return { loaded: await first.loading };
+    }
+    // No report open yet: the workspace's own defaults may still name a corpus.
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const { workspace } = this.workspaceFor(folder.uri);
+      const settings = await workspace.settingsFor(path.join(folder.uri.fsPath, 'untitled.md'), '');
+      this.restrictUntrusted(settings, folder);
+      if (settings.corpus.length) return { loaded: await this.loadCorpus(workspace, settings.corpus) };
+    }
+    return {};
+  }
+
+  /** Reads every loaded corpus again from scratch. */
+  async rebuild(): Promise<void> {
+    const reloads: Promise<unknown>[] = [];
+    for (const workspace of this.workspaces.values()) {
+      const loaded = workspace.loadedCorpora();
+      workspace.invalidate();
+      for (const { roots } of loaded) reloads.push(this.loadCorpus(workspace, roots));
+    }
+    this.analyses.clear();
+    await Promise.all(reloads);
+    this.changeEmitter.fire();
+  }
+
+  private loadCorpus(workspace: CitewiseWorkspace, roots: string[]): Promise<LoadedCorpus> {
+    const existing = workspace.loaded(roots);
+    if (existing) return existing;
+    const started = Date.now();
+    const loading = vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Citewise: indexing corpus', cancellable: false },
+      (progress) => {
+        let reported = 0;
+        return workspace.corpus(roots, {
+          onProgress: ({ done, total, file }) => {
+            const percent = total ? Math.floor((done / total) * 100) : 0;
+            if (percent > reported || done === 0) {
+              progress.report({ increment: percent - reported, message: file ? `${done}/${total} ${file}` : `${done}/${total}` });
+              reported = percent;
+            }
+          },
+        });
+      },
+    );
+    const announced = Promise.resolve(loading).then((loaded) => {
+      this.log.info(`Loaded ${loaded.corpus.sources.length} sources with ${loaded.corpus.problems.length} problems from ${roots.join(', ')} in ${Date.now() - started} ms`);
+      for (const root of roots) this.watch(workspace, roots, root);
+      this.changeEmitter.fire();
+      return loaded;
+    });
+    return announced;
+  }
+
+  /** Keeps a corpus current: a change re-reads the changed file alone, through the core's cache. */
+  private watch(workspace: CitewiseWorkspace, roots: string[], root: string): void {
+    const id = `${roots.join('\u0000')}\u0001${root}`;
+    if (this.watchers.has(id)) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'));
+    const schedule = () => {
+      this.pendingReloads.add(roots.join('\u0000'));
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => void this.flushReloads(workspace), 300);
+    };
+    watcher.onDidChange(schedule);
+    watcher.onDidCreate(schedule);
+    watcher.onDidDelete(schedule);
+    this.watchers.set(id, watcher);
+  }
+
+  private async flushReloads(workspace: CitewiseWorkspace): Promise<void> {
+    const pending = [...this.pendingReloads];
+    this.pendingReloads.clear();
+    for (const id of pending) {
+      const roots = id.split('\u0000');
+      const started = Date.now();
+      const loaded = await workspace.reload(roots);
+      this.log.info(`Reloaded ${roots.join(', ')} in ${Date.now() - started} ms`);
+      void loaded;
+    }
+    this.analyses.clear();
+    this.changeEmitter.fire();
+  }
+
+  private settingsChanged(): void {
+    this.analyses.clear();
+    this.changeEmitter.fire();
+  }
+
+  /**
+   * In an untrusted workspace only folders inside the workspace are read as a corpus: a cloned
+   * repository must not make the editor read files elsewhere on the machine.
+   */
+  private restrictUntrusted(settings: EffectiveSettings, folder: vscode.WorkspaceFolder | undefined): void {
+    if (vscode.workspace.isTrusted) return;
+    const allowed = (vscode.workspace.workspaceFolders ?? []).map((candidate) => candidate.uri.fsPath);
+    const outside = settings.corpus.filter((root) => !allowed.some((base) => isInside(root, base)));
+    if (outside.length === 0) return;
+    settings.corpus = settings.corpus.filter((root) => !outside.includes(root));
+    settings.problems.push({
+      file: folder ? path.join(folder.uri.fsPath, 'citewise.yaml') : 'citewise.yaml',
+      line: 1,
+      message: `This workspace is not trusted, so the corpus folders outside it are not read: ${outside.join(', ')}.`,
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.reloadTimer);
+    for (const watcher of this.watchers.values()) watcher.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+export function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Untitled reports are checked as if they were saved in the workspace folder. */
+export function documentPath(document: vscode.TextDocument, folder: vscode.WorkspaceFolder | undefined): string {
+  if (document.uri.scheme === 'file') return document.uri.fsPath;
+  const base = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+  return path.join(base, 'untitled.md');
+}

@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { parseMarkdown } from '../core/markdown';
+import type { Citewise } from './citewise';
+import { untrustedMarkdown } from './convert';
+import { byline, opening, timeframeStatus } from './source-details';
+
+/** `[@`, `@` in running text, and `; @` inside a group, each followed by what is typed of the key so far. */
+const keyBeforeCursor = /(?:^|[\s[;(—–-])-?@([\p{L}\p{N}_:.#$%&\-+?<>~/]*)$/u;
+const keyAfterCursor = /^[\p{L}\p{N}_:.#$%&\-+?<>~/]*/u;
+
+/**
+ * Citation completion. Sources are ranked by the core's fuzzy lookup over key, title, author,
+ * publisher and year, so typing a title word or an organisation finds the key; the editor is told not
+ * to filter again (every item's filter text is what was typed) and to ask again on the next keystroke.
+ */
+export function registerCompletion(citewise: Citewise): vscode.Disposable {
+  const provider: vscode.CompletionItemProvider = {
+    async provideCompletionItems(document, position, token) {
+      const line = document.lineAt(position.line).text;
+      const before = line.slice(0, position.character);
+      const match = keyBeforeCursor.exec(before);
+      if (!match) return undefined;
+      const typed = match[1];
+      const atOffset = document.offsetAt(position) - typed.length - 1;
+      // Not in code, front matter or comments, and not in an e-mail address (the pattern already needs a boundary).
+      const structure = parseMarkdown(document.getText());
+      if (structure.prose[atOffset] !== '@') return undefined;
+      if (!citewise.isReport(document)) return undefined;
+      const context = await citewise.reportContext(document);
+      if (token.isCancellationRequested || !context.loaded) return undefined;
+      const { corpus, lookup } = context.loaded;
+      const after = keyAfterCursor.exec(line.slice(position.character))?.[0] ?? '';
+      const range = new vscode.Range(position.line, position.character - typed.length, position.line, position.character + after.length);
+      const matches = lookup.find(typed, 50);
+      const items = matches.map(({ source }, rank) => {
+        const status = timeframeStatus(source, context.settings);
+        const item = new vscode.CompletionItem(
+          { label: source.key, description: [source.metadata.date, status?.outside ? 'outside time frame' : undefined].filter(Boolean).join(' · ') },
+          vscode.CompletionItemKind.Reference,
+        );
+        item.detail = [source.metadata.title, byline(source)].filter(Boolean).join(' — ');
+        item.range = range;
+        item.insertText = source.key;
+        item.filterText = typed;
+        item.sortText = String(rank).padStart(4, '0');
+        const documentation = untrustedMarkdown();
+        documentation.appendText(source.metadata.title ?? source.key);
+        documentation.appendMarkdown('\n\n');
+        const facts = [byline(source), source.metadata.date, source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
+        if (facts) documentation.appendText(facts).appendMarkdown('\n\n');
+        if (status) documentation.appendText(status.text).appendMarkdown('\n\n');
+        const preview = opening(corpus.rawText(source.key));
+        if (preview) documentation.appendMarkdown('---\n\n').appendText(preview);
+        item.documentation = documentation;
+        return item;
+      });
+      return new vscode.CompletionList(items, true);
+    },
+  };
+  return vscode.languages.registerCompletionItemProvider({ language: 'markdown' }, provider, '@');
+}

@@ -1,0 +1,56 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { validateSettings, type DeclaredSettings } from '../core/settings';
+
+/**
+ * Typed access to the `citewise.*` settings. They mirror `citewise.yaml` and go through the same zod
+ * validation, as the lowest layer beneath `citewise.yaml` and a report's front matter.
+ */
+export class CitewiseConfig {
+  static readonly section = 'citewise';
+
+  /** The settings of one workspace folder (or of the window, for files outside any folder). */
+  static declared(folder: vscode.WorkspaceFolder | undefined): DeclaredSettings | undefined {
+    const config = vscode.workspace.getConfiguration(CitewiseConfig.section, folder?.uri);
+    const raw: Record<string, unknown> = {};
+    const corpus = config.get<string | string[]>('corpus');
+    if ((typeof corpus === 'string' && corpus.trim()) || (Array.isArray(corpus) && corpus.length > 0)) raw.corpus = corpus;
+    const from = config.get<string>('timeframe.from')?.trim();
+    const to = config.get<string>('timeframe.to')?.trim();
+    const languages = config.get<Record<string, { from?: string; to?: string }>>('timeframe.languages');
+    if (from || to || (languages && Object.keys(languages).length)) {
+      raw.timeframe = {
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(languages && Object.keys(languages).length ? { languages } : {}),
+      };
+    }
+    const rules = config.get<Record<string, string>>('rules');
+    if (rules && Object.keys(rules).length) raw.rules = rules;
+    const skipSections = config.inspect<string[]>('skipSections');
+    const explicitSkip = skipSections?.workspaceFolderValue ?? skipSections?.workspaceValue ?? skipSections?.globalValue;
+    if (explicitSkip) raw.skipSections = explicitSkip;
+    const minWords = config.inspect<number>('quoteMinWords');
+    const explicitMinWords = minWords?.workspaceFolderValue ?? minWords?.workspaceValue ?? minWords?.globalValue;
+    if (explicitMinWords !== undefined) raw.quoteMinWords = explicitMinWords;
+    if (Object.keys(raw).length === 0) return undefined;
+
+    // Relative corpus paths in settings are relative to the workspace folder, as the setting says.
+    const anchor = folder ? path.join(folder.uri.fsPath, 'settings.json') : path.join(process.cwd(), 'settings.json');
+    const declared = validateSettings(raw, anchor, { lineOf: () => 1 }, []);
+    const settingsFile = folder ? path.join(folder.uri.fsPath, '.vscode', 'settings.json') : 'settings.json';
+    return {
+      ...declared,
+      file: settingsFile,
+      problems: declared.problems.map((problem) => ({ ...problem, file: settingsFile, message: `Setting citewise.${problem.message.replace(/^Invalid setting /, '')}` })),
+    };
+  }
+
+  static diagnosticsDelay(): number {
+    return vscode.workspace.getConfiguration(CitewiseConfig.section).get<number>('diagnostics.delay', 300);
+  }
+
+  static affects(event: vscode.ConfigurationChangeEvent): boolean {
+    return event.affectsConfiguration(CitewiseConfig.section);
+  }
+}

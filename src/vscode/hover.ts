@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import type { Corpus } from '../core/corpus';
+import type { Source } from '../core/source';
+import type { Citewise } from './citewise';
+import { offsetRange, untrustedMarkdown } from './convert';
+import { citationAt, quoteAt, verdictFor, verdictForCitation } from './report-lookup';
+import { byline, opening, timeframeStatus } from './source-details';
+
+/**
+ * Hovers on a key show what the source is and where the cited passage is; hovers on a quote show the
+ * passage it matched and how closely. All source text is escaped: a corpus file cannot inject links.
+ */
+export function registerHover(citewise: Citewise): vscode.Disposable {
+  const provider: vscode.HoverProvider = {
+    async provideHover(document, position) {
+      if (!citewise.isReport(document)) return undefined;
+      const analysis = await citewise.analyze(document);
+      const corpus = analysis?.context.loaded?.corpus;
+      if (!analysis || !corpus) return undefined;
+      const offset = document.offsetAt(position);
+      const citation = citationAt(analysis, offset);
+      if (citation) {
+        const range = offsetRange(document, citation.keyStart, citation.keyEnd);
+        const source = corpus.get(citation.key);
+        const markdown = untrustedMarkdown();
+        if (!source) {
+          markdown.appendText(`@${citation.key} is not in the corpus.`);
+          return new vscode.Hover(markdown, range);
+        }
+        describeSource(markdown, source, analysis.context.settings);
+        const verdict = verdictForCitation(analysis, citation);
+        const passage =
+          verdict && verdict.sourceStart !== undefined
+            ? passageText(corpus, source.key, verdict.sourceStart, verdict.sourceEnd!)
+            : undefined;
+        markdown.appendMarkdown('\n\n---\n\n');
+        if (passage) {
+          markdown.appendText(`${verdict?.found ? 'Quoted passage' : 'Closest passage'}, line ${passage.line}:`).appendMarkdown('\n\n');
+          appendQuoted(markdown, passage.text);
+        } else {
+          const preview = opening(corpus.rawText(source.key));
+          if (preview) appendQuoted(markdown, preview);
+          else markdown.appendText('No text of this source is in the corpus (metadata only).');
+        }
+        return new vscode.Hover(markdown, range);
+      }
+      const quote = quoteAt(analysis, offset);
+      if (!quote) return undefined;
+      const verdict = verdictFor(analysis, quote);
+      const markdown = untrustedMarkdown();
+      if (!verdict?.key || verdict.sourceStart === undefined) {
+        markdown.appendText(quote.attribution ? 'The cited source holds no text to compare this quote with.' : 'This quote cites no source.');
+        return new vscode.Hover(markdown, offsetRange(document, quote.start, quote.end));
+      }
+      const passage = passageText(corpus, verdict.key, verdict.sourceStart, verdict.sourceEnd!);
+      const similarity = Math.floor((verdict.similarity ?? 0) * 100);
+      markdown.appendText(
+        verdict.found
+          ? `Found in @${verdict.key}, line ${passage.line}.`
+          : `Not in @${verdict.key} as written. Closest passage, line ${passage.line} (${similarity}% similar):`,
+      );
+      markdown.appendMarkdown('\n\n');
+      appendQuoted(markdown, passage.text);
+      return new vscode.Hover(markdown, offsetRange(document, quote.start, quote.end));
+    },
+  };
+  return vscode.languages.registerHoverProvider({ language: 'markdown' }, provider);
+}
+
+function describeSource(markdown: vscode.MarkdownString, source: Source, settings: Parameters<typeof timeframeStatus>[1]): void {
+  markdown.appendMarkdown('**').appendText(source.metadata.title ?? source.key).appendMarkdown('**\n\n');
+  const facts = [byline(source), source.metadata.date ?? 'undated', source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
+  markdown.appendText(facts);
+  if (source.metadata.url) markdown.appendMarkdown('\n\n').appendText(source.metadata.url);
+  const status = timeframeStatus(source, settings);
+  if (status) markdown.appendMarkdown('\n\n').appendText(`${status.outside ? '⚠ ' : ''}${status.text}`);
+}
+
+function passageText(corpus: Corpus, key: string, start: number, end: number): { line: number; text: string } {
+  const text = corpus.text(key)!;
+  // A little context on each side helps to judge whether the quote is fair.
+  const before = Math.max(0, text.text.lastIndexOf('\n', Math.max(0, start - 120)));
+  const after = text.text.indexOf('\n', Math.min(text.text.length, end + 120));
+  const excerpt = text.excerpt(before, after === -1 ? text.text.length : after);
+  return { line: text.lineIndex().lineOf(start) + 1, text: excerpt.length > 900 ? `${excerpt.slice(0, 900)} …` : excerpt };
+}
+
+function appendQuoted(markdown: vscode.MarkdownString, text: string): void {
+  markdown.appendMarkdown('> ').appendText(text);
+}

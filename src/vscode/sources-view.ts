@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import { parseCitations } from '../core/citations';
+import { parseMarkdown } from '../core/markdown';
+import type { EffectiveSettings } from '../core/settings';
+import type { Source } from '../core/source';
+import type { Citewise } from './citewise';
+import { untrustedMarkdown } from './convert';
+import { byline, timeframeStatus } from './source-details';
+
+type Node = { kind: 'group'; type: string; sources: Source[] } | { kind: 'source'; source: Source };
+
+const typeLabels: Record<string, string> = {
+  report: 'Reports',
+  article: 'Articles',
+  news: 'News',
+  interview: 'Interviews',
+  thesis: 'Theses',
+  legislation: 'Legislation',
+  other: 'Other',
+  untyped: 'Untyped',
+};
+
+/**
+ * The Sources view: the corpus of the active report grouped by type, each source with its date, a mark
+ * when it lies outside the time frame, and how often the open report cites it.
+ */
+class SourcesTree implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private sources: readonly Source[] = [];
+  private settings: EffectiveSettings | undefined;
+  private citeCounts = new Map<string, number>();
+
+  constructor(private readonly citewise: Citewise) {}
+
+  async refresh(): Promise<void> {
+    const { loaded, context } = await this.citewise.activeCorpus();
+    this.sources = loaded?.corpus.sources ?? [];
+    this.settings = context?.settings;
+    this.citeCounts = new Map();
+    const editor = vscode.window.activeTextEditor;
+    if (editor && this.citewise.isReport(editor.document)) {
+      for (const group of parseCitations(parseMarkdown(editor.document.getText()).prose)) {
+        for (const item of group.items) this.citeCounts.set(item.key, (this.citeCounts.get(item.key) ?? 0) + 1);
+      }
+    }
+    this.changed.fire();
+  }
+
+  get count(): number {
+    return this.sources.length;
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      const groups = new Map<string, Source[]>();
+      for (const source of this.sources) {
+        const type = source.metadata.type ?? 'untyped';
+        groups.set(type, [...(groups.get(type) ?? []), source]);
+      }
+      const order = Object.keys(typeLabels);
+      return [...groups.entries()]
+        .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+        .map(([type, sources]) => ({ kind: 'group', type, sources }));
+    }
+    if (node.kind === 'group') {
+      return [...node.sources]
+        .sort((a, b) => (b.metadata.date ?? '').localeCompare(a.metadata.date ?? '') || a.key.localeCompare(b.key))
+        .map((source) => ({ kind: 'source', source }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(typeLabels[node.type] ?? node.type, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = String(node.sources.length);
+      item.id = `group:${node.type}`;
+      return item;
+    }
+    const { source } = node;
+    const status = timeframeStatus(source, this.settings);
+    const cited = this.citeCounts.get(source.key) ?? 0;
+    const item = new vscode.TreeItem(source.metadata.title ?? source.key, vscode.TreeItemCollapsibleState.None);
+    item.id = `source:${source.key}`;
+    item.description = [`@${source.key}`, source.metadata.date ?? 'undated', cited ? `cited ${cited}×` : undefined].filter(Boolean).join(' · ');
+    item.iconPath = status?.outside ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(source.path ? 'book' : 'bookmark');
+    const tooltip = untrustedMarkdown();
+    tooltip.appendText(source.metadata.title ?? source.key).appendMarkdown('\n\n').appendText([byline(source), source.metadata.date ?? 'undated'].filter(Boolean).join(' · '));
+    if (status) tooltip.appendMarkdown('\n\n').appendText(status.text);
+    item.tooltip = tooltip;
+    item.command = { command: 'citewise.openSource', title: 'Open Source', arguments: [source.key] };
+    item.contextValue = source.path ? 'source' : 'metadataOnlySource';
+    return item;
+  }
+}
+
+export function registerSourcesView(citewise: Citewise): vscode.Disposable {
+  const tree = new SourcesTree(citewise);
+  const view = vscode.window.createTreeView('citewise.sources', { treeDataProvider: tree, showCollapseAll: true });
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      void tree.refresh().then(() => {
+        view.message = tree.count ? undefined : 'No corpus is loaded for the active report.';
+      });
+    }, 200);
+  };
+  refresh();
+  return vscode.Disposable.from(
+    view,
+    citewise.onDidChange(refresh),
+    vscode.window.onDidChangeActiveTextEditor(refresh),
+    vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document === vscode.window.activeTextEditor?.document && view.visible) refresh();
+    }),
+    { dispose: () => clearTimeout(timer) },
+  );
+}
