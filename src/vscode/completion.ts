@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { parseMarkdown } from '../core/markdown';
 import type { Citewise } from './citewise';
-import { untrustedMarkdown } from './convert';
+import { SafeMarkdown } from './convert';
 import { byline, opening, timeframeStatus } from './source-details';
 
 /** `[@`, `@` in running text, and `; @` inside a group, each followed by what is typed of the key so far. */
@@ -43,15 +43,15 @@ export function registerCompletion(citewise: Citewise): vscode.Disposable {
         item.insertText = source.key;
         item.filterText = typed;
         item.sortText = String(rank).padStart(4, '0');
-        const documentation = untrustedMarkdown();
-        documentation.appendText(source.metadata.title ?? source.key);
-        documentation.appendMarkdown('\n\n');
+        const documentation = new SafeMarkdown();
+        documentation.text(source.metadata.title ?? source.key);
+        documentation.markdown('\n\n');
         const facts = [byline(source), source.metadata.date, source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
-        if (facts) documentation.appendText(facts).appendMarkdown('\n\n');
-        if (status) documentation.appendText(status.text).appendMarkdown('\n\n');
+        if (facts) documentation.text(facts).markdown('\n\n');
+        if (status) documentation.text(status.text).markdown('\n\n');
         const preview = opening(corpus.rawText(source.key));
-        if (preview) documentation.appendMarkdown('---\n\n').appendText(preview);
-        item.documentation = documentation;
+        if (preview) documentation.markdown('---\n\n').text(preview);
+        item.documentation = documentation.value;
         return item;
       });
       return new vscode.CompletionList(items, true);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Range } from '../core/line-index';
+import { escapeMarkdown } from '../core/markdown-escape';
 import type { Severity } from '../core/schema';
 
 export function toRange(range: Range): vscode.Range {
@@ -23,15 +24,27 @@ export function toSeverity(severity: Severity): vscode.DiagnosticSeverity {
   }
 }
 
-/** Corpus text shown in a hover or completion: escaped, never trusted, so a source cannot inject links or commands. */
-export function untrustedMarkdown(): vscode.MarkdownString {
-  const markdown = new vscode.MarkdownString('', false);
-  markdown.isTrusted = false;
-  markdown.supportHtml = false;
-  return markdown;
-}
+/**
+ * Markdown for hovers, completions and tooltips that show corpus text. The result is never trusted,
+ * HTML is off, and every piece of corpus text goes through `text()`, which escapes it so that a source
+ * cannot inject links, images or command URIs.
+ */
+export class SafeMarkdown {
+  readonly value = new vscode.MarkdownString('', false);
 
-/** Escapes text for Markdown, including what would make a link or an autolink. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~:]/g, '\\$&');
+  constructor() {
+    this.value.isTrusted = false;
+    this.value.supportHtml = false;
+  }
+
+  text(text: string): this {
+    this.value.appendMarkdown(escapeMarkdown(text));
+    return this;
+  }
+
+  /** Markdown written by Citewise itself, never text from a source. */
+  markdown(markdown: string): this {
+    this.value.appendMarkdown(markdown);
+    return this;
+  }
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Corpus } from '../core/corpus';
 import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
-import { offsetRange, untrustedMarkdown } from './convert';
+import { offsetRange, SafeMarkdown } from './convert';
 import { citationAt, quoteAt, verdictFor, verdictForCitation } from './report-lookup';
 import { byline, opening, timeframeStatus } from './source-details';
 
@@ -22,10 +22,10 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
       if (citation) {
         const range = offsetRange(document, citation.keyStart, citation.keyEnd);
         const source = corpus.get(citation.key);
-        const markdown = untrustedMarkdown();
+        const markdown = new SafeMarkdown();
         if (!source) {
-          markdown.appendText(`@${citation.key} is not in the corpus.`);
-          return new vscode.Hover(markdown, range);
+          markdown.text(`@${citation.key} is not in the corpus.`);
+          return new vscode.Hover(markdown.value, range);
         }
         describeSource(markdown, source, analysis.context.settings);
         const verdict = verdictForCitation(analysis, citation);
@@ -33,47 +33,47 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
           verdict && verdict.sourceStart !== undefined
             ? passageText(corpus, source.key, verdict.sourceStart, verdict.sourceEnd!)
             : undefined;
-        markdown.appendMarkdown('\n\n---\n\n');
+        markdown.markdown('\n\n---\n\n');
         if (passage) {
-          markdown.appendText(`${verdict?.found ? 'Quoted passage' : 'Closest passage'}, line ${passage.line}:`).appendMarkdown('\n\n');
+          markdown.text(`${verdict?.found ? 'Quoted passage' : 'Closest passage'}, line ${passage.line}:`).markdown('\n\n');
           appendQuoted(markdown, passage.text);
         } else {
           const preview = opening(corpus.rawText(source.key));
           if (preview) appendQuoted(markdown, preview);
-          else markdown.appendText('No text of this source is in the corpus (metadata only).');
+          else markdown.text('No text of this source is in the corpus (metadata only).');
         }
-        return new vscode.Hover(markdown, range);
+        return new vscode.Hover(markdown.value, range);
       }
       const quote = quoteAt(analysis, offset);
       if (!quote) return undefined;
       const verdict = verdictFor(analysis, quote);
-      const markdown = untrustedMarkdown();
+      const markdown = new SafeMarkdown();
       if (!verdict?.key || verdict.sourceStart === undefined) {
-        markdown.appendText(quote.attribution ? 'The cited source holds no text to compare this quote with.' : 'This quote cites no source.');
-        return new vscode.Hover(markdown, offsetRange(document, quote.start, quote.end));
+        markdown.text(quote.attribution ? 'The cited source holds no text to compare this quote with.' : 'This quote cites no source.');
+        return new vscode.Hover(markdown.value, offsetRange(document, quote.start, quote.end));
       }
       const passage = passageText(corpus, verdict.key, verdict.sourceStart, verdict.sourceEnd!);
       const similarity = Math.floor((verdict.similarity ?? 0) * 100);
-      markdown.appendText(
+      markdown.text(
         verdict.found
           ? `Found in @${verdict.key}, line ${passage.line}.`
           : `Not in @${verdict.key} as written. Closest passage, line ${passage.line} (${similarity}% similar):`,
       );
-      markdown.appendMarkdown('\n\n');
+      markdown.markdown('\n\n');
       appendQuoted(markdown, passage.text);
-      return new vscode.Hover(markdown, offsetRange(document, quote.start, quote.end));
+      return new vscode.Hover(markdown.value, offsetRange(document, quote.start, quote.end));
     },
   };
   return vscode.languages.registerHoverProvider({ language: 'markdown' }, provider);
 }
 
-function describeSource(markdown: vscode.MarkdownString, source: Source, settings: Parameters<typeof timeframeStatus>[1]): void {
-  markdown.appendMarkdown('**').appendText(source.metadata.title ?? source.key).appendMarkdown('**\n\n');
+function describeSource(markdown: SafeMarkdown, source: Source, settings: Parameters<typeof timeframeStatus>[1]): void {
+  markdown.markdown('**').text(source.metadata.title ?? source.key).markdown('**\n\n');
   const facts = [byline(source), source.metadata.date ?? 'undated', source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
-  markdown.appendText(facts);
-  if (source.metadata.url) markdown.appendMarkdown('\n\n').appendText(source.metadata.url);
+  markdown.text(facts);
+  if (source.metadata.url) markdown.markdown('\n\n').text(source.metadata.url);
   const status = timeframeStatus(source, settings);
-  if (status) markdown.appendMarkdown('\n\n').appendText(`${status.outside ? '⚠ ' : ''}${status.text}`);
+  if (status) markdown.markdown('\n\n').text(`${status.outside ? '⚠ ' : ''}${status.text}`);
 }
 
 function passageText(corpus: Corpus, key: string, start: number, end: number): { line: number; text: string } {
@@ -85,6 +85,6 @@ function passageText(corpus: Corpus, key: string, start: number, end: number): {
   return { line: text.lineIndex().lineOf(start) + 1, text: excerpt.length > 900 ? `${excerpt.slice(0, 900)} …` : excerpt };
 }
 
-function appendQuoted(markdown: vscode.MarkdownString, text: string): void {
-  markdown.appendMarkdown('> ').appendText(text);
+function appendQuoted(markdown: SafeMarkdown, text: string): void {
+  markdown.markdown('> ').text(text);
 }

@@ -4,7 +4,7 @@ import { parseMarkdown } from '../core/markdown';
 import type { EffectiveSettings } from '../core/settings';
 import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
-import { untrustedMarkdown } from './convert';
+import { SafeMarkdown } from './convert';
 import { byline, timeframeStatus } from './source-details';
 
 type Node = { kind: 'group'; type: string; sources: Source[] } | { kind: 'source'; source: Source };
@@ -85,10 +85,10 @@ class SourcesTree implements vscode.TreeDataProvider<Node> {
     item.id = `source:${source.key}`;
     item.description = [`@${source.key}`, source.metadata.date ?? 'undated', cited ? `cited ${cited}×` : undefined].filter(Boolean).join(' · ');
     item.iconPath = status?.outside ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(source.path ? 'book' : 'bookmark');
-    const tooltip = untrustedMarkdown();
-    tooltip.appendText(source.metadata.title ?? source.key).appendMarkdown('\n\n').appendText([byline(source), source.metadata.date ?? 'undated'].filter(Boolean).join(' · '));
-    if (status) tooltip.appendMarkdown('\n\n').appendText(status.text);
-    item.tooltip = tooltip;
+    const tooltip = new SafeMarkdown();
+    tooltip.text(source.metadata.title ?? source.key).markdown('\n\n').text([byline(source), source.metadata.date ?? 'undated'].filter(Boolean).join(' · '));
+    if (status) tooltip.markdown('\n\n').text(status.text);
+    item.tooltip = tooltip.value;
     item.command = { command: 'citewise.openSource', title: 'Open Source', arguments: [source.key] };
     item.contextValue = source.path ? 'source' : 'metadataOnlySource';
     return item;
