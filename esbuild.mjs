@@ -1,27 +1,73 @@
-// Bundles the CLI into one file so `npx citewise` starts without a TypeScript toolchain.
-import { chmodSync } from 'node:fs';
-import { build } from 'esbuild';
+// Bundles the CLI into one file so `npx citewise` starts without a TypeScript toolchain, bundles the VS Code
+// extension (when src/extension.ts exists), and writes the JSON Schema of citewise.yaml for `yamlValidation`.
+//   node esbuild.mjs                 development build, with source maps
+//   node esbuild.mjs --production    minified, without source maps (what the .vsix ships)
+//   node esbuild.mjs --watch         rebuilds on change
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { build, context } from 'esbuild';
 
 const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
 
-const options = {
-  entryPoints: { cli: 'src/cli/main.ts' },
+const shared = {
   outdir: 'out',
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
-  banner: { js: '#!/usr/bin/env node' },
+  sourcemap: !production,
+  minify: production,
   logLevel: 'warning',
 };
 
+const cliOptions = {
+  ...shared,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  banner: { js: '#!/usr/bin/env node' },
+};
+
+// Another part of the tree may not have the extension yet; the CLI builds either way.
+const extensionOptions = existsSync('src/extension.ts')
+  ? { ...shared, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] }
+  : undefined;
+
+const schemaFile = 'out/citewise.schema.json';
+
+/** Bundles src/core/settings-json-schema.ts, runs it, and writes the schema it returns. */
+async function writeSettingsSchema() {
+  const result = await build({
+    entryPoints: ['src/core/settings-json-schema.ts'],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    write: false,
+    logLevel: 'warning',
+  });
+  const folder = mkdtempSync(path.join(tmpdir(), 'citewise-schema-'));
+  try {
+    const bundle = path.join(folder, 'settings-json-schema.cjs');
+    writeFileSync(bundle, result.outputFiles[0].contents);
+    const { settingsJsonSchema } = createRequire(import.meta.url)(bundle);
+    mkdirSync(path.dirname(schemaFile), { recursive: true });
+    writeFileSync(schemaFile, `${JSON.stringify(settingsJsonSchema(), null, 2)}\n`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 if (watch) {
-  const { context } = await import('esbuild');
-  const ctx = await context(options);
-  await ctx.watch();
+  await writeSettingsSchema();
+  for (const options of [cliOptions, extensionOptions]) {
+    if (options) await (await context(options)).watch();
+  }
 } else {
-  await build(options);
+  await Promise.all([build(cliOptions), extensionOptions && build(extensionOptions), writeSettingsSchema()]);
+  // A production bundle has no source map; drop any left from a development build so none is stale.
+  if (production) for (const name of ['cli', 'extension']) rmSync(`out/${name}.js.map`, { force: true });
   // The bundle is the package's `bin`: make it runnable as ./out/cli.js too.
   chmodSync('out/cli.js', 0o755);
 }
