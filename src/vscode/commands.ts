@@ -15,7 +15,7 @@ export function registerCommands(citewise: Citewise): vscode.Disposable {
     vscode.commands.registerCommand('citewise.rebuildIndex', () =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Citewise: rebuilding the index' }, () => citewise.rebuild()),
     ),
-    vscode.commands.registerCommand('citewise.exportBibliography', () => exportBibliography(citewise)),
+    vscode.commands.registerCommand('citewise.exportBibliography', (target?: vscode.Uri) => exportBibliography(citewise, target)),
     vscode.commands.registerCommand('citewise.openSource', async (key: string) => {
       const { loaded } = await citewise.activeCorpus();
       const source = loaded?.corpus.get(key);
@@ -95,7 +95,8 @@ async function showCorpusProblems(citewise: Citewise): Promise<void> {
   await vscode.window.showTextDocument(vscode.Uri.file(choice.problem.file), { selection: new vscode.Range(line, 0, line, 0) });
 }
 
-async function exportBibliography(citewise: Citewise): Promise<void> {
+/** Asks where to save unless a caller (a script, a test) names the file. */
+async function exportBibliography(citewise: Citewise, chosenTarget?: vscode.Uri): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const report = editor && citewise.isReport(editor.document) ? editor.document : undefined;
   const { loaded } = await citewise.activeCorpus();
@@ -110,7 +111,7 @@ async function exportBibliography(citewise: Citewise): Promise<void> {
   }
   const folder = report && report.uri.scheme === 'file' ? path.dirname(report.uri.fsPath) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const name = report && report.uri.scheme === 'file' ? `${path.basename(report.uri.fsPath, path.extname(report.uri.fsPath))}.bib.json` : 'bibliography.json';
-  const target = await vscode.window.showSaveDialog({
+  const target = chosenTarget instanceof vscode.Uri ? chosenTarget : await vscode.window.showSaveDialog({
     title: report ? 'Export the bibliography of this report (CSL-JSON)' : 'Export the bibliography of the corpus (CSL-JSON)',
     defaultUri: folder ? vscode.Uri.file(path.join(folder, name)) : undefined,
     filters: { 'CSL-JSON': ['json'] },

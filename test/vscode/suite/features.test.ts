@@ -1,0 +1,256 @@
+/**
+ * The extension's features driven through the real VS Code API, inside a real extension host
+ * (npm run test:vscode), against a temporary copy of test/fixtures/workspace.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, null, 1)?.slice(0, 1500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    last = await probe();
+  }
+  return last;
+}
+
+function folder(): vscode.WorkspaceFolder {
+  const first = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(first && fs.existsSync(path.join(first.uri.fsPath, 'citewise.yaml')), 'the fixture workspace is not open');
+  return first;
+}
+
+function fixture(...parts: string[]): vscode.Uri {
+  return vscode.Uri.joinPath(folder().uri, ...parts);
+}
+
+async function openReport(name = 'report.md'): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(fixture(name));
+  return vscode.window.showTextDocument(document);
+}
+
+/** A new report next to the fixture's, so each test starts from text it controls. */
+async function scratchReport(name: string, text: string): Promise<vscode.TextEditor> {
+  const uri = fixture(name);
+  fs.writeFileSync(uri.fsPath, text);
+  const document = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(document);
+}
+
+function codes(uri: vscode.Uri): string[] {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((diagnostic) => diagnostic.source === 'citewise')
+    .map((diagnostic) => String(diagnostic.code));
+}
+
+function positionOf(document: vscode.TextDocument, needle: string, offsetInNeedle = 0): vscode.Position {
+  const index = document.getText().indexOf(needle);
+  assert.ok(index >= 0, `"${needle}" is not in ${document.uri.fsPath}`);
+  return document.positionAt(index + offsetInNeedle);
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((hover) => hover.contents)
+    .map((content) => (typeof content === 'string' ? content : content.value))
+    .join('\n')
+    .replace(/\\(.)/g, '$1');
+}
+
+describe('Citewise features in a real VS Code', function () {
+  this.timeout(90_000);
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const name of fs.readdirSync(folder().uri.fsPath)) {
+      if (name.startsWith('scratch-')) fs.rmSync(path.join(folder().uri.fsPath, name), { force: true });
+    }
+  });
+
+  describe('diagnostics', () => {
+    it('reports the unknown key and the altered quote of the fixture report, with rule ids as codes', async () => {
+      const editor = await openReport();
+      const found = await eventually(() => codes(editor.document.uri), (list) => list.includes('unknown-source') && list.includes('quote-not-in-source'), 'diagnostics');
+      assert.equal(found.filter((code) => code === 'unknown-source').length, 1);
+      const unknown = vscode.languages.getDiagnostics(editor.document.uri).find((diagnostic) => diagnostic.code === 'unknown-source')!;
+      assert.equal(editor.document.getText(unknown.range), 'missing-key');
+      assert.equal(unknown.severity, vscode.DiagnosticSeverity.Error);
+    });
+
+    it('follows typing: a new uncited claim appears and disappears with the text', async () => {
+      const editor = await scratchReport('scratch-live.md', '# Live\n\nFamilies matter.\n');
+      const uri = editor.document.uri;
+      await eventually(() => codes(uri), (list) => list.length === 0, 'a clean start');
+      await editor.edit((edit) => edit.insert(new vscode.Position(3, 0), '\nShelters offered 64 places in 2021.\n'));
+      await eventually(() => codes(uri), (list) => list.includes('uncited-claim'), 'uncited-claim after typing');
+      await editor.edit((edit) => edit.insert(editor.document.lineAt(4).range.end.translate(0, -1), ' [@drita-shelters-2022]'));
+      await eventually(() => codes(uri), (list) => !list.includes('uncited-claim'), 'the claim to count as cited');
+    });
+
+    it('applies settings changes at once', async () => {
+      const editor = await openReport();
+      const config = vscode.workspace.getConfiguration('citewise', folder().uri);
+      await config.update('rules', { 'unknown-source': 'off' }, vscode.ConfigurationTarget.Workspace);
+      try {
+        await eventually(() => codes(editor.document.uri), (list) => !list.includes('unknown-source'), 'unknown-source to be switched off');
+      } finally {
+        await config.update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+      await eventually(() => codes(editor.document.uri), (list) => list.includes('unknown-source'), 'unknown-source to come back');
+    });
+
+    it('re-reads a corpus file that changes on disk', async () => {
+      const editor = await scratchReport('scratch-watch.md', '“Shelter staff told us that survivors wait an average of twelve days” [@drita-shelters-2022].\n');
+      const uri = editor.document.uri;
+      await eventually(() => codes(uri), (list) => list.includes('quote-not-in-source'), 'the altered quote');
+      const source = fixture('corpus', 'drita-shelters-2022.md').fsPath;
+      const original = fs.readFileSync(source, 'utf8');
+      try {
+        fs.writeFileSync(source, `${original}\nShelter staff told us that survivors wait an average of twelve days.\n`);
+        await eventually(() => codes(uri), (list) => !list.includes('quote-not-in-source'), 'the quote to match the changed source');
+      } finally {
+        fs.writeFileSync(source, original);
+      }
+      await eventually(() => codes(uri), (list) => list.includes('quote-not-in-source'), 'the quote to differ again');
+    });
+  });
+
+  describe('completion', () => {
+    async function complete(text: string, cursorText = text): Promise<vscode.CompletionList> {
+      const editor = await scratchReport('scratch-complete.md', text);
+      const position = positionOf(editor.document, cursorText, cursorText.length);
+      return vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, position, '@');
+    }
+
+    const citewiseItems = (list: vscode.CompletionList) =>
+      list.items.filter((item) => item.kind === vscode.CompletionItemKind.Reference).map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+
+    it('offers every source after [@', async () => {
+      const keys = citewiseItems(await complete('Shelters are scarce [@'));
+      assert.deepEqual([...keys].sort(), ['case-worker-interview-2021', 'drita-shelters-2022', 'ombudsman-monitoring-2023']);
+    });
+
+    it('ranks by title and publisher words, not only by key', async () => {
+      assert.equal(citewiseItems(await complete('Monitors found [@Independent'))[0], 'ombudsman-monitoring-2023');
+      assert.equal(citewiseItems(await complete('See @Drita'))[0], 'drita-shelters-2022');
+    });
+
+    it('completes inside an existing group after ; @', async () => {
+      const keys = citewiseItems(await complete('Claim [@drita-shelters-2022; @case', 'Claim [@drita-shelters-2022; @case'));
+      assert.equal(keys[0], 'case-worker-interview-2021');
+    });
+
+    it('shows title, date and time-frame status', async () => {
+      const list = await complete('Text [@ombud');
+      const item = list.items.find((candidate) => (typeof candidate.label === 'string' ? candidate.label : candidate.label.label) === 'ombudsman-monitoring-2023')!;
+      assert.match(String(item.detail), /Monitoring Visits to Shelters/);
+      const documentation = (item.documentation as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
+      assert.match(documentation, /Inside the time frame 2021-01-01 – 2023-12-31/);
+      assert.equal((item.documentation as vscode.MarkdownString).isTrusted, false);
+    });
+
+    it('offers nothing in e-mail addresses or code', async () => {
+      assert.deepEqual(citewiseItems(await complete('Write to someone@dri')), []);
+      assert.deepEqual(citewiseItems(await complete('Code `[@dri', 'Code `[@dri')), []);
+    });
+  });
+
+  describe('hover, definition and references', () => {
+    it('hovers a key with the source’s title and date, over exactly the key', async () => {
+      const editor = await openReport();
+      const position = positionOf(editor.document, '@ombudsman-monitoring-2023', 3);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position);
+      const text = hoverText(hovers);
+      assert.match(text, /Monitoring Visits to Shelters for Victims of Trafficking/);
+      assert.match(text, /2023-03-14/);
+      const range = hovers.find((hover) => hover.range)!.range!;
+      assert.equal(editor.document.getText(range), 'ombudsman-monitoring-2023');
+    });
+
+    it('hovers an altered quote with the closest passage and its similarity', async () => {
+      const editor = await openReport();
+      const position = positionOf(editor.document, 'restrictions on movement are decided', 5);
+      const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position));
+      assert.match(text, /Not in @ombudsman-monitoring-2023 as written\. Closest passage, line \d+ \(\d+% similar\)/);
+      assert.match(text, /decided case by case/);
+    });
+
+    it('goes to the quoted passage in the source', async () => {
+      const editor = await openReport();
+      const position = positionOf(editor.document, '@drita-shelters-2022]', 2);
+      const links = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', editor.document.uri, position);
+      assert.equal(links.length, 1);
+      const link = links[0] as vscode.LocationLink;
+      assert.equal(path.basename(link.targetUri.fsPath), 'drita-shelters-2022.md');
+    });
+
+    it('finds every citation of a source across the workspace', async () => {
+      const editor = await openReport();
+      const position = positionOf(editor.document, '@ombudsman-monitoring-2023', 3);
+      const locations = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', editor.document.uri, position);
+      const inReport = locations.filter((location) => location.uri.fsPath === editor.document.uri.fsPath);
+      assert.equal(inReport.length, 2);
+      for (const location of inReport) assert.equal(editor.document.getText(location.range), 'ombudsman-monitoring-2023');
+    });
+  });
+
+  describe('quick fixes', () => {
+    it('offers to disable the rule for one line, and inserting it removes the diagnostic', async () => {
+      const editor = await scratchReport('scratch-fix.md', '# Fix\n\nSee [@drita-shelterz-2022].\n');
+      const uri = editor.document.uri;
+      const [diagnostic] = await eventually(
+        () => vscode.languages.getDiagnostics(uri).filter((candidate) => candidate.code === 'unknown-source'),
+        (list) => list.length === 1,
+        'the unknown key',
+      );
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+      const titles = actions.map((action) => action.title);
+      assert.ok(titles.includes('Replace with @drita-shelters-2022'), titles.join(' | '));
+      assert.ok(titles.includes('Disable unknown-source for this line'), titles.join(' | '));
+      const replace = actions.find((action) => action.title === 'Replace with @drita-shelters-2022')!;
+      await vscode.workspace.applyEdit(replace.edit!);
+      assert.match(editor.document.getText(), /\[@drita-shelters-2022\]/);
+      await eventually(() => codes(uri), (list) => !list.includes('unknown-source'), 'the fixed key');
+      // The edit went through the editor: one undo brings the typo back.
+      await vscode.commands.executeCommand('undo');
+      assert.match(editor.document.getText(), /drita-shelterz-2022/);
+    });
+
+    it('cites the source an uncited quote was found in', async () => {
+      const editor = await scratchReport('scratch-attribute.md', '# Quote\n\nThe monitors wrote that “psychological counselling was available in every shelter”.\n');
+      const uri = editor.document.uri;
+      const [diagnostic] = await eventually(
+        () => vscode.languages.getDiagnostics(uri).filter((candidate) => candidate.code === 'quote-uncited'),
+        (list) => list.length === 1,
+        'the uncited quote',
+      );
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+      const cite = actions.find((action) => action.title.startsWith('Cite @ombudsman-monitoring-2023'));
+      assert.ok(cite, actions.map((action) => action.title).join(' | '));
+      await vscode.workspace.applyEdit(cite.edit!);
+      assert.match(editor.document.getText(), /shelter” \[@ombudsman-monitoring-2023\]\./);
+      await eventually(() => codes(uri), (list) => list.length === 0, 'no diagnostics once cited');
+    });
+  });
+
+  describe('commands', () => {
+    it('exports the bibliography of the active report as CSL-JSON', async () => {
+      await openReport();
+      const target = vscode.Uri.file(path.join(folder().uri.fsPath, 'scratch-bibliography.json'));
+      await vscode.commands.executeCommand('citewise.exportBibliography', target);
+      const items = JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as { id: string; title: string }[];
+      assert.deepEqual(items.map((item) => item.id).sort(), ['case-worker-interview-2021', 'drita-shelters-2022', 'ombudsman-monitoring-2023']);
+    });
+
+    it('rebuilds the index and keeps the diagnostics', async () => {
+      const editor = await openReport();
+      await vscode.commands.executeCommand('citewise.rebuildIndex');
+      await eventually(() => codes(editor.document.uri), (list) => list.includes('unknown-source'), 'diagnostics after the rebuild');
+    });
+  });
+});
