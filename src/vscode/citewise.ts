@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkReport, type CheckResult } from '../core/checks';
 import type { EffectiveSettings } from '../core/settings';
+import type { LoadProgress } from '../core/corpus';
 import { CitewiseWorkspace, type LoadedCorpus } from '../core/workspace';
 import { CitewiseConfig } from './config';
 
@@ -170,28 +171,48 @@ export class Citewise implements vscode.Disposable {
     const existing = workspace.loaded(roots);
     if (existing) return existing;
     const started = Date.now();
-    const loading = vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Citewise: indexing corpus', cancellable: false },
-      (progress) => {
+    let latest: LoadProgress = { done: 0, total: 0 };
+    let onProgress: ((progress: LoadProgress) => void) | undefined;
+    const loading = workspace.corpus(roots, {
+      onProgress: (progress) => {
+        latest = progress;
+        onProgress?.(progress);
+      },
+    });
+    let finished = false;
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Citewise: indexing corpus' }, () => loading);
+    // A small corpus loads in a blink; a notification would only flash. A slow load gets one with a count.
+    const notify = setTimeout(() => {
+      if (finished) return;
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Citewise: indexing corpus' }, (progress) => {
         let reported = 0;
-        return workspace.corpus(roots, {
-          onProgress: ({ done, total, file }) => {
-            const percent = total ? Math.floor((done / total) * 100) : 0;
-            if (percent > reported || done === 0) {
-              progress.report({ increment: percent - reported, message: file ? `${done}/${total} ${file}` : `${done}/${total}` });
-              reported = percent;
-            }
-          },
-        });
+        onProgress = ({ done, total, file }) => {
+          const percent = total ? Math.floor((done / total) * 100) : 0;
+          if (percent > reported) {
+            progress.report({ increment: percent - reported, message: `${done}/${total}${file ? ` ${file}` : ''}` });
+            reported = percent;
+          }
+        };
+        onProgress(latest);
+        return loading;
+      });
+    }, 1000);
+    return loading.then(
+      (loaded) => {
+        finished = true;
+        clearTimeout(notify);
+        this.log.info(`Loaded ${loaded.corpus.sources.length} sources with ${loaded.corpus.problems.length} problems from ${roots.join(', ')} in ${Date.now() - started} ms`);
+        for (const root of roots) this.watch(workspace, roots, root);
+        this.changeEmitter.fire();
+        return loaded;
+      },
+      (error: unknown) => {
+        finished = true;
+        clearTimeout(notify);
+        void vscode.window.showErrorMessage(`Citewise could not load the corpus ${roots.join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
       },
     );
-    const announced = Promise.resolve(loading).then((loaded) => {
-      this.log.info(`Loaded ${loaded.corpus.sources.length} sources with ${loaded.corpus.problems.length} problems from ${roots.join(', ')} in ${Date.now() - started} ms`);
-      for (const root of roots) this.watch(workspace, roots, root);
-      this.changeEmitter.fire();
-      return loaded;
-    });
-    return announced;
   }
 
   /** Keeps a corpus current: a change re-reads the changed file alone, through the core's cache. */

@@ -18,13 +18,21 @@ export function timeframeStatus(source: Source, settings: EffectiveSettings | un
 export function byline(source: Source): string {
   const authors = source.metadata.author ?? [];
   const people = authors.length > 2 ? `${authors[0]} et al.` : authors.join('; ');
-  return [people, source.metadata.publisher].filter(Boolean).join(' · ');
+  // An organisation is often both author and publisher; say it once.
+  const publisher = source.metadata.publisher && !authors.includes(source.metadata.publisher) ? source.metadata.publisher : undefined;
+  return [people, publisher].filter(Boolean).join(' · ');
 }
 
-/** The first few lines of a source's text, unwrapped, for a preview. */
-export function opening(text: string | undefined, length = 400): string | undefined {
+/** The first lines of a source's text as running prose, without Markdown marks or a repeat of the title. */
+export function opening(text: string | undefined, title?: string, length = 400): string | undefined {
   if (!text) return undefined;
-  const unwrapped = text.replace(/([\p{L}\p{N}])-\s*\n\s*(?=\p{Ll})/gu, '$1').replace(/\s+/g, ' ').trim();
-  if (!unwrapped) return undefined;
-  return unwrapped.length > length ? `${unwrapped.slice(0, length).replace(/\s+\S*$/, '')} …` : unwrapped;
+  let prose = text
+    .replace(/^\s*#{1,6}\s+/gm, '')
+    .replace(/[*_`]+/g, '')
+    .replace(/([\p{L}\p{N}])-\s*\n\s*(?=\p{Ll})/gu, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (title && prose.toLowerCase().startsWith(title.toLowerCase())) prose = prose.slice(title.length).trim();
+  if (!prose) return undefined;
+  return prose.length > length ? `${prose.slice(0, length).replace(/\s+\S*$/, '')} …` : prose;
 }

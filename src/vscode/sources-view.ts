@@ -81,9 +81,10 @@ class SourcesTree implements vscode.TreeDataProvider<Node> {
     const { source } = node;
     const status = timeframeStatus(source, this.settings);
     const cited = this.citeCounts.get(source.key) ?? 0;
-    const item = new vscode.TreeItem(source.metadata.title ?? source.key, vscode.TreeItemCollapsibleState.None);
+    // The key, date and citation count come first: a narrow sidebar cuts off the end, and titles are long.
+    const item = new vscode.TreeItem(source.key, vscode.TreeItemCollapsibleState.None);
     item.id = `source:${source.key}`;
-    item.description = [`@${source.key}`, source.metadata.date ?? 'undated', cited ? `cited ${cited}×` : undefined].filter(Boolean).join(' · ');
+    item.description = [source.metadata.date ?? 'undated', cited ? `cited ${cited}×` : undefined, source.metadata.title].filter(Boolean).join(' · ');
     item.iconPath = status?.outside ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(source.path ? 'book' : 'bookmark');
     const tooltip = new SafeMarkdown();
     tooltip.text(source.metadata.title ?? source.key).markdown('\n\n').text([byline(source), source.metadata.date ?? 'undated'].filter(Boolean).join(' · '));
