@@ -38,6 +38,7 @@ async function insertCitation(citewise: Citewise): Promise<void> {
   }
   const { lookup } = context.loaded;
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { key: string }>();
+  pick.title = 'Insert Citation';
   pick.placeholder = 'Type a key, title, author, publisher or year';
   const update = (value: string) => {
     pick.items = lookup.find(value, 50).map(({ source }) => ({

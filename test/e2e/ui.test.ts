@@ -294,4 +294,26 @@ const uiTimeout = 20_000;
     assert.deepEqual(groups, ['Reports', 'Interviews', 'Untyped'], rows.join('\n'));
     assert.match((await row.innerText()).replace(/\s+/g, ' '), /drita-shelters-2022\s*2022-09-21 · cited 2× · Safe Return\?/);
   });
+
+  it('inserts a citation chosen by a title word with Citewise: Insert Citation', async () => {
+    await newLineAtEnd();
+    await page.keyboard.type('Monitors visited every shelter ');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>Citewise: Insert Citation');
+    await quickInputRow('Citewise: Insert Citation').waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await input.fill('Visits');
+    const row = quickInputRow('ombudsman-monitoring-2023');
+    try {
+      await row.waitFor({ state: 'visible' });
+    } finally {
+      await screenshot('insert-citation');
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    const line = await waitForCurrentLine((text) => text.includes('[@'), 'the inserted citation');
+    assert.equal(line, 'Monitors visited every shelter [@ombudsman-monitoring-2023]');
+  });
 });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
-async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+async function eventually<T>(probe: () => PromiseLike<T> | T, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
@@ -182,6 +182,30 @@ describe('Citewise features in a real VS Code', function () {
       const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position));
       assert.match(text, /Not in @ombudsman-monitoring-2023 as written\. Closest passage, line \d+ \(\d+% similar\)/);
       assert.match(text, /decided case by case/);
+    });
+
+    it('never lets a corpus file put a link or command in a hover', async () => {
+      const source = fixture('corpus', 'scratch-hostile.md').fsPath;
+      fs.writeFileSync(source, '---\ntitle: "[Click me](command:workbench.action.quit) <img src=x> https://evil.example"\ndate: 2022-01-01\n---\nSee [run](command:workbench.action.quit) and www.evil.example now.\n');
+      try {
+        const editor = await scratchReport('scratch-hostile-report.md', 'As reported [@scratch-hostile].\n');
+        const position = positionOf(editor.document, '@scratch-hostile', 3);
+        const hovers = await eventually(
+          () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position),
+          (list) => hoverText(list).includes('Click me'),
+          'the hover of the new source',
+        );
+        for (const content of hovers.flatMap((hover) => hover.contents)) {
+          if (typeof content === 'string' || !('isTrusted' in content)) continue;
+          assert.ok(!content.isTrusted, 'hover markdown must not be trusted');
+          assert.ok(!content.supportHtml, 'hover markdown must not render HTML');
+          assert.ok(!/(^|[^\\])\[[^\]]*\]\(/.test(content.value), `a link survived: ${content.value}`);
+          assert.ok(!/(^|[^\\])<img/.test(content.value), `HTML survived: ${content.value}`);
+          assert.ok(!/[^\\]:\/\//.test(content.value), `a URL could autolink: ${content.value}`);
+        }
+      } finally {
+        fs.rmSync(source, { force: true });
+      }
     });
 
     it('goes to the quoted passage in the source', async () => {
