@@ -23,6 +23,10 @@ const shared = {
   logLevel: 'warning',
 };
 
+// pdf.js is an ES module that locates its helpers through import.meta.url, which a CommonJS bundle
+// breaks; it stays in node_modules and is loaded with a dynamic import at run time.
+shared.external = ['pdfjs-dist'];
+
 const cliOptions = {
   ...shared,
   entryPoints: { cli: 'src/cli/main.ts' },
@@ -31,7 +35,11 @@ const cliOptions = {
 
 // Another part of the tree may not have the extension yet; the CLI builds either way.
 const extensionOptions = existsSync('src/extension.ts')
-  ? { ...shared, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] }
+  ? {
+      ...shared,
+      entryPoints: { extension: 'src/extension.ts', 'extract-worker': 'src/core/extract/extract-worker.ts' },
+      external: ['vscode', ...shared.external],
+    }
   : undefined;
 
 const schemaFile = 'out/citewise.schema.json';

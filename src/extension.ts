@@ -4,6 +4,7 @@ import { registerCodeActions } from './vscode/code-actions';
 import { registerCommands } from './vscode/commands';
 import { registerCompletion } from './vscode/completion';
 import { registerDiagnostics } from './vscode/diagnostics';
+import { registerExtractedText } from './vscode/extracted-text';
 import { registerHover } from './vscode/hover';
 import { registerNavigation } from './vscode/navigation';
 import { registerSearchCorpus } from './vscode/search-corpus';
@@ -16,6 +17,7 @@ const features = [
   registerCompletion,
   registerHover,
   registerNavigation,
+  registerExtractedText,
   registerCodeActions,
   registerSearchCorpus,
   registerCommands,

@@ -1,6 +1,6 @@
 import { toCslJson } from '../core/bibliography';
 import type { Source } from '../core/source';
-import { CitewiseWorkspace } from '../core/workspace';
+import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { corpusFolders, resolveCorpus } from './corpus-option';
 import { readReport } from './report-files';
@@ -34,7 +34,7 @@ export async function runBib(argv: string[]): Promise<number> {
   let problemCount: number;
   if (positionals.length === 1) {
     const report = await readReport('bib', positionals[0]);
-    const workspace = new CitewiseWorkspace({ corpusOverride: corpusFolders('bib', values.corpus) });
+    const workspace = cliWorkspace({ corpusOverride: corpusFolders('bib', values.corpus) });
     const result = await workspace.check(report.path, report.text);
     if (!result.corpus) {
       throw new UsageError(`${report.given} declares no corpus: add \`citewise:\\n  corpus: <folder>\` to its front matter, or pass --corpus DIR.`, 'bib');
@@ -49,7 +49,7 @@ export async function runBib(argv: string[]): Promise<number> {
     problemCount = corpus.problems.length;
   } else {
     const roots = await resolveCorpus('bib', values.corpus);
-    const { corpus } = await new CitewiseWorkspace().corpus(roots);
+    const { corpus } = await cliWorkspace().corpus(roots);
     sources = corpus.sources;
     problemCount = corpus.problems.length;
   }

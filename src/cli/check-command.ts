@@ -3,7 +3,7 @@ import type { Corpus } from '../core/corpus';
 import { rules } from '../core/rules';
 import type { Severity } from '../core/schema';
 import type { EffectiveSettings } from '../core/settings';
-import { CitewiseWorkspace } from '../core/workspace';
+import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { corpusFolders } from './corpus-option';
 import { readReport } from './report-files';
@@ -48,7 +48,7 @@ export async function runCheck(argv: string[], version: string): Promise<number>
 }
 
 async function checkReports(reports: { path: string; text: string }[], corpusOverride: string[]): Promise<Finding[]> {
-  const workspace = new CitewiseWorkspace({ corpusOverride });
+  const workspace = cliWorkspace({ corpusOverride });
   const reportFindings: Finding[] = [];
   const problemFindings: Finding[] = [];
   for (const report of reports) {

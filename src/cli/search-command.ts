@@ -1,5 +1,5 @@
 import { renderHighlighted } from '../core/search';
-import { CitewiseWorkspace } from '../core/workspace';
+import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, positiveInteger, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';
 import { paint, portablePath, useColour } from './terminal';
@@ -38,7 +38,7 @@ export async function runSearch(argv: string[]): Promise<number> {
   const query = positionals.join(' ').trim();
   if (!query) throw new UsageError('No query given: name the words to search for, e.g. citewise search "blood feud".', 'search');
   const roots = await resolveCorpus('search', values.corpus);
-  const workspace = new CitewiseWorkspace();
+  const workspace = cliWorkspace();
   const { corpus } = await workspace.corpus(roots);
   const hits = (await workspace.search(roots)).search(query, { limit, prefix: false });
 

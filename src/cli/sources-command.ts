@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Corpus } from '../core/corpus';
 import { sourceFieldNames } from '../core/schema';
 import type { FieldOrigin, FieldProvenance, Source } from '../core/source';
-import { CitewiseWorkspace } from '../core/workspace';
+import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';
 import { displayPath, paint, plural, portablePath, useColour } from './terminal';
@@ -24,6 +24,7 @@ const formats = ['text', 'json'] as const;
 
 const originLabels: Record<FieldOrigin, string> = {
   inferred: 'inferred',
+  'document-properties': 'document properties',
   'front-matter': 'front matter',
   manifest: 'manifest',
   bibliography: 'bibliography',
@@ -38,7 +39,7 @@ export async function runSources(argv: string[]): Promise<number> {
   const format = chooseFormat('sources', values.format, formats);
   if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}": sources takes no reports; use --corpus DIR to name the corpus.`, 'sources');
   const roots = await resolveCorpus('sources', values.corpus);
-  const { corpus } = await new CitewiseWorkspace().corpus(roots);
+  const { corpus } = await cliWorkspace().corpus(roots);
   process.stdout.write(format === 'json' ? `${JSON.stringify(toJson(corpus), null, 2)}\n` : formatText(corpus, useColour()));
   return exitCodes.ok;
 }

@@ -1,4 +1,5 @@
-import type { CitationGroup } from './citations';
+import type { CitationGroup, PageRange } from './citations';
+import { pagesBetween } from './extract/pages';
 import type { Corpus } from './corpus';
 import { isoDateRange } from './dates';
 import { LineIndex, type Range } from './line-index';
@@ -42,6 +43,24 @@ export interface CheckResult {
   quoteMatches: QuoteVerdict[];
 }
 
+/** The message for a quote found in a paged source, but not on the pages its citation names. */
+function locatorMismatch(verdict: QuoteVerdict, group: CitationGroup, corpus: Corpus): string | undefined {
+  const cited = group.items.find((item) => item.key === verdict.key)?.locator?.pages;
+  if (!cited?.length || !verdict.pages?.length || !corpus.pages(verdict.key!)) return undefined;
+  if (verdict.pages.some((page) => cited.some((range) => rangeCovers(range, page)))) return undefined;
+  const where = verdict.pages.length > 1 ? `pp. ${verdict.pages[0]}–${verdict.pages[verdict.pages.length - 1]}` : `p. ${verdict.pages[0]}`;
+  const named = cited.map((range) => (range.from === range.to ? range.from : `${range.from}–${range.to}`)).join(', ');
+  return `The quote is in @${verdict.key}, but on ${where}, not on ${cited.length > 1 || cited[0].from !== cited[0].to ? 'pp.' : 'p.'} ${named} as cited.`;
+}
+
+function rangeCovers(range: PageRange, page: string): boolean {
+  const numeric = /^\d+$/;
+  if (numeric.test(range.from) && numeric.test(range.to) && numeric.test(page)) {
+    return Number(range.from) <= Number(page) && Number(page) <= Number(range.to);
+  }
+  return range.from.toLowerCase() === page.toLowerCase() || range.to.toLowerCase() === page.toLowerCase();
+}
+
 export interface QuoteVerdict {
   quote: Quote;
   /** The source the quote was found in, or the closest one. */
@@ -50,6 +69,8 @@ export interface QuoteVerdict {
   sourceStart?: number;
   sourceEnd?: number;
   similarity?: number;
+  /** Page labels the matched passage lies on, for paged sources. */
+  pages?: string[];
 }
 
 /** Runs every rule over one report. Pure: the same text, corpus and settings give the same findings. */
@@ -105,6 +126,8 @@ export function checkReport(file: string, text: string, context: CheckContext): 
     const verdict = verifyQuote(quote, quote.attribution, corpus);
     quoteMatches.push(verdict);
     if (verdict.problem) add('quote-not-in-source', quote.start, quote.end, verdict.problem.message, verdict.problem.extra);
+    const misplaced = verdict.found && verdict.key ? locatorMismatch(verdict, quote.attribution, corpus) : undefined;
+    if (misplaced) add('locator-mismatch', quote.start, quote.end, misplaced, { source: verdict.key });
     const dated = verdict.key ? [verdict.key] : quote.attribution.items.map((item) => item.key);
     for (const key of dated) {
       const source = corpus.get(key);
@@ -155,7 +178,16 @@ function verifyQuote(quote: Quote, group: CitationGroup, corpus: Corpus): Intern
     checked++;
     const match = matchQuote(text, quote.text);
     if (match.found) {
-      return { quote, key: item.key, found: true, sourceStart: match.location.start, sourceEnd: match.location.end, similarity: 1 };
+      const pages = corpus.pages(item.key);
+      return {
+        quote,
+        key: item.key,
+        found: true,
+        sourceStart: match.location.start,
+        sourceEnd: match.location.end,
+        similarity: 1,
+        pages: pages && pagesBetween(pages, match.location.start, match.location.end),
+      };
     }
     if (match.wordCount === 0) return { quote, found: true };
     if (!best || (match.closest?.similarity ?? 0) > (best.closest?.similarity ?? 0)) best = { key: item.key, closest: match.closest };

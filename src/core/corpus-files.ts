@@ -3,7 +3,11 @@ import * as path from 'node:path';
 import type { CorpusProblem } from './source';
 
 /** Kinds of file a corpus is made of; anything else in the folder is left alone. */
-export type CorpusFileKind = 'markdown' | 'text' | 'html' | 'manifest' | 'bibtex' | 'csl-json';
+export type CorpusFileKind = 'markdown' | 'text' | 'html' | 'pdf' | 'docx' | 'manifest' | 'bibtex' | 'csl-json';
+
+/** Kinds whose text is extracted from a binary format rather than read as text. */
+export const extractedKinds: readonly CorpusFileKind[] = ['pdf', 'docx'];
+export const documentKinds: readonly CorpusFileKind[] = ['markdown', 'text', 'html', 'pdf', 'docx'];
 
 export interface CorpusFile {
   kind: CorpusFileKind;
@@ -18,6 +22,8 @@ const byExtension: Record<string, CorpusFileKind> = {
   '.txt': 'text',
   '.html': 'html',
   '.htm': 'html',
+  '.pdf': 'pdf',
+  '.docx': 'docx',
   '.bib': 'bibtex',
   '.json': 'csl-json',
 };
@@ -108,6 +114,8 @@ export async function listCorpusFiles(root: string, problems: CorpusProblem[]): 
 
 /** Files larger than this are not read as text: they would only exhaust memory. */
 export const maxTextFileBytes = 100 * 1024 * 1024;
+/** PDFs and Word files larger than this are not extracted: a report of that size is almost always scans. */
+export const maxExtractedFileBytes = 150 * 1024 * 1024;
 
 export type ReadResult = { ok: true; text: string; warning?: string } | { ok: false; message: string };
 

@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
-import { listCorpusFiles, readTextFile, manifestFileName, type CorpusFile } from './corpus-files';
+import { describeError, documentKinds, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile } from './corpus-files';
+import { extractInProcess, type DocumentExtractor, type ExtractedKind } from './extract/document-extractor';
+import { ExtractionError, type ExtractedDocument } from './extract/extracted-document';
+import { joinPages, type PageMap } from './extract/pages';
 import { htmlToText } from './html';
 import { IndexedText } from './indexed-text';
 import { inferMetadata } from './inference';
@@ -35,12 +38,16 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Documents unchanged since the load that filled this cache are not read again. */
   cache?: CorpusCache;
+  /** How PDF and Word files become text; by default in this thread, without a disk cache. */
+  extract?: DocumentExtractor;
 }
 
 /** A source's text, with its word index once something needed it; shared across reloads while the file is unchanged. */
 interface TextEntry {
   text: string;
   indexed?: IndexedText;
+  /** For paged documents (PDF): where each page starts. */
+  pages?: PageMap;
 }
 
 interface CachedDocument {
@@ -91,6 +98,11 @@ export class Corpus {
     return this.texts.get(key)?.text;
   }
 
+  /** Where the pages of a paged source (a PDF) start, if it has pages. */
+  pages(key: string): PageMap | undefined {
+    return this.texts.get(key)?.pages;
+  }
+
   /** The source's text with its word index, built on first use and kept. */
   text(key: string): IndexedText | undefined {
     const entry = this.texts.get(key);
@@ -110,7 +122,7 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
 
   for (const root of rootList) {
     const files = await listCorpusFiles(root, problems);
-    const documents = files.filter((file) => file.kind === 'markdown' || file.kind === 'text' || file.kind === 'html');
+    const documents = files.filter((file) => documentKinds.includes(file.kind));
     const manifests = files.filter((file) => file.kind === 'manifest');
     const bibliographies = files.filter((file) => file.kind === 'bibtex' || file.kind === 'csl-json');
     const byRelativePath = new Map<string, Draft>();
@@ -119,7 +131,7 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     for (const file of documents) {
       if (options.signal?.aborted) break;
       options.onProgress?.({ done: done++, total, file: file.relativePath });
-      const loaded = await loadDocumentThroughCache(root, file, problems, cache);
+      const loaded = await loadDocumentThroughCache(root, file, problems, cache, options.extract ?? extractInProcess);
       seen.add(file.path);
       if (!loaded) continue;
       drafts.push(loaded.draft);
@@ -195,10 +207,11 @@ async function loadDocumentThroughCache(
   file: CorpusFile,
   problems: CorpusProblem[],
   cache: CorpusCache | undefined,
+  extract: DocumentExtractor,
 ): Promise<{ draft: Draft; entry: TextEntry } | undefined> {
   if (!cache) {
-    const loaded = await loadDocument(root, file, problems);
-    return loaded && { draft: loaded.draft, entry: { text: loaded.text } };
+    const loaded = await loadDocument(root, file, problems, extract);
+    return loaded && { draft: loaded.draft, entry: { text: loaded.text, pages: loaded.pages } };
   }
   const stamp = await fileStamp(file.path);
   const cached = cache.documents.get(file.path);
@@ -209,13 +222,13 @@ async function loadDocumentThroughCache(
   }
   cache.lastRead++;
   const ownProblems: CorpusProblem[] = [];
-  const loaded = await loadDocument(root, file, ownProblems);
+  const loaded = await loadDocument(root, file, ownProblems, extract);
   problems.push(...ownProblems);
   if (!loaded) {
     cache.documents.delete(file.path);
     return undefined;
   }
-  const entry: TextEntry = { text: loaded.text };
+  const entry: TextEntry = { text: loaded.text, pages: loaded.pages };
   if (stamp !== undefined) {
     const pristine = { ...loaded.draft, fields: { ...loaded.draft.fields }, provenance: { ...loaded.draft.provenance } };
     cache.documents.set(file.path, { stamp, draft: pristine, entry, problems: ownProblems });
@@ -236,8 +249,22 @@ async function loadDocument(
   root: string,
   file: CorpusFile,
   problems: CorpusProblem[],
-): Promise<{ draft: Draft; text: string } | undefined> {
-  let text = await readCorpusText(file, problems);
+  extract: DocumentExtractor,
+): Promise<{ draft: Draft; text: string; pages?: PageMap } | undefined> {
+  let text: string | undefined;
+  let pages: PageMap | undefined;
+  /** What inference reads: the text without page markers. */
+  let plain: string | undefined;
+  let documentFields: Record<string, unknown> | undefined;
+  if (file.kind === 'pdf' || file.kind === 'docx') {
+    const extracted = await extractDocumentText(file, extract, problems);
+    if (!extracted) return undefined;
+    ({ text, pages } = joinPages(extracted, file.kind === 'pdf'));
+    plain = extracted.pages.join('\n\n');
+    documentFields = { ...extracted.properties };
+  } else {
+    text = await readCorpusText(file, problems);
+  }
   if (text === undefined) return undefined;
   let htmlFields: Record<string, unknown> | undefined;
   let frontMatter: { yaml: string; firstLine: number } | undefined;
@@ -254,7 +281,7 @@ async function loadDocument(
     }
   }
 
-  const inferred = inferMetadata(file.relativePath, text);
+  const inferred = inferMetadata(file.relativePath, plain ?? text);
   const draft: Draft = {
     fields: {},
     provenance: {},
@@ -272,6 +299,9 @@ async function loadDocument(
   const inferredLines: Record<string, number | undefined> = { title: inferred.title?.line, date: inferred.date?.line };
   applyFields(draft, inferredFields, 'inferred', file, () => undefined, problems, { quiet: true, lines: inferredLines });
   if (htmlFields) applyFields(draft, htmlFields, 'inferred', file, () => undefined, problems, { quiet: true });
+  // A PDF's or Word file's own properties are often wrong (a template's title, the typist's name), so
+  // they rank just above inference and below everything an author wrote down.
+  if (documentFields) applyFields(draft, documentFields, 'document-properties', file, () => undefined, problems, { quiet: true });
 
   if (frontMatter) {
     const parsed = parseYaml(frontMatter.yaml, frontMatter.firstLine);
@@ -290,7 +320,17 @@ async function loadDocument(
       });
     }
   }
-  return { draft, text };
+  return { draft, text, pages };
+}
+
+async function extractDocumentText(file: CorpusFile, extract: DocumentExtractor, problems: CorpusProblem[]): Promise<ExtractedDocument | undefined> {
+  try {
+    return await extract(file.path, file.kind as ExtractedKind);
+  } catch (error) {
+    const message = error instanceof ExtractionError ? error.message : `Cannot extract the text: ${describeError(error)}`;
+    problems.push({ file: file.path, line: 1, message, severity: error instanceof ExtractionError && error.failure === 'no-text' ? 'warning' : 'error' });
+    return undefined;
+  }
 }
 
 interface ApplyOptions {

@@ -33,6 +33,11 @@ export const rules: Record<RuleId, RuleInfo> = {
     defaultSeverity: 'warning',
     summary: 'The quoted words are not in the cited source; the message shows the closest passage and how close it is.',
   },
+  'locator-mismatch': {
+    id: 'locator-mismatch',
+    defaultSeverity: 'info',
+    summary: 'The quote is in the cited PDF, but not on the page the citation names (`p. 35`); the message names the page where it is.',
+  },
   'uncited-claim': {
     id: 'uncited-claim',
     defaultSeverity: 'warning',

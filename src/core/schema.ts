@@ -65,6 +65,7 @@ export const ruleIds = [
   'quote-outside-timeframe',
   'source-undated',
   'quote-not-in-source',
+  'locator-mismatch',
   'uncited-claim',
   'corpus-problem',
   'invalid-settings',

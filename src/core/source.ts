@@ -1,7 +1,7 @@
 import type { SourceFields } from './schema';
 
 /** Where a metadata field's value came from; later origins win over earlier ones. */
-export const fieldOrigins = ['inferred', 'front-matter', 'manifest', 'bibliography'] as const;
+export const fieldOrigins = ['inferred', 'document-properties', 'front-matter', 'manifest', 'bibliography'] as const;
 export type FieldOrigin = (typeof fieldOrigins)[number];
 
 export interface FieldProvenance {

@@ -22,8 +22,11 @@ const apostrophes = new Set(["'", '\u2019', '\u02BC', '\u2018']);
 const softHyphen = '\u00AD';
 const footnoteLead = new Set(['.', ',', ';', ':', ')', '\u201D', '"', '\u2019']);
 const superscripts = /[\u00B9\u00B2\u00B3\u2070-\u2079]/u;
-/** Bracketed artefacts that word processors leave in exported text; they are never part of what a source says. */
-const artefact = /\[(?:footnoteRef:\s*\d+|bookmark:[^\]\n]{0,200}|\^\d+|\d{1,3})\]/y;
+/**
+ * Bracketed artefacts that word processors leave in exported text, and the `[p. N]` page markers of
+ * extracted PDFs: they are never part of what a source says.
+ */
+const artefact = /\[(?:footnoteRef:\s*\d+|bookmark:[^\]\n]{0,200}|\^\d+|\d{1,3}|p\. [^\]\n]{1,12})\]/y;
 
 const foldCache = new Map<string, string>();
 

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { checkReport, type CheckResult } from '../core/checks';
 import type { EffectiveSettings } from '../core/settings';
 import type { LoadProgress } from '../core/corpus';
+import { withExtractionCache, type DocumentExtractor } from '../core/extract/document-extractor';
+import { createWorkerExtractor, type WorkerExtractor } from '../core/extract/worker-extractor';
 import { CitewiseWorkspace, type LoadedCorpus } from '../core/workspace';
 import { CitewiseConfig } from './config';
 
@@ -37,8 +39,14 @@ export class Citewise implements vscode.Disposable {
   /** Fires when a corpus has been loaded or reloaded, or settings changed: everything shown may be stale. */
   readonly onDidChange = this.changeEmitter.event;
 
+  /** PDF and Word extraction: in a worker thread, cached in the extension's storage, never in the corpus. */
+  private readonly extractor: WorkerExtractor;
+  private readonly extract: DocumentExtractor;
+
   constructor(readonly extensionContext: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Citewise', { log: true });
+    this.extractor = createWorkerExtractor(path.join(extensionContext.extensionPath, 'out', 'extract-worker.js'));
+    this.extract = withExtractionCache(this.extractor.extract, path.join(extensionContext.globalStorageUri.fsPath, 'extracted'));
     this.disposables.push(
       this.log,
       this.changeEmitter,
@@ -66,6 +74,7 @@ export class Citewise implements vscode.Disposable {
       workspace = new CitewiseWorkspace({
         workspaceRoot: folder?.uri.fsPath,
         baseSettings: () => CitewiseConfig.declared(folder),
+        loadOptions: { extract: this.extract },
       });
       this.workspaces.set(id, workspace);
     }
@@ -152,6 +161,18 @@ export class Citewise implements vscode.Disposable {
       if (settings.corpus.length) return { loaded: await this.loadCorpus(workspace, settings.corpus) };
     }
     return {};
+  }
+
+  /** The extracted text of a source file in any loaded corpus, for the read-only view of a PDF or Word file. */
+  async extractedText(file: string): Promise<string | undefined> {
+    for (const workspace of this.workspaces.values()) {
+      for (const { loading } of workspace.loadedCorpora()) {
+        const { corpus } = await loading;
+        const source = corpus.sources.find((candidate) => candidate.path === file);
+        if (source) return corpus.rawText(source.key);
+      }
+    }
+    return undefined;
   }
 
   /** Reads every loaded corpus again from scratch. */
@@ -268,6 +289,7 @@ export class Citewise implements vscode.Disposable {
   }
 
   dispose(): void {
+    void this.extractor.dispose();
     clearTimeout(this.reloadTimer);
     for (const watcher of this.watchers.values()) watcher.dispose();
     for (const disposable of this.disposables) disposable.dispose();

@@ -35,7 +35,8 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
             : undefined;
         markdown.markdown('\n\n---\n\n');
         if (passage) {
-          markdown.text(`${verdict?.found ? 'Quoted passage' : 'Closest passage'}, line ${passage.line}:`).markdown('\n\n');
+          const page = verdict?.pages?.length ? `${verdict.pages.length > 1 ? 'pp.' : 'p.'} ${verdict.pages.join('–')}, ` : '';
+          markdown.text(`${verdict?.found ? 'Quoted passage' : 'Closest passage'}, ${page}line ${passage.line}:`).markdown('\n\n');
           appendQuoted(markdown, passage.text);
         } else {
           const preview = opening(corpus.rawText(source.key), source.metadata.title);
@@ -54,9 +55,10 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
       }
       const passage = passageText(corpus, verdict.key, verdict.sourceStart, verdict.sourceEnd!);
       const similarity = Math.floor((verdict.similarity ?? 0) * 100);
+      const where = verdict.pages?.length ? `${verdict.pages.length > 1 ? 'pp.' : 'p.'} ${verdict.pages.join('–')}, line ${passage.line}` : `line ${passage.line}`;
       markdown.text(
         verdict.found
-          ? `Found in @${verdict.key}, line ${passage.line}.`
+          ? `Found in @${verdict.key}, ${where}.`
           : `Not in @${verdict.key} as written. Closest passage, line ${passage.line} (${similarity}% similar):`,
       );
       markdown.markdown('\n\n');

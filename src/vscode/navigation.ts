@@ -6,13 +6,16 @@ import { parseMarkdown } from '../core/markdown';
 import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
 import { offsetRange, toRange } from './convert';
+import { extractedTextUri, isExtracted } from './extracted-text';
 import { citationAt, verdictForCitation } from './report-lookup';
 
 /** Where a source lives: its document, or for a metadata-only source the manifest or bibliography entry. */
 export function sourceLocation(source: Source, offset?: { start: number; end: number; text: string }): vscode.Location | undefined {
   if (source.path) {
-    if (!offset) return new vscode.Location(vscode.Uri.file(source.path), new vscode.Position(0, 0));
-    return new vscode.Location(vscode.Uri.file(source.path), toRange(new LineIndex(offset.text).rangeOf(offset.start, offset.end)));
+    // Offsets into a PDF's or Word file's text point into the extracted text, not into the file.
+    const uri = isExtracted(source.path) ? extractedTextUri(source.path) : vscode.Uri.file(source.path);
+    if (!offset) return new vscode.Location(uri, new vscode.Position(0, 0));
+    return new vscode.Location(uri, toRange(new LineIndex(offset.text).rangeOf(offset.start, offset.end)));
   }
   const declared = source.provenance.key;
   if (!declared) return undefined;

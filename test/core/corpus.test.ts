@@ -370,7 +370,7 @@ describe('loadCorpus', () => {
       const root = writeTree({
         'top.md': '# Top\n',
         'a/b/c/deep.txt': 'Deep file\n',
-        'a/ignored.pdf': 'not a source kind',
+        'a/ignored.epub': 'not a source kind',
         '.hidden/secret.md': '# Hidden\n',
         'node_modules/pkg/readme.md': '# Package\n',
       });

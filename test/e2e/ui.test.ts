@@ -13,6 +13,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { textLines, writePdf } from '../support/pdf-writer';
 import {
   CodeServer,
   createSandbox,
@@ -148,6 +149,14 @@ const uiTimeout = 20_000;
     for (const old of fs.readdirSync(screenshotDir)) if (old.endsWith('.png')) fs.rmSync(path.join(screenshotDir, old));
 
     sandbox = createSandbox('e2e');
+    // A PDF source, generated here, proves that pdf.js ships in the .vsix and runs in the extension's worker.
+    fs.writeFileSync(
+      path.join(sandbox.workspace, 'corpus', 'inspection-2022.pdf'),
+      writePdf({
+        info: { title: 'Annual Shelter Inspection', creationDate: 'D:20220601' },
+        pages: [{ lines: textLines(['Inspectors visited four shelters.']) }, { lines: textLines(['Two shelters had no psychologist on their staff.']) }],
+      }),
+    );
     const vsix = path.resolve(process.env.CITEWISE_VSIX ?? path.join(repoRoot, 'citewise.vsix'));
     const mode = process.env.CITEWISE_E2E_EXTENSION ?? (fs.existsSync(vsix) ? 'vsix' : 'dev');
     if (mode === 'vsix') {
@@ -290,7 +299,7 @@ const uiTimeout = 20_000;
       await screenshot('sources-view');
     }
     const rows = (await page.locator('.pane .monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' '));
-    const groups = rows.map((text) => /^(Reports|Interviews|Untyped)\s*1$/.exec(text.trim())?.[1]).filter(Boolean);
+    const groups = rows.map((text) => /^(Reports|Interviews|Untyped)\s*\d+$/.exec(text.trim())?.[1]).filter(Boolean);
     assert.deepEqual(groups, ['Reports', 'Interviews', 'Untyped'], rows.join('\n'));
     assert.match((await row.innerText()).replace(/\s+/g, ' '), /drita-shelters-2022\s*2022-09-21 · cited 2× · Safe Return\?/);
   });
@@ -315,5 +324,18 @@ const uiTimeout = 20_000;
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     const line = await waitForCurrentLine((text) => text.includes('[@'), 'the inserted citation');
     assert.equal(line, 'Monitors visited every shelter [@ombudsman-monitoring-2023]');
+  });
+
+  it('reads a PDF source: a quote cited on the wrong page is reported with the page where it is', async () => {
+    await newLineAtEnd();
+    await page.keyboard.type('Inspectors found that “two shelters had no psychologist on their staff” [@inspection-2022, p. 1].');
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'inspection-2022' }).first();
+    try {
+      await row.waitFor({ state: 'visible' });
+    } finally {
+      await screenshot('pdf-locator-mismatch');
+    }
+    assert.match(await row.innerText(), /The quote is in @inspection-2022, but on p\. 2, not on p\. 1 as cited\./);
   });
 });

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { textLines, writePdf } from '../../support/pdf-writer';
 
 async function eventually<T>(probe: () => PromiseLike<T> | T, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -282,6 +283,43 @@ describe('Citewise features in a real VS Code', function () {
       const editor = await openReport();
       await vscode.commands.executeCommand('citewise.rebuildIndex');
       await eventually(() => codes(editor.document.uri), (list) => list.includes('unknown-source'), 'diagnostics after the rebuild');
+    });
+  });
+
+  describe('PDF sources', () => {
+    it('checks pages, hovers with the page, and opens the extracted text at the quote', async () => {
+      const pdf = writePdf({
+        info: { title: 'Annual Shelter Inspection', creationDate: 'D:20220601' },
+        pages: [
+          { lines: textLines(['Annual Shelter Inspection', 'Inspectors visited four shelters.']) },
+          { lines: textLines(['Two shelters had no psychologist on their staff.']) },
+        ],
+      });
+      const source = fixture('corpus', 'scratch-inspection.pdf').fsPath;
+      fs.writeFileSync(source, pdf);
+      try {
+        const editor = await scratchReport('scratch-pdf.md', 'Inspectors wrote that “two shelters had no psychologist on their staff” [@scratch-inspection, p. 1].\n');
+        const uri = editor.document.uri;
+        const [diagnostic] = await eventually(
+          () => vscode.languages.getDiagnostics(uri).filter((candidate) => candidate.code === 'locator-mismatch'),
+          (list) => list.length === 1,
+          'the locator mismatch',
+        );
+        assert.equal(diagnostic.message, 'The quote is in @scratch-inspection, but on p. 2, not on p. 1 as cited.');
+        assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Information);
+
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, positionOf(editor.document, 'psychologist'));
+        assert.match(hoverText(hovers), /Found in @scratch-inspection, p\. 2, line \d+\./);
+
+        const links = await vscode.commands.executeCommand<vscode.LocationLink[]>('vscode.executeDefinitionProvider', uri, positionOf(editor.document, '@scratch-inspection', 2));
+        const target = links[0].targetUri;
+        assert.equal(target.scheme, 'citewise-extracted');
+        const extracted = await vscode.workspace.openTextDocument(target);
+        assert.equal(extracted.getText(links[0].targetRange).replace(/\s+/g, ' '), 'Two shelters had no psychologist on their staff');
+        assert.match(extracted.getText(), /\[p\. 2\]/);
+      } finally {
+        fs.rmSync(source, { force: true });
+      }
     });
   });
 });
