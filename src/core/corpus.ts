@@ -1,12 +1,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
-import { describeError, documentKinds, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile } from './corpus-files';
+import { readFileSync } from 'node:fs';
+import { decodeText, describeError, documentKinds, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
 import { extractInProcess, type DocumentExtractor, type ExtractedKind } from './extract/document-extractor';
 import { ExtractionError, type ExtractedDocument } from './extract/extracted-document';
 import { joinPages, type PageMap } from './extract/pages';
 import { htmlToText } from './html';
 import { IndexedText } from './indexed-text';
+import { scanWords } from './tokenize';
+import { Vocabulary } from './vocabulary';
 import { inferMetadata } from './inference';
 import { parseMarkdown } from './markdown';
 import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from './schema';
@@ -42,13 +45,26 @@ export interface LoadOptions {
   extract?: DocumentExtractor;
 }
 
-/** A source's text, with its word index once something needed it; shared across reloads while the file is unchanged. */
-interface TextEntry {
-  text: string;
+/**
+ * A source's words as numbers, which is all the index keeps of it. The text itself is read again from
+ * the file when a passage must be shown (extracted PDF and Word text is kept, since extraction is slow).
+ * Shared across reloads while the file is unchanged.
+ */
+export interface TextEntry {
+  ids: Uint32Array;
+  /** Start offset of every `checkpointInterval`-th word, so a passage can be located without reading the whole text. */
+  checkpoints: Uint32Array;
+  /** The text, for sources whose text is expensive to produce again. */
+  text?: string;
+  /** The file and kind the text is read again from. */
+  file: string;
+  kind: CorpusFileKind;
   indexed?: IndexedText;
   /** For paged documents (PDF): where each page starts. */
   pages?: PageMap;
 }
+
+export const checkpointInterval = 256;
 
 interface CachedDocument {
   stamp: string;
@@ -64,6 +80,12 @@ interface CachedDocument {
  */
 export class CorpusCache {
   readonly documents = new Map<string, CachedDocument>();
+  /** Word numbers are only comparable within one vocabulary, so the cache owns it. */
+  readonly vocabulary: Vocabulary;
+
+  constructor(vocabulary = new Vocabulary()) {
+    this.vocabulary = vocabulary;
+  }
   /** Documents read (not taken from the cache) by the last load; for tests and logs. */
   lastRead = 0;
 }
@@ -71,12 +93,15 @@ export class CorpusCache {
 /** The sources of one or more corpus folders, with everything that went wrong while reading them. */
 export class Corpus {
   private readonly byKey = new Map<string, Source>();
+  /** Texts read back for passages, most recently used last; older ones are let go beyond a budget. */
+  private readonly recentlyRead = new Map<string, IndexedText>();
 
   constructor(
     readonly roots: readonly string[],
     readonly sources: readonly Source[],
     readonly problems: readonly CorpusProblem[],
     private readonly texts: ReadonlyMap<string, TextEntry>,
+    readonly vocabulary: Vocabulary = new Vocabulary(),
   ) {
     for (const source of sources) this.byKey.set(source.key, source);
   }
@@ -95,7 +120,16 @@ export class Corpus {
 
   /** The source's text as read (front matter removed, HTML reduced to text); undefined for metadata-only sources. */
   rawText(key: string): string | undefined {
-    return this.texts.get(key)?.text;
+    return this.text(key)?.text;
+  }
+
+  /** A source's word numbers; cheap, since the index keeps them. */
+  wordIds(key: string): Uint32Array | undefined {
+    return this.texts.get(key)?.ids;
+  }
+
+  textEntry(key: string): TextEntry | undefined {
+    return this.texts.get(key);
   }
 
   /** Where the pages of a paged source (a PDF) start, if it has pages. */
@@ -103,11 +137,41 @@ export class Corpus {
     return this.texts.get(key)?.pages;
   }
 
-  /** The source's text with its word index, built on first use and kept. */
+  /** The source's text with its word index; the text is read from its file on first use. */
   text(key: string): IndexedText | undefined {
     const entry = this.texts.get(key);
     if (!entry) return undefined;
-    return (entry.indexed ??= new IndexedText(entry.text));
+    entry.indexed ??= new IndexedText(entry.text ?? (() => readTextAgain(entry)), this.vocabulary, entry.ids, entry.checkpoints);
+    this.touch(key, entry.indexed);
+    return entry.indexed;
+  }
+
+  private touch(key: string, indexed: IndexedText): void {
+    this.recentlyRead.delete(key);
+    this.recentlyRead.set(key, indexed);
+    let budget = maxRecentWords;
+    for (const [other, text] of [...this.recentlyRead.entries()].reverse()) {
+      budget -= text.wordCount;
+      if (budget < 0 && other !== key) {
+        text.release();
+        this.recentlyRead.delete(other);
+      }
+    }
+  }
+}
+
+/** About 60 MB of text: enough for every source a long report quotes, and a bound on memory. */
+const maxRecentWords = 10_000_000;
+
+/** Reads a source's text again, exactly as loading prepared it, so that word numbers and offsets agree. */
+function readTextAgain(entry: TextEntry): string {
+  try {
+    const read = decodeText(readFileSync(entry.file));
+    if (!read.ok) return '';
+    return prepareText(entry.kind, read.text.replace(/^\uFEFF/, '')).text;
+  } catch {
+    // Deleted since it was indexed: the watcher will reload the corpus; until then there is no text.
+    return '';
   }
 }
 
@@ -117,6 +181,7 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
   const drafts: Draft[] = [];
   const texts = new Map<Draft, TextEntry>();
   const cache = options.cache;
+  const vocabulary = cache?.vocabulary ?? new Vocabulary();
   const seen = new Set<string>();
   if (cache) cache.lastRead = 0;
 
@@ -131,7 +196,7 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     for (const file of documents) {
       if (options.signal?.aborted) break;
       options.onProgress?.({ done: done++, total, file: file.relativePath });
-      const loaded = await loadDocumentThroughCache(root, file, problems, cache, options.extract ?? extractInProcess);
+      const loaded = await loadDocumentThroughCache(root, file, problems, cache, options.extract ?? extractInProcess, vocabulary);
       seen.add(file.path);
       if (!loaded) continue;
       drafts.push(loaded.draft);
@@ -188,7 +253,7 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     const text = texts.get(draft);
     if (text !== undefined) sourceTexts.set(key, text);
   }
-  return new Corpus(rootList, sources, problems, sourceTexts);
+  return new Corpus(rootList, sources, problems, sourceTexts, vocabulary);
 }
 
 /** Reads a corpus file as text, turning every failure and warning into a problem that names it. */
@@ -208,10 +273,11 @@ async function loadDocumentThroughCache(
   problems: CorpusProblem[],
   cache: CorpusCache | undefined,
   extract: DocumentExtractor,
+  vocabulary: Vocabulary,
 ): Promise<{ draft: Draft; entry: TextEntry } | undefined> {
   if (!cache) {
     const loaded = await loadDocument(root, file, problems, extract);
-    return loaded && { draft: loaded.draft, entry: { text: loaded.text, pages: loaded.pages } };
+    return loaded && { draft: loaded.draft, entry: textEntry(file, loaded, vocabulary) };
   }
   const stamp = await fileStamp(file.path);
   const cached = cache.documents.get(file.path);
@@ -228,12 +294,44 @@ async function loadDocumentThroughCache(
     cache.documents.delete(file.path);
     return undefined;
   }
-  const entry: TextEntry = { text: loaded.text, pages: loaded.pages };
+  const entry = textEntry(file, loaded, vocabulary);
   if (stamp !== undefined) {
     const pristine = { ...loaded.draft, fields: { ...loaded.draft.fields }, provenance: { ...loaded.draft.provenance } };
     cache.documents.set(file.path, { stamp, draft: pristine, entry, problems: ownProblems });
   }
   return { draft: loaded.draft, entry };
+}
+
+function textEntry(file: CorpusFile, loaded: { text: string; pages?: PageMap }, vocabulary: Vocabulary): TextEntry {
+  const checkpoints: number[] = [];
+  let count = 0;
+  let ids = new Uint32Array(Math.max(16, loaded.text.length >> 3));
+  const add = (id: number, start: number) => {
+    if (count % checkpointInterval === 0) checkpoints.push(start);
+    if (count === ids.length) {
+      const grown = new Uint32Array(ids.length * 2);
+      grown.set(ids);
+      ids = grown;
+    }
+    ids[count++] = id;
+  };
+  const text = loaded.text;
+  scanWords(
+    text,
+    true,
+    (word, start) => add(vocabulary.intern(word), start),
+    0,
+    (start, end, upper) => add(vocabulary.internRange(text, start, end, upper), start),
+  );
+  const extracted = file.kind === 'pdf' || file.kind === 'docx';
+  return {
+    ids: ids.slice(0, count),
+    checkpoints: Uint32Array.from(checkpoints),
+    text: extracted ? loaded.text : undefined,
+    file: file.path,
+    kind: file.kind,
+    pages: loaded.pages,
+  };
 }
 
 async function fileStamp(file: string): Promise<string | undefined> {
@@ -268,17 +366,11 @@ async function loadDocument(
   if (text === undefined) return undefined;
   let htmlFields: Record<string, unknown> | undefined;
   let frontMatter: { yaml: string; firstLine: number } | undefined;
-  if (file.kind === 'html') {
-    const html = htmlToText(text);
-    text = html.text;
-    htmlFields = { title: html.title, author: html.author, date: html.date, language: html.language };
-  } else if (file.kind === 'markdown') {
-    const structure = parseMarkdown(text);
-    if (structure.frontMatter) {
-      frontMatter = { yaml: structure.frontMatter.yaml, firstLine: 2 };
-      // Keep the line count, so lines in the source still match lines in the file.
-      text = text.slice(0, structure.frontMatter.end).replace(/[^\n]/g, '') + text.slice(structure.frontMatter.end);
-    }
+  if (file.kind === 'html' || file.kind === 'markdown') {
+    const prepared = prepareText(file.kind, text);
+    text = prepared.text;
+    htmlFields = prepared.htmlFields;
+    frontMatter = prepared.frontMatter;
   }
 
   const inferred = inferMetadata(file.relativePath, plain ?? text);
@@ -321,6 +413,22 @@ async function loadDocument(
     }
   }
   return { draft, text, pages };
+}
+
+/** The text a source's words come from: HTML reduced to text, Markdown front matter blanked. */
+function prepareText(kind: CorpusFileKind, raw: string): { text: string; htmlFields?: Record<string, unknown>; frontMatter?: { yaml: string; firstLine: number } } {
+  if (kind === 'html') {
+    const html = htmlToText(raw);
+    return { text: html.text, htmlFields: { title: html.title, author: html.author, date: html.date, language: html.language } };
+  }
+  if (kind === 'markdown') {
+    const front = /^---[ \t]*\r?\n/.test(raw) ? parseMarkdown(raw).frontMatter : undefined;
+    if (front) {
+      // Keep the line count, so lines in the source still match lines in the file.
+      return { text: raw.slice(0, front.end).replace(/[^\n]/g, '') + raw.slice(front.end), frontMatter: { yaml: front.yaml, firstLine: 2 } };
+    }
+  }
+  return { text: raw };
 }
 
 async function extractDocumentText(file: CorpusFile, extract: DocumentExtractor, problems: CorpusProblem[]): Promise<ExtractedDocument | undefined> {

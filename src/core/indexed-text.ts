@@ -1,35 +1,72 @@
 import { LineIndex } from './line-index';
-import { tokenize, type TokenList } from './tokenize';
+import { scanWords } from './tokenize';
+import { Vocabulary } from './vocabulary';
+
+/** Word numbers of a source's text, as the index stores them: footnote markers and page markers dropped. */
+export function wordIds(text: string, vocabulary: Vocabulary): Uint32Array {
+  let ids = new Uint32Array(Math.max(16, text.length >> 3));
+  let count = 0;
+  scanWords(text, true, (word) => {
+    if (count === ids.length) {
+      const grown = new Uint32Array(ids.length * 2);
+      grown.set(ids);
+      ids = grown;
+    }
+    ids[count++] = vocabulary.intern(word);
+  });
+  return ids.slice(0, count);
+}
 
 /**
- * A source's text with its words and a positional index over them, built on first use, so that a
- * quote is located by looking up its rarest word instead of scanning the text.
+ * A source's words with the means to find a quote in them: word positions by word number, built on
+ * first use, and the text itself, read only when a passage must be shown or located. The index keeps
+ * only the word numbers of each source; offsets and text come back on demand.
  */
 export class IndexedText {
-  readonly tokens: TokenList;
-  private positionIndex?: Map<string, number[]>;
+  readonly ids: Uint32Array;
+  private positionIndex?: Map<number, number[]>;
+  private offsets?: { starts: Uint32Array; ends: Uint32Array };
+  private loaded?: string;
   private lines?: LineIndex;
 
-  constructor(readonly text: string) {
-    this.tokens = tokenize(text, { dropFootnoteMarkers: true });
+  constructor(
+    private readonly source: string | (() => string),
+    readonly vocabulary: Vocabulary = new Vocabulary(),
+    ids?: Uint32Array,
+    /** Start offset of every 256th word, when the index kept them: spans are then found without a full scan. */
+    private readonly checkpoints?: Uint32Array,
+  ) {
+    if (ids) {
+      this.ids = ids;
+    } else {
+      const text = this.text;
+      const collected = this.collect(text);
+      this.ids = collected.ids;
+      this.offsets = collected.offsets;
+    }
+  }
+
+  get text(): string {
+    if (this.loaded === undefined) this.loaded = typeof this.source === 'string' ? this.source : this.source();
+    return this.loaded;
   }
 
   get wordCount(): number {
-    return this.tokens.words.length;
+    return this.ids.length;
   }
 
-  /** Token positions of a word, ascending. */
-  positionsOf(word: string): readonly number[] {
-    return this.index().get(word) ?? [];
+  /** The normalised word at a position. */
+  wordAt(position: number): string {
+    return this.vocabulary.words[this.ids[position]];
   }
 
-  /** Distinct words and how often each occurs. */
-  vocabulary(): Map<string, number[]> {
-    return this.index();
+  /** Token positions of a word number, ascending. */
+  positionsOf(id: number): readonly number[] {
+    return this.index().get(id) ?? [];
   }
 
-  /** Every token position where `sequence` starts, ascending, optionally within [from, to]. */
-  occurrences(sequence: readonly string[], from = 0, to = Number.MAX_SAFE_INTEGER): number[] {
+  /** Every token position where `sequence` (word numbers) starts, ascending, optionally within [from, to]. */
+  occurrences(sequence: readonly number[], from = 0, to = Number.MAX_SAFE_INTEGER): number[] {
     if (sequence.length === 0) return [];
     let anchor = 0;
     let anchorPositions = this.positionsOf(sequence[0]);
@@ -41,15 +78,15 @@ export class IndexedText {
       }
     }
     const found: number[] = [];
-    const words = this.tokens.words;
+    const ids = this.ids;
     let cursor = lowerBound(anchorPositions, from + anchor);
     for (; cursor < anchorPositions.length; cursor++) {
       const start = anchorPositions[cursor] - anchor;
       if (start > to) break;
-      if (start < from || start + sequence.length > words.length) continue;
+      if (start < from || start + sequence.length > ids.length) continue;
       let matches = true;
       for (let offset = 0; offset < sequence.length; offset++) {
-        if (words[start + offset] !== sequence[offset]) {
+        if (ids[start + offset] !== sequence[offset]) {
           matches = false;
           break;
         }
@@ -60,16 +97,47 @@ export class IndexedText {
   }
 
   /** The first occurrence of `sequence` starting in [from, to], if any. */
-  firstOccurrence(sequence: readonly string[], from: number, to: number): number | undefined {
+  firstOccurrence(sequence: readonly number[], from: number, to: number): number | undefined {
     return this.occurrences(sequence, from, to)[0];
   }
 
   /** Offset span in the text covered by tokens [first, last]. */
   span(firstToken: number, lastToken: number): { start: number; end: number } {
-    const count = this.tokens.words.length;
+    if (!this.offsets && this.checkpoints && this.ids.length > 0) {
+      const first = Math.max(0, Math.min(firstToken, this.ids.length - 1));
+      const last = Math.max(first, Math.min(lastToken, this.ids.length - 1));
+      const located = this.locate(first, last);
+      if (located) return located;
+    }
+    const { starts, ends } = this.wordOffsets();
+    const count = starts.length;
+    if (count === 0) return { start: 0, end: 0 };
     const first = Math.max(0, Math.min(firstToken, count - 1));
     const last = Math.max(first, Math.min(lastToken, count - 1));
-    return { start: this.tokens.starts[first] ?? 0, end: this.tokens.ends[last] ?? 0 };
+    return { start: starts[first], end: ends[last] };
+  }
+
+  /** Where each word starts and ends in the text; recomputed from the text when the index did not keep it. */
+  wordOffsets(): { starts: Uint32Array; ends: Uint32Array } {
+    if (!this.offsets) this.offsets = this.collect(this.text).offsets;
+    return this.offsets;
+  }
+
+  /** Scans forward from the checkpoint before `first` only as far as `last`. */
+  private locate(first: number, last: number): { start: number; end: number } | undefined {
+    const interval = 256;
+    const checkpoint = Math.floor(first / interval);
+    if (checkpoint >= this.checkpoints!.length) return undefined;
+    let position = checkpoint * interval;
+    let start = -1;
+    let end = -1;
+    scanWords(this.text, true, (_word, wordStart, wordEnd) => {
+      if (position === first) start = wordStart;
+      if (position === last) end = wordEnd;
+      position++;
+      return position <= last;
+    }, this.checkpoints![checkpoint]);
+    return start >= 0 && end >= 0 ? { start, end } : undefined;
   }
 
   lineIndex(): LineIndex {
@@ -81,14 +149,34 @@ export class IndexedText {
     return unwrap(this.text.slice(start, end));
   }
 
-  private index(): Map<string, number[]> {
+  /** Lets go of what can be rebuilt (text, offsets, positions), keeping the word numbers. */
+  release(): void {
+    if (typeof this.source === 'function') this.loaded = undefined;
+    this.offsets = undefined;
+    this.positionIndex = undefined;
+    this.lines = undefined;
+  }
+
+  private collect(text: string): { ids: Uint32Array; offsets: { starts: Uint32Array; ends: Uint32Array } } {
+    const ids: number[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    scanWords(text, true, (word, start, end) => {
+      ids.push(this.vocabulary.intern(word));
+      starts.push(start);
+      ends.push(end);
+    });
+    return { ids: Uint32Array.from(ids), offsets: { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends) } };
+  }
+
+  private index(): Map<number, number[]> {
     if (!this.positionIndex) {
-      const index = new Map<string, number[]>();
-      const words = this.tokens.words;
-      for (let position = 0; position < words.length; position++) {
-        const list = index.get(words[position]);
+      const index = new Map<number, number[]>();
+      const ids = this.ids;
+      for (let position = 0; position < ids.length; position++) {
+        const list = index.get(ids[position]);
         if (list) list.push(position);
-        else index.set(words[position], [position]);
+        else index.set(ids[position], [position]);
       }
       this.positionIndex = index;
     }
@@ -105,7 +193,7 @@ export function unwrap(text: string): string {
     .trim();
 }
 
-export function lowerBound(values: readonly number[], target: number): number {
+export function lowerBound(values: ArrayLike<number>, target: number): number {
   let low = 0;
   let high = values.length;
   while (low < high) {

@@ -106,8 +106,13 @@ export function matchQuote(source: IndexedText, quote: string | QuotePattern): Q
   return { found: false, closest: closestPassage(source, pattern), wordCount };
 }
 
+/** The quote's words as the source numbers them; a word the corpus never uses gets -1 and matches nothing. */
+function segmentIds(source: IndexedText, pattern: QuotePattern): number[][] {
+  return pattern.segments.map((segment) => segment.map((word) => source.vocabulary.idOf(word)));
+}
+
 function locateExactly(source: IndexedText, pattern: QuotePattern): QuoteLocation | undefined {
-  const [first, ...rest] = pattern.segments;
+  const [first, ...rest] = segmentIds(source, pattern);
   for (const start of source.occurrences(first)) {
     let cursor = start + first.length;
     let complete = true;
@@ -139,21 +144,22 @@ const candidateWindows = 4;
  */
 function closestPassage(source: IndexedText, pattern: QuotePattern): ClosestPassage | undefined {
   const quoteWords = pattern.segments.flat();
+  const quoteIds = segmentIds(source, pattern).flat();
   const total = source.wordCount;
   if (total === 0) return undefined;
   const bucketSize = Math.max(8, quoteWords.length >> 1);
   const votes = new Map<number, number>();
   const seen = new Set<string>();
   const limit = Math.max(50, total * uninformativeShare);
-  const informative = quoteWords.filter((word) => source.positionsOf(word).length <= limit);
-  const voters = informative.length >= Math.min(3, quoteWords.length) ? informative : quoteWords;
-  for (let offset = 0; offset < quoteWords.length; offset++) {
-    const word = quoteWords[offset];
-    if (!voters.includes(word)) continue;
-    const key = `${word}\u0000${offset}`;
+  const informative = new Set(quoteIds.filter((id) => source.positionsOf(id).length <= limit));
+  const voters = informative.size >= Math.min(3, quoteIds.length) ? informative : new Set(quoteIds);
+  for (let offset = 0; offset < quoteIds.length; offset++) {
+    const id = quoteIds[offset];
+    if (!voters.has(id)) continue;
+    const key = `${id}\u0000${offset}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    for (const position of source.positionsOf(word)) {
+    for (const position of source.positionsOf(id)) {
       const bucket = Math.floor((position - offset) / bucketSize);
       votes.set(bucket, (votes.get(bucket) ?? 0) + 1);
     }
@@ -164,15 +170,15 @@ function closestPassage(source: IndexedText, pattern: QuotePattern): ClosestPass
   for (const [bucket] of best) {
     const from = Math.max(0, bucket * bucketSize - bucketSize);
     const to = Math.min(total, bucket * bucketSize + quoteWords.length + 2 * bucketSize);
-    const aligned = alignWithin(source, quoteWords, from, to);
+    const aligned = alignWithin(source, quoteIds, quoteWords, from, to);
     if (!winner || aligned.similarity > winner.similarity) winner = aligned;
   }
   return winner;
 }
 
 /** Semi-global edit distance: the whole quote against the best-fitting stretch of source[from, to). */
-function alignWithin(source: IndexedText, quote: string[], from: number, to: number): ClosestPassage {
-  const text = source.tokens.words;
+function alignWithin(source: IndexedText, quote: number[], quoteWords: string[], from: number, to: number): ClosestPassage {
+  const text = source.ids;
   const rows = quote.length + 1;
   const columns = to - from + 1;
   const cost = new Uint16Array(rows * columns);
@@ -212,20 +218,20 @@ function alignWithin(source: IndexedText, quote: string[], from: number, to: num
       if (here === cost[(row - 1) * columns + column - 1] + (same ? 0 : 1)) {
         if (same) flushDifference();
         else {
-          pendingQuote.unshift(quote[row - 1]);
-          pendingSource.unshift(text[from + column - 1]);
+          pendingQuote.unshift(quoteWords[row - 1]);
+          pendingSource.unshift(source.wordAt(from + column - 1));
         }
         row--;
         column--;
         continue;
       }
       if (here === cost[row * columns + column - 1] + 1) {
-        pendingSource.unshift(text[from + column - 1]);
+        pendingSource.unshift(source.wordAt(from + column - 1));
         column--;
         continue;
       }
     }
-    pendingQuote.unshift(quote[row - 1]);
+    pendingQuote.unshift(quoteWords[row - 1]);
     row--;
   }
   flushDifference();

@@ -1,12 +1,14 @@
 import type { Corpus } from './corpus';
-import type { IndexedText } from './indexed-text';
+import { lowerBound } from './indexed-text';
 import { matchQuote, parseQuotePattern } from './quote-match';
-import { tokenize } from './tokenize';
+import { scanWords, tokenize } from './tokenize';
 
 /**
- * Full-text search over a corpus, ranked by BM25 over passages of about a paragraph. The index is an
- * inverted list per word, so a query costs in proportion to how often its words occur, not to the
- * size of the corpus; the last word of a query also matches as a prefix, for search as you type.
+ * Full-text search over a corpus. The index is an inverted list from each word number to the sources
+ * that contain it (with counts), laid out in three flat typed arrays, so it costs a few bytes per
+ * distinct word of each source and a query costs in proportion to how often its words occur. Sources
+ * are ranked by BM25; within each, the best passages are found by scanning its word numbers. The last
+ * word of a query also matches as a prefix, for search as you type.
  */
 
 export interface SearchHit {
@@ -32,61 +34,73 @@ export interface SearchOptions {
   keys?: readonly string[];
 }
 
+/** How many words a passage spans. */
 const passageWords = 64;
 const k1 = 1.2;
 const b = 0.75;
-
-interface Passage {
-  source: number;
-  firstWord: number;
-  wordCount: number;
-}
+/** A long source should not crowd out every other source. */
+const maxHitsPerSource = 3;
 
 export class CorpusSearch {
   private readonly keys: string[] = [];
-  private readonly texts: IndexedText[] = [];
-  private readonly passages: Passage[] = [];
-  private readonly postings = new Map<string, { passages: Uint32Array; counts: Uint16Array }>();
-  private readonly vocabulary: string[];
+  private readonly documents: Uint32Array[] = [];
+  /** For word number w, its sources are postingSources[postingStarts[w] .. postingStarts[w + 1]). */
+  private readonly postingStarts: Uint32Array;
+  private readonly postingSources: Uint32Array;
+  private readonly postingCounts: Uint16Array;
+  /** Word numbers sorted by their word, for prefix lookups. */
+  private readonly sortedWords: Uint32Array;
   private readonly averageLength: number;
 
-  constructor(corpus: Corpus) {
-    const building = new Map<string, { passages: number[]; counts: number[] }>();
-    let totalWords = 0;
+  constructor(private readonly corpus: Corpus) {
     for (const source of corpus.sources) {
-      const text = corpus.text(source.key);
-      if (!text) continue;
-      const sourceIndex = this.keys.length;
+      const ids = corpus.wordIds(source.key);
+      if (!ids) continue;
       this.keys.push(source.key);
-      this.texts.push(text);
-      const words = text.tokens.words;
-      for (let first = 0; first < words.length; first += passageWords) {
-        const passageId = this.passages.length;
-        const count = Math.min(passageWords, words.length - first);
-        this.passages.push({ source: sourceIndex, firstWord: first, wordCount: count });
-        totalWords += count;
-        for (let position = first; position < first + count; position++) {
-          const word = words[position];
-          let list = building.get(word);
-          if (!list) building.set(word, (list = { passages: [], counts: [] }));
-          const last = list.passages.length - 1;
-          if (last >= 0 && list.passages[last] === passageId) list.counts[last]++;
-          else {
-            list.passages.push(passageId);
-            list.counts.push(1);
-          }
+      this.documents.push(ids);
+    }
+    const vocabularySize = corpus.vocabulary.size;
+    const lastSeen = new Int32Array(vocabularySize).fill(-1);
+    const counts = new Uint32Array(vocabularySize + 1);
+    let totalWords = 0;
+    this.documents.forEach((ids, document) => {
+      totalWords += ids.length;
+      for (let index = 0; index < ids.length; index++) {
+        const id = ids[index];
+        if (lastSeen[id] !== document) {
+          lastSeen[id] = document;
+          counts[id]++;
         }
       }
-    }
-    for (const [word, list] of building) {
-      this.postings.set(word, { passages: Uint32Array.from(list.passages), counts: Uint16Array.from(list.counts, (count) => Math.min(count, 65535)) });
-    }
-    this.vocabulary = [...this.postings.keys()].sort();
-    this.averageLength = this.passages.length ? totalWords / this.passages.length : 1;
+    });
+    const starts = new Uint32Array(vocabularySize + 1);
+    for (let id = 0; id < vocabularySize; id++) starts[id + 1] = starts[id] + counts[id];
+    const sources = new Uint32Array(starts[vocabularySize]);
+    const frequencies = new Uint16Array(starts[vocabularySize]);
+    const cursor = starts.slice(0, vocabularySize);
+    const slot = new Uint32Array(vocabularySize);
+    lastSeen.fill(-1);
+    this.documents.forEach((ids, document) => {
+      for (let index = 0; index < ids.length; index++) {
+        const id = ids[index];
+        if (lastSeen[id] !== document) {
+          lastSeen[id] = document;
+          slot[id] = cursor[id]++;
+          sources[slot[id]] = document;
+        }
+        if (frequencies[slot[id]] < 65535) frequencies[slot[id]]++;
+      }
+    });
+    this.postingStarts = starts;
+    this.postingSources = sources;
+    this.postingCounts = frequencies;
+    const words = corpus.vocabulary.words;
+    this.sortedWords = Uint32Array.from(words.keys()).sort((x, y) => (words[x] < words[y] ? -1 : words[x] > words[y] ? 1 : 0));
+    this.averageLength = this.documents.length ? totalWords / this.documents.length : 1;
   }
 
-  get passageCount(): number {
-    return this.passages.length;
+  get sourceCount(): number {
+    return this.documents.length;
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
@@ -94,145 +108,193 @@ export class CorpusSearch {
     const parsed = parseQuery(query, options.prefix ?? true);
     if (parsed.terms.length === 0) return [];
     const allowed = options.keys ? new Set(options.keys) : undefined;
-    const termMatches = parsed.terms.map((term) => this.expand(term));
-    const scores = new Map<number, number>();
-    const matchedTerms = new Map<number, number>();
-    const passageCount = this.passages.length;
-    termMatches.forEach((words) => {
-      const seenInTerm = new Set<number>();
-      for (const word of words) {
-        const list = this.postings.get(word)!;
-        const idf = Math.log(1 + (passageCount - list.passages.length + 0.5) / (list.passages.length + 0.5));
-        for (let index = 0; index < list.passages.length; index++) {
-          const passageId = list.passages[index];
-          const passage = this.passages[passageId];
-          if (allowed && !allowed.has(this.keys[passage.source])) continue;
-          const tf = list.counts[index];
-          const score = (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * passage.wordCount) / this.averageLength));
-          scores.set(passageId, (scores.get(passageId) ?? 0) + score);
-          if (!seenInTerm.has(passageId)) {
-            seenInTerm.add(passageId);
-            matchedTerms.set(passageId, (matchedTerms.get(passageId) ?? 0) + 1);
-          }
+    const termIds = parsed.terms.map((term) => this.expand(term));
+    if (termIds.some((ids) => ids.length === 0)) return [];
+    const documentCount = this.documents.length;
+    const scores = new Float64Array(documentCount);
+    const matched = new Uint8Array(documentCount);
+    termIds.forEach((ids, termIndex) => {
+      for (const id of ids) {
+        const from = this.postingStarts[id];
+        const to = this.postingStarts[id + 1];
+        const idf = Math.log(1 + (documentCount - (to - from) + 0.5) / (to - from + 0.5));
+        for (let posting = from; posting < to; posting++) {
+          const document = this.postingSources[posting];
+          const tf = this.postingCounts[posting];
+          const length = this.documents[document].length;
+          scores[document] += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / this.averageLength));
+          // One bit per query term (the first 8): every word must match, as in the editor's own search.
+          if (termIndex < 8) matched[document] |= 1 << termIndex;
         }
       }
     });
-    // Every word must match, as in the editor's own search: more words narrow the results.
-    let candidates = [...scores.keys()].filter((id) => matchedTerms.get(id) === parsed.terms.length);
-    if (parsed.phrases.length) candidates = candidates.filter((id) => parsed.phrases.every((phrase) => this.phraseIn(id, phrase)));
-    candidates.sort((x, y) => scores.get(y)! - scores.get(x)! || x - y);
+    const everyTerm = (1 << Math.min(8, parsed.terms.length)) - 1;
+    let candidates: number[] = [];
+    for (let document = 0; document < documentCount; document++) {
+      if (matched[document] === everyTerm && (!allowed || allowed.has(this.keys[document]))) candidates.push(document);
+    }
+    const phraseIds = parsed.phrases.map((phrase) => phrase.map((word) => this.corpus.vocabulary.idOf(word)));
+    candidates.sort((x, y) => scores[y] - scores[x] || x - y);
+    const matchIds = new Set(termIds.flat());
     const hits: SearchHit[] = [];
-    const perSource = new Map<number, number>();
-    const matchWords = new Set(termMatches.flat());
-    for (const id of candidates) {
+    for (const document of candidates) {
       if (hits.length >= limit) break;
-      const passage = this.passages[id];
-      // Many hits from one long source should not crowd out every other source.
-      const shown = perSource.get(passage.source) ?? 0;
-      if (shown >= Math.max(3, Math.ceil(limit / 4))) continue;
-      perSource.set(passage.source, shown + 1);
-      hits.push(this.hit(id, scores.get(id)!, matchWords));
+      const windows = this.bestWindows(document, matchIds, phraseIds, Math.min(maxHitsPerSource, limit - hits.length));
+      for (const window of windows) hits.push(this.hit(document, window, scores[document], matchIds));
     }
     return hits;
   }
 
   /**
    * The sources that contain a quote as the quote rules read it (omissions, editorial brackets and all),
-   * for attributing an uncited quote. Candidates are the sources holding the quote's rarest words.
+   * for attributing an uncited quote. Candidates are the sources holding all of the quote's rarest words.
    */
   findQuote(quote: string, limit = 5): { key: string; start: number; end: number }[] {
     const pattern = parseQuotePattern(quote);
-    const words = [...new Set(pattern.segments.flat())];
-    if (words.length === 0) return [];
-    const rarest = words
-      .map((word) => ({ word, list: this.postings.get(word) }))
-      .sort((a, b) => (a.list?.passages.length ?? 0) - (b.list?.passages.length ?? 0))
-      .slice(0, 3);
-    if (rarest.some(({ list }) => !list)) return [];
+    const ids = [...new Set(pattern.segments.flat().map((word) => this.corpus.vocabulary.idOf(word)))];
+    if (ids.length === 0 || ids.some((id) => id < 0)) return [];
+    const rarest = ids.sort((x, y) => this.frequency(x) - this.frequency(y)).slice(0, 3);
     let candidates: Set<number> | undefined;
-    for (const { list } of rarest) {
-      const sources = new Set<number>();
-      for (const passageId of list!.passages) sources.add(this.passages[passageId].source);
+    for (const id of rarest) {
+      const sources = new Set(this.postingSources.subarray(this.postingStarts[id], this.postingStarts[id + 1]));
       candidates = candidates ? new Set([...candidates].filter((source) => sources.has(source))) : sources;
     }
     const found: { key: string; start: number; end: number }[] = [];
-    for (const source of candidates ?? []) {
-      const match = matchQuote(this.texts[source], pattern);
-      if (match.found) found.push({ key: this.keys[source], start: match.location.start, end: match.location.end });
+    for (const document of candidates ?? []) {
+      const text = this.corpus.text(this.keys[document]);
+      if (!text) continue;
+      const match = matchQuote(text, pattern);
+      if (match.found) found.push({ key: this.keys[document], start: match.location.start, end: match.location.end });
       if (found.length >= limit) break;
     }
     return found;
   }
 
-  /** The indexed words a query term stands for: itself, or every word it starts for a prefix term. */
-  private expand(term: { word: string; prefix: boolean }): string[] {
-    if (!term.prefix) return this.postings.has(term.word) ? [term.word] : [];
-    const matches: string[] = [];
+  private frequency(id: number): number {
+    return this.postingStarts[id + 1] - this.postingStarts[id];
+  }
+
+  /** The indexed word numbers a query term stands for: its own, or every word it starts for a prefix term. */
+  private expand(term: { word: string; prefix: boolean }): number[] {
+    const vocabulary = this.corpus.vocabulary;
+    if (!term.prefix) {
+      const id = vocabulary.idOf(term.word);
+      return id >= 0 && id < this.postingStarts.length - 1 && this.frequency(id) > 0 ? [id] : [];
+    }
+    const words = vocabulary.words;
     let low = 0;
-    let high = this.vocabulary.length;
+    let high = this.sortedWords.length;
     while (low < high) {
       const middle = (low + high) >> 1;
-      if (this.vocabulary[middle] < term.word) low = middle + 1;
+      if (words[this.sortedWords[middle]] < term.word) low = middle + 1;
       else high = middle;
     }
-    for (let index = low; index < this.vocabulary.length && this.vocabulary[index].startsWith(term.word); index++) {
-      matches.push(this.vocabulary[index]);
+    const matches: number[] = [];
+    for (let index = low; index < this.sortedWords.length && words[this.sortedWords[index]].startsWith(term.word); index++) {
+      if (this.frequency(this.sortedWords[index]) > 0) matches.push(this.sortedWords[index]);
       if (matches.length >= 200) break;
     }
     return matches;
   }
 
-  private phraseIn(passageId: number, phrase: string[]): boolean {
-    const passage = this.passages[passageId];
-    const text = this.texts[passage.source];
-    return text.occurrences(phrase, passage.firstWord, passage.firstWord + passage.wordCount - 1).length > 0;
+  /** The passages of a source with the most query words, non-overlapping, best first. */
+  private bestWindows(document: number, matchIds: Set<number>, phrases: number[][], count: number): { first: number; score: number }[] {
+    const ids = this.documents[document];
+    const positions: number[] = [];
+    for (let index = 0; index < ids.length; index++) if (matchIds.has(ids[index])) positions.push(index);
+    const phraseStarts = phrases.map((phrase) => phraseOccurrences(ids, phrase));
+    if (phraseStarts.some((list) => list.length === 0)) return [];
+    const windows: { first: number; score: number }[] = [];
+    const anchors = phrases.length ? phraseStarts[0] : positions;
+    for (const anchor of anchors) {
+      const from = lowerBound(positions, anchor);
+      const to = lowerBound(positions, anchor + passageWords);
+      const distinct = new Set<number>();
+      for (let index = from; index < to; index++) distinct.add(ids[positions[index]]);
+      windows.push({ first: anchor, score: distinct.size * 1000 + (to - from) });
+    }
+    windows.sort((x, y) => y.score - x.score || x.first - y.first);
+    const chosen: { first: number; score: number }[] = [];
+    for (const window of windows) {
+      if (chosen.length >= count) break;
+      if (chosen.some((other) => Math.abs(other.first - window.first) < passageWords)) continue;
+      chosen.push(window);
+    }
+    return chosen;
   }
 
-  private hit(passageId: number, score: number, matchWords: Set<string>): SearchHit {
-    const passage = this.passages[passageId];
-    const text = this.texts[passage.source];
-    const words = text.tokens.words;
-    let firstMatch = passage.firstWord;
-    for (let position = passage.firstWord; position < passage.firstWord + passage.wordCount; position++) {
-      if (matchWords.has(words[position])) {
-        firstMatch = position;
-        break;
-      }
-    }
-    const from = Math.max(0, firstMatch - 12);
-    const to = Math.min(words.length - 1, firstMatch + 28);
-    const start = text.tokens.starts[from];
-    const end = text.tokens.ends[to];
-    const { snippet, highlights } = buildSnippet(text, from, to, matchWords);
-    const position = text.lineIndex().positionAt(text.tokens.starts[firstMatch]);
+  private hit(document: number, window: { first: number; score: number }, score: number, matchIds: Set<number>): SearchHit {
+    const key = this.keys[document];
+    const text = this.corpus.text(key)!;
+    const ids = this.documents[document];
+    const from = Math.max(0, window.first - 12);
+    const to = Math.min(ids.length - 1, window.first + 28);
+    const { snippet, highlights, start, end, firstMatch } = buildSnippet(text.text, text.span(from, from).start, ids, from, to, matchIds);
+    const position = text.lineIndex().positionAt(firstMatch);
     return {
-      key: this.keys[passage.source],
+      key,
       line: position.line + 1,
       column: position.character + 1,
       start,
       end,
-      score,
-      snippet: `${from > 0 ? '…' : ''}${snippet}${to < words.length - 1 ? '…' : ''}`,
+      score: score + window.score / 1e6,
+      snippet: `${from > 0 ? '…' : ''}${snippet}${to < ids.length - 1 ? '…' : ''}`,
       highlights: highlights.map(([a, z]) => [a + (from > 0 ? 1 : 0), z + (from > 0 ? 1 : 0)]),
     };
   }
 }
 
-/** Unwraps the source text between two words and records where the matched words land. */
-function buildSnippet(text: IndexedText, from: number, to: number, matchWords: Set<string>): { snippet: string; highlights: [number, number][] } {
-  const { starts, ends, words } = text.tokens;
+function phraseOccurrences(ids: Uint32Array, phrase: number[]): number[] {
+  const found: number[] = [];
+  if (phrase.some((id) => id < 0)) return found;
+  outer: for (let index = 0; index + phrase.length <= ids.length; index++) {
+    if (ids[index] !== phrase[0]) continue;
+    for (let offset = 1; offset < phrase.length; offset++) if (ids[index + offset] !== phrase[offset]) continue outer;
+    found.push(index);
+  }
+  return found;
+}
+
+/** Unwraps the source text from word `from` to word `to` and records where the matched words land. */
+function buildSnippet(
+  text: string,
+  startOffset: number,
+  ids: Uint32Array,
+  from: number,
+  to: number,
+  matchIds: Set<number>,
+): { snippet: string; highlights: [number, number][]; start: number; end: number; firstMatch: number } {
   let snippet = '';
   const highlights: [number, number][] = [];
-  for (let position = from; position <= to; position++) {
-    if (position > from) {
-      const gap = text.text.slice(ends[position - 1], starts[position]);
-      snippet += gap.replace(/\s+/g, ' ');
+  let position = from;
+  let previousEnd = -1;
+  let start = startOffset;
+  let end = startOffset;
+  let firstMatch = -1;
+  const tokens: [number, number][] = [];
+  // The scanner reproduces the index's words from the passage's first word on.
+  scanWordsFrom(text, startOffset, (wordStart, wordEnd) => {
+    tokens.push([wordStart, wordEnd]);
+    return ++position <= to;
+  });
+  tokens.forEach(([wordStart, wordEnd], index) => {
+    const id = ids[from + index];
+    if (previousEnd >= 0) snippet += text.slice(previousEnd, wordStart).replace(/\s+/g, ' ');
+    else start = wordStart;
+    const original = text.slice(wordStart, wordEnd).replace(/[-\u2010\u00AD]\s*\n\s*/g, '');
+    if (matchIds.has(id)) {
+      highlights.push([snippet.length, snippet.length + original.length]);
+      if (firstMatch < 0) firstMatch = wordStart;
     }
-    const original = text.text.slice(starts[position], ends[position]).replace(/[-\u2010\u00AD]\s*\n\s*/g, '');
-    if (matchWords.has(words[position])) highlights.push([snippet.length, snippet.length + original.length]);
     snippet += original;
-  }
-  return { snippet, highlights };
+    previousEnd = wordEnd;
+    end = wordEnd;
+  });
+  return { snippet, highlights, start, end, firstMatch: firstMatch < 0 ? start : firstMatch };
+}
+
+function scanWordsFrom(text: string, from: number, emit: (start: number, end: number) => boolean): void {
+  scanWords(text, true, (_word, start, end) => emit(start, end), from);
 }
 
 interface ParsedQuery {

@@ -42,8 +42,27 @@ export function foldWord(word: string): string {
   return folded;
 }
 
+/** Word-character classes of the first 12,288 code points, worked out once: a regex per character is slow. */
+const wordCodeTable = (() => {
+  const table = new Uint8Array(0x3000);
+  for (let code = 0; code < table.length; code++) {
+    const char = String.fromCharCode(code);
+    table[code] = char !== softHyphen && wordChar.test(char) && !superscripts.test(char) ? 1 : 0;
+  }
+  return table;
+})();
+
+function isWordCode(code: number): boolean {
+  if (code < 0x3000) return wordCodeTable[code] === 1;
+  if (code >= 0xd800 && code <= 0xdfff) return false;
+  return isWordChar(String.fromCharCode(code));
+}
+
 function isWordChar(char: string | undefined): boolean {
-  return char !== undefined && char !== softHyphen && wordChar.test(char) && !superscripts.test(char);
+  if (char === undefined) return false;
+  const code = char.charCodeAt(0);
+  if (code < 0x3000) return wordCodeTable[code] === 1;
+  return char !== softHyphen && wordChar.test(char) && !superscripts.test(char);
 }
 
 function isAsciiWordCode(code: number): boolean {
@@ -55,14 +74,25 @@ export interface TokenizeOptions {
   dropFootnoteMarkers?: boolean;
 }
 
-/** Splits text into normalised words with their original offsets. Linear in the length of the text. */
-export function tokenize(text: string, options: TokenizeOptions = {}): TokenList {
-  const words: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const dropMarkers = options.dropFootnoteMarkers ?? false;
+/**
+ * The one scanner every tokenizing path shares, so quote matching, search and the index always agree on
+ * what a word is. It calls `emit` with each normalised word and its span. Linear in the text's length;
+ * plain lower-case ASCII words (most of any English text) are sliced without further work.
+ */
+export function scanWords(
+  text: string,
+  dropMarkers: boolean,
+  emit: (word: string, start: number, end: number) => boolean | void,
+  from = 0,
+  /**
+   * Called instead of `emit` for a word that is a plain run of ASCII letters and digits, so a caller that
+   * only needs to look the word up (the index) never has to build the string. `upper` says it needs
+   * lower-casing.
+   */
+  emitPlain?: (start: number, end: number, upper: boolean) => boolean | void,
+): void {
   const length = text.length;
-  let index = 0;
+  let index = from;
   while (index < length) {
     const code = text.charCodeAt(index);
     if (dropMarkers && code === 91 /* [ */) {
@@ -72,16 +102,28 @@ export function tokenize(text: string, options: TokenizeOptions = {}): TokenList
         continue;
       }
     }
-    if (!(isAsciiWordCode(code) || (code > 127 && isWordChar(text[index])))) {
+    if (!(isAsciiWordCode(code) || (code > 127 && isWordCode(code)))) {
       index++;
       continue;
     }
     const start = index;
     let raw = '';
     let segmentStart = index;
+    let simple = true;
+    let upper = false;
     while (index < length) {
       const c = text.charCodeAt(index);
-      if (isAsciiWordCode(c) || (c > 127 && isWordChar(text[index]))) {
+      if (c >= 97 && c <= 122) {
+        index++;
+        continue;
+      }
+      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
+        if (c <= 90 && c >= 65) upper = true;
+        index++;
+        continue;
+      }
+      if (c > 127 && isWordCode(c)) {
+        simple = false;
         index++;
         continue;
       }
@@ -121,19 +163,37 @@ export function tokenize(text: string, options: TokenizeOptions = {}): TokenList
       }
       break;
     }
+    if (dropMarkers && isFootnoteMarker(text, start, index)) continue;
+    if (emitPlain && simple && segmentStart === start) {
+      if (emitPlain(start, index, upper) === false) return;
+      continue;
+    }
     raw += text.slice(segmentStart, index);
-    const word = foldWord(raw);
-    if (dropMarkers && isFootnoteMarker(text, start, index, word)) continue;
+    const word = simple ? (upper ? raw.toLowerCase() : raw) : foldWord(raw);
+    if (emit(word, start, index) === false) return;
+  }
+}
+
+/** Splits text into normalised words with their original offsets. */
+export function tokenize(text: string, options: TokenizeOptions = {}): TokenList {
+  const words: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  scanWords(text, options.dropFootnoteMarkers ?? false, (word, start, end) => {
     words.push(word);
     starts.push(start);
-    ends.push(index);
-  }
+    ends.push(end);
+  });
   return { words, starts: Uint32Array.from(starts), ends: Uint32Array.from(ends) };
 }
 
 /** A number glued to the punctuation that ends a phrase ("(NRM).1 Meanwhile") is a footnote reference. */
-function isFootnoteMarker(text: string, start: number, end: number, word: string): boolean {
-  if (!/^\d{1,3}$/.test(word) || start === 0) return false;
+function isFootnoteMarker(text: string, start: number, end: number): boolean {
+  if (start === 0 || end - start > 3) return false;
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
   const before = text[start - 1];
   if (!footnoteLead.has(before)) return false;
   const beforeThat = text[start - 2];

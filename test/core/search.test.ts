@@ -123,9 +123,8 @@ describe('corpus search', () => {
     });
   });
 
-  it('indexes the corpus with sensible passage counts', () => {
-    // 300 filler lines of 11 words and three short texts, in passages of 64 words.
-    assert.ok(search.passageCount >= 50 && search.passageCount <= 60, String(search.passageCount));
+  it('indexes every source that has text', () => {
+    assert.equal(search.sourceCount, 3);
     assert.equal(path.basename(corpus.roots[0]).startsWith('citewise-'), true);
   });
 });
