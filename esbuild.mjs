@@ -29,7 +29,8 @@ shared.external = ['pdfjs-dist'];
 
 const cliOptions = {
   ...shared,
-  entryPoints: { cli: 'src/cli/main.ts' },
+  // The index worker serves both the CLI and the extension: both load it from out/.
+  entryPoints: { cli: 'src/cli/main.ts', 'index-worker': 'src/core/index-worker.ts' },
   banner: { js: '#!/usr/bin/env node' },
 };
 

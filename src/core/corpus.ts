@@ -8,6 +8,7 @@ import { ExtractionError, type ExtractedDocument } from './extract/extracted-doc
 import { joinPages, type PageMap } from './extract/pages';
 import { htmlToText } from './html';
 import { IndexedText } from './indexed-text';
+import { IndexWorkerPool } from './index-worker-pool';
 import { scanWords } from './tokenize';
 import { Vocabulary } from './vocabulary';
 import { inferMetadata } from './inference';
@@ -18,7 +19,7 @@ import { parseYaml } from './yaml-document';
 
 type FieldName = keyof SourceFields;
 
-interface Draft {
+export interface Draft {
   fields: Partial<SourceFields>;
   provenance: Partial<Record<FieldName, FieldProvenance>>;
   path?: string;
@@ -43,6 +44,11 @@ export interface LoadOptions {
   cache?: CorpusCache;
   /** How PDF and Word files become text; by default in this thread, without a disk cache. */
   extract?: DocumentExtractor;
+  /**
+   * Read and index documents in worker threads (the compiled `index-worker.js`), on all cores and off the
+   * caller's thread. Workers extract PDFs themselves, caching in `extractionCacheFolder`.
+   */
+  workers?: { file: string; count: number; extractionCacheFolder?: string };
 }
 
 /**
@@ -68,8 +74,8 @@ export const checkpointInterval = 256;
 
 interface CachedDocument {
   stamp: string;
-  draft: Draft;
-  entry: TextEntry;
+  /** Absent when the file could not be read: a scan stays a scan until the file changes. */
+  loaded?: { draft: Draft; entry: TextEntry };
   problems: CorpusProblem[];
 }
 
@@ -184,7 +190,9 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
   const vocabulary = cache?.vocabulary ?? new Vocabulary();
   const seen = new Set<string>();
   if (cache) cache.lastRead = 0;
+  const pool = options.workers && options.workers.count > 0 ? new IndexWorkerPool(options.workers, vocabulary) : undefined;
 
+  try {
   for (const root of rootList) {
     const files = await listCorpusFiles(root, problems);
     const documents = files.filter((file) => documentKinds.includes(file.kind));
@@ -193,16 +201,23 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     const byRelativePath = new Map<string, Draft>();
     let done = 0;
     const total = files.length;
-    for (const file of documents) {
-      if (options.signal?.aborted) break;
-      options.onProgress?.({ done: done++, total, file: file.relativePath });
-      const loaded = await loadDocumentThroughCache(root, file, problems, cache, options.extract ?? extractInProcess, vocabulary);
+    const read: DocumentReader = pool ? pool.read : (readRoot, readFile) => readInProcess(readRoot, readFile, options.extract ?? extractInProcess, vocabulary);
+    const results = await mapConcurrent(documents, pool ? pool.concurrency : 4, async (file) => {
+      if (options.signal?.aborted) return { problems: [] as CorpusProblem[] };
+      const result = await readThroughCache(root, file, cache, read);
+      options.onProgress?.({ done: ++done, total, file: file.relativePath });
+      return result;
+    });
+    // Results are taken in file order, so which of two sources with one key wins never depends on timing.
+    documents.forEach((file, index) => {
+      const result = results[index];
       seen.add(file.path);
-      if (!loaded) continue;
-      drafts.push(loaded.draft);
-      texts.set(loaded.draft, loaded.entry);
-      byRelativePath.set(file.relativePath, loaded.draft);
-    }
+      problems.push(...result.problems);
+      if (!result.loaded) return;
+      drafts.push(result.loaded.draft);
+      texts.set(result.loaded.draft, result.loaded.entry);
+      byRelativePath.set(file.relativePath, result.loaded.draft);
+    });
     for (const file of manifests) {
       options.onProgress?.({ done: done++, total, file: file.relativePath });
       if (file.relativePath !== manifestFileName && file.relativePath !== 'corpus.yml') continue;
@@ -214,6 +229,9 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
       await applyBibliography(root, file, byRelativePath, drafts, problems);
     }
     options.onProgress?.({ done: total, total });
+  }
+  } finally {
+    await pool?.dispose();
   }
 
   if (cache) {
@@ -267,42 +285,58 @@ async function readCorpusText(file: CorpusFile, problems: CorpusProblem[]): Prom
   return read.text.replace(/^\uFEFF/, '');
 }
 
-async function loadDocumentThroughCache(
-  root: string,
-  file: CorpusFile,
-  problems: CorpusProblem[],
-  cache: CorpusCache | undefined,
-  extract: DocumentExtractor,
-  vocabulary: Vocabulary,
-): Promise<{ draft: Draft; entry: TextEntry } | undefined> {
-  if (!cache) {
-    const loaded = await loadDocument(root, file, problems, extract);
-    return loaded && { draft: loaded.draft, entry: textEntry(file, loaded, vocabulary) };
-  }
+/** What reading one document yields: the source (unless it could not be read) and its problems. */
+export interface DocumentResult {
+  loaded?: { draft: Draft; entry: TextEntry };
+  problems: CorpusProblem[];
+}
+
+export type DocumentReader = (root: string, file: CorpusFile) => Promise<DocumentResult>;
+
+export async function readInProcess(root: string, file: CorpusFile, extract: DocumentExtractor, vocabulary: Vocabulary): Promise<DocumentResult> {
+  const problems: CorpusProblem[] = [];
+  const loaded = await loadDocument(root, file, problems, extract);
+  return { loaded: loaded && { draft: loaded.draft, entry: textEntry(file, loaded, vocabulary) }, problems };
+}
+
+async function readThroughCache(root: string, file: CorpusFile, cache: CorpusCache | undefined, read: DocumentReader): Promise<DocumentResult> {
+  if (!cache) return read(root, file);
   const stamp = await fileStamp(file.path);
   const cached = cache.documents.get(file.path);
   if (cached && stamp !== undefined && cached.stamp === stamp) {
-    problems.push(...cached.problems);
     // Manifests and bibliographies write into drafts, so each load starts from a fresh copy.
-    return { draft: { ...cached.draft, fields: { ...cached.draft.fields }, provenance: { ...cached.draft.provenance } }, entry: cached.entry };
+    const loaded = cached.loaded && { draft: copyDraft(cached.loaded.draft), entry: cached.loaded.entry };
+    return { loaded, problems: [...cached.problems] };
   }
   cache.lastRead++;
-  const ownProblems: CorpusProblem[] = [];
-  const loaded = await loadDocument(root, file, ownProblems, extract);
-  problems.push(...ownProblems);
-  if (!loaded) {
-    cache.documents.delete(file.path);
-    return undefined;
+  const result = await read(root, file);
+  if (stamp === undefined) cache.documents.delete(file.path);
+  else {
+    const loaded = result.loaded && { draft: copyDraft(result.loaded.draft), entry: result.loaded.entry };
+    cache.documents.set(file.path, { stamp, loaded, problems: result.problems });
   }
-  const entry = textEntry(file, loaded, vocabulary);
-  if (stamp !== undefined) {
-    const pristine = { ...loaded.draft, fields: { ...loaded.draft.fields }, provenance: { ...loaded.draft.provenance } };
-    cache.documents.set(file.path, { stamp, draft: pristine, entry, problems: ownProblems });
-  }
-  return { draft: loaded.draft, entry };
+  return result;
 }
 
-function textEntry(file: CorpusFile, loaded: { text: string; pages?: PageMap }, vocabulary: Vocabulary): TextEntry {
+function copyDraft(draft: Draft): Draft {
+  return { ...draft, fields: { ...draft.fields }, provenance: { ...draft.provenance } };
+}
+
+/** Runs `work` over items with at most `concurrency` in flight, keeping results in item order. */
+async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+export function textEntry(file: CorpusFile, loaded: { text: string; pages?: PageMap }, vocabulary: Vocabulary): TextEntry {
   const checkpoints: number[] = [];
   let count = 0;
   let ids = new Uint32Array(Math.max(16, loaded.text.length >> 3));
@@ -343,7 +377,7 @@ async function fileStamp(file: string): Promise<string | undefined> {
   }
 }
 
-async function loadDocument(
+export async function loadDocument(
   root: string,
   file: CorpusFile,
   problems: CorpusProblem[],

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkReport, type CheckResult } from '../core/checks';
@@ -42,11 +43,13 @@ export class Citewise implements vscode.Disposable {
   /** PDF and Word extraction: in a worker thread, cached in the extension's storage, never in the corpus. */
   private readonly extractor: WorkerExtractor;
   private readonly extract: DocumentExtractor;
+  private readonly extractionCacheFolder: string;
 
   constructor(readonly extensionContext: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Citewise', { log: true });
     this.extractor = createWorkerExtractor(path.join(extensionContext.extensionPath, 'out', 'extract-worker.js'));
-    this.extract = withExtractionCache(this.extractor.extract, path.join(extensionContext.globalStorageUri.fsPath, 'extracted'));
+    this.extractionCacheFolder = path.join(extensionContext.globalStorageUri.fsPath, 'extracted');
+    this.extract = withExtractionCache(this.extractor.extract, this.extractionCacheFolder);
     this.disposables.push(
       this.log,
       this.changeEmitter,
@@ -74,7 +77,15 @@ export class Citewise implements vscode.Disposable {
       workspace = new CitewiseWorkspace({
         workspaceRoot: folder?.uri.fsPath,
         baseSettings: () => CitewiseConfig.declared(folder),
-        loadOptions: { extract: this.extract },
+        // Reading and indexing happen in worker threads, so the extension host never stalls on a large corpus.
+        loadOptions: {
+          extract: this.extract,
+          workers: {
+            file: path.join(this.extensionContext.extensionPath, 'out', 'index-worker.js'),
+            count: Math.min(2, availableParallelism()),
+            extractionCacheFolder: this.extractionCacheFolder,
+          },
+        },
       });
       this.workspaces.set(id, workspace);
     }

@@ -1,0 +1,57 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus';
+import { CorpusSearch } from '../../src/core/search';
+import { writePdf, textLines } from '../support/pdf-writer';
+import { removeTrees, writeTree } from '../support/temp-tree';
+
+const workerFile = path.resolve(__dirname, '../../src/core/index-worker.js');
+
+function words(corpus: Corpus, key: string): string[] {
+  return [...corpus.wordIds(key)!].map((id) => corpus.vocabulary.words[id]);
+}
+
+describe('indexing in worker threads', () => {
+  after(removeTrees);
+
+  const files = {
+    'alpha.md': '---\ntitle: Alpha report\ndate: 2022-05\n---\nFamilies decide together. Shelters are full in Tirana.\n',
+    'beta.txt': '21 shtator 2022\n\nQeveria njoftoi një plan të ri për viktimat e trafikimit.\n',
+    'gamma.html': '<html lang="en"><head><title>Gamma</title></head><body><p>Returns rose in 2023.</p><script>x()</script></body></html>',
+    'broken.md': '---\ntitle: [unclosed\n---\nText survives.\n',
+    'binary.txt': Buffer.from([0, 1, 2, 3]),
+    'paged.pdf': Buffer.from(writePdf({ pages: [{ lines: textLines(['First page text.']) }, { lines: textLines(['Second page text.']) }] })),
+  };
+
+  it('loads the same sources, metadata, words and problems as reading in this thread', async () => {
+    const root = writeTree(files);
+    const here = await loadCorpus(root);
+    const parallel = await loadCorpus(root, { workers: { file: workerFile, count: 2 } });
+    assert.deepEqual(parallel.keys(), here.keys());
+    for (const source of here.sources) {
+      assert.deepEqual(parallel.get(source.key)!.metadata, source.metadata, source.key);
+      assert.deepEqual(parallel.get(source.key)!.provenance, source.provenance, source.key);
+      assert.deepEqual(words(parallel, source.key), words(here, source.key), source.key);
+      assert.equal(parallel.rawText(source.key), here.rawText(source.key), source.key);
+    }
+    assert.deepEqual(parallel.pages('paged'), here.pages('paged'));
+    assert.deepEqual(
+      parallel.problems.map((problem) => [path.basename(problem.file), problem.line, problem.message]),
+      here.problems.map((problem) => [path.basename(problem.file), problem.line, problem.message]),
+    );
+    // Search and quote lookup work on the numbers the workers produced.
+    assert.deepEqual(new CorpusSearch(parallel).findQuote('Shelters are full in Tirana').map((hit) => hit.key), ['alpha']);
+  });
+
+  it('reports progress for every file and works with the reload cache', async () => {
+    const root = writeTree(files);
+    const cache = new CorpusCache();
+    const seen: number[] = [];
+    await loadCorpus(root, { cache, workers: { file: workerFile, count: 2 }, onProgress: ({ done }) => seen.push(done) });
+    assert.equal(cache.lastRead, 6);
+    assert.ok(seen.includes(6));
+    const again = await loadCorpus(root, { cache, workers: { file: workerFile, count: 2 } });
+    assert.equal(cache.lastRead, 0);
+    assert.deepEqual(words(again, 'alpha').slice(0, 3), ['families', 'decide', 'together']);
+  });
+});
