@@ -6,16 +6,18 @@ import { CitewiseWorkspace, type WorkspaceOptions } from '../core/workspace';
 /**
  * The workspace every command uses: documents are read and indexed in worker threads (one per core, at
  * most two: more only contend for the disk), and PDF and Word text is cached in the user's cache folder
- * (CITEWISE_CACHE_DIR overrides it), so the second run over a corpus of PDFs skips extraction.
+ * (CITEWISE_CACHE_DIR overrides it), as is the corpus index: a second run reads only what changed.
  */
 export function cliWorkspace(options: WorkspaceOptions = {}): CitewiseWorkspace {
-  const cacheFolder = process.env.CITEWISE_CACHE_DIR || defaultCacheFolder();
+  const cacheFolder = defaultCacheFolder();
+  const extractionCacheFolder = path.join(cacheFolder, 'extracted');
   return new CitewiseWorkspace({
     ...options,
+    indexFolder: path.join(cacheFolder, 'index'),
     loadOptions: {
       ...options.loadOptions,
-      extract: withExtractionCache(extractInProcess, cacheFolder),
-      workers: { file: path.join(__dirname, 'index-worker.js'), count: Math.min(2, availableParallelism()), extractionCacheFolder: cacheFolder },
+      extract: withExtractionCache(extractInProcess, extractionCacheFolder),
+      workers: { file: path.join(__dirname, 'index-worker.js'), count: Math.min(2, availableParallelism()), extractionCacheFolder },
     },
   });
 }

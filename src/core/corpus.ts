@@ -72,7 +72,7 @@ export interface TextEntry {
 
 export const checkpointInterval = 256;
 
-interface CachedDocument {
+export interface CachedDocument {
   stamp: string;
   /** Absent when the file could not be read: a scan stays a scan until the file changes. */
   loaded?: { draft: Draft; entry: TextEntry };
@@ -94,6 +94,8 @@ export class CorpusCache {
   }
   /** Documents read (not taken from the cache) by the last load; for tests and logs. */
   lastRead = 0;
+  /** Documents dropped by the last load because their files are gone. */
+  lastRemoved = 0;
 }
 
 /** The sources of one or more corpus folders, with everything that went wrong while reading them. */
@@ -235,7 +237,12 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
   }
 
   if (cache) {
-    for (const cached of [...cache.documents.keys()]) if (!seen.has(cached)) cache.documents.delete(cached);
+    cache.lastRemoved = 0;
+    for (const cached of [...cache.documents.keys()]) {
+      if (seen.has(cached)) continue;
+      cache.documents.delete(cached);
+      cache.lastRemoved++;
+    }
   }
 
   const sources: Source[] = [];

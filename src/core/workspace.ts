@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkReport, type CheckResult } from './checks';
 import { CorpusCache, loadCorpus, type Corpus, type LoadOptions } from './corpus';
+import { indexFileFor, loadIndex, saveIndex } from './index-store';
 import { parseMarkdown } from './markdown';
 import { CorpusSearch } from './search';
 import {
@@ -22,6 +23,10 @@ export interface WorkspaceOptions {
   /** Settings below `citewise.yaml` and the report's own, such as an editor's user and workspace settings. */
   baseSettings?: () => DeclaredSettings | undefined;
   loadOptions?: LoadOptions;
+  /** Where to keep the corpus index between runs (never inside the corpus); without it, every start reads every source. */
+  indexFolder?: string;
+  /** Told when the persisted index could not be written; the index then only costs a slower next start. */
+  onIndexError?: (error: unknown) => void;
 }
 
 export interface LoadedCorpus {
@@ -33,7 +38,8 @@ export interface LoadedCorpus {
 
 interface CorpusSlot {
   roots: string[];
-  cache: CorpusCache;
+  /** Set once the persisted index has been read (or found missing). */
+  cache?: CorpusCache;
   loading: Promise<LoadedCorpus>;
 }
 
@@ -75,7 +81,7 @@ export class CitewiseWorkspace {
   corpus(roots: readonly string[], options: LoadOptions = {}): Promise<LoadedCorpus> {
     const slot = this.corpora.get(corpusId(roots));
     if (slot) return slot.loading;
-    return this.load(roots, new CorpusCache(), options);
+    return this.load(roots, undefined, options);
   }
 
   /** The corpus of these folders if it has been loaded (or is loading). */
@@ -91,7 +97,7 @@ export class CitewiseWorkspace {
   /** Reads the corpus again; documents whose size and modification time are unchanged are not re-read. */
   reload(roots: readonly string[], options: LoadOptions = {}): Promise<LoadedCorpus> {
     const slot = this.corpora.get(corpusId(roots));
-    return this.load(roots, slot?.cache ?? new CorpusCache(), options);
+    return this.load(roots, slot?.cache, options);
   }
 
   async search(roots: readonly string[]): Promise<CorpusSearch> {
@@ -112,14 +118,23 @@ export class CitewiseWorkspace {
     return { ...result, settings, corpus: loaded?.corpus };
   }
 
-  private load(roots: readonly string[], cache: CorpusCache, options: LoadOptions): Promise<LoadedCorpus> {
+  private load(roots: readonly string[], knownCache: CorpusCache | undefined, options: LoadOptions): Promise<LoadedCorpus> {
     const resolved = roots.map((root) => path.resolve(root));
-    const loading = loadCorpus(resolved, { ...this.options.loadOptions, ...options, cache }).then((corpus) => {
+    const indexFile = this.options.indexFolder ? indexFileFor(this.options.indexFolder, resolved) : undefined;
+    const slot: CorpusSlot = { roots: resolved, cache: knownCache, loading: Promise.resolve(undefined as never) };
+    this.corpora.set(corpusId(roots), slot);
+    slot.loading = (async () => {
+      // A warm start: documents whose files are unchanged come from the persisted index, unread.
+      const cache = slot.cache ?? (indexFile ? await loadIndex(indexFile, resolved) : undefined) ?? new CorpusCache();
+      slot.cache = cache;
+      const corpus = await loadCorpus(resolved, { ...this.options.loadOptions, ...options, cache });
+      if (indexFile && (cache.lastRead > 0 || cache.lastRemoved > 0)) {
+        void saveIndex(indexFile, resolved, cache).catch((error: unknown) => this.options.onIndexError?.(error));
+      }
       let search: CorpusSearch | undefined;
       return { corpus, lookup: new SourceLookup(corpus.sources), search: () => (search ??= new CorpusSearch(corpus)) };
-    });
-    this.corpora.set(corpusId(roots), { roots: resolved, cache, loading });
-    return loading;
+    })();
+    return slot.loading;
   }
 }
 

@@ -77,6 +77,8 @@ export class Citewise implements vscode.Disposable {
       workspace = new CitewiseWorkspace({
         workspaceRoot: folder?.uri.fsPath,
         baseSettings: () => CitewiseConfig.declared(folder),
+        indexFolder: path.join(this.extensionContext.globalStorageUri.fsPath, 'index'),
+        onIndexError: (error) => this.log.warn(`Could not save the corpus index: ${error instanceof Error ? error.message : String(error)}`),
         // Reading and indexing happen in worker threads, so the extension host never stalls on a large corpus.
         loadOptions: {
           extract: this.extract,

@@ -16,7 +16,8 @@ export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {})
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', ...env },
+    // Each run gets its own cache, so one test's index never answers for another's corpus.
+    env: { ...process.env, NO_COLOR: '', CITEWISE_CACHE_DIR: path.join(cwd, '.citewise-cache'), ...env },
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -66,8 +66,9 @@ export function withExtractionCache(extract: DocumentExtractor, folder: string):
   };
 }
 
-/** Where the CLI keeps extracted text: the user's cache folder, never the corpus. */
+/** Where the CLI keeps what it can rebuild (extracted text, the corpus index): the user's cache folder, never the corpus. */
 export function defaultCacheFolder(): string {
+  if (process.env.CITEWISE_CACHE_DIR) return process.env.CITEWISE_CACHE_DIR;
   const base = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || process.env.USERPROFILE || process.cwd(), '.cache');
-  return path.join(base, 'citewise', 'extracted');
+  return path.join(base, 'citewise');
 }
