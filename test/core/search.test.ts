@@ -116,6 +116,18 @@ describe('corpus search', () => {
       );
     });
 
+    it('still finds a source when a word is misspelt, through fuzzy matching', () => {
+      const lookup = new SourceLookup(corpus.sources);
+      assert.equal(lookup.find('kreutani')[0].source.key, 'kruetani-thesis');
+      assert.equal(lookup.find('Balkns')[0].source.key, 'kruetani-thesis');
+    });
+
+    it('prefers a word that starts with what was typed over one that merely contains it', () => {
+      const lookup = new SourceLookup(corpus.sources);
+      // "news" is a whole key; "ARC Foundation" of asylos-2023 does not contain it at all.
+      assert.deepEqual(lookup.find('new').map((match) => match.source.key)[0], 'news');
+    });
+
     it('suggests the closest keys for a misspelt key', () => {
       const lookup = new SourceLookup(corpus.sources);
       assert.deepEqual(lookup.closestKeys('asylos-2032').slice(0, 1), ['asylos-2023']);
