@@ -12,7 +12,7 @@ import { IndexWorkerPool } from './index-worker-pool';
 import { scanWords } from './tokenize';
 import { Vocabulary } from './vocabulary';
 import { inferMetadata } from './inference';
-import { parseMarkdown } from './markdown';
+import { readFrontMatter } from './markdown';
 import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from './schema';
 import type { CorpusProblem, FieldOrigin, FieldProvenance, Source, SourceMetadata } from './source';
 import { parseYaml } from './yaml-document';
@@ -463,7 +463,7 @@ function prepareText(kind: CorpusFileKind, raw: string): { text: string; htmlFie
     return { text: html.text, htmlFields: { title: html.title, author: html.author, date: html.date, language: html.language } };
   }
   if (kind === 'markdown') {
-    const front = /^---[ \t]*\r?\n/.test(raw) ? parseMarkdown(raw).frontMatter : undefined;
+    const front = readFrontMatter(raw);
     if (front) {
       // Keep the line count, so lines in the source still match lines in the file.
       return { text: raw.slice(0, front.end).replace(/[^\n]/g, '') + raw.slice(front.end), frontMatter: { yaml: front.yaml, firstLine: 2 } };

@@ -84,6 +84,19 @@ function splitLines(text: string): Line[] {
   return lines;
 }
 
+/** Just the front matter: a `---` first line up to the next `---` or `...` line. Cheap for large documents. */
+export function readFrontMatter(text: string): FrontMatter | undefined {
+  const opening = /^---[ \t]*\r?\n/.exec(text);
+  if (!opening) return undefined;
+  const closing = /^(?:---|\.\.\.)[ \t]*$/m;
+  closing.lastIndex = 0;
+  const rest = text.slice(opening[0].length);
+  const match = closing.exec(rest);
+  if (!match) return undefined;
+  const yamlEnd = opening[0].length + match.index;
+  return { yaml: text.slice(opening[0].length, yamlEnd), firstLine: 1, start: 0, end: yamlEnd + match[0].length };
+}
+
 export function parseMarkdown(text: string): MarkdownStructure {
   const chars = text.split('');
   const blank = (start: number, end: number) => {
@@ -100,7 +113,7 @@ export function parseMarkdown(text: string): MarkdownStructure {
     for (let index = 1; index < lines.length; index++) {
       if (/^(---|\.\.\.)[ \t]*$/.test(lines[index].text)) {
         frontMatter = {
-          yaml: text.slice(lines[0].end + 1, lines[index].start),
+          yaml: text.slice(lines[1].start, lines[index].start),
           firstLine: 1,
           start: 0,
           end: lines[index].end,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseMarkdown, sectionTrail } from '../../src/core/markdown';
+import { parseMarkdown, readFrontMatter, sectionTrail } from '../../src/core/markdown';
 
 describe('markdown structure', () => {
   it('keeps every offset while blanking what is not prose', () => {
@@ -96,6 +96,13 @@ describe('markdown structure', () => {
     assert.ok(!parseMarkdown('```\nnever closed [@a]').prose.includes('@a'));
     // Front matter without a closing fence is not front matter.
     assert.equal(parseMarkdown('---\ntitle: x\nno end').frontMatter, undefined);
+  });
+
+  it('reads front matter alone, as the full parse does, also with CRLF line endings', () => {
+    for (const text of ['---\ntitle: x\n---\nbody', '---\r\ntitle: x\r\n---\r\nbody', '---\na: 1\n...\nz', '---\nno end', ' ---\nx\n---']) {
+      assert.deepEqual(readFrontMatter(text), parseMarkdown(text).frontMatter, JSON.stringify(text));
+    }
+    assert.equal(readFrontMatter('---\r\ntitle: x\r\n---\r\nbody')?.yaml, 'title: x\r\n');
   });
 
   it('handles CRLF line endings', () => {
