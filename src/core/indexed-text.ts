@@ -24,7 +24,6 @@ export function wordIds(text: string, vocabulary: Vocabulary): Uint32Array {
  */
 export class IndexedText {
   readonly ids: Uint32Array;
-  private positionIndex?: Map<number, number[]>;
   private offsets?: { starts: Uint32Array; ends: Uint32Array };
   private loaded?: string;
   private lines?: LineIndex;
@@ -60,45 +59,52 @@ export class IndexedText {
     return this.vocabulary.words[this.ids[position]];
   }
 
-  /** Token positions of a word number, ascending. */
+  /**
+   * Token positions of a word number, ascending. Found by scanning the word numbers, which is faster
+   * than building a positional index for a source that is asked about once or twice.
+   */
   positionsOf(id: number): readonly number[] {
-    return this.index().get(id) ?? [];
+    return this.positionsOfEach(new Set([id])).get(id) ?? [];
+  }
+
+  /** Positions of several word numbers in one pass over the source. */
+  positionsOfEach(ids: ReadonlySet<number>): Map<number, number[]> {
+    const found = new Map<number, number[]>();
+    for (const id of ids) found.set(id, []);
+    const words = this.ids;
+    for (let position = 0; position < words.length; position++) {
+      const list = ids.has(words[position]) ? found.get(words[position]) : undefined;
+      if (list) list.push(position);
+    }
+    return found;
   }
 
   /** Every token position where `sequence` (word numbers) starts, ascending, optionally within [from, to]. */
   occurrences(sequence: readonly number[], from = 0, to = Number.MAX_SAFE_INTEGER): number[] {
-    if (sequence.length === 0) return [];
-    let anchor = 0;
-    let anchorPositions = this.positionsOf(sequence[0]);
-    for (let index = 1; index < sequence.length && anchorPositions.length > 0; index++) {
-      const positions = this.positionsOf(sequence[index]);
-      if (positions.length < anchorPositions.length) {
-        anchor = index;
-        anchorPositions = positions;
-      }
-    }
     const found: number[] = [];
+    if (sequence.length === 0 || sequence.some((id) => id < 0)) return found;
     const ids = this.ids;
-    let cursor = lowerBound(anchorPositions, from + anchor);
-    for (; cursor < anchorPositions.length; cursor++) {
-      const start = anchorPositions[cursor] - anchor;
-      if (start > to) break;
-      if (start < from || start + sequence.length > ids.length) continue;
-      let matches = true;
-      for (let offset = 0; offset < sequence.length; offset++) {
-        if (ids[start + offset] !== sequence[offset]) {
-          matches = false;
-          break;
-        }
-      }
-      if (matches) found.push(start);
+    const first = sequence[0];
+    const last = Math.min(to, ids.length - sequence.length);
+    outer: for (let start = Math.max(0, from); start <= last; start++) {
+      if (ids[start] !== first) continue;
+      for (let offset = 1; offset < sequence.length; offset++) if (ids[start + offset] !== sequence[offset]) continue outer;
+      found.push(start);
     }
     return found;
   }
 
   /** The first occurrence of `sequence` starting in [from, to], if any. */
   firstOccurrence(sequence: readonly number[], from: number, to: number): number | undefined {
-    return this.occurrences(sequence, from, to)[0];
+    if (sequence.length === 0 || sequence.some((id) => id < 0)) return undefined;
+    const ids = this.ids;
+    const last = Math.min(to, ids.length - sequence.length);
+    outer: for (let start = Math.max(0, from); start <= last; start++) {
+      if (ids[start] !== sequence[0]) continue;
+      for (let offset = 1; offset < sequence.length; offset++) if (ids[start + offset] !== sequence[offset]) continue outer;
+      return start;
+    }
+    return undefined;
   }
 
   /** Offset span in the text covered by tokens [first, last]. */
@@ -153,7 +159,6 @@ export class IndexedText {
   release(): void {
     if (typeof this.source === 'function') this.loaded = undefined;
     this.offsets = undefined;
-    this.positionIndex = undefined;
     this.lines = undefined;
   }
 
@@ -167,20 +172,6 @@ export class IndexedText {
       ends.push(end);
     });
     return { ids: Uint32Array.from(ids), offsets: { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends) } };
-  }
-
-  private index(): Map<number, number[]> {
-    if (!this.positionIndex) {
-      const index = new Map<number, number[]>();
-      const ids = this.ids;
-      for (let position = 0; position < ids.length; position++) {
-        const list = index.get(ids[position]);
-        if (list) list.push(position);
-        else index.set(ids[position], [position]);
-      }
-      this.positionIndex = index;
-    }
-    return this.positionIndex;
   }
 }
 

@@ -151,7 +151,9 @@ function closestPassage(source: IndexedText, pattern: QuotePattern): ClosestPass
   const votes = new Map<number, number>();
   const seen = new Set<string>();
   const limit = Math.max(50, total * uninformativeShare);
-  const informative = new Set(quoteIds.filter((id) => source.positionsOf(id).length <= limit));
+  const positions = source.positionsOfEach(new Set(quoteIds.filter((id) => id >= 0)));
+  const positionsOf = (id: number) => positions.get(id) ?? [];
+  const informative = new Set(quoteIds.filter((id) => positionsOf(id).length <= limit));
   const voters = informative.size >= Math.min(3, quoteIds.length) ? informative : new Set(quoteIds);
   for (let offset = 0; offset < quoteIds.length; offset++) {
     const id = quoteIds[offset];
@@ -159,7 +161,7 @@ function closestPassage(source: IndexedText, pattern: QuotePattern): ClosestPass
     const key = `${id}\u0000${offset}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    for (const position of source.positionsOf(id)) {
+    for (const position of positionsOf(id)) {
       const bucket = Math.floor((position - offset) / bucketSize);
       votes.set(bucket, (votes.get(bucket) ?? 0) + 1);
     }

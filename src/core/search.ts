@@ -136,10 +136,13 @@ export class CorpusSearch {
     const phraseIds = parsed.phrases.map((phrase) => phrase.map((word) => this.corpus.vocabulary.idOf(word)));
     candidates.sort((x, y) => scores[y] - scores[x] || x - y);
     const matchIds = new Set(termIds.flat());
+    // A byte per vocabulary word: testing a word while scanning a source is then one array read.
+    const matchMask = new Uint8Array(this.corpus.vocabulary.size);
+    for (const id of matchIds) matchMask[id] = 1;
     const hits: SearchHit[] = [];
     for (const document of candidates) {
       if (hits.length >= limit) break;
-      const windows = this.bestWindows(document, matchIds, phraseIds, Math.min(maxHitsPerSource, limit - hits.length));
+      const windows = this.bestWindows(document, matchMask, phraseIds, Math.min(maxHitsPerSource, limit - hits.length));
       for (const window of windows) hits.push(this.hit(document, window, scores[document], matchIds));
     }
     return hits;
@@ -198,10 +201,10 @@ export class CorpusSearch {
   }
 
   /** The passages of a source with the most query words, non-overlapping, best first. */
-  private bestWindows(document: number, matchIds: Set<number>, phrases: number[][], count: number): { first: number; score: number }[] {
+  private bestWindows(document: number, matchMask: Uint8Array, phrases: number[][], count: number): { first: number; score: number }[] {
     const ids = this.documents[document];
     const positions: number[] = [];
-    for (let index = 0; index < ids.length; index++) if (matchIds.has(ids[index])) positions.push(index);
+    for (let index = 0; index < ids.length; index++) if (matchMask[ids[index]] === 1) positions.push(index);
     const phraseStarts = phrases.map((phrase) => phraseOccurrences(ids, phrase));
     if (phraseStarts.some((list) => list.length === 0)) return [];
     const windows: { first: number; score: number }[] = [];
