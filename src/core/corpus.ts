@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { decodeText, describeError, documentKinds, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
 import { extractInProcess, type DocumentExtractor, type ExtractedKind } from './extract/document-extractor';
 import { ExtractionError, type ExtractedDocument } from './extract/extracted-document';
@@ -131,6 +131,18 @@ export class Corpus {
     return this.text(key)?.text;
   }
 
+  /**
+   * The first few thousand characters of a source's text, for previews in completion and hovers:
+   * read from the start of the file alone, never the whole text.
+   */
+  opening(key: string, characters = 4000): string | undefined {
+    const entry = this.texts.get(key);
+    if (!entry) return undefined;
+    if (entry.text !== undefined) return entry.text.slice(0, characters);
+    if (entry.indexed?.isLoaded) return entry.indexed.text.slice(0, characters);
+    return readTextAgain(entry, characters * 4).slice(0, characters);
+  }
+
   /** A source's word numbers; cheap, since the index keeps them. */
   wordIds(key: string): Uint32Array | undefined {
     return this.texts.get(key)?.ids;
@@ -172,14 +184,29 @@ export class Corpus {
 const maxRecentWords = 10_000_000;
 
 /** Reads a source's text again, exactly as loading prepared it, so that word numbers and offsets agree. */
-function readTextAgain(entry: TextEntry): string {
+function readTextAgain(entry: TextEntry, maxBytes?: number): string {
   try {
-    const read = decodeText(readFileSync(entry.file));
+    const read = decodeText(maxBytes === undefined ? readFileSync(entry.file) : readStart(entry.file, maxBytes));
     if (!read.ok) return '';
     return prepareText(entry.kind, read.text.replace(/^\uFEFF/, '')).text;
   } catch {
     // Deleted since it was indexed: the watcher will reload the corpus; until then there is no text.
     return '';
+  }
+}
+
+function readStart(file: string, bytes: number): Uint8Array {
+  const handle = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(handle, buffer, 0, bytes, 0);
+    // A multi-byte character cut at the end would make the whole read look like Windows-1252.
+    let end = read;
+    if (read === bytes) while (end > 0 && (buffer[end - 1] & 0xc0) === 0x80) end--;
+    if (read === bytes && end > 0 && buffer[end - 1] >= 0xc0) end--;
+    return buffer.subarray(0, end);
+  } finally {
+    closeSync(handle);
   }
 }
 

@@ -50,6 +50,11 @@ export class IndexedText {
     return this.loaded;
   }
 
+  /** Whether the text is in memory, so reading it costs nothing. */
+  get isLoaded(): boolean {
+    return this.loaded !== undefined;
+  }
+
   get wordCount(): number {
     return this.ids.length;
   }

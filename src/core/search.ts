@@ -38,6 +38,8 @@ export interface SearchOptions {
 const passageWords = 64;
 const k1 = 1.2;
 const b = 0.75;
+/** How many of the best-ranked sources a query looks into for passages. */
+const maxSourcesExamined = 300;
 /** A long source should not crowd out every other source. */
 const maxHitsPerSource = 3;
 
@@ -140,8 +142,11 @@ export class CorpusSearch {
     const matchMask = new Uint8Array(this.corpus.vocabulary.size);
     for (const id of matchIds) matchMask[id] = 1;
     const hits: SearchHit[] = [];
+    let examined = 0;
     for (const document of candidates) {
-      if (hits.length >= limit) break;
+      // A phrase can be missing from sources that hold all its words; looking through every such source
+      // of a large corpus would make one query take seconds, so the best-ranked ones are enough.
+      if (hits.length >= limit || examined++ >= maxSourcesExamined) break;
       const windows = this.bestWindows(document, matchMask, phraseIds, Math.min(maxHitsPerSource, limit - hits.length));
       for (const window of windows) hits.push(this.hit(document, window, scores[document], matchIds));
     }

@@ -37,7 +37,8 @@ export function foldWord(word: string): string {
   if (folded === undefined) {
     folded = word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
     if (foldCache.size > 200_000) foldCache.clear();
-    foldCache.set(word, folded);
+    // The key is copied: a slice of a source text would keep that whole text alive in the cache.
+    foldCache.set((' ' + word).slice(1), folded);
   }
   return folded;
 }

@@ -37,7 +37,7 @@ export class Vocabulary {
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot];
-      if (entry === 0) return this.insert(word, hash, slot);
+      if (entry === 0) return this.insert(ownString(word), hash, slot);
       if (this.hashes[entry - 1] === hash && this.words[entry - 1] === word) return entry - 1;
     }
   }
@@ -57,7 +57,7 @@ export class Vocabulary {
       const entry = this.slots[slot];
       if (entry === 0) {
         const word = upper ? text.slice(start, end).toLowerCase() : text.slice(start, end);
-        return this.insert(word, hash, slot);
+        return this.insert(ownString(word), hash, slot);
       }
       if (this.hashes[entry - 1] !== hash) continue;
       const word = this.words[entry - 1];
@@ -107,4 +107,12 @@ function hashString(word: string): number {
   let hash = 2166136261;
   for (let index = 0; index < word.length; index++) hash = Math.imul(hash ^ word.charCodeAt(index), 16777619);
   return hash >>> 0;
+}
+
+/**
+ * A copy of a string that does not point into the text it was cut from. V8 represents a longer slice
+ * as a view of its parent, so keeping the slice would keep the whole source text alive.
+ */
+function ownString(word: string): string {
+  return word.length < 13 ? word : (' ' + word).slice(1);
 }

@@ -49,7 +49,7 @@ export function registerCompletion(citewise: Citewise): vscode.Disposable {
         const facts = [byline(source), source.metadata.date, source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
         if (facts) documentation.text(facts).markdown('\n\n');
         if (status) documentation.text(status.text).markdown('\n\n');
-        const preview = opening(corpus.rawText(source.key), source.metadata.title);
+        const preview = opening(corpus.opening(source.key), source.metadata.title);
         if (preview) documentation.markdown('---\n\n').text(preview);
         item.documentation = documentation.value;
         return item;

@@ -39,7 +39,7 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
           markdown.text(`${verdict?.found ? 'Quoted passage' : 'Closest passage'}, ${page}line ${passage.line}:`).markdown('\n\n');
           appendQuoted(markdown, passage.text);
         } else {
-          const preview = opening(corpus.rawText(source.key), source.metadata.title);
+          const preview = opening(corpus.opening(source.key), source.metadata.title);
           if (preview) appendQuoted(markdown, preview);
           else markdown.text('No text of this source is in the corpus (metadata only).');
         }

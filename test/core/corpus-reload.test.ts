@@ -45,3 +45,20 @@ describe('incremental corpus reload', () => {
     assert.equal(after.rawText('b'), 'Other words, changed.\n');
   });
 });
+
+describe('source openings for previews', () => {
+  after(removeTrees);
+
+  it('reads only the start of a large file, without front matter, and never cuts a character in two', async () => {
+    const body = 'Shqipëria ë '.repeat(5000);
+    const root = writeTree({ 'big.md': `---\ntitle: Big\n---\n${body}` });
+    const corpus = await loadCorpus(root);
+    const opening = corpus.opening('big', 100)!;
+    assert.equal(opening.length, 100);
+    // The front matter's three lines stay as empty lines, so lines in the text match lines in the file.
+    assert.equal(opening, `\n\n\n${body.slice(0, 97)}`);
+    assert.ok(opening.includes('Shqipëria'), opening);
+    assert.ok(!opening.includes('\uFFFD'), 'no broken character');
+    assert.ok(!opening.includes('title'), 'front matter is not part of the text');
+  });
+});
