@@ -8,8 +8,8 @@
 export class Vocabulary {
   readonly words: string[] = [];
   private hashes = new Uint32Array(1024);
-  /** Slot → word number + 1 (0 is empty). */
-  private slots = new Int32Array(4096);
+  /** Pairs of (hash, word number + 1) side by side, so a probe touches one cache line; 0 is empty. */
+  private table = new Int32Array(8192);
 
   static from(words: readonly string[]): Vocabulary {
     const vocabulary = new Vocabulary();
@@ -24,21 +24,21 @@ export class Vocabulary {
   /** The word's number, or -1 for a word no source contains. */
   idOf(word: string): number {
     const hash = hashString(word);
-    const mask = this.slots.length - 1;
+    const mask = (this.table.length >> 1) - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot];
+      const entry = this.table[2 * slot + 1];
       if (entry === 0) return -1;
-      if (this.hashes[entry - 1] === hash && this.words[entry - 1] === word) return entry - 1;
+      if (this.table[2 * slot] === (hash | 0) && this.words[entry - 1] === word) return entry - 1;
     }
   }
 
   intern(word: string): number {
     const hash = hashString(word);
-    const mask = this.slots.length - 1;
+    const mask = (this.table.length >> 1) - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot];
+      const entry = this.table[2 * slot + 1];
       if (entry === 0) return this.insert(ownString(word), hash, slot);
-      if (this.hashes[entry - 1] === hash && this.words[entry - 1] === word) return entry - 1;
+      if (this.table[2 * slot] === (hash | 0) && this.words[entry - 1] === word) return entry - 1;
     }
   }
 
@@ -51,15 +51,17 @@ export class Vocabulary {
       hash = Math.imul(hash ^ code, 16777619);
     }
     hash >>>= 0;
+    const signed = hash | 0;
     const length = end - start;
-    const mask = this.slots.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot];
+      const entry = table[2 * slot + 1];
       if (entry === 0) {
         const word = upper ? text.slice(start, end).toLowerCase() : text.slice(start, end);
         return this.insert(ownString(word), hash, slot);
       }
-      if (this.hashes[entry - 1] !== hash) continue;
+      if (table[2 * slot] !== signed) continue;
       const word = this.words[entry - 1];
       if (word.length !== length) continue;
       let same = true;
@@ -84,21 +86,23 @@ export class Vocabulary {
       this.hashes = grown;
     }
     this.hashes[id] = hash;
-    this.slots[slot] = id + 1;
+    this.table[2 * slot] = hash | 0;
+    this.table[2 * slot + 1] = id + 1;
     // Kept at most half full, so probes stay short.
-    if (this.words.length * 2 > this.slots.length) this.rehash();
+    if (this.words.length * 2 > this.table.length >> 1) this.rehash();
     return id;
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
+    const table = new Int32Array(this.table.length * 2);
+    const mask = (table.length >> 1) - 1;
     for (let id = 0; id < this.words.length; id++) {
       let slot = this.hashes[id] & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
+      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = this.hashes[id] | 0;
+      table[2 * slot + 1] = id + 1;
     }
-    this.slots = slots;
+    this.table = table;
   }
 }
 
