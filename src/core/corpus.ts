@@ -143,6 +143,16 @@ export class Corpus {
     return readTextAgain(entry, characters * 4).slice(0, characters);
   }
 
+  /** A matched passage with a little context on each side (enough to judge whether a quote is fair), and its line. */
+  passage(key: string, start: number, end: number): { line: number; text: string } | undefined {
+    const text = this.text(key);
+    if (!text) return undefined;
+    const before = Math.max(0, text.text.lastIndexOf('\n', Math.max(0, start - 120)));
+    const after = text.text.indexOf('\n', Math.min(text.text.length, end + 120));
+    const excerpt = text.excerpt(before, after === -1 ? text.text.length : after);
+    return { line: text.lineIndex().lineOf(start) + 1, text: excerpt.length > 900 ? `${excerpt.slice(0, 900)} …` : excerpt };
+  }
+
   /** A source's word numbers; cheap, since the index keeps them. */
   wordIds(key: string): Uint32Array | undefined {
     return this.texts.get(key)?.ids;

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { Corpus } from '../core/corpus';
 import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
 import { offsetRange, SafeMarkdown } from './convert';
@@ -31,7 +30,7 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
         const verdict = verdictForCitation(analysis, citation);
         const passage =
           verdict && verdict.sourceStart !== undefined
-            ? passageText(corpus, source.key, verdict.sourceStart, verdict.sourceEnd!)
+            ? corpus.passage(source.key, verdict.sourceStart, verdict.sourceEnd!)
             : undefined;
         markdown.markdown('\n\n---\n\n');
         if (passage) {
@@ -53,7 +52,7 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
         markdown.text(quote.attribution ? 'The cited source holds no text to compare this quote with.' : 'This quote cites no source.');
         return new vscode.Hover(markdown.value, offsetRange(document, quote.start, quote.end));
       }
-      const passage = passageText(corpus, verdict.key, verdict.sourceStart, verdict.sourceEnd!);
+      const passage = corpus.passage(verdict.key, verdict.sourceStart, verdict.sourceEnd!)!;
       const similarity = Math.floor((verdict.similarity ?? 0) * 100);
       const where = verdict.pages?.length ? `${verdict.pages.length > 1 ? 'pp.' : 'p.'} ${verdict.pages.join('–')}, line ${passage.line}` : `line ${passage.line}`;
       markdown.text(
@@ -76,15 +75,6 @@ function describeSource(markdown: SafeMarkdown, source: Source, settings: Parame
   if (source.metadata.url) markdown.markdown('\n\n').text(source.metadata.url);
   const status = timeframeStatus(source, settings);
   if (status) markdown.markdown('\n\n').text(`${status.outside ? '⚠ ' : ''}${status.text}`);
-}
-
-function passageText(corpus: Corpus, key: string, start: number, end: number): { line: number; text: string } {
-  const text = corpus.text(key)!;
-  // A little context on each side helps to judge whether the quote is fair.
-  const before = Math.max(0, text.text.lastIndexOf('\n', Math.max(0, start - 120)));
-  const after = text.text.indexOf('\n', Math.min(text.text.length, end + 120));
-  const excerpt = text.excerpt(before, after === -1 ? text.text.length : after);
-  return { line: text.lineIndex().lineOf(start) + 1, text: excerpt.length > 900 ? `${excerpt.slice(0, 900)} …` : excerpt };
 }
 
 function appendQuoted(markdown: SafeMarkdown, text: string): void {

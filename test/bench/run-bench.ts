@@ -1,0 +1,1010 @@
+/**
+ * `npm run bench`: measures Citewise on synthetic corpora of 100 to 10,000 sources (≈10 MB to ≈1 GB)
+ * through the public core APIs, beside baselines run in the same process tree on the same inputs:
+ * ripgrep for corpus search, Fuse.js over each cited source's sentences for quote matching.
+ *
+ *   node out/tsc/test/bench/run-bench.js [--sizes 100,1000,3000,10000] [--quick] [--no-write] [--seed 42] [--profile]
+ *   node out/tsc/test/bench/run-bench.js --rewrite     re-render BENCHMARKS.md and the plot from .bench/last-results.json
+ *
+ * Each size runs in a fresh `node --expose-gc` child so memory figures start clean. Warm-ups are
+ * excluded; latencies are medians and 95th percentiles of at least 200 samples.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Fuse from 'fuse.js';
+import { matchQuote } from '../../src/core/quote-match';
+import { CitewiseWorkspace, type WorkspaceOptions } from '../../src/core/workspace';
+import type { Corpus } from '../../src/core/corpus';
+import type { CheckResult } from '../../src/core/checks';
+import type { Analysis } from '../../src/vscode/citewise';
+import { citationAt, quoteAt, verdictFor, verdictForCitation } from '../../src/vscode/report-lookup';
+import { byline, opening, timeframeStatus } from '../../src/vscode/source-details';
+import {
+  Random,
+  benchDir,
+  corpusDir,
+  defaultSeed,
+  ensureCorpus,
+  generateReport,
+  generatorVersion,
+  languages,
+  paragraphSentences,
+  repoRoot,
+  reportPath,
+  sourceInfo,
+  sourceParagraphs,
+  type CorpusStats,
+} from './generate-corpus';
+import { writePlot } from './plot';
+
+// ---------------------------------------------------------------------------------------------------
+// Shared types and statistics.
+
+export interface Latency {
+  samples: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+interface Query {
+  kind: 'rare word' | 'two common words' | 'phrase';
+  query: string;
+  /** What ripgrep searches for the same query (the rarer word of two; the phrase as a fixed string). */
+  rg: string;
+}
+
+export interface SizeResult {
+  size: number;
+  corpus: CorpusStats;
+  child?: ChildResult;
+  childError?: string;
+  childSeconds: number;
+  warm?: LoadOnly;
+  inThread?: LoadOnly;
+  rg?: { latency: Latency; perQueryMedian: number[]; matchedQueries: number; byKind: Record<string, Latency> };
+  search?: { perQueryMedianRatio: number; p95Ratio: number; fasterIn: number };
+}
+
+export interface ChildResult {
+  sources: number;
+  textChars?: number;
+  load: { ms: number; stallMs: number; mbPerSecond: number };
+  memoryAfterLoad: Memory;
+  firstCheck: { ms: number; stallMs: number; findings: Record<string, number> };
+  check: Latency;
+  searchIndex?: { ms: number; stallMs: number };
+  memoryAfterIndex?: Memory;
+  search?: { latency: Latency; perQueryMedian: number[]; matchedQueries: number; byKind: Record<string, Latency> };
+  completion?: { find: Latency; full: Latency };
+  hover?: Latency;
+  quotes?: QuoteComparison;
+  reload?: { ms: number; stallMs: number };
+  workerApi: string;
+  workers: number;
+  persistedIndex: string;
+  indexSave?: { ms: number; stallMs: number; bytes: number };
+}
+
+export interface LoadOnly {
+  ms: number;
+  stallMs: number;
+  memory: Memory;
+  error?: string;
+}
+
+interface Memory {
+  heapUsed: number;
+  external: number;
+  rss: number;
+}
+
+interface QuoteComparison {
+  oursQuotes: number;
+  ours: Latency;
+  oursTotalMs: number;
+  oursFoundVerbatim: number;
+  oursFlaggedAltered: number;
+  fuseQuotes: number;
+  fuseSearch: Latency;
+  fuseBuildAndSearch: Latency;
+  fuseTotalMs: number;
+  fuseExtrapolated: boolean;
+  fuseFoundVerbatim: number;
+  fuseFlaggedAltered: number;
+  verbatim: number;
+  altered: number;
+  verbatimSampled: number;
+  alteredSampled: number;
+}
+
+export function latency(samples: number[]): Latency {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (fraction: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? NaN;
+  return { samples: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+function median(values: number[]): number {
+  return latency(values).p50;
+}
+
+const emitPrefix = '@@bench ';
+
+function emit(key: string, value: unknown): void {
+  process.stdout.write(`${emitPrefix}${JSON.stringify({ key, value })}\n`);
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect) {
+    collect();
+    collect();
+  }
+}
+
+function memory(): Memory {
+  gc();
+  const usage = process.memoryUsage();
+  return { heapUsed: usage.heapUsed, external: usage.external, rss: usage.rss };
+}
+
+/** The longest gap between ticks of a 1 ms interval: how long the event loop was blocked. */
+class StallMonitor {
+  private last = performance.now();
+  private longest = 0;
+  private readonly timer = setInterval(() => {
+    const now = performance.now();
+    this.longest = Math.max(this.longest, now - this.last);
+    this.last = now;
+  }, 1);
+
+  /** The longest stall since the last call, counting the gap up to now. */
+  take(): number {
+    const now = performance.now();
+    const longest = Math.max(this.longest, now - this.last);
+    this.longest = 0;
+    this.last = now;
+    return longest;
+  }
+
+  reset(): void {
+    this.longest = 0;
+    this.last = performance.now();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+// ---------------------------------------------------------------------------------------------------
+// The child: one corpus size, one fresh process.
+
+async function runChild(size: number, seed: number, phase: string): Promise<void> {
+  const root = corpusDir(size, seed);
+  const stats = JSON.parse(readFileSync(`${root}.json`, 'utf8')) as CorpusStats;
+  const queries = JSON.parse(readFileSync(queriesPath(size, seed), 'utf8')) as Query[];
+  const report = reportPath(size, seed);
+  const reportText = readFileSync(report, 'utf8');
+  const megabytes = stats.bytes / 1e6;
+  const workerFile = path.join(repoRoot, 'out', 'tsc', 'src', 'core', 'index-worker.js');
+  const workerCount = existsSync(workerFile) ? Math.min(2, os.availableParallelism()) : 0;
+  const indexFolder = path.join(benchDir, `index-v${generatorVersion}-n${size}`);
+  const result: Partial<ChildResult> = {
+    workerApi: workerCount ? `LoadOptions.workers, ${workerCount} worker threads` : 'no worker API yet (loading runs in the calling thread)',
+    workers: workerCount,
+    persistedIndex: 'not implemented (no index file appeared with WorkspaceOptions.indexFolder)',
+  };
+  const monitor = new StallMonitor();
+  await tick();
+  // Options as the extension passes them: workers when the core has them, a folder for the persisted index.
+  const options = (phase: string): WorkspaceOptions => ({
+    workspaceRoot: benchDir,
+    ...(phase !== 'inthread' ? { indexFolder } : {}),
+    ...(phase !== 'inthread' && workerCount ? { loadOptions: { workers: { file: workerFile, count: workerCount } } } : {}),
+  });
+
+  if (phase === 'warm' || phase === 'inthread') {
+    // Load alone, in a fresh process: a warm start from the persisted index, or a cold load without workers.
+    const workspace = new CitewiseWorkspace(options(phase));
+    monitor.reset();
+    const begin = performance.now();
+    await workspace.corpus([root]);
+    const ms = performance.now() - begin;
+    const stallMs = monitor.take();
+    monitor.stop();
+    emit('loadOnly', { ms, stallMs, memory: memory() });
+    return;
+  }
+  rmSync(indexFolder, { recursive: true, force: true });
+
+  // Cold load: what `CitewiseWorkspace.corpus(roots)` costs the first time.
+  const workspace = new CitewiseWorkspace(options(phase));
+  monitor.reset();
+  let started = performance.now();
+  const loaded = await workspace.corpus([root]);
+  const loadMs = performance.now() - started;
+  result.load = { ms: loadMs, stallMs: monitor.take(), mbPerSecond: megabytes / (loadMs / 1000) };
+  emit('load', result.load);
+  // The index is saved in the background after a cold load; wait until its file stops changing.
+  {
+    const begin = performance.now();
+    let lastSize = -1;
+    let stableSince = 0;
+    while (performance.now() - begin < 180_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const files = existsSync(indexFolder) ? readdirSync(indexFolder, { recursive: true }).map((name) => path.join(indexFolder, String(name))) : [];
+      const bytes = files.reduce((sum, file) => sum + (statSync(file).isFile() ? statSync(file).size : 0), 0);
+      if (bytes === 0 && performance.now() - begin > 10_000) break;
+      if (bytes > 0 && bytes === lastSize && !files.some((file) => /\.(tmp|partial)/.test(file))) {
+        if (!stableSince) stableSince = performance.now();
+        if (performance.now() - stableSince >= 600) {
+          result.indexSave = { ms: stableSince - begin, stallMs: monitor.take(), bytes };
+          result.persistedIndex = 'WorkspaceOptions.indexFolder';
+          break;
+        }
+      } else stableSince = 0;
+      lastSize = bytes;
+    }
+    emit('indexSave', result.indexSave ?? { ms: NaN, stallMs: NaN, bytes: 0 });
+  }
+  const { corpus, lookup } = loaded;
+  result.sources = corpus.sources.length;
+  await tick();
+  result.memoryAfterLoad = memory();
+  emit('memoryAfterLoad', result.memoryAfterLoad);
+
+  // First check, as when the report is opened: cited sources get their word index on first use.
+  await tick();
+  monitor.reset();
+  started = performance.now();
+  let checked = await workspace.check(report, reportText);
+  const firstCheckMs = performance.now() - started;
+  const findings: Record<string, number> = {};
+  for (const finding of checked.findings) findings[finding.rule] = (findings[finding.rule] ?? 0) + 1;
+  result.firstCheck = { ms: firstCheckMs, stallMs: monitor.take(), findings };
+  emit('firstCheck', result.firstCheck);
+
+  // Re-checks, as after each pause in typing (one warm-up excluded).
+  const checkSamples: number[] = [];
+  const checkRounds = size >= 3000 ? 12 : 20;
+  for (let round = 0; round <= checkRounds; round++) {
+    await tick();
+    started = performance.now();
+    checked = await workspace.check(report, reportText);
+    if (round > 0) checkSamples.push(performance.now() - started);
+  }
+  result.check = latency(checkSamples);
+  emit('check', result.check);
+
+  // Search index: built on first use of search (the Search Corpus command), synchronously.
+  await tick();
+  monitor.reset();
+  started = performance.now();
+  const search = loaded.search();
+  const indexMs = performance.now() - started;
+  await tick();
+  result.searchIndex = { ms: indexMs, stallMs: monitor.take() };
+  emit('searchIndex', result.searchIndex);
+  result.memoryAfterIndex = memory();
+  emit('memoryAfterIndex', result.memoryAfterIndex);
+
+  // Search latency, as the Search Corpus quick pick asks (limit 50); one warm-up round excluded.
+  const perQuery: number[][] = queries.map(() => []);
+  const byKind: Record<string, number[]> = {};
+  let matchedQueries = 0;
+  const rounds = Math.max(5, Math.ceil(250 / queries.length));
+  const searchStarted = performance.now();
+  for (let round = 0; round <= rounds; round++) {
+    // A time cap for slow sizes, never below 200 samples.
+    if (round > 4 && performance.now() - searchStarted > 120_000) break;
+    queries.forEach((query, index) => {
+      const begin = performance.now();
+      const hits = search.search(query.query, { limit: 50 });
+      const elapsed = performance.now() - begin;
+      if (round === 0) {
+        if (hits.length > 0) matchedQueries++;
+        return;
+      }
+      perQuery[index].push(elapsed);
+      (byKind[query.kind] ??= []).push(elapsed);
+    });
+  }
+  result.search = {
+    latency: latency(perQuery.flat()),
+    perQueryMedian: perQuery.map(median),
+    matchedQueries,
+    byKind: Object.fromEntries(Object.entries(byKind).map(([kind, samples]) => [kind, latency(samples)])),
+  };
+  emit('search', result.search);
+
+  // Completion: typing `@` and then a key, a title word, or "publisher year", one character at a time.
+  const analysis = { ...checked, version: 1 } as unknown as Analysis;
+  const settings = checked.settings;
+  const random = new Random(seed, 'completion', size);
+  const sequences: string[][] = [];
+  const prefixes = (text: string, from = 0) => Array.from({ length: Math.min(text.length, 16) - from + 1 }, (_, index) => text.slice(0, from + index));
+  for (let index = 0; index < 20; index++) sequences.push(prefixes(random.pick(corpus.sources).key));
+  for (let index = 0; index < 6; index++) {
+    const words = (random.pick(corpus.sources).metadata.title ?? '').split(/\s+/).filter((word) => word.length > 3);
+    if (words.length) sequences.push(prefixes(random.pick(words).toLowerCase(), 1));
+  }
+  for (let index = 0; index < 6; index++) {
+    const source = random.pick(corpus.sources);
+    const publisher = (source.metadata.publisher ?? source.metadata.author?.[0] ?? 'asylos').split(/\s+/)[0].toLowerCase();
+    sequences.push(prefixes(`${publisher} ${source.metadata.date?.slice(0, 4) ?? '2020'}`, 1));
+  }
+  const findSamples: number[] = [];
+  const fullSamples: number[] = [];
+  const completionStarted = performance.now();
+  sequences.forEach((sequence, sequenceIndex) => {
+    // A time cap for slow sizes, never below 200 samples.
+    if (findSamples.length >= 200 && performance.now() - completionStarted > 60_000) return;
+    for (const typed of sequence) {
+      const begin = performance.now();
+      const matches = lookup.find(typed, 50);
+      const found = performance.now();
+      // What the completion provider then does for each item (detail, time frame, preview).
+      let length = 0;
+      for (const { source } of matches) {
+        const status = timeframeStatus(source, settings);
+        const detail = [source.metadata.title, byline(source)].filter(Boolean).join(' — ');
+        const preview = opening(corpus.opening(source.key), source.metadata.title);
+        length += detail.length + (preview?.length ?? 0) + (status?.text.length ?? 0);
+      }
+      const done = performance.now();
+      if (length < 0) throw new Error('unreachable');
+      // The first sequence warms up the lookup and is excluded.
+      if (sequenceIndex === 0) continue;
+      findSamples.push(found - begin);
+      fullSamples.push(done - begin);
+    }
+  });
+  result.completion = { find: latency(findSamples), full: latency(fullSamples) };
+  emit('completion', result.completion);
+
+  // Hover: on a quote (its matched passage) or on a citation key (metadata and the cited passage).
+  const hoverSamples: number[] = [];
+  const hoverRandom = new Random(seed, 'hover', size);
+  const quotes = checked.report.quotes.filter((quote) => quote.attribution);
+  const citations = checked.report.citations.flatMap((group) => group.items);
+  for (let sample = 0; sample < 320; sample++) {
+    const onQuote = hoverRandom.chance(0.5);
+    const begin = performance.now();
+    let length = 0;
+    if (onQuote) {
+      const target = hoverRandom.pick(quotes);
+      const quote = quoteAt(analysis, target.start + 1);
+      const verdict = quote && verdictFor(analysis, quote);
+      if (verdict?.key && verdict.sourceStart !== undefined) length += (corpus.passage(verdict.key, verdict.sourceStart, verdict.sourceEnd!)?.text.length ?? 0);
+    } else {
+      const target = hoverRandom.pick(citations);
+      const citation = citationAt(analysis, target.keyStart + 1);
+      const source = citation && corpus.get(citation.key);
+      if (citation && source) {
+        length += [source.metadata.title, byline(source), source.metadata.date, timeframeStatus(source, settings)?.text].join(' ').length;
+        const verdict = verdictForCitation(analysis, citation);
+        if (verdict && verdict.sourceStart !== undefined) length += (corpus.passage(source.key, verdict.sourceStart, verdict.sourceEnd!)?.text.length ?? 0);
+        else length += opening(corpus.opening(source.key), source.metadata.title)?.length ?? 0;
+      }
+    }
+    const elapsed = performance.now() - begin;
+    if (length < 0) throw new Error('unreachable');
+    // Twenty warm-up hovers excluded.
+    if (sample >= 20) hoverSamples.push(elapsed);
+  }
+  result.hover = latency(hoverSamples);
+  emit('hover', result.hover);
+
+  // Quote matching: the core's matchQuote against the cited source, beside Fuse.js over that source's sentences.
+  result.quotes = compareQuoteMatching(corpus, checked, size, seed);
+  emit('quotes', result.quotes);
+
+  // Reload with nothing changed (the in-memory cache of this process; not a persisted index).
+  await tick();
+  monitor.reset();
+  started = performance.now();
+  await workspace.reload([root]);
+  result.reload = { ms: performance.now() - started, stallMs: monitor.take() };
+  emit('reload', result.reload);
+
+  monitor.stop();
+  emit('result', result);
+}
+
+/** Normalised for "does this sentence contain the quote as written". */
+function plain(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').replace(/[.,;:?!]+$/, '').trim();
+}
+
+function compareQuoteMatching(corpus: Corpus, checked: CheckResult, size: number, seed: number): QuoteComparison {
+  const expected = JSON.parse(readFileSync(`${reportPath(size, seed)}.json`, 'utf8')) as { quotes: { key: string; text: string; altered: boolean }[] };
+  // By their opening words: a blockquote's text as the report analyser gives it may differ at the end.
+  const alteredTexts = new Set(expected.quotes.filter((quote) => quote.altered).map((quote) => plain(quote.text).slice(0, 40)));
+  const cases = checked.report.quotes
+    .filter((quote) => quote.attribution && quote.attribution.items.length === 1 && corpus.text(quote.attribution.items[0].key))
+    .map((quote) => ({ key: quote.attribution!.items[0].key, text: quote.text, altered: alteredTexts.has(plain(quote.text).slice(0, 40)) }));
+
+  // Ours: every quote, after five warm-ups.
+  const ours: number[] = [];
+  let oursFoundVerbatim = 0;
+  let oursFlaggedAltered = 0;
+  cases.forEach((item, index) => {
+    const text = corpus.text(item.key)!;
+    const begin = performance.now();
+    const match = matchQuote(text, item.text);
+    const elapsed = performance.now() - begin;
+    if (index < 5) matchQuote(text, item.text);
+    ours.push(elapsed);
+    if (!item.altered && match.found) oursFoundVerbatim++;
+    if (item.altered && !match.found) oursFlaggedAltered++;
+  });
+  for (let index = 0; index < 5; index++) {
+    const item = cases[index];
+    const begin = performance.now();
+    matchQuote(corpus.text(item.key)!, item.text);
+    ours[index] = performance.now() - begin;
+  }
+
+  // Fuse.js: split the cited source into sentences, index them, search the quote; found when the best
+  // sentence contains the quote as written. Capped by count and time at large sizes.
+  const fuseSearch: number[] = [];
+  const fuseTotal: number[] = [];
+  let fuseFoundVerbatim = 0;
+  let fuseFlaggedAltered = 0;
+  let verbatimSampled = 0;
+  let alteredSampled = 0;
+  const cap = size >= 3000 ? 120 : cases.length;
+  const budgetMs = 90_000;
+  const began = performance.now();
+  for (let index = 0; index < cases.length && fuseTotal.length < cap + 3 && performance.now() - began < budgetMs; index++) {
+    const item = cases[index];
+    const raw = corpus.rawText(item.key)!;
+    const begin = performance.now();
+    const sentences = raw
+      .split(/\n\s*\n/)
+      .flatMap((paragraph) => paragraphSentences(paragraph.replace(/(\p{L})-\n(?=\p{L})/gu, '$1').replace(/\s+/g, ' ').trim()));
+    const fuse = new Fuse(sentences, { includeScore: true, ignoreLocation: true, threshold: 0.4 });
+    const built = performance.now();
+    const best = fuse.search(item.text, { limit: 1 })[0];
+    const end = performance.now();
+    // Three warm-ups excluded.
+    if (index < 3) continue;
+    fuseSearch.push(end - built);
+    fuseTotal.push(end - begin);
+    const contains = best !== undefined && plain(best.item).includes(plain(item.text));
+    if (item.altered) {
+      alteredSampled++;
+      if (!contains) fuseFlaggedAltered++;
+    } else {
+      verbatimSampled++;
+      if (contains) fuseFoundVerbatim++;
+    }
+  }
+  const fuseExtrapolated = fuseTotal.length + 3 < cases.length;
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+  return {
+    oursQuotes: cases.length,
+    ours: latency(ours),
+    oursTotalMs: ours.reduce((sum, value) => sum + value, 0),
+    oursFoundVerbatim,
+    oursFlaggedAltered,
+    fuseQuotes: fuseTotal.length,
+    fuseSearch: latency(fuseSearch),
+    fuseBuildAndSearch: latency(fuseTotal),
+    fuseTotalMs: fuseExtrapolated ? mean(fuseTotal) * cases.length : fuseTotal.reduce((sum, value) => sum + value, 0) + mean(fuseTotal) * 3,
+    fuseExtrapolated,
+    fuseFoundVerbatim,
+    fuseFlaggedAltered,
+    verbatim: cases.filter((item) => !item.altered).length,
+    altered: cases.filter((item) => item.altered).length,
+    verbatimSampled,
+    alteredSampled,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The parent: corpora, queries, children, ripgrep, and the write-up.
+
+function queriesPath(size: number, seed: number): string {
+  return path.join(benchDir, `queries-v${generatorVersion}-seed${seed}-n${size}.json`);
+}
+
+/** 50 queries drawn from the corpus itself: 20 rare words, 15 pairs of common words, 15 three-word phrases. */
+function makeQueries(size: number, seed: number): Query[] {
+  const random = new Random(seed, 'queries', size);
+  const dir = corpusDir(size, seed);
+  const langs = languages(seed);
+  const queries: Query[] = [];
+  const letters = /^\p{L}+$/u;
+  while (queries.filter((query) => query.kind === 'rare word').length < 20) {
+    const info = sourceInfo(seed, random.int(0, size - 1));
+    const paragraphs = sourceParagraphs(readFileSync(path.join(dir, info.relativePath), 'utf8'));
+    if (!paragraphs.length) continue;
+    const rank = langs[info.language].rank;
+    let rarest: string | undefined;
+    for (const word of random.pick(paragraphs).split(' ')) {
+      const bare = word.replace(/[.,;?]+\d*$/, '');
+      if (!letters.test(bare) || bare.length < 5 || rank.get(bare) === undefined) continue;
+      if (!rarest || rank.get(bare)! > rank.get(rarest)!) rarest = bare;
+    }
+    if (rarest && !queries.some((query) => query.query === rarest)) queries.push({ kind: 'rare word', query: rarest, rg: rarest });
+  }
+  const en = langs.en;
+  while (queries.filter((query) => query.kind === 'two common words').length < 15) {
+    const first = random.int(120, 3000);
+    const second = random.int(120, 3000);
+    const [a, b] = [en.words[first], en.words[second]];
+    if (first === second || !letters.test(a) || !letters.test(b)) continue;
+    queries.push({ kind: 'two common words', query: `${a} ${b}`, rg: first > second ? a : b });
+  }
+  while (queries.filter((query) => query.kind === 'phrase').length < 15) {
+    const info = sourceInfo(seed, random.int(0, size - 1));
+    const raw = readFileSync(path.join(dir, info.relativePath), 'utf8');
+    const body = raw.startsWith('---\n') ? raw.slice(raw.indexOf('\n---\n', 4) + 5) : raw;
+    const lines = body.split('\n').filter((line) => line.length > 60 && !line.startsWith('#'));
+    if (!lines.length) continue;
+    const tokens = random.pick(lines).split(' ');
+    const start = random.int(0, tokens.length - 3);
+    const phrase = tokens.slice(start, start + 3);
+    if (phrase.length < 3 || !phrase.every((token) => letters.test(token))) continue;
+    queries.push({ kind: 'phrase', query: `"${phrase.join(' ')}"`, rg: phrase.join(' ') });
+  }
+  writeFileSync(queriesPath(size, seed), `${JSON.stringify(queries, null, 2)}\n`);
+  return queries;
+}
+
+/** ripgrep as VS Code's search runs it for a plain-text query: fixed strings, case-insensitive. */
+function ripgrepBaseline(size: number, seed: number, queries: Query[]): SizeResult['rg'] {
+  const dir = corpusDir(size, seed);
+  const run = (pattern: string) => {
+    const begin = performance.now();
+    const result = spawnSync('rg', ['--fixed-strings', '--ignore-case', '--files-with-matches', '--no-ignore', '--no-messages', '--', pattern, dir], {
+      maxBuffer: 64 * 1024 * 1024,
+      encoding: 'utf8',
+    });
+    const elapsed = performance.now() - begin;
+    return { elapsed, files: result.stdout ? result.stdout.split('\n').filter(Boolean).length : 0 };
+  };
+  // Two warm-up rounds: the page cache holds the corpus, as it would after the editor opened it.
+  let matchedQueries = 0;
+  for (let round = 0; round < 2; round++) {
+    for (const query of queries) {
+      const { files } = run(query.rg);
+      if (round === 0 && files > 0) matchedQueries++;
+    }
+  }
+  const perQuery: number[][] = queries.map(() => []);
+  const byKind: Record<string, number[]> = {};
+  const rounds = Math.ceil(200 / queries.length);
+  for (let round = 0; round < rounds; round++) {
+    queries.forEach((query, index) => {
+      const { elapsed } = run(query.rg);
+      perQuery[index].push(elapsed);
+      (byKind[query.kind] ??= []).push(elapsed);
+    });
+  }
+  return {
+    latency: latency(perQuery.flat()),
+    perQueryMedian: perQuery.map(median),
+    matchedQueries,
+    byKind: Object.fromEntries(Object.entries(byKind).map(([kind, samples]) => [kind, latency(samples)])),
+  };
+}
+
+function runChildProcess(size: number, seed: number, profile: boolean, timeoutMs: number, phase = 'main'): Promise<{ result?: ChildResult; loadOnly?: LoadOnly; partial: Partial<ChildResult>; error?: string; seconds: number }> {
+  return new Promise((resolve) => {
+    const flags = ['--expose-gc', '--max-old-space-size=16384'];
+    if (profile) flags.push('--cpu-prof', `--cpu-prof-dir=${path.join(benchDir, 'profiles')}`, `--cpu-prof-name=n${size}-${Date.now()}.cpuprofile`);
+    const started = performance.now();
+    const child = spawn(process.execPath, [...flags, __filename, '--child', '--size', String(size), '--seed', String(seed), '--phase', phase], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const partial: Partial<ChildResult> = {};
+    let result: ChildResult | undefined;
+    let loadOnly: LoadOnly | undefined;
+    let stderr = '';
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (!line.startsWith(emitPrefix)) {
+          if (line.trim()) process.stdout.write(`  [n=${size}] ${line}\n`);
+          continue;
+        }
+        const { key, value } = JSON.parse(line.slice(emitPrefix.length)) as { key: string; value: unknown };
+        if (key === 'result') result = value as ChildResult;
+        else if (key === 'loadOnly') loadOnly = value as LoadOnly;
+        else {
+          (partial as Record<string, unknown>)[key] = value;
+          process.stdout.write(`  [n=${size}${phase === 'main' ? '' : ` ${phase}`}] ${key}: ${summarize(key, value)}  (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+        }
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      if (stderr.length > 20000) stderr = stderr.slice(-20000);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      const error = result || loadOnly
+        ? undefined
+        : signal === 'SIGKILL'
+          ? `stopped after the time limit of ${(timeoutMs / 1000).toFixed(0)} s`
+          : /heap out of memory|Allocation failed/.test(stderr)
+            ? 'ran out of memory (--max-old-space-size=16384)'
+            : `exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`;
+      resolve({ result, loadOnly, partial, error, seconds });
+    });
+  });
+}
+
+function summarize(key: string, value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const v = value as Record<string, any>;
+  if ('p95' in v) return `p50 ${fmtMs(v.p50)}, p95 ${fmtMs(v.p95)} (${v.samples} samples)`;
+  if ('latency' in v) return `p50 ${fmtMs((v.latency as Latency).p50)}, p95 ${fmtMs((v.latency as Latency).p95)}`;
+  if ('find' in v) return `find p95 ${fmtMs((v.find as Latency).p95)}, with items p95 ${fmtMs((v.full as Latency).p95)}`;
+  if ('heapUsed' in v) return `heap ${mb(v.heapUsed as number)}, external ${mb(v.external as number)}, rss ${mb(v.rss as number)}`;
+  if ('ours' in v) return `ours p50 ${fmtMs((v.ours as Latency).p50)}, Fuse p50 ${fmtMs((v.fuseBuildAndSearch as Latency).p50)}`;
+  if ('memory' in v) return `${fmtMs(v.ms)}, longest stall ${fmtMs(v.stallMs)}, heap ${mb(v.memory.heapUsed)}, rss ${mb(v.memory.rss)}`;
+  if ('bytes' in v) return `${fmtMs(v.ms)}, ${mb(v.bytes)} on disk`;
+  if ('ms' in v) return `${fmtMs(v.ms as number)}, longest stall ${fmtMs(v.stallMs as number)}`;
+  return JSON.stringify(value);
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(0)} MB`;
+}
+
+export function fmtMs(ms: number | undefined): string {
+  if (ms === undefined || Number.isNaN(ms)) return '—';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(0)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
+
+function machine(): Record<string, string> {
+  const cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  let rg = 'not found';
+  try {
+    rg = execFileSync('rg', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  } catch {
+    // Reported as missing.
+  }
+  let source = 'unknown';
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    source = `${head}${dirty ? ` with uncommitted changes in src/ (${dirty.split('\n').length} files)` : ''}`;
+  } catch {
+    // Not a git checkout.
+  }
+  return {
+    source,
+    cpu,
+    cores: String(os.cpus().length),
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    rg,
+    os: `${os.type()} ${os.release()}`,
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+}
+
+async function runParent(args: string[]): Promise<void> {
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const seed = Number(option('--seed') ?? defaultSeed);
+  const sizes = args.includes('--quick') ? [100, 1000] : (option('--sizes') ?? '100,1000,3000,10000').split(',').map(Number);
+  const write = !args.includes('--no-write');
+  if (args.includes('--rewrite')) {
+    // Re-renders BENCHMARKS.md and the plot from the last run's figures, without measuring.
+    const last = JSON.parse(readFileSync(path.join(benchDir, 'last-results.json'), 'utf8')) as { info: Record<string, string>; results: SizeResult[]; totalSeconds: number };
+    writePlot(last.results, path.join(repoRoot, 'benchmarks.svg'));
+    writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), renderMarkdown(last.results, last.info, last.totalSeconds, seed));
+    process.stdout.write(`${renderTable(last.results, 'text')}\nRewrote BENCHMARKS.md and benchmarks.svg from .bench/last-results.json.\n`);
+    return;
+  }
+  const profile = args.includes('--profile');
+  const runStarted = performance.now();
+  // Taken before measuring: others may commit while the benchmark runs; the code measured is what was compiled at the start.
+  const info = machine();
+  mkdirSync(benchDir, { recursive: true });
+  const results: SizeResult[] = [];
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  for (const size of sizes) {
+    log(`\n== ${size.toLocaleString('en')} sources`);
+    const generationStarted = performance.now();
+    const corpus = ensureCorpus(size, seed, log);
+    const fresh = performance.now() - generationStarted > 1000;
+    log(
+      `  corpus ${(corpus.bytes / 1e6).toFixed(1)} MB in ${corpus.files} files` +
+        (fresh ? `, generated in ${corpus.seconds.toFixed(1)} s (${corpus.mbPerSecond.toFixed(0)} MB/s, ${corpus.linked} files hard-linked from a cached corpus)` : ' (cached)'),
+    );
+    const report = generateReport(size, seed);
+    writeFileSync(`${report.path}.json`, `${JSON.stringify({ quotes: report.quotes }, null, 1)}\n`);
+    const queries = makeQueries(size, seed);
+    const timeoutMs = size >= 10_000 ? 15 * 60_000 : 6 * 60_000;
+    const child = await runChildProcess(size, seed, profile, timeoutMs);
+    const entry: SizeResult = { size, corpus, child: child.result ?? (Object.keys(child.partial).length ? (child.partial as ChildResult) : undefined), childError: child.error, childSeconds: child.seconds };
+    if (child.error) log(`  child: ${child.error}`);
+    const main = entry.child;
+    if (main?.indexSave && main.indexSave.bytes > 0) {
+      const warm = await runChildProcess(size, seed, false, 6 * 60_000, 'warm');
+      entry.warm = warm.loadOnly ?? ({ ms: NaN, stallMs: NaN, memory: { heapUsed: NaN, external: NaN, rss: NaN }, error: warm.error } as LoadOnly);
+    }
+    if (main?.workers) {
+      const inThread = await runChildProcess(size, seed, false, timeoutMs, 'inthread');
+      entry.inThread = inThread.loadOnly ?? ({ ms: NaN, stallMs: NaN, memory: { heapUsed: NaN, external: NaN, rss: NaN }, error: inThread.error } as LoadOnly);
+    }
+    const rgStarted = performance.now();
+    entry.rg = ripgrepBaseline(size, seed, queries);
+    log(`  rg: p50 ${fmtMs(entry.rg!.latency.p50)}, p95 ${fmtMs(entry.rg!.latency.p95)} (${entry.rg!.latency.samples} samples, ${((performance.now() - rgStarted) / 1000).toFixed(0)} s)`);
+    const ours = entry.child?.search;
+    if (ours && entry.rg) {
+      const ratios = ours.perQueryMedian.map((value, index) => entry.rg!.perQueryMedian[index] / value);
+      entry.search = { perQueryMedianRatio: median(ratios), p95Ratio: entry.rg.latency.p95 / ours.latency.p95, fasterIn: ratios.filter((ratio) => ratio >= 20).length };
+    }
+    results.push(entry);
+  }
+  const totalSeconds = (performance.now() - runStarted) / 1000;
+  const table = renderTable(results, 'text');
+  log(`\n${table}\n\nRun took ${(totalSeconds / 60).toFixed(1)} min on ${info.cpu} (${info.cores} cores), Node ${info.node}.`);
+  if (write) {
+    writePlot(results, path.join(repoRoot, 'benchmarks.svg'));
+    writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), renderMarkdown(results, info, totalSeconds, seed));
+    writeFileSync(path.join(benchDir, 'last-results.json'), `${JSON.stringify({ info, results, totalSeconds }, null, 1)}\n`);
+    log('Wrote BENCHMARKS.md and benchmarks.svg.');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The table.
+
+interface Row {
+  label: string;
+  target?: string;
+  cell: (entry: SizeResult) => string;
+  /** Whether the largest size meets the target; undefined when there is no target. */
+  verdict?: (entry: SizeResult) => boolean | undefined;
+}
+
+const perByte = (bytes: number | undefined, entry: SizeResult) => (bytes === undefined ? '—' : `${(bytes / entry.corpus.bytes).toFixed(2)} B/B`);
+const coldMs = (entry: SizeResult) => (entry.child?.load && entry.child.searchIndex ? entry.child.load.ms + entry.child.searchIndex.ms : undefined);
+
+function rows(): Row[] {
+  return [
+    { label: 'Corpus: sources / MB of text', cell: (e) => `${e.corpus.files.toLocaleString('en')} / ${(e.corpus.bytes / 1e6).toFixed(0)}` },
+    { label: 'Load (`workspace.corpus`, as the extension: workers + index folder)', cell: (e) => fmtMs(e.child?.load?.ms) },
+    { label: '  load in the calling thread (no workers, no index folder)', cell: (e) => (e.inThread ? `${fmtMs(e.inThread.ms)}${e.inThread.error ? ` (${e.inThread.error})` : ''}` : e.child?.workers ? '—' : 'same as above') },
+    { label: 'Search index build (`search()`, first use)', cell: (e) => fmtMs(e.child?.searchIndex?.ms) },
+    {
+      label: 'Cold index = load + search index, MB/s',
+      target: '≥ 50 MB/s',
+      cell: (e) => (coldMs(e) ? `${fmtMs(coldMs(e))} · ${(e.corpus.bytes / 1e6 / (coldMs(e)! / 1000)).toFixed(1)} MB/s` : e.child?.load ? `load only ${e.child.load.mbPerSecond.toFixed(1)} MB/s` : '—'),
+      verdict: (e) => (coldMs(e) ? e.corpus.bytes / 1e6 / (coldMs(e)! / 1000) >= 50 : false),
+    },
+    {
+      label: 'Longest event-loop stall while loading (workers)',
+      target: '≤ 50 ms',
+      cell: (e) => fmtMs(e.child?.load?.stallMs),
+      verdict: (e) => (e.child?.load ? e.child.load.stallMs <= 50 : false),
+    },
+    {
+      label: '  stall: load in thread / index save / search index / first check',
+      cell: (e) => [e.inThread?.stallMs, e.child?.indexSave?.stallMs, e.child?.searchIndex?.stallMs, e.child?.firstCheck?.stallMs].map(fmtMs).join(' / '),
+    },
+    { label: 'Indexing in worker threads', target: 'yes', cell: (e) => (e.child?.workers ? `yes, ${e.child.workers} workers` : 'no worker API yet'), verdict: (e) => Boolean(e.child?.workers) },
+    { label: 'Saving the persisted index (background) · size on disk', cell: (e) => (e.child?.indexSave?.bytes ? `${fmtMs(e.child.indexSave.ms)} · ${(e.child.indexSave.bytes / 1e6).toFixed(0)} MB` : 'not implemented') },
+    {
+      label: 'Warm start from persisted index (fresh process)',
+      target: '≤ 1 s',
+      cell: (e) => (e.warm ? `${fmtMs(e.warm.ms)}${e.warm.error ? ` (${e.warm.error})` : ''} (stall ${fmtMs(e.warm.stallMs)})` : 'not implemented'),
+      verdict: (e) => (e.warm ? e.warm.ms <= 1000 : false),
+    },
+    { label: 'Reload, nothing changed (in-memory cache, same process)', cell: (e) => fmtMs(e.child?.reload?.ms) },
+    {
+      label: 'Memory after warm start: heap+external / RSS per byte of text',
+      cell: (e) => (e.warm?.memory ? `${perByte(e.warm.memory.heapUsed + e.warm.memory.external, e)} / ${perByte(e.warm.memory.rss, e)}` : '—'),
+    },
+    {
+      label: 'Memory after load: heap+external / RSS per byte of text',
+      cell: (e) => (e.child?.memoryAfterLoad ? `${perByte(e.child.memoryAfterLoad.heapUsed + e.child.memoryAfterLoad.external, e)} / ${perByte(e.child.memoryAfterLoad.rss, e)}` : '—'),
+    },
+    {
+      label: 'Memory with search index: heap+external / RSS per byte of text',
+      target: '≤ 1 B/B',
+      cell: (e) => (e.child?.memoryAfterIndex ? `${perByte(e.child.memoryAfterIndex.heapUsed + e.child.memoryAfterIndex.external, e)} / ${perByte(e.child.memoryAfterIndex.rss, e)}` : '—'),
+      verdict: (e) => (e.child?.memoryAfterIndex ? (e.child.memoryAfterIndex.heapUsed + e.child.memoryAfterIndex.external) / e.corpus.bytes <= 1 : false),
+    },
+    {
+      label: 'Completion p50 / p95: `lookup.find`',
+      target: 'p95 ≤ 10 ms',
+      cell: (e) => (e.child?.completion ? `${fmtMs(e.child.completion.find.p50)} / ${fmtMs(e.child.completion.find.p95)}` : '—'),
+      verdict: (e) => (e.child?.completion ? e.child.completion.find.p95 <= 10 : false),
+    },
+    {
+      label: 'Completion p50 / p95: find + 50 items with previews',
+      target: 'p95 ≤ 10 ms',
+      cell: (e) => (e.child?.completion ? `${fmtMs(e.child.completion.full.p50)} / ${fmtMs(e.child.completion.full.p95)}` : '—'),
+      verdict: (e) => (e.child?.completion ? e.child.completion.full.p95 <= 10 : false),
+    },
+    {
+      label: 'Hover p50 / p95',
+      target: 'p95 ≤ 10 ms',
+      cell: (e) => (e.child?.hover ? `${fmtMs(e.child.hover.p50)} / ${fmtMs(e.child.hover.p95)}` : '—'),
+      verdict: (e) => (e.child?.hover ? e.child.hover.p95 <= 10 : false),
+    },
+    { label: 'Full check, first (cited sources indexed on first use)', cell: (e) => fmtMs(e.child?.firstCheck?.ms) },
+    {
+      label: 'Full check, again (median of re-checks)',
+      target: '≤ 300 ms',
+      cell: (e) => (e.child?.check ? `${fmtMs(e.child.check.p50)} (p95 ${fmtMs(e.child.check.p95)})` : '—'),
+      verdict: (e) => (e.child?.check ? e.child.check.p50 <= 300 : false),
+    },
+    {
+      label: 'Quote matching, 300 quotes: ours total (p50 per quote)',
+      cell: (e) => (e.child?.quotes ? `${fmtMs(e.child.quotes.oursTotalMs)} (${fmtMs(e.child.quotes.ours.p50)})` : '—'),
+    },
+    {
+      label: '  baseline Fuse.js over sentences: total (p50 per quote)',
+      cell: (e) =>
+        e.child?.quotes ? `${e.child.quotes.fuseExtrapolated ? '≈' : ''}${fmtMs(e.child.quotes.fuseTotalMs)}${e.child.quotes.fuseExtrapolated ? '*' : ''} (${fmtMs(e.child.quotes.fuseBuildAndSearch.p50)})` : '—',
+    },
+    {
+      label: '  verbatim found / altered flagged: ours · Fuse',
+      cell: (e) => {
+        const q = e.child?.quotes;
+        return q ? `${q.oursFoundVerbatim}/${q.verbatim}, ${q.oursFlaggedAltered}/${q.altered} · ${q.fuseFoundVerbatim}/${q.verbatimSampled}, ${q.fuseFlaggedAltered}/${q.alteredSampled}` : '—';
+      },
+    },
+    {
+      label: 'Corpus search p50 / p95 (ours, limit 50)',
+      target: 'p95 ≤ 20 ms',
+      cell: (e) => (e.child?.search ? `${fmtMs(e.child.search.latency.p50)} / ${fmtMs(e.child.search.latency.p95)}` : '—'),
+      verdict: (e) => (e.child?.search ? e.child.search.latency.p95 <= 20 : false),
+    },
+    { label: '  baseline `rg -F -i -l` p50 / p95', cell: (e) => (e.rg ? `${fmtMs(e.rg.latency.p50)} / ${fmtMs(e.rg.latency.p95)}` : '—') },
+    {
+      label: '  speed-up over rg: median per query · p95/p95 · queries ≥ 20×',
+      target: '≥ 20×',
+      cell: (e) => (e.search ? `${e.search.perQueryMedianRatio.toFixed(1)}× · ${e.search.p95Ratio.toFixed(1)}× · ${e.search.fasterIn}/${e.child!.search!.perQueryMedian.length}` : '—'),
+      verdict: (e) => (e.search ? e.search.perQueryMedianRatio >= 20 && e.search.p95Ratio >= 20 : false),
+    },
+  ];
+}
+
+export function renderTable(results: SizeResult[], style: 'text' | 'markdown'): string {
+  const header = ['Measure', 'Target (10k / 1 GB)', ...results.map((entry) => `${entry.size.toLocaleString('en')} sources`), 'Met?'];
+  const largest = results[results.length - 1];
+  const body = rows().map((row) => {
+    const verdict = row.verdict && largest && largest.size >= 10_000 ? row.verdict(largest) : undefined;
+    return [row.label, row.target ?? '', ...results.map((entry) => row.cell(entry)), verdict === undefined ? '' : verdict ? 'yes' : '**no**'];
+  });
+  if (style === 'markdown') {
+    const line = (cells: string[]) => `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), line(header.map((_, index) => (index < 2 ? '---' : '---:'))), ...body.map(line)].join('\n');
+  }
+  const plainCells = [header, ...body].map((cells) => cells.map((cell) => cell.replace(/\*\*|`/g, '')));
+  const widths = header.map((_, column) => Math.max(...plainCells.map((cells) => cells[column].length)));
+  return plainCells.map((cells) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')).join('\n');
+}
+
+function renderMarkdown(results: SizeResult[], info: Record<string, string>, totalSeconds: number, seed: number): string {
+  const largest = results[results.length - 1];
+  const failures = results.filter((entry) => entry.childError).map((entry) => `- ${entry.size.toLocaleString('en')} sources: the measuring process ${entry.childError}; figures shown for that size are the ones it reported before.`);
+  const generation = results
+    .filter((entry) => entry.corpus.linked < entry.corpus.files)
+    .map((entry) => `${entry.size.toLocaleString('en')} sources (${(entry.corpus.bytes / 1e6).toFixed(0)} MB) in ${entry.corpus.seconds.toFixed(1)} s, ${entry.corpus.mbPerSecond.toFixed(0)} MB/s${entry.corpus.linked ? ` (${entry.corpus.linked} files hard-linked from a smaller cached corpus)` : ''}`);
+  const quotes = largest?.child?.quotes;
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (\`test/bench/run-bench.ts\`); do not edit by hand. Rerun to refresh.
+
+## Machine
+
+| | |
+|---|---|
+| CPU | ${info.cpu} |
+| Cores | ${info.cores} |
+| Memory | ${info.memory} |
+| OS | ${info.os} |
+| Node | ${info.node} |
+| Baseline search | ${info.rg} |
+| Code measured | ${info.source} |
+| Date | ${info.date} |
+| Run time | ${(totalSeconds / 60).toFixed(1)} min (corpus generation excluded when cached) |
+
+## Results
+
+Each cell is the figure for that corpus size; the last column says whether the largest size meets the target.
+Baselines sit in the rows below the figure they compare with.
+
+${renderTable(results, 'markdown')}
+
+${quotes?.fuseExtrapolated ? `\\* Fuse.js was timed on ${quotes.fuseQuotes} of the ${quotes.oursQuotes} quotes at the largest size (a cap on run time); the total is that mean × ${quotes.oursQuotes}, i.e. extrapolated.\n` : ''}
+![Time against corpus size](benchmarks.svg)
+
+## What was measured
+
+- **Corpus** (\`test/bench/generate-corpus.ts\`, generator v${generatorVersion}, seed ${seed}): sources are a function of seed and index, so each size is a prefix of the next. About 60% are Markdown with front matter (title, author and/or publisher, date, language, type), the rest plain text with title and date on the first lines; 75% English-like, 25% Albanian-like text; Zipf-distributed words from ~450,000 forms (real function words, names and places, synthetic words), sentences of 8–35 words, paragraphs of 3–8, hard-wrapped at ~100 columns with line-end hyphenation, numbers, dates and footnote markers. Sizes are log-normal, 10 KB – 4 MB, mean ≈ 100 KB. Generation, when each corpus was first written (later runs take it from \`.bench/\`): ${generation.join('; ') || 'all hard-linked'}; other sizes are hard-linked from those files.
+- **Report**: ~51,000 words (≈ 100 pages), 500 citations (300 quote citations, 180 plain, 15 groups of two keys, 5 mistyped keys), 300 quotes copied from random sources (270 verbatim, 30 with one word changed, dropped or added; 10% as blockquotes with a \`Source:\` line).
+- **Cold index**: \`new CitewiseWorkspace(options).corpus([folder])\` with the options the extension passes (${workerText(results)}; \`indexFolder\` for the persisted index), plus \`loaded.search()\` (the full-text index the Search Corpus command builds on first use, in the calling thread). MB/s is corpus bytes on disk over that time. The row below it loads the same corpus in a separate process without workers and without an index folder. Each size runs in its own \`node --expose-gc --max-old-space-size=16384\` process.
+- **Event-loop stall**: the longest gap of a 1 ms \`setInterval\` running in the calling thread during each phase (the thread that would be the extension host). The index save is timed from the end of the load until the index file stops growing.
+- **Warm start**: a fresh process constructs a workspace with the same \`indexFolder\` and loads the corpus, after the cold run saved the index; nothing in the corpus changed. The reload row is different: the in-memory cache of the same process after everything was loaded.
+- **Memory**: \`process.memoryUsage()\` after two forced GCs; heap used + external (typed arrays), and RSS, divided by corpus bytes on disk.
+- **Completion**: 32 simulated typing sequences (a key, a title word, "publisher year", one character at a time, starting from the empty string after \`@\`), each keystroke → \`lookup.find(typed, 50)\`; the second row adds what the completion provider does per item (detail, time-frame status, \`opening()\` preview over the source text). First sequence excluded as warm-up.
+- **Hover**: 300 hovers (20 warm-ups excluded), half on quotes (matched passage with context, as \`src/vscode/hover.ts\`), half on citation keys (metadata, time frame, cited passage or opening).
+- **Full check**: \`workspace.check(report, text)\` — first call after load, then ${'median'} of re-checks with the corpus loaded (one warm-up excluded).
+- **Quote matching**: per quote, \`matchQuote(corpus.text(key), quote)\` (the source's word index already built) against the straightforward approach: split the cited source into sentences, \`new Fuse(sentences, { ignoreLocation: true, threshold: 0.4 })\`, search the quote; Fuse counts as finding a verbatim quote when its best sentence contains it, and as flagging an altered one when it does not.
+- **Search**: 50 queries drawn from the corpus (20 rare words, 15 pairs of common words, 15 three-word phrases), \`search.search(query, { limit: 50 })\`, one warm-up round then ≥ 250 samples. Baseline: \`rg --fixed-strings --ignore-case --files-with-matches --no-ignore\` over the corpus folder, spawned per query (as VS Code's search spawns it; process start-up included), page cache warm after two warm-up rounds, 200 samples. For a pair of words rg looks for the rarer word only and for a phrase the literal three words, so rg does less than our search (which ranks passages and matches phrases across line breaks) and misses phrases that wrap. \`--files-with-matches\` lets rg stop at a file's first match, which favours the baseline.
+
+## Notes
+
+${failures.length ? `${failures.join('\n')}\n` : ''}${notes(results)}
+`;
+}
+
+function workerText(results: SizeResult[]): string {
+  const workers = results.find((entry) => entry.child?.workers)?.child?.workers;
+  return workers ? `\`loadOptions.workers\` with ${workers} worker threads running the compiled \`out/tsc/src/core/index-worker.js\`` : 'no worker API in the core yet';
+}
+
+function notes(results: SizeResult[]): string {
+  const largest = results[results.length - 1];
+  const lines: string[] = [];
+  if (!largest) return '';
+  const child = largest.child;
+  if (child?.firstCheck) {
+    lines.push(`- Findings of the first check at ${largest.size.toLocaleString('en')} sources: ${Object.entries(child.firstCheck.findings).map(([rule, count]) => `${rule} ${count}`).join(', ')}.`);
+  }
+  if (child?.search && largest.rg) {
+    lines.push(`- Queries with at least one hit: ours ${child.search.matchedQueries}/50, rg ${largest.rg.matchedQueries}/50.`);
+    const kinds = Object.keys(child.search.byKind);
+    lines.push(
+      `- Search by kind of query at ${largest.size.toLocaleString('en')} sources (p50 / p95, ours vs rg): ${kinds
+        .map((kind) => `${kind} ${fmtMs(child.search!.byKind[kind].p50)} / ${fmtMs(child.search!.byKind[kind].p95)} vs ${fmtMs(largest.rg!.byKind[kind]?.p50)} / ${fmtMs(largest.rg!.byKind[kind]?.p95)}`)
+        .join('; ')}.`,
+    );
+  }
+  if (child?.memoryAfterIndex) {
+    const heap = child.memoryAfterIndex.heapUsed + child.memoryAfterIndex.external;
+    if (heap > 4e9) lines.push(`- The index needs ${(heap / 1e9).toFixed(1)} GB of heap at ${largest.size.toLocaleString('en')} sources: more than Node's default heap limit on this machine (~4 GB), so this size only completes with a raised \`--max-old-space-size\`.`);
+  }
+  lines.push('- All figures are medians or percentiles after warm-ups; both sides of each comparison get the same corpus, queries and quotes in the same run.');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  if (args.includes('--child')) {
+    const option = (name: string) => args[args.indexOf(name) + 1];
+    runChild(Number(option('--size')), Number(option('--seed') ?? defaultSeed), args.includes('--phase') ? option('--phase') : 'main').then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  } else {
+    runParent(args).catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  }
+}
