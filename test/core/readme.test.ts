@@ -14,6 +14,11 @@ describe('README', () => {
     );
   });
 
+  it('has no relative links, which the .vsix packager cannot resolve', () => {
+    const relative = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((match) => match[1]).filter((target) => !/^(https?:|#)/.test(target));
+    assert.deepEqual(relative, []);
+  });
+
   it('gives the test command that .ci/run runs', () => {
     const ci = fs.readFileSync(path.resolve(__dirname, '../../../../.ci/run'), 'utf8');
     const command = 'npm run setup:e2e && npm test';
