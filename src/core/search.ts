@@ -47,25 +47,54 @@ export class CorpusSearch {
   private readonly keys: string[] = [];
   private readonly documents: Uint32Array[] = [];
   /** For word number w, its sources are postingSources[postingStarts[w] .. postingStarts[w + 1]). */
-  private readonly postingStarts: Uint32Array;
-  private readonly postingSources: Uint32Array;
-  private readonly postingCounts: Uint16Array;
-  /** Word numbers sorted by their word, for prefix lookups. */
-  private readonly sortedWords: Uint32Array;
-  private readonly averageLength: number;
+  private postingStarts = new Uint32Array(1);
+  private postingSources = new Uint32Array(0);
+  private postingCounts = new Uint16Array(0);
+  /** Word numbers by their first two letters, for prefix lookups; each bucket is sorted on first use. */
+  private readonly buckets = new Map<string, number[]>();
+  private readonly sortedBuckets = new Set<string>();
+  private averageLength = 1;
 
-  constructor(private readonly corpus: Corpus) {
+  /** Builds the index at once; `CorpusSearch.create` builds the same index in slices. */
+  constructor(
+    private readonly corpus: Corpus,
+    buildNow = true,
+  ) {
+    if (buildNow) for (const _step of this.build());
+  }
+
+  /**
+   * Builds the index a slice at a time, giving the event loop back every `sliceMs`, so an editor never
+   * freezes while a large corpus is indexed for search.
+   */
+  static async create(corpus: Corpus, sliceMs = 12): Promise<CorpusSearch> {
+    const search = new CorpusSearch(corpus, false);
+    let sliceStart = performance.now();
+    for (const _step of search.build()) {
+      if (performance.now() - sliceStart > sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    return search;
+  }
+
+  /** The index build as steps of bounded work: a source, or a batch of vocabulary words. */
+  private *build(): Generator<void> {
+    const corpus = this.corpus;
     for (const source of corpus.sources) {
       const ids = corpus.wordIds(source.key);
       if (!ids) continue;
       this.keys.push(source.key);
       this.documents.push(ids);
     }
+    yield;
     const vocabularySize = corpus.vocabulary.size;
     const lastSeen = new Int32Array(vocabularySize).fill(-1);
     const counts = new Uint32Array(vocabularySize + 1);
     let totalWords = 0;
-    this.documents.forEach((ids, document) => {
+    for (let document = 0; document < this.documents.length; document++) {
+      const ids = this.documents[document];
       totalWords += ids.length;
       for (let index = 0; index < ids.length; index++) {
         const id = ids[index];
@@ -74,7 +103,8 @@ export class CorpusSearch {
           counts[id]++;
         }
       }
-    });
+      yield;
+    }
     const starts = new Uint32Array(vocabularySize + 1);
     for (let id = 0; id < vocabularySize; id++) starts[id + 1] = starts[id] + counts[id];
     const sources = new Uint32Array(starts[vocabularySize]);
@@ -82,7 +112,9 @@ export class CorpusSearch {
     const cursor = starts.slice(0, vocabularySize);
     const slot = new Uint32Array(vocabularySize);
     lastSeen.fill(-1);
-    this.documents.forEach((ids, document) => {
+    yield;
+    for (let document = 0; document < this.documents.length; document++) {
+      const ids = this.documents[document];
       for (let index = 0; index < ids.length; index++) {
         const id = ids[index];
         if (lastSeen[id] !== document) {
@@ -92,12 +124,20 @@ export class CorpusSearch {
         }
         if (frequencies[slot[id]] < 65535) frequencies[slot[id]]++;
       }
-    });
+      yield;
+    }
+    const words = corpus.vocabulary.words;
+    for (let id = 0; id < vocabularySize; id++) {
+      const key = words[id].slice(0, 2);
+      const bucket = this.buckets.get(key);
+      if (bucket) bucket.push(id);
+      else this.buckets.set(key, [id]);
+      if (id % 50_000 === 49_999) yield;
+    }
+    // Published last, so a search during the build sees either nothing or the whole index.
     this.postingStarts = starts;
     this.postingSources = sources;
     this.postingCounts = frequencies;
-    const words = corpus.vocabulary.words;
-    this.sortedWords = Uint32Array.from(words.keys()).sort((x, y) => (words[x] < words[y] ? -1 : words[x] > words[y] ? 1 : 0));
     this.averageLength = this.documents.length ? totalWords / this.documents.length : 1;
   }
 
@@ -190,19 +230,38 @@ export class CorpusSearch {
       return id >= 0 && id < this.postingStarts.length - 1 && this.frequency(id) > 0 ? [id] : [];
     }
     const words = vocabulary.words;
-    let low = 0;
-    let high = this.sortedWords.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (words[this.sortedWords[middle]] < term.word) low = middle + 1;
-      else high = middle;
-    }
     const matches: number[] = [];
-    for (let index = low; index < this.sortedWords.length && words[this.sortedWords[index]].startsWith(term.word); index++) {
-      if (this.frequency(this.sortedWords[index]) > 0) matches.push(this.sortedWords[index]);
-      if (matches.length >= 200) break;
+    if (term.word.length >= 2) {
+      const bucket = this.bucket(term.word.slice(0, 2));
+      let low = 0;
+      let high = bucket.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (words[bucket[middle]] < term.word) low = middle + 1;
+        else high = middle;
+      }
+      for (let index = low; index < bucket.length && words[bucket[index]].startsWith(term.word); index++) {
+        if (this.frequency(bucket[index]) > 0) matches.push(bucket[index]);
+        if (matches.length >= 200) break;
+      }
+      return matches;
     }
-    return matches;
+    // One letter: the most frequent words that start with it stand for it.
+    for (const [key, bucket] of this.buckets) {
+      if (!key.startsWith(term.word)) continue;
+      for (const id of bucket) if (id < this.postingStarts.length - 1 && this.frequency(id) > 0) matches.push(id);
+    }
+    return matches.sort((x, y) => this.frequency(y) - this.frequency(x)).slice(0, 200);
+  }
+
+  private bucket(key: string): number[] {
+    const bucket = this.buckets.get(key) ?? [];
+    if (!this.sortedBuckets.has(key)) {
+      const words = this.corpus.vocabulary.words;
+      bucket.sort((x, y) => (words[x] < words[y] ? -1 : words[x] > words[y] ? 1 : 0));
+      this.sortedBuckets.add(key);
+    }
+    return bucket;
   }
 
   /** The passages of a source with the most query words, non-overlapping, best first. */

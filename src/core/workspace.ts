@@ -34,6 +34,8 @@ export interface LoadedCorpus {
   lookup: SourceLookup;
   /** Built on first use: search costs an index over every word of the corpus. */
   search(): CorpusSearch;
+  /** The same index, built in slices that leave the event loop free; what an editor should use. */
+  searchAsync(): Promise<CorpusSearch>;
 }
 
 interface CorpusSlot {
@@ -132,7 +134,13 @@ export class CitewiseWorkspace {
         void saveIndex(indexFile, resolved, cache).catch((error: unknown) => this.options.onIndexError?.(error));
       }
       let search: CorpusSearch | undefined;
-      return { corpus, lookup: new SourceLookup(corpus.sources), search: () => (search ??= new CorpusSearch(corpus)) };
+      let building: Promise<CorpusSearch> | undefined;
+      return {
+        corpus,
+        lookup: new SourceLookup(corpus.sources),
+        search: () => (search ??= new CorpusSearch(corpus)),
+        searchAsync: () => (search ? Promise.resolve(search) : (building ??= CorpusSearch.create(corpus).then((built) => (search ??= built)))),
+      };
     })();
     return slot.loading;
   }

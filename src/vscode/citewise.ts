@@ -237,6 +237,8 @@ export class Citewise implements vscode.Disposable {
         clearTimeout(notify);
         this.log.info(`Loaded ${loaded.corpus.sources.length} sources with ${loaded.corpus.problems.length} problems from ${roots.join(', ')} in ${Date.now() - started} ms`);
         for (const root of roots) this.watch(workspace, roots, root);
+        // Ready before the first search or quick fix asks for it, built without blocking the editor.
+        void loaded.searchAsync();
         this.changeEmitter.fire();
         return loaded;
       },

@@ -51,7 +51,7 @@ async function citeFoundSourceActions(
   if (!analysis || !loaded || token.isCancellationRequested) return [];
   const quote = quoteAt(analysis, document.offsetAt(diagnostic.range.start));
   if (!quote) return [];
-  const search = loaded.search();
+  const search = await loaded.searchAsync();
   const insertAt = document.positionAt(quote.end);
   return search.findQuote(quote.text, 3).map(({ key, start }, index) => {
     const line = loaded.corpus.text(key)!.lineIndex().lineOf(start) + 1;

@@ -19,7 +19,7 @@ export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
       void vscode.window.showInformationMessage('Citewise: no corpus is configured. Declare one in citewise.yaml, in a report’s front matter, or in the citewise.corpus setting.');
       return;
     }
-    const search = loaded.search();
+    const search = await loaded.searchAsync();
     const pick = vscode.window.createQuickPick<HitItem>();
     pick.title = `Search Corpus (${loaded.corpus.sources.length} sources)`;
     pick.placeholder = 'Words in any order, "an exact phrase", or word* for a prefix';

@@ -72,6 +72,17 @@ describe('corpus search', () => {
     );
   });
 
+  it('builds the same index in slices that leave the event loop free', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const sliced = await CorpusSearch.create(corpus, 0);
+    clearInterval(timer);
+    assert.ok(ticks > 0, 'the event loop ran while the index was built');
+    for (const query of ['blood feuds', 'survi', '"shelters are full"', 'shelters']) {
+      assert.deepEqual(sliced.search(query), search.search(query), query);
+    }
+  });
+
   it('treats word* as a prefix anywhere in the query', () => {
     assert.deepEqual(parseQuery('survi* reintegration', false).terms, [
       { word: 'survi', prefix: true },
