@@ -85,11 +85,14 @@ export async function listCorpusFiles(root: string, problems: CorpusProblem[]): 
       } else if (isFile) {
         const kind = classify(relativePath);
         if (!kind || entry.name.startsWith('.')) continue;
-        let realFile = full;
-        try {
-          realFile = await fs.realpath(full);
-        } catch {
-          // Listed a moment ago; reading it will report the problem.
+        // Only a link needs resolving: a plain file's real path is its real folder's plus its name.
+        let realFile = path.join(real, entry.name);
+        if (entry.isSymbolicLink()) {
+          try {
+            realFile = await fs.realpath(full);
+          } catch {
+            // Listed a moment ago; reading it will report the problem.
+          }
         }
         if (seenFiles.has(realFile)) continue;
         seenFiles.add(realFile);

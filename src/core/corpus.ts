@@ -241,7 +241,8 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     let done = 0;
     const total = files.length;
     const read: DocumentReader = pool ? pool.read : (readRoot, readFile) => readInProcess(readRoot, readFile, options.extract ?? extractInProcess, vocabulary);
-    const results = await mapConcurrent(documents, pool ? pool.concurrency : 4, async (file) => {
+    // Unchanged documents cost one stat each, so many run at once; reads queue up in the workers.
+    const results = await mapConcurrent(documents, 32, async (file) => {
       if (options.signal?.aborted) return { problems: [] as CorpusProblem[] };
       const result = await readThroughCache(root, file, cache, read);
       options.onProgress?.({ done: ++done, total, file: file.relativePath });

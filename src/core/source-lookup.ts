@@ -31,6 +31,8 @@ const fuseOptions: IFuseOptions<LookupRecord> = {
 const fuzzyCandidates = 400;
 
 function fold(text: string): string {
+  // Most fields are plain ASCII; Unicode normalisation is only for those that are not.
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
@@ -51,8 +53,8 @@ export class SourceLookup {
   private readonly records: LookupRecord[];
   /** Per record, its fields folded to lower case without diacritics, in the order of `fields`. */
   private readonly haystacks: string[][];
-  private readonly byTrigram = new Map<string, number[]>();
-  private readonly keyTrigrams = new Map<string, number[]>();
+  /** Built on the first fuzzy lookup: most lookups never need them, and they cost a pass over every field. */
+  private trigramIndexes?: { all: Map<string, number[]>; keys: Map<string, number[]> };
 
   constructor(sources: readonly Source[]) {
     this.records = sources.map((source) => ({
@@ -64,10 +66,19 @@ export class SourceLookup {
       source,
     }));
     this.haystacks = this.records.map((record) => fields.map((field) => fold(record[field])));
-    this.haystacks.forEach((haystack, index) => {
-      for (const gram of trigrams(haystack.join(' '))) push(this.byTrigram, gram, index);
-      for (const gram of trigrams(haystack[0])) push(this.keyTrigrams, gram, index);
-    });
+  }
+
+  private trigramIndex(): { all: Map<string, number[]>; keys: Map<string, number[]> } {
+    if (!this.trigramIndexes) {
+      const all = new Map<string, number[]>();
+      const keys = new Map<string, number[]>();
+      this.haystacks.forEach((haystack, index) => {
+        for (const gram of trigrams(haystack.join(' '))) push(all, gram, index);
+        for (const gram of trigrams(haystack[0])) push(keys, gram, index);
+      });
+      this.trigramIndexes = { all, keys };
+    }
+    return this.trigramIndexes;
   }
 
   /** Sources matching what the author typed, best first; an empty query lists sources by key. */
@@ -82,13 +93,13 @@ export class SourceLookup {
     const direct = this.directMatches(terms);
     if (direct.length >= Math.min(limit, 5)) return direct.slice(0, limit);
     const seen = new Set(direct.map((match) => match.source.key));
-    const fuzzy = this.fuzzy(terms.join(' '), this.candidates(terms.join(' '), this.byTrigram), limit).filter((match) => !seen.has(match.source.key));
+    const fuzzy = this.fuzzy(terms.join(' '), this.candidates(terms.join(' '), this.trigramIndex().all), limit).filter((match) => !seen.has(match.source.key));
     return [...direct, ...fuzzy].slice(0, limit);
   }
 
   /** The keys closest to a key that is not in the corpus. */
   closestKeys(key: string, limit = 3): string[] {
-    const candidates = this.candidates(fold(key), this.keyTrigrams);
+    const candidates = this.candidates(fold(key), this.trigramIndex().keys);
     const fuse = new Fuse(
       candidates.map((index) => ({ key: this.records[index].key })),
       { includeScore: true, ignoreLocation: true, threshold: 0.6, keys: ['key'] },
