@@ -48,8 +48,10 @@ export class CorpusSearch {
   private readonly documents: Uint32Array[] = [];
   /** For word number w, its sources are postingSources[postingStarts[w] .. postingStarts[w + 1]). */
   private postingStarts = new Uint32Array(1);
-  private postingSources = new Uint32Array(0);
-  private postingCounts = new Uint16Array(0);
+  /** Source numbers take two bytes while a corpus has fewer than 65,536 sources. */
+  private postingSources: Uint16Array | Uint32Array = new Uint32Array(0);
+  /** Counts stop at 255: BM25 gains almost nothing from a word's 256th occurrence. */
+  private postingCounts = new Uint8Array(0);
   /** Word numbers by their first two letters, for prefix lookups; each bucket is sorted on first use. */
   private readonly buckets = new Map<string, number[]>();
   private readonly sortedBuckets = new Set<string>();
@@ -107,8 +109,8 @@ export class CorpusSearch {
     }
     const starts = new Uint32Array(vocabularySize + 1);
     for (let id = 0; id < vocabularySize; id++) starts[id + 1] = starts[id] + counts[id];
-    const sources = new Uint32Array(starts[vocabularySize]);
-    const frequencies = new Uint16Array(starts[vocabularySize]);
+    const sources = this.documents.length < 65536 ? new Uint16Array(starts[vocabularySize]) : new Uint32Array(starts[vocabularySize]);
+    const frequencies = new Uint8Array(starts[vocabularySize]);
     const cursor = starts.slice(0, vocabularySize);
     const slot = new Uint32Array(vocabularySize);
     lastSeen.fill(-1);
@@ -122,7 +124,7 @@ export class CorpusSearch {
           slot[id] = cursor[id]++;
           sources[slot[id]] = document;
         }
-        if (frequencies[slot[id]] < 65535) frequencies[slot[id]]++;
+        if (frequencies[slot[id]] < 255) frequencies[slot[id]]++;
       }
       yield;
     }
