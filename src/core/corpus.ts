@@ -7,7 +7,7 @@ import { extractInProcess, type DocumentExtractor, type ExtractedKind } from './
 import { ExtractionError, type ExtractedDocument } from './extract/extracted-document';
 import { joinPages, type PageMap } from './extract/pages';
 import { htmlToText } from './html';
-import { IndexedText } from './indexed-text';
+import { checkpointInterval, IndexedText } from './indexed-text';
 import { IndexWorkerPool } from './index-worker-pool';
 import { scanWords } from './tokenize';
 import { Vocabulary } from './vocabulary';
@@ -69,8 +69,6 @@ export interface TextEntry {
   /** For paged documents (PDF): where each page starts. */
   pages?: PageMap;
 }
-
-export const checkpointInterval = 256;
 
 export interface CachedDocument {
   stamp: string;
@@ -158,9 +156,6 @@ export class Corpus {
     return this.texts.get(key)?.ids;
   }
 
-  textEntry(key: string): TextEntry | undefined {
-    return this.texts.get(key);
-  }
 
   /** Where the pages of a paged source (a PDF) start, if it has pages. */
   pages(key: string): PageMap | undefined {

@@ -18,7 +18,6 @@ export class IndexWorkerPool {
   private readonly workers: WorkerState[] = [];
   private readonly pending = new Map<number, { resolve: (result: DocumentResult) => void; reject: (error: Error) => void; state: WorkerState }>();
   private nextId = 1;
-  readonly concurrency: number;
 
   constructor(options: { file: string; count: number; extractionCacheFolder?: string }, private readonly vocabulary: Vocabulary) {
     for (let index = 0; index < options.count; index++) {
@@ -28,8 +27,6 @@ export class IndexWorkerPool {
       worker.on('error', (error) => this.failWorker(state, error));
       this.workers.push(state);
     }
-    // Enough requests in flight that a worker never waits for the next file to be read.
-    this.concurrency = options.count * 4;
   }
 
   read: DocumentReader = (root: string, file: CorpusFile) =>

@@ -2,24 +2,12 @@ import { LineIndex } from './line-index';
 import { scanWords } from './tokenize';
 import { Vocabulary } from './vocabulary';
 
-/** Word numbers of a source's text, as the index stores them: footnote markers and page markers dropped. */
-export function wordIds(text: string, vocabulary: Vocabulary): Uint32Array {
-  let ids = new Uint32Array(Math.max(16, text.length >> 3));
-  let count = 0;
-  scanWords(text, true, (word) => {
-    if (count === ids.length) {
-      const grown = new Uint32Array(ids.length * 2);
-      grown.set(ids);
-      ids = grown;
-    }
-    ids[count++] = vocabulary.intern(word);
-  });
-  return ids.slice(0, count);
-}
+/** Every this many words, the index keeps the word's start offset, so a passage is found without a full scan. */
+export const checkpointInterval = 256;
 
 /**
- * A source's words with the means to find a quote in them: word positions by word number, built on
- * first use, and the text itself, read only when a passage must be shown or located. The index keeps
+ * A source's words with the means to find a quote in them: its word numbers, scanned when a quote is
+ * looked for, and the text itself, read only when a passage must be shown or located. The index keeps
  * only the word numbers of each source; offsets and text come back on demand.
  */
 export class IndexedText {
@@ -32,7 +20,7 @@ export class IndexedText {
     private readonly source: string | (() => string),
     readonly vocabulary: Vocabulary = new Vocabulary(),
     ids?: Uint32Array,
-    /** Start offset of every 256th word, when the index kept them: spans are then found without a full scan. */
+    /** Start offset of every `checkpointInterval`-th word, when the index kept them. */
     private readonly checkpoints?: Uint32Array,
   ) {
     if (ids) {
@@ -62,14 +50,6 @@ export class IndexedText {
   /** The normalised word at a position. */
   wordAt(position: number): string {
     return this.vocabulary.words[this.ids[position]];
-  }
-
-  /**
-   * Token positions of a word number, ascending. Found by scanning the word numbers, which is faster
-   * than building a positional index for a source that is asked about once or twice.
-   */
-  positionsOf(id: number): readonly number[] {
-    return this.positionsOfEach(new Set([id])).get(id) ?? [];
   }
 
   /** Positions of several word numbers in one pass over the source. */
@@ -136,10 +116,9 @@ export class IndexedText {
 
   /** Scans forward from the checkpoint before `first` only as far as `last`. */
   private locate(first: number, last: number): { start: number; end: number } | undefined {
-    const interval = 256;
-    const checkpoint = Math.floor(first / interval);
+    const checkpoint = Math.floor(first / checkpointInterval);
     if (checkpoint >= this.checkpoints!.length) return undefined;
-    let position = checkpoint * interval;
+    let position = checkpoint * checkpointInterval;
     let start = -1;
     let end = -1;
     scanWords(this.text, true, (_word, wordStart, wordEnd) => {

@@ -342,10 +342,15 @@ function buildSnippet(
   let firstMatch = -1;
   const tokens: [number, number][] = [];
   // The scanner reproduces the index's words from the passage's first word on.
-  scanWordsFrom(text, startOffset, (wordStart, wordEnd) => {
-    tokens.push([wordStart, wordEnd]);
-    return ++position <= to;
-  });
+  scanWords(
+    text,
+    true,
+    (_word, wordStart, wordEnd) => {
+      tokens.push([wordStart, wordEnd]);
+      return ++position <= to;
+    },
+    startOffset,
+  );
   tokens.forEach(([wordStart, wordEnd], index) => {
     const id = ids[from + index];
     if (previousEnd >= 0) snippet += text.slice(previousEnd, wordStart).replace(/\s+/g, ' ');
@@ -360,10 +365,6 @@ function buildSnippet(
     end = wordEnd;
   });
   return { snippet, highlights, start, end, firstMatch: firstMatch < 0 ? start : firstMatch };
-}
-
-function scanWordsFrom(text: string, from: number, emit: (start: number, end: number) => boolean): void {
-  scanWords(text, true, (_word, start, end) => emit(start, end), from);
 }
 
 interface ParsedQuery {
