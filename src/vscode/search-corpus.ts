@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { SearchHit } from '../core/search';
 import type { Citewise } from './citewise';
 import { sourceLocation } from './navigation';
+import { runningText } from './source-details';
 
 interface HitItem extends vscode.QuickPickItem {
   hit: SearchHit;
@@ -87,10 +88,6 @@ export function sentenceAround(text: string, offset: number): string {
   const after = text.slice(offset, offset + 800);
   const endMatch = /[.!?…](?=["”’)]*(\s|$))/.exec(after);
   const end = endMatch ? offset + endMatch.index + 1 : offset + after.length;
-  return text
-    .slice(start, end)
-    .replace(/([\p{L}\p{N}])-\s*\n\s*(?=\p{Ll})/gu, '$1')
-    .replace(/\s+/g, ' ')
-    .replace(/[“”]/g, (mark) => (mark === '“' ? '‘' : '’'))
-    .trim();
+  // Double quotes inside the sentence become single ones, since the whole is put in double quotes.
+  return runningText(text.slice(start, end)).replace(/[“”]/g, (mark) => (mark === '“' ? '‘' : '’'));
 }

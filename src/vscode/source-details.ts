@@ -26,13 +26,19 @@ export function byline(source: Source): string {
 /** The first lines of a source's text as running prose, without Markdown marks or a repeat of the title. */
 export function opening(text: string | undefined, title?: string, length = 400): string | undefined {
   if (!text) return undefined;
-  let prose = text
-    .replace(/^\s*#{1,6}\s+/gm, '')
-    .replace(/[*_`]+/g, '')
-    .replace(/([\p{L}\p{N}])-\s*\n\s*(?=\p{Ll})/gu, '$1')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let prose = runningText(text.replace(/^\s*#{1,6}\s+/gm, '').replace(/[*_`]+/g, ''));
   if (title && prose.toLowerCase().startsWith(title.toLowerCase())) prose = prose.slice(title.length).trim();
   if (!prose) return undefined;
   return prose.length > length ? `${prose.slice(0, length).replace(/\s+\S*$/, '')} …` : prose;
+}
+
+/**
+ * Hard-wrapped source text as one line: a word hyphenated at a line end is joined when it goes on in
+ * lower case ("dy-\nnamics"), and runs of white space become one space.
+ */
+export function runningText(text: string): string {
+  return text
+    .replace(/([\p{L}\p{N}])-\s*\n\s*(?=\p{Ll})/gu, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
