@@ -196,7 +196,7 @@ function verifyQuote(quote: Quote, group: CitationGroup, corpus: Corpus): Intern
   const text = corpus.text(best.key)!;
   const closest = best.closest;
   if (!closest || closest.similarity < 0.5) {
-    const where = closest ? ` (the best passage, at line ${text.lineIndex().lineOf(closest.start) + 1}, is only ${percent(closest.similarity)} similar)` : '';
+    const where = closest ? ` (the best passage, at line ${text.lineOf(closest.start) + 1}, is only ${percent(closest.similarity)} similar)` : '';
     return {
       quote,
       key: best.key,
@@ -205,7 +205,7 @@ function verifyQuote(quote: Quote, group: CitationGroup, corpus: Corpus): Intern
       problem: { message: `These words are not in @${best.key}${where}. Check the quote and its citation.`, extra: { source: best.key } },
     };
   }
-  const line = text.lineIndex().lineOf(closest.start) + 1;
+  const line = text.lineOf(closest.start) + 1;
   const excerpt = shorten(text.excerpt(closest.start, closest.end), 160);
   const differences = closest.differences
     .map(([quoted, original]) => (quoted && original ? `has “${quoted}” where the source has “${original}”` : quoted ? `adds “${quoted}”` : `leaves out “${original}”`))

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CorpusProblem } from './source';
 
@@ -120,7 +120,20 @@ export const maxTextFileBytes = 100 * 1024 * 1024;
 /** PDFs and Word files larger than this are not extracted: a report of that size is almost always scans. */
 export const maxExtractedFileBytes = 150 * 1024 * 1024;
 
-export type ReadResult = { ok: true; text: string; warning?: string } | { ok: false; message: string };
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+export type ReadResult =
+  | {
+      ok: true;
+      text: string;
+      warning?: string;
+      encoding: TextEncoding;
+      /** Bytes of the byte-order mark the text was read past (0 without one). */
+      bomBytes: number;
+      /** The file's length in bytes. */
+      byteLength: number;
+    }
+  | { ok: false; message: string };
 
 /** Reads a text file as UTF-8, refusing binary files and falling back to Windows-1252 for legacy encodings. */
 export async function readTextFile(file: string): Promise<ReadResult> {
@@ -137,22 +150,56 @@ export async function readTextFile(file: string): Promise<ReadResult> {
   return decodeText(bytes);
 }
 
+/** A buffer reused from file to file: fresh memory costs page faults, which dominate reading many files. */
+let readBuffer = Buffer.allocUnsafe(1 << 20);
+
+/**
+ * `readTextFile` for threads that may block (index workers, the CLI): reads into a reused buffer. The
+ * stamp (size and modification time) is of the handle that was read, so it always describes these bytes.
+ */
+export function readTextFileSync(file: string): ReadResult & { stamp?: string } {
+  let handle: number | undefined;
+  try {
+    handle = openSync(file, 'r');
+    const stat = fstatSync(handle);
+    if (stat.size > maxTextFileBytes) {
+      return { ok: false, message: `File is too large to read as text (${Math.round(stat.size / 1048576)} MB; the limit is ${maxTextFileBytes / 1048576} MB).` };
+    }
+    if (stat.size > readBuffer.length) readBuffer = Buffer.allocUnsafe(Math.max(stat.size, readBuffer.length * 2));
+    let length = 0;
+    for (let read = -1; read !== 0 && length < readBuffer.length; length += read) read = readSync(handle, readBuffer, length, readBuffer.length - length, length);
+    const decoded = decodeText(readBuffer.subarray(0, length));
+    return decoded.ok ? { ...decoded, stamp: `${stat.size}:${stat.mtimeMs}` } : decoded;
+  } catch (error) {
+    return { ok: false, message: `Cannot read file: ${describeError(error)}` };
+  } finally {
+    if (handle !== undefined) closeSync(handle);
+  }
+}
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 export function decodeText(bytes: Uint8Array): ReadResult {
   const sniff = bytes.subarray(0, 8192);
   if (sniff.includes(0)) {
     const utf16 = (sniff[0] === 0xff && sniff[1] === 0xfe) || (sniff[0] === 0xfe && sniff[1] === 0xff);
     if (utf16) {
-      return { ok: true, text: new TextDecoder(sniff[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes) };
+      const encoding = sniff[0] === 0xff ? 'utf-16le' : 'utf-16be';
+      return { ok: true, text: new TextDecoder(encoding).decode(bytes), encoding, bomBytes: 2, byteLength: bytes.length };
     }
     return { ok: false, message: 'Binary file: it contains NUL bytes, so it is not a text source.' };
   }
   try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+    const bomBytes = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    return { ok: true, text: utf8Decoder.decode(bytes), encoding: 'utf-8', bomBytes, byteLength: bytes.length };
   } catch {
     return {
       ok: true,
       text: decodeWindows1252(bytes),
       warning: 'Not valid UTF-8: read as Windows-1252. Save the file as UTF-8 to be sure quotes match.',
+      encoding: 'windows-1252',
+      bomBytes: 0,
+      byteLength: bytes.length,
     };
   }
 }

@@ -1,33 +1,20 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { decodeText, describeError, documentKinds, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
-import { extractInProcess, type DocumentExtractor, type ExtractedKind } from './extract/document-extractor';
-import { ExtractionError, type ExtractedDocument } from './extract/extracted-document';
-import { joinPages, type PageMap } from './extract/pages';
-import { htmlToText } from './html';
-import { checkpointInterval, IndexedText } from './indexed-text';
+import { documentKinds, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
+import { applyFields, normalizeRelative, readBatch, readPreparedText, type DocumentResult, type DocumentText, type Draft } from './document-reader';
+import { extractInProcess, type DocumentExtractor } from './extract/document-extractor';
+import type { PageMap } from './extract/pages';
+import { IndexedText } from './indexed-text';
 import { IndexWorkerPool } from './index-worker-pool';
+import { Segment } from './segment';
+import { SourceText } from './source-text';
 import { scanWords } from './tokenize';
+import type { CorpusProblem, Source, SourceMetadata } from './source';
 import { Vocabulary } from './vocabulary';
-import { inferMetadata } from './inference';
-import { readFrontMatter } from './markdown';
-import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from './schema';
-import type { CorpusProblem, FieldOrigin, FieldProvenance, Source, SourceMetadata } from './source';
 import { parseYaml } from './yaml-document';
 
-type FieldName = keyof SourceFields;
-
-export interface Draft {
-  fields: Partial<SourceFields>;
-  provenance: Partial<Record<FieldName, FieldProvenance>>;
-  path?: string;
-  relativePath?: string;
-  corpusRoot: string;
-  /** Where the draft was declared, for messages about it. */
-  origin: { file: string; line?: number };
-}
+export type { Draft } from './document-reader';
 
 export interface LoadProgress {
   /** Files read so far and in all. */
@@ -49,25 +36,17 @@ export interface LoadOptions {
    * caller's thread. Workers extract PDFs themselves, caching in `extractionCacheFolder`.
    */
   workers?: { file: string; count: number; extractionCacheFolder?: string };
+  /** How many bytes of documents one batch (one segment) takes; by default set from the corpus size. */
+  batchBytes?: number;
 }
 
 /**
- * A source's words as numbers, which is all the index keeps of it. The text itself is read again from
- * the file when a passage must be shown (extracted PDF and Word text is kept, since extraction is slow).
- * Shared across reloads while the file is unchanged.
+ * What the index keeps of one document: where its words are (a document of a segment) and how its
+ * text is read again. Shared across reloads while the file is unchanged.
  */
-export interface TextEntry {
-  ids: Uint32Array;
-  /** Start offset of every `checkpointInterval`-th word, so a passage can be located without reading the whole text. */
-  checkpoints: Uint32Array;
-  /** The text, for sources whose text is expensive to produce again. */
-  text?: string;
-  /** The file and kind the text is read again from. */
-  file: string;
-  kind: CorpusFileKind;
+export interface TextEntry extends DocumentText {
+  segment: Segment;
   indexed?: IndexedText;
-  /** For paged documents (PDF): where each page starts. */
-  pages?: PageMap;
 }
 
 export interface CachedDocument {
@@ -94,6 +73,13 @@ export class CorpusCache {
   lastRead = 0;
   /** Documents dropped by the last load because their files are gone. */
   lastRemoved = 0;
+
+  /** The segments the cached documents' words are in, each once. */
+  segments(): Segment[] {
+    const segments = new Set<Segment>();
+    for (const cached of this.documents.values()) if (cached.loaded) segments.add(cached.loaded.entry.segment);
+    return [...segments];
+  }
 }
 
 /** The sources of one or more corpus folders, with everything that went wrong while reading them. */
@@ -101,6 +87,7 @@ export class Corpus {
   private readonly byKey = new Map<string, Source>();
   /** Texts read back for passages, most recently used last; older ones are let go beyond a budget. */
   private readonly recentlyRead = new Map<string, IndexedText>();
+  private recentWords = 0;
 
   constructor(
     readonly roots: readonly string[],
@@ -124,7 +111,12 @@ export class Corpus {
     return [...this.byKey.keys()];
   }
 
-  /** The source's text as read (front matter removed, HTML reduced to text); undefined for metadata-only sources. */
+  /** Where a source's words are in the index, for search. */
+  entry(key: string): TextEntry | undefined {
+    return this.texts.get(key);
+  }
+
+  /** The source's text as read (front matter blanked, HTML reduced to text); undefined for metadata-only sources. */
   rawText(key: string): string | undefined {
     return this.text(key)?.text;
   }
@@ -136,83 +128,108 @@ export class Corpus {
   opening(key: string, characters = 4000): string | undefined {
     const entry = this.texts.get(key);
     if (!entry) return undefined;
-    if (entry.text !== undefined) return entry.text.slice(0, characters);
     if (entry.indexed?.isLoaded) return entry.indexed.text.slice(0, characters);
-    return readTextAgain(entry, characters * 4).slice(0, characters);
+    return sourceTextOf(entry).slice(0, characters);
   }
 
   /** A matched passage with a little context on each side (enough to judge whether a quote is fair), and its line. */
   passage(key: string, start: number, end: number): { line: number; text: string } | undefined {
     const text = this.text(key);
     if (!text) return undefined;
-    const before = Math.max(0, text.text.lastIndexOf('\n', Math.max(0, start - 120)));
-    const after = text.text.indexOf('\n', Math.min(text.text.length, end + 120));
-    const excerpt = text.excerpt(before, after === -1 ? text.text.length : after);
-    return { line: text.lineIndex().lineOf(start) + 1, text: excerpt.length > 900 ? `${excerpt.slice(0, 900)} …` : excerpt };
+    // The context runs to the line breaks about 120 characters out, read as a window of the text.
+    const windowStart = Math.max(0, start - 600);
+    const window = text.slice(windowStart, end + 600);
+    const lead = Math.max(0, start - 120 - windowStart);
+    const before = Math.max(0, window.lastIndexOf('\n', lead));
+    const trail = Math.min(window.length, end + 120 - windowStart);
+    const after = window.indexOf('\n', trail);
+    const excerpt = text.excerpt(windowStart + before, windowStart + (after === -1 ? window.length : after));
+    return { line: text.lineOf(start) + 1, text: excerpt.length > 900 ? `${excerpt.slice(0, 900)} …` : excerpt };
   }
 
-  /** A source's word numbers; cheap, since the index keeps them. */
+  /** A source's word numbers. */
   wordIds(key: string): Uint32Array | undefined {
-    return this.texts.get(key)?.ids;
+    const entry = this.texts.get(key);
+    return entry && (entry.indexed?.ids ?? this.documentIds(entry));
   }
 
+  /**
+   * A document's words from the index; if the index's copy is damaged (or its file gone), the text is
+   * read and its words numbered again, so a bad index never costs a wrong answer.
+   */
+  private documentIds(entry: TextEntry): Uint32Array {
+    try {
+      return entry.segment.documentIds(entry.document);
+    } catch {
+      const text = sourceTextOf(entry).text;
+      const ids: number[] = [];
+      scanWords(
+        text,
+        true,
+        (word) => {
+          ids.push(this.vocabulary.intern(word));
+        },
+      );
+      return Uint32Array.from(ids);
+    }
+  }
 
   /** Where the pages of a paged source (a PDF) start, if it has pages. */
   pages(key: string): PageMap | undefined {
     return this.texts.get(key)?.pages;
   }
 
-  /** The source's text with its word index; the text is read from its file on first use. */
+  /** The source's words and text; words come from the index, text is read from the file as passages need it. */
   text(key: string): IndexedText | undefined {
     const entry = this.texts.get(key);
     if (!entry) return undefined;
-    entry.indexed ??= new IndexedText(entry.text ?? (() => readTextAgain(entry)), this.vocabulary, entry.ids, entry.checkpoints);
-    this.touch(key, entry.indexed);
+    if (!entry.indexed) {
+      const segment = entry.segment;
+      const checkpoints = segment.checkpoints(entry.document);
+      entry.indexed = IndexedText.fromIndex(this.documentIds(entry), this.vocabulary, sourceTextOf(entry), checkpoints.chars);
+      this.recentWords += entry.wordCount;
+    }
+    this.touch(key, entry);
     return entry.indexed;
   }
 
-  private touch(key: string, indexed: IndexedText): void {
+  /** Keeps the word numbers and texts of the most recently used sources, within a budget. */
+  private touch(key: string, entry: TextEntry): void {
+    const indexed = entry.indexed!;
     this.recentlyRead.delete(key);
     this.recentlyRead.set(key, indexed);
-    let budget = maxRecentWords;
-    for (const [other, text] of [...this.recentlyRead.entries()].reverse()) {
-      budget -= text.wordCount;
-      if (budget < 0 && other !== key) {
-        text.release();
-        this.recentlyRead.delete(other);
+    for (const [other, text] of this.recentlyRead) {
+      if (this.recentWords <= maxRecentWords || other === key) break;
+      this.recentlyRead.delete(other);
+      const otherEntry = this.texts.get(other);
+      if (otherEntry?.indexed === text) {
+        otherEntry.indexed = undefined;
+        this.recentWords -= otherEntry.wordCount;
       }
+      text.release();
     }
   }
 }
 
-/** About 60 MB of text: enough for every source a long report quotes, and a bound on memory. */
+/** About 40 MB of word numbers, plus the texts read whole: enough for every source a long report quotes, and a bound on memory. */
 const maxRecentWords = 10_000_000;
 
-/** Reads a source's text again, exactly as loading prepared it, so that word numbers and offsets agree. */
-function readTextAgain(entry: TextEntry, maxBytes?: number): string {
-  try {
-    const read = decodeText(maxBytes === undefined ? readFileSync(entry.file) : readStart(entry.file, maxBytes));
-    if (!read.ok) return '';
-    return prepareText(entry.kind, read.text.replace(/^\uFEFF/, '')).text;
-  } catch {
-    // Deleted since it was indexed: the watcher will reload the corpus; until then there is no text.
-    return '';
-  }
+function sourceTextOf(entry: TextEntry): SourceText {
+  const keeping = entry.keeping;
+  if (keeping.kind === 'stored') return new SourceText({ kind: 'stored', text: keeping.text });
+  if (keeping.kind === 'prepared') return new SourceText({ kind: 'prepared', load: () => readPreparedText(entry.file, entry.kind) });
+  const checkpoints = entry.segment.checkpoints(entry.document);
+  return new SourceText({ ...keeping, file: entry.file }, checkpoints, () => readPreparedText(entry.file, entry.kind));
 }
 
-function readStart(file: string, bytes: number): Uint8Array {
-  const handle = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const read = readSync(handle, buffer, 0, bytes, 0);
-    // A multi-byte character cut at the end would make the whole read look like Windows-1252.
-    let end = read;
-    if (read === bytes) while (end > 0 && (buffer[end - 1] & 0xc0) === 0x80) end--;
-    if (read === bytes && end > 0 && buffer[end - 1] >= 0xc0) end--;
-    return buffer.subarray(0, end);
-  } finally {
-    closeSync(handle);
-  }
+/** Reads a batch of documents into a segment. */
+export type BatchReader = (root: string, files: readonly CorpusFile[]) => Promise<{ results: DocumentResult[]; segment: Segment }>;
+
+let segmentCounter = 0;
+
+/** A name for a new segment that no other segment of this or an earlier run has. */
+export function newSegmentId(): string {
+  return `${Date.now().toString(36)}-${process.pid.toString(36)}-${(segmentCounter++).toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
 }
 
 export async function loadCorpus(roots: string | readonly string[], options: LoadOptions = {}): Promise<Corpus> {
@@ -224,52 +241,90 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
   const vocabulary = cache?.vocabulary ?? new Vocabulary();
   const seen = new Set<string>();
   if (cache) cache.lastRead = 0;
-  const pool = options.workers && options.workers.count > 0 ? new IndexWorkerPool(options.workers, vocabulary) : undefined;
+  const extract = options.extract ?? extractInProcess;
+  const readHere: BatchReader = async (readRoot, files) => {
+    const batch = await readBatch(readRoot, files, extract, vocabulary);
+    return { results: batch.results, segment: new Segment(batch.segment, newSegmentId()) };
+  };
+  const pool = options.workers && options.workers.count > 0 ? new IndexWorkerPool(options.workers, vocabulary, readHere) : undefined;
+  const read: BatchReader = pool ? pool.read : readHere;
+  const parallel = pool ? pool.size * 2 : 1;
 
   try {
-  for (const root of rootList) {
-    const files = await listCorpusFiles(root, problems);
-    const documents = files.filter((file) => documentKinds.includes(file.kind));
-    const manifests = files.filter((file) => file.kind === 'manifest');
-    const bibliographies = files.filter((file) => file.kind === 'bibtex' || file.kind === 'csl-json');
-    const byRelativePath = new Map<string, Draft>();
-    let done = 0;
-    const total = files.length;
-    const read: DocumentReader = pool ? pool.read : (readRoot, readFile) => readInProcess(readRoot, readFile, options.extract ?? extractInProcess, vocabulary);
-    // Unchanged documents cost one stat each, so many run at once; reads queue up in the workers.
-    const results = await mapConcurrent(documents, 32, async (file) => {
-      if (options.signal?.aborted) return { problems: [] as CorpusProblem[] };
-      const result = await readThroughCache(root, file, cache, read);
-      options.onProgress?.({ done: ++done, total, file: file.relativePath });
-      return result;
-    });
-    // Results are taken in file order, so which of two sources with one key wins never depends on timing.
-    documents.forEach((file, index) => {
-      const result = results[index];
-      seen.add(file.path);
-      problems.push(...result.problems);
-      if (!result.loaded) return;
-      drafts.push(result.loaded.draft);
-      texts.set(result.loaded.draft, result.loaded.entry);
-      byRelativePath.set(file.relativePath, result.loaded.draft);
-    });
-    for (const file of manifests) {
-      options.onProgress?.({ done: done++, total, file: file.relativePath });
-      if (file.relativePath !== manifestFileName && file.relativePath !== 'corpus.yml') continue;
-      await applyManifest(root, file, byRelativePath, drafts, problems);
+    for (const root of rootList) {
+      const files = await listCorpusFiles(root, problems);
+      const documents = files.filter((file) => documentKinds.includes(file.kind));
+      const manifests = files.filter((file) => file.kind === 'manifest');
+      const bibliographies = files.filter((file) => file.kind === 'bibtex' || file.kind === 'csl-json');
+      const byRelativePath = new Map<string, Draft>();
+      const total = files.length;
+      let done = 0;
+      const results = new Array<DocumentResult | undefined>(documents.length);
+      // Unchanged documents cost one stat each, so many run at once; the others are read in batches.
+      const stamps = await mapConcurrent(documents, 32, (file) => fileStamp(file.path));
+      const toRead: number[] = [];
+      documents.forEach((file, index) => {
+        const cached = cache?.documents.get(file.path);
+        const stamp = stamps[index];
+        if (cached && stamp !== undefined && cached.stamp === stamp) {
+          // Manifests and bibliographies write into drafts, so each load starts from a fresh copy.
+          results[index] = { loaded: cached.loaded && { draft: copyDraft(cached.loaded.draft), text: cached.loaded.entry }, problems: [...cached.problems] };
+          done++;
+        } else {
+          toRead.push(index);
+        }
+      });
+      if (done) options.onProgress?.({ done, total });
+      const batches = batchesOf(toRead.map((index) => ({ index, size: stamps[index] ? Number(stamps[index]!.split(':')[0]) : 0 })), parallel, options.batchBytes);
+      await mapConcurrent(batches, parallel, async (batch) => {
+        if (options.signal?.aborted) return;
+        const { results: read_, segment } = await read(
+          root,
+          batch.map((index) => documents[index]),
+        );
+        batch.forEach((index, position) => {
+          const result = read_[position];
+          const file = documents[index];
+          const loaded = result.loaded && { draft: result.loaded.draft, entry: { ...result.loaded.text, segment } };
+          results[index] = { loaded: loaded && { draft: loaded.draft, text: loaded.entry }, problems: result.problems };
+          if (cache) {
+            cache.lastRead++;
+            const stamp = stamps[index];
+            if (stamp === undefined) cache.documents.delete(file.path);
+            else cache.documents.set(file.path, { stamp, loaded: loaded && { draft: copyDraft(loaded.draft), entry: loaded.entry }, problems: result.problems });
+          }
+        });
+        done += batch.length;
+        options.onProgress?.({ done, total, file: documents[batch[batch.length - 1]].relativePath });
+      });
+      // Results are taken in file order, so which of two sources with one key wins never depends on timing.
+      documents.forEach((file, index) => {
+        const result = results[index];
+        if (!result) return;
+        seen.add(file.path);
+        problems.push(...result.problems);
+        if (!result.loaded) return;
+        drafts.push(result.loaded.draft);
+        texts.set(result.loaded.draft, result.loaded.text as TextEntry);
+        byRelativePath.set(file.relativePath, result.loaded.draft);
+      });
+      for (const file of manifests) {
+        options.onProgress?.({ done: done++, total, file: file.relativePath });
+        if (file.relativePath !== manifestFileName && file.relativePath !== 'corpus.yml') continue;
+        await applyManifest(root, file, byRelativePath, drafts, problems);
+      }
+      for (const file of bibliographies) {
+        if (options.signal?.aborted) break;
+        options.onProgress?.({ done: done++, total, file: file.relativePath });
+        await applyBibliography(root, file, byRelativePath, drafts, problems);
+      }
+      options.onProgress?.({ done: total, total });
     }
-    for (const file of bibliographies) {
-      if (options.signal?.aborted) break;
-      options.onProgress?.({ done: done++, total, file: file.relativePath });
-      await applyBibliography(root, file, byRelativePath, drafts, problems);
-    }
-    options.onProgress?.({ done: total, total });
-  }
   } finally {
     await pool?.dispose();
   }
 
-  if (cache) {
+  if (cache && !options.signal?.aborted) {
     cache.lastRemoved = 0;
     for (const cached of [...cache.documents.keys()]) {
       if (seen.has(cached)) continue;
@@ -314,6 +369,29 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
   return new Corpus(rootList, sources, problems, sourceTexts, vocabulary);
 }
 
+/**
+ * Splits the documents to read into batches in file order: large enough that a segment is worth its
+ * overhead, small enough that every worker has several, so none waits long for the last one.
+ */
+function batchesOf(items: { index: number; size: number }[], parallel: number, batchBytes?: number): number[][] {
+  const totalBytes = items.reduce((sum, item) => sum + item.size, 0);
+  const target = batchBytes ?? Math.max(1 << 20, Math.min(32 << 20, Math.ceil(totalBytes / (parallel * 4))));
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    current.push(item.index);
+    bytes += item.size;
+    if (bytes >= target || current.length >= 4096) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
 /** Reads a corpus file as text, turning every failure and warning into a problem that names it. */
 async function readCorpusText(file: CorpusFile, problems: CorpusProblem[]): Promise<string | undefined> {
   const read = await readTextFile(file.path);
@@ -323,39 +401,6 @@ async function readCorpusText(file: CorpusFile, problems: CorpusProblem[]): Prom
   }
   if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
   return read.text.replace(/^\uFEFF/, '');
-}
-
-/** What reading one document yields: the source (unless it could not be read) and its problems. */
-export interface DocumentResult {
-  loaded?: { draft: Draft; entry: TextEntry };
-  problems: CorpusProblem[];
-}
-
-export type DocumentReader = (root: string, file: CorpusFile) => Promise<DocumentResult>;
-
-export async function readInProcess(root: string, file: CorpusFile, extract: DocumentExtractor, vocabulary: Vocabulary): Promise<DocumentResult> {
-  const problems: CorpusProblem[] = [];
-  const loaded = await loadDocument(root, file, problems, extract);
-  return { loaded: loaded && { draft: loaded.draft, entry: textEntry(file, loaded, vocabulary) }, problems };
-}
-
-async function readThroughCache(root: string, file: CorpusFile, cache: CorpusCache | undefined, read: DocumentReader): Promise<DocumentResult> {
-  if (!cache) return read(root, file);
-  const stamp = await fileStamp(file.path);
-  const cached = cache.documents.get(file.path);
-  if (cached && stamp !== undefined && cached.stamp === stamp) {
-    // Manifests and bibliographies write into drafts, so each load starts from a fresh copy.
-    const loaded = cached.loaded && { draft: copyDraft(cached.loaded.draft), entry: cached.loaded.entry };
-    return { loaded, problems: [...cached.problems] };
-  }
-  cache.lastRead++;
-  const result = await read(root, file);
-  if (stamp === undefined) cache.documents.delete(file.path);
-  else {
-    const loaded = result.loaded && { draft: copyDraft(result.loaded.draft), entry: result.loaded.entry };
-    cache.documents.set(file.path, { stamp, loaded, problems: result.problems });
-  }
-  return result;
 }
 
 function copyDraft(draft: Draft): Draft {
@@ -376,192 +421,12 @@ async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, wor
   return results;
 }
 
-export function textEntry(file: CorpusFile, loaded: { text: string; pages?: PageMap }, vocabulary: Vocabulary): TextEntry {
-  const checkpoints: number[] = [];
-  let count = 0;
-  let ids = new Uint32Array(Math.max(16, loaded.text.length >> 3));
-  const add = (id: number, start: number) => {
-    if (count % checkpointInterval === 0) checkpoints.push(start);
-    if (count === ids.length) {
-      const grown = new Uint32Array(ids.length * 2);
-      grown.set(ids);
-      ids = grown;
-    }
-    ids[count++] = id;
-  };
-  const text = loaded.text;
-  scanWords(
-    text,
-    true,
-    (word, start) => add(vocabulary.intern(word), start),
-    0,
-    (start, end, upper) => add(vocabulary.internRange(text, start, end, upper), start),
-  );
-  const extracted = file.kind === 'pdf' || file.kind === 'docx';
-  return {
-    ids: ids.slice(0, count),
-    checkpoints: Uint32Array.from(checkpoints),
-    text: extracted ? loaded.text : undefined,
-    file: file.path,
-    kind: file.kind,
-    pages: loaded.pages,
-  };
-}
-
 async function fileStamp(file: string): Promise<string | undefined> {
   try {
     const stat = await fs.stat(file);
     return `${stat.size}:${stat.mtimeMs}`;
   } catch {
     return undefined;
-  }
-}
-
-export async function loadDocument(
-  root: string,
-  file: CorpusFile,
-  problems: CorpusProblem[],
-  extract: DocumentExtractor,
-): Promise<{ draft: Draft; text: string; pages?: PageMap } | undefined> {
-  let text: string | undefined;
-  let pages: PageMap | undefined;
-  /** What inference reads: the text without page markers. */
-  let plain: string | undefined;
-  let documentFields: Record<string, unknown> | undefined;
-  if (file.kind === 'pdf' || file.kind === 'docx') {
-    const extracted = await extractDocumentText(file, extract, problems);
-    if (!extracted) return undefined;
-    ({ text, pages } = joinPages(extracted, file.kind === 'pdf'));
-    plain = extracted.pages.join('\n\n');
-    documentFields = { ...extracted.properties };
-  } else {
-    text = await readCorpusText(file, problems);
-  }
-  if (text === undefined) return undefined;
-  let htmlFields: Record<string, unknown> | undefined;
-  let frontMatter: { yaml: string; firstLine: number } | undefined;
-  if (file.kind === 'html' || file.kind === 'markdown') {
-    const prepared = prepareText(file.kind, text);
-    text = prepared.text;
-    htmlFields = prepared.htmlFields;
-    frontMatter = prepared.frontMatter;
-  }
-
-  const inferred = inferMetadata(file.relativePath, plain ?? text);
-  const draft: Draft = {
-    fields: {},
-    provenance: {},
-    path: file.path,
-    relativePath: file.relativePath,
-    corpusRoot: root,
-    origin: { file: file.relativePath },
-  };
-  const inferredFields: Record<string, unknown> = {
-    key: inferred.key,
-    title: inferred.title?.value,
-    date: inferred.date?.value,
-    language: inferred.language,
-  };
-  const inferredLines: Record<string, number | undefined> = { title: inferred.title?.line, date: inferred.date?.line };
-  applyFields(draft, inferredFields, 'inferred', file, () => undefined, problems, { quiet: true, lines: inferredLines });
-  if (htmlFields) applyFields(draft, htmlFields, 'inferred', file, () => undefined, problems, { quiet: true });
-  // A PDF's or Word file's own properties are often wrong (a template's title, the typist's name), so
-  // they rank just above inference and below everything an author wrote down.
-  if (documentFields) applyFields(draft, documentFields, 'document-properties', file, () => undefined, problems, { quiet: true });
-
-  if (frontMatter) {
-    const parsed = parseYaml(frontMatter.yaml, frontMatter.firstLine);
-    for (const error of parsed.errors) {
-      problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML front matter: ${error.message}`, severity: 'error' });
-    }
-    const value = parsed.value;
-    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
-      problems.push({ file: file.path, line: 1, message: 'Front matter must be a YAML mapping (key: value lines).', severity: 'error' });
-    } else if (value) {
-      const fields = { ...(value as Record<string, unknown>) };
-      // Pandoc writes the language as `lang`.
-      if (fields.language === undefined && fields.lang !== undefined) fields.language = fields.lang;
-      applyFields(draft, fields, 'front-matter', file, (field) => parsed.lineOf([field === 'language' && !('language' in (value as object)) ? 'lang' : field]), problems, {
-        ignoreUnknown: true,
-      });
-    }
-  }
-  return { draft, text, pages };
-}
-
-/** The text a source's words come from: HTML reduced to text, Markdown front matter blanked. */
-function prepareText(kind: CorpusFileKind, raw: string): { text: string; htmlFields?: Record<string, unknown>; frontMatter?: { yaml: string; firstLine: number } } {
-  if (kind === 'html') {
-    const html = htmlToText(raw);
-    return { text: html.text, htmlFields: { title: html.title, author: html.author, date: html.date, language: html.language } };
-  }
-  if (kind === 'markdown') {
-    const front = readFrontMatter(raw);
-    if (front) {
-      // Keep the line count, so lines in the source still match lines in the file.
-      return { text: raw.slice(0, front.end).replace(/[^\n]/g, '') + raw.slice(front.end), frontMatter: { yaml: front.yaml, firstLine: 2 } };
-    }
-  }
-  return { text: raw };
-}
-
-async function extractDocumentText(file: CorpusFile, extract: DocumentExtractor, problems: CorpusProblem[]): Promise<ExtractedDocument | undefined> {
-  try {
-    return await extract(file.path, file.kind as ExtractedKind);
-  } catch (error) {
-    const message = error instanceof ExtractionError ? error.message : `Cannot extract the text: ${describeError(error)}`;
-    problems.push({ file: file.path, line: 1, message, severity: error instanceof ExtractionError && error.failure === 'no-text' ? 'warning' : 'error' });
-    return undefined;
-  }
-}
-
-interface ApplyOptions {
-  /** Inferred values are guesses; a guess that fails validation is dropped silently. */
-  quiet?: boolean;
-  /** Front matter carries many fields that are not ours (Pandoc's, for one). */
-  ignoreUnknown?: boolean;
-  lines?: Record<string, number | undefined>;
-}
-
-/** Validates each field on its own, so one bad value costs only that field, and records where each came from. */
-function applyFields(
-  draft: Draft,
-  raw: Record<string, unknown>,
-  origin: FieldOrigin,
-  file: CorpusFile | { path: string; relativePath: string },
-  lineOf: (field: string) => number | undefined,
-  problems: CorpusProblem[],
-  options: ApplyOptions = {},
-): void {
-  for (const [field, value] of Object.entries(raw)) {
-    if (value === undefined || value === null || value === '') continue;
-    if (!(sourceFieldNames as string[]).includes(field)) {
-      if (!options.ignoreUnknown && !options.quiet && field !== 'file') {
-        problems.push({
-          file: file.path,
-          line: lineOf(field),
-          message: `Unknown field "${field}"; known fields are ${sourceFieldNames.join(', ')}, file.`,
-          severity: 'warning',
-        });
-      }
-      continue;
-    }
-    const schema = SourceFieldsSchema.shape[field as FieldName];
-    const result = schema.safeParse(value);
-    if (!result.success) {
-      if (!options.quiet) {
-        const issue = result.error.issues[0];
-        problems.push({
-          file: file.path,
-          line: lineOf(field),
-          message: `Invalid ${field} ${JSON.stringify(value)}: ${issue?.message ?? 'not valid'}.`,
-          severity: 'error',
-        });
-      }
-      continue;
-    }
-    (draft.fields as Record<string, unknown>)[field] = result.data;
-    draft.provenance[field as FieldName] = { origin, file: file.relativePath, line: options.lines?.[field] ?? lineOf(field) };
   }
 }
 
@@ -626,9 +491,6 @@ function matchByKey(drafts: Draft[], key: unknown): Draft | undefined {
   return drafts.find((draft) => draft.fields.key === key.trim());
 }
 
-function normalizeRelative(file: string): string {
-  return path.posix.normalize(file.replace(/\\/g, '/')).replace(/^\.\//, '');
-}
 
 async function applyBibliography(
   root: string,

@@ -1,147 +1,459 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CorpusCache, type Draft } from './corpus';
+import { CorpusCache, type TextEntry } from './corpus';
 import type { CorpusFileKind } from './corpus-files';
+import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
+import { checksum, Segment, type SegmentData, type SegmentPostings } from './segment';
 import type { CorpusProblem } from './source';
 import { Vocabulary } from './vocabulary';
 
 /**
- * The corpus index on disk, so that a second start reads one file instead of every source. Layout:
- *   "CWIX" · format (u32) · header length (u32) · header (UTF-8 JSON) · padding to 4 bytes · word numbers
- * The header holds the vocabulary and, per document, its stamp, metadata, problems and where its word
- * numbers and checkpoints lie in the tail. The tail is used in place (no copy) as typed arrays.
+ * The corpus index on disk, so that a second start reads a small manifest instead of every source.
+ * It is a folder per set of corpus folders, holding:
  *
- * Nothing in it is trusted blindly: a file of another format, for other folders, cut short or otherwise
- * unreadable is ignored (and rebuilt); each document is still checked against its file's size and
- * modification time by the loader, so a source changed since is read again.
+ *   index.cwm          the manifest: the vocabulary and, per document, its stamp, metadata, problems and
+ *                      where its words are (a document of a segment)
+ *   <segment id>.cws   one file per segment, written once and never changed: its word table and
+ *                      checkpoints (read at start), its postings (read when search first needs them)
+ *                      and its documents' words (read one document at a time, when a quote is checked)
+ *
+ * Both kinds of file start with a magic number, the format, and a checksum of what follows, and are
+ * written aside and renamed into place. Nothing is trusted blindly: a manifest of another format, for
+ * other folders, cut short or failing its checksum is ignored (and the corpus read again); a segment
+ * file that is missing or damaged costs its documents, which are read again; each document is still
+ * checked against its file's size and modification time by the loader; and a document's words read
+ * from disk are checked against their own checksum before use.
  */
 
-const magic = 0x58495743; // "CWIX" read as a little-endian u32
-export const indexFormat = 3;
+const manifestMagic = 0x4d495743; // "CWIM"
+const segmentMagic = 0x53495743; // "CWIS"
+export const indexFormat = 4;
+const manifestName = 'index.cwm';
 
-interface StoredDocument {
-  path: string;
-  stamp: string;
-  problems: CorpusProblem[];
-  loaded?: {
-    draft: Draft;
-    entry: { file: string; kind: CorpusFileKind; text?: string; pages?: PageMap; ids: [number, number]; checkpoints: [number, number] };
-  };
-}
-
-interface Header {
-  roots: string[];
-  words: string[];
-  documents: StoredDocument[];
-}
-
-/** The index file for a set of corpus folders, inside `folder`. */
-export function indexFileFor(folder: string, roots: readonly string[]): string {
+/** The folder that holds the index of these corpus folders, inside `folder`. */
+export function indexDirectoryFor(folder: string, roots: readonly string[]): string {
   const id = createHash('sha256').update(roots.map((root) => path.resolve(root)).join('\u0000')).digest('hex').slice(0, 24);
-  return path.join(folder, `corpus-${id}.cwix`);
+  return path.join(folder, `corpus-${id}`);
 }
 
-export async function saveIndex(file: string, roots: readonly string[], cache: CorpusCache): Promise<void> {
-  const arrays: Uint32Array[] = [];
-  let offset = 0;
-  const place = (array: Uint32Array): [number, number] => {
-    arrays.push(array);
-    const at = offset;
-    offset += array.length;
-    return [at, array.length];
-  };
-  const documents: StoredDocument[] = [];
-  for (const [documentPath, cached] of cache.documents) {
-    const loaded = cached.loaded;
-    documents.push({
-      path: documentPath,
-      stamp: cached.stamp,
-      problems: cached.problems,
-      loaded: loaded && {
-        draft: loaded.draft,
-        entry: {
-          file: loaded.entry.file,
-          kind: loaded.entry.kind,
-          text: loaded.entry.text,
-          pages: loaded.entry.pages,
-          ids: place(loaded.entry.ids),
-          checkpoints: place(loaded.entry.checkpoints),
-        },
-      },
-    });
-  }
-  const header: Header = { roots: roots.map((root) => path.resolve(root)), words: cache.vocabulary.words, documents };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const prefix = Buffer.alloc(12);
-  prefix.writeUInt32LE(magic, 0);
-  prefix.writeUInt32LE(indexFormat, 4);
-  prefix.writeUInt32LE(json.length, 8);
-  const padding = Buffer.alloc((4 - ((12 + json.length) % 4)) % 4);
+// ---------------------------------------------------------------------------------------------------
+// Segment files.
 
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  // Written aside and renamed into place, so a crash or a second writer never leaves half an index.
+/** The arrays of a segment file, in file order; `forward` last, since it is read a document at a time. */
+const coreSections = ['termIds', 'documentStarts', 'documentChecksums', 'checkpointStarts', 'checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const;
+const postingSections = ['postingStarts', 'postingDocuments', 'postingCounts', 'positions', 'positionBlocks'] as const;
+type SectionName = (typeof coreSections)[number] | (typeof postingSections)[number] | 'forward';
+type ArrayKind = 'u8' | 'u16' | 'u32';
+
+interface SectionEntry {
+  name: SectionName;
+  kind: ArrayKind;
+  /** Byte offset from the start of the file, and element count. */
+  offset: number;
+  length: number;
+  checksum: number;
+}
+
+interface SegmentHeader {
+  id: string;
+  documentCount: number;
+  sections: SectionEntry[];
+}
+
+function arrayKind(array: Uint8Array | Uint16Array | Uint32Array): ArrayKind {
+  return array instanceof Uint8Array ? 'u8' : array instanceof Uint16Array ? 'u16' : 'u32';
+}
+
+function bytesOf(array: Uint8Array | Uint16Array | Uint32Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function arrayOf(kind: ArrayKind, buffer: ArrayBuffer, byteOffset: number, length: number): Uint8Array | Uint16Array | Uint32Array {
+  if (kind === 'u8') return new Uint8Array(buffer, byteOffset, length);
+  if (kind === 'u16') return new Uint16Array(buffer, byteOffset, length);
+  return new Uint32Array(buffer, byteOffset, length);
+}
+
+/** FNV-1a over the bytes of an array (in 32-bit steps where it can), as the sections' checksums. */
+function bytesChecksum(array: Uint8Array | Uint16Array | Uint32Array): number {
+  if (array.byteLength % 4 === 0 && array.byteOffset % 4 === 0) return checksum(new Uint32Array(array.buffer, array.byteOffset, array.byteLength / 4));
+  return checksum(bytesOf(array));
+}
+
+function segmentFileName(id: string): string {
+  return `${id}.cws`;
+}
+
+/** Writes a segment's file (aside, then renamed into place); returns where its words are in it. */
+async function writeSegment(directory: string, segment: Segment, forward: Uint16Array | Uint32Array): Promise<SectionEntry> {
+  const data = segment.data;
+  const arrays: { name: SectionName; array: Uint8Array | Uint16Array | Uint32Array }[] = [
+    ...coreSections.map((name) => ({ name, array: data[name] })),
+    ...postingSections.map((name) => ({ name, array: segment.postings()[name] })),
+    { name: 'forward', array: forward },
+  ];
+  // The header's length depends on the offsets it lists, so it is laid out with room to spare.
+  const draftHeader = JSON.stringify({ id: segment.id, documentCount: data.documentCount, sections: arrays.map(({ name, array }) => ({ name, kind: arrayKind(array), offset: 0xffffffffff, length: array.length, checksum: 0xffffffff })) });
+  const headerRoom = Buffer.byteLength(draftHeader) + 64;
+  let offset = align(16 + headerRoom, 8);
+  const sections: SectionEntry[] = arrays.map(({ name, array }) => {
+    const entry = { name, kind: arrayKind(array), offset, length: array.length, checksum: name === 'forward' ? 0 : bytesChecksum(array) };
+    offset = align(offset + array.byteLength, 8);
+    return entry;
+  });
+  const header = Buffer.from(JSON.stringify({ id: segment.id, documentCount: data.documentCount, sections } satisfies SegmentHeader).padEnd(headerRoom, ' '), 'utf8');
+  const prefix = Buffer.alloc(16);
+  prefix.writeUInt32LE(segmentMagic, 0);
+  prefix.writeUInt32LE(indexFormat, 4);
+  prefix.writeUInt32LE(header.length, 8);
+  prefix.writeUInt32LE(checksum(header), 12);
+  const file = path.join(directory, segmentFileName(segment.id));
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   const handle = await fs.open(temporary, 'w');
   try {
-    await handle.write(prefix);
-    await handle.write(json);
-    await handle.write(padding);
-    for (const array of arrays) {
-      if (array.length) await handle.write(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    await handle.write(prefix, 0, prefix.length, 0);
+    await handle.write(header, 0, header.length, 16);
+    for (const [index, { array }] of arrays.entries()) {
+      const bytes = bytesOf(array);
+      if (bytes.length) await handle.write(bytes, 0, bytes.length, sections[index].offset);
     }
   } finally {
     await handle.close();
   }
   await fs.rename(temporary, file);
+  return sections[sections.length - 1];
 }
 
-/** Reads an index written by `saveIndex` for these folders; undefined when there is none or it cannot be trusted. */
-export async function loadIndex(file: string, roots: readonly string[]): Promise<CorpusCache | undefined> {
+function align(value: number, to: number): number {
+  return Math.ceil(value / to) * to;
+}
+
+/** Reads a segment file's header and its core arrays; postings are read later, words per document. */
+async function readSegment(directory: string, id: string, documentCount: number): Promise<Segment> {
+  const file = path.join(directory, segmentFileName(id));
+  const handle = await fs.open(file, 'r');
+  try {
+    const prefix = Buffer.alloc(16);
+    await handle.read(prefix, 0, 16, 0);
+    if (prefix.readUInt32LE(0) !== segmentMagic || prefix.readUInt32LE(4) !== indexFormat) throw new Error('not a segment of this format');
+    const headerLength = prefix.readUInt32LE(8);
+    if (headerLength > 1 << 24) throw new Error('segment header too long');
+    const headerBytes = Buffer.alloc(headerLength);
+    await handle.read(headerBytes, 0, headerLength, 16);
+    if (checksum(headerBytes) !== prefix.readUInt32LE(12)) throw new Error('segment header damaged');
+    const header = JSON.parse(headerBytes.toString('utf8')) as SegmentHeader;
+    if (header.id !== id || header.documentCount !== documentCount) throw new Error('segment does not match the manifest');
+    const byName = new Map(header.sections.map((section) => [section.name, section]));
+    const { size } = await handle.stat();
+    for (const section of header.sections) {
+      const width = section.kind === 'u8' ? 1 : section.kind === 'u16' ? 2 : 4;
+      if (section.offset % width !== 0 || section.offset + section.length * width > size) throw new Error('segment file cut short');
+    }
+    const core = await readSections(handle, coreSections.map((name) => byName.get(name)));
+    const forwardSection = byName.get('forward');
+    const postingEntries = postingSections.map((name) => byName.get(name));
+    if (!forwardSection || postingEntries.some((entry) => !entry)) throw new Error('segment lacks a section');
+    const data = { documentCount, ...core } as unknown as SegmentData;
+    checkSegmentCore(data);
+    const segment = new Segment(data, id);
+    segment.usePostingsFrom(
+      () => checkPostings(readSectionsSync(file, postingEntries as SectionEntry[]), data),
+      async () => checkPostings(await readSectionsFromFile(file, postingEntries as SectionEntry[]), data),
+    );
+    segment.useFileForWords(forwardReader(file, forwardSection));
+    return segment;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readSections(handle: fs.FileHandle, entries: (SectionEntry | undefined)[]): Promise<Record<string, Uint8Array | Uint16Array | Uint32Array>> {
+  const arrays: Record<string, Uint8Array | Uint16Array | Uint32Array> = {};
+  for (const entry of entries) {
+    if (!entry) throw new Error('segment lacks a section');
+    const width = entry.kind === 'u8' ? 1 : entry.kind === 'u16' ? 2 : 4;
+    const buffer = new ArrayBuffer(entry.length * width);
+    await handle.read(new Uint8Array(buffer), 0, buffer.byteLength, entry.offset);
+    const array = arrayOf(entry.kind, buffer, 0, entry.length);
+    if (bytesChecksum(array) !== entry.checksum) throw new Error(`segment section ${entry.name} damaged`);
+    arrays[entry.name] = array;
+  }
+  return arrays;
+}
+
+/** What the core arrays must satisfy before anything indexes into them. */
+function checkSegmentCore(data: SegmentData): void {
+  const { documentCount, documentStarts, documentChecksums, checkpointStarts, checkpointChars } = data;
+  if (documentStarts.length !== documentCount + 1 || documentChecksums.length !== documentCount || checkpointStarts.length !== documentCount + 1) {
+    throw new Error('segment arrays disagree');
+  }
+  for (let document = 0; document < documentCount; document++) {
+    if (documentStarts[document + 1] < documentStarts[document] || checkpointStarts[document + 1] < checkpointStarts[document]) throw new Error('segment arrays out of order');
+  }
+  const checkpointCount = checkpointStarts[documentCount];
+  for (const name of ['checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const) {
+    if (data[name].length !== checkpointCount) throw new Error('segment checkpoints disagree');
+  }
+  for (let document = 0; document < documentCount; document++) {
+    for (let index = checkpointStarts[document] + 1; index < checkpointStarts[document + 1]; index++) {
+      if (checkpointChars[index] < checkpointChars[index - 1]) throw new Error('segment checkpoints out of order');
+    }
+  }
+}
+
+/** Reads sections of a segment file now (for a search that cannot wait), checking each. */
+function readSectionsSync(file: string, entries: SectionEntry[]): Record<string, Uint8Array | Uint16Array | Uint32Array> {
+  const handle = openSync(file, 'r');
+  try {
+    const arrays: Record<string, Uint8Array | Uint16Array | Uint32Array> = {};
+    for (const entry of entries) {
+      const width = entry.kind === 'u8' ? 1 : entry.kind === 'u16' ? 2 : 4;
+      const buffer = new ArrayBuffer(entry.length * width);
+      const bytes = new Uint8Array(buffer);
+      let read = 0;
+      while (read < bytes.length) {
+        const got = readSync(handle, bytes, read, bytes.length - read, entry.offset + read);
+        if (got === 0) throw new Error('segment file cut short');
+        read += got;
+      }
+      const array = arrayOf(entry.kind, buffer, 0, entry.length);
+      if (bytesChecksum(array) !== entry.checksum) throw new Error(`segment section ${entry.name} damaged`);
+      arrays[entry.name] = array;
+    }
+    return arrays;
+  } finally {
+    closeSync(handle);
+  }
+}
+
+async function readSectionsFromFile(file: string, entries: SectionEntry[]): Promise<Record<string, Uint8Array | Uint16Array | Uint32Array>> {
+  const handle = await fs.open(file, 'r');
+  try {
+    return await readSections(handle, entries);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Postings as read, checked to fit the segment before anything indexes into them. */
+function checkPostings(arrays: Record<string, Uint8Array | Uint16Array | Uint32Array>, data: SegmentData): SegmentPostings {
+  {
+    const postings = arrays as unknown as SegmentPostings;
+    const termCount = data.termIds.length;
+    const { postingStarts, postingDocuments, postingCounts, positionBlocks } = postings;
+    if (postingStarts.length !== termCount + 1 || postingStarts[termCount] !== postingDocuments.length || postingCounts.length !== postingDocuments.length) {
+      throw new Error('segment postings disagree');
+    }
+    if (positionBlocks.length !== Math.ceil(postingDocuments.length / 16)) throw new Error('segment postings disagree');
+    for (let index = 0; index < postingDocuments.length; index++) if (postingDocuments[index] >= data.documentCount) throw new Error('segment postings name a missing document');
+    for (let ordinal = 0; ordinal < termCount; ordinal++) if (postingStarts[ordinal + 1] < postingStarts[ordinal]) throw new Error('segment postings out of order');
+    for (const offset of positionBlocks) if (offset > postings.positions.length) throw new Error('segment positions out of range');
+    return postings;
+  }
+}
+
+/** Reads one document's words from a segment file: a few kilobytes, checked by the caller. */
+function forwardReader(file: string, section: SectionEntry): (from: number, to: number) => Uint16Array | Uint32Array {
+  const width = section.kind === 'u16' ? 2 : 4;
+  return (from, to) => {
+    if (from < 0 || to > section.length || to < from) throw new Error('document words out of range');
+    const buffer = new ArrayBuffer((to - from) * width);
+    const handle = openSync(file, 'r');
+    try {
+      const bytes = new Uint8Array(buffer);
+      let read = 0;
+      while (read < bytes.length) {
+        const got = readSync(handle, bytes, read, bytes.length - read, section.offset + from * width + read);
+        if (got === 0) throw new Error('segment file cut short');
+        read += got;
+      }
+    } finally {
+      closeSync(handle);
+    }
+    return width === 2 ? new Uint16Array(buffer) : new Uint32Array(buffer);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The manifest.
+
+/** A document as the manifest keeps it: paths relative to its root, metadata without the repetitions. */
+interface StoredDocument {
+  /** Root index and path relative to it. */
+  root: number;
+  file: string;
+  stamp: string;
+  problems: CorpusProblem[];
+  draft?: { fields: Draft['fields']; provenance: StoredProvenance };
+  text?: { segment: number; document: number; wordCount: number; kind: CorpusFileKind; keeping: TextKeeping; pages?: PageMap };
+}
+
+/** Provenance with the file left out where it is the document itself, which it almost always is. */
+type StoredProvenance = Record<string, { origin: string; file?: string; line?: number }>;
+
+interface ManifestHeader {
+  roots: string[];
+  /** Byte length of the words, joined by newlines, after the header. */
+  wordBytes: number;
+  wordCount: number;
+  segments: { id: string; documentCount: number }[];
+  documents: StoredDocument[];
+}
+
+/** Saves the index of what `cache` holds: new segments get their files, then a new manifest replaces the old. */
+export async function saveIndex(directory: string, roots: readonly string[], cache: CorpusCache): Promise<void> {
+  const resolvedRoots = roots.map((root) => path.resolve(root));
+  await fs.mkdir(directory, { recursive: true });
+  const segments = cache.segments();
+  const segmentIndex = new Map(segments.map((segment, index) => [segment, index]));
+  for (const segment of segments) {
+    if (segment.persistedIn === directory) continue;
+    const forward = segment.data.forward;
+    if (!forward) throw new Error(`Segment ${segment.id} has neither its words in memory nor a file in ${directory}.`);
+    const forwardSection = await writeSegment(directory, segment, forward);
+    // From now on the words come from the file; memory keeps postings and checkpoints only.
+    segment.useFileForWords(forwardReader(path.join(directory, segmentFileName(segment.id)), forwardSection));
+    segment.persistedIn = directory;
+  }
+  const documents: StoredDocument[] = [];
+  for (const [documentPath, cached] of cache.documents) {
+    const root = resolvedRoots.findIndex((candidate) => isInside(documentPath, candidate));
+    if (root < 0) continue;
+    const relative = path.relative(resolvedRoots[root], documentPath).split(path.sep).join('/');
+    const loaded = cached.loaded;
+    const entry = loaded?.entry;
+    documents.push({
+      root,
+      file: relative,
+      stamp: cached.stamp,
+      problems: cached.problems,
+      draft: loaded && { fields: loaded.draft.fields, provenance: storeProvenance(loaded.draft, relative) },
+      text: entry && {
+        segment: segmentIndex.get(entry.segment)!,
+        document: entry.document,
+        wordCount: entry.wordCount,
+        kind: entry.kind,
+        keeping: entry.keeping,
+        pages: entry.pages,
+      },
+    });
+  }
+  const words = Buffer.from(cache.vocabulary.words.join('\n'), 'utf8');
+  const header: ManifestHeader = {
+    roots: resolvedRoots,
+    wordBytes: words.length,
+    wordCount: cache.vocabulary.size,
+    segments: segments.map((segment) => ({ id: segment.id, documentCount: segment.documentCount })),
+    documents,
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(20);
+  prefix.writeUInt32LE(manifestMagic, 0);
+  prefix.writeUInt32LE(indexFormat, 4);
+  prefix.writeUInt32LE(json.length, 8);
+  prefix.writeUInt32LE(checksum(json), 12);
+  prefix.writeUInt32LE(checksum(words), 16);
+  const file = path.join(directory, manifestName);
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await fs.writeFile(temporary, Buffer.concat([prefix, json, words]));
+  await fs.rename(temporary, file);
+  await removeUnused(directory, new Set(segments.map((segment) => segmentFileName(segment.id))));
+}
+
+/** Deletes segment files no manifest names any more, and what an interrupted save left behind. */
+async function removeUnused(directory: string, used: Set<string>): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(directory);
+  } catch {
+    return;
+  }
+  const hourAgo = Date.now() - 3_600_000;
+  for (const name of names) {
+    const full = path.join(directory, name);
+    if (name.endsWith('.cws') && !used.has(name)) {
+      await fs.rm(full, { force: true }).catch(() => undefined);
+    } else if (name.endsWith('.tmp')) {
+      // Another process may be writing it right now; only old ones are leftovers.
+      const stat = await fs.stat(full).catch(() => undefined);
+      if (stat && stat.mtimeMs < hourAgo) await fs.rm(full, { force: true }).catch(() => undefined);
+    }
+  }
+}
+
+function storeProvenance(draft: Draft, relative: string): StoredProvenance {
+  const stored: StoredProvenance = {};
+  for (const [field, provenance] of Object.entries(draft.provenance)) {
+    if (!provenance) continue;
+    stored[field] = { origin: provenance.origin, ...(provenance.file !== relative ? { file: provenance.file } : {}), ...(provenance.line !== undefined ? { line: provenance.line } : {}) };
+  }
+  return stored;
+}
+
+function restoreDraft(stored: NonNullable<StoredDocument['draft']>, root: string, relative: string): Draft {
+  const provenance: Draft['provenance'] = {};
+  for (const [field, value] of Object.entries(stored.provenance)) {
+    (provenance as Record<string, unknown>)[field] = { origin: value.origin, file: value.file ?? relative, line: value.line };
+  }
+  const documentPath = path.join(root, ...relative.split('/'));
+  return { fields: stored.fields, provenance, path: documentPath, relativePath: relative, corpusRoot: root, origin: { file: relative } };
+}
+
+/**
+ * Reads the index saved for these folders; undefined when there is none or it cannot be trusted. A
+ * segment that cannot be read only costs its documents, which are left out and so read again.
+ */
+export async function loadIndex(directory: string, roots: readonly string[]): Promise<CorpusCache | undefined> {
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await fs.readFile(path.join(directory, manifestName));
   } catch {
     return undefined;
   }
   try {
-    if (bytes.length < 12 || bytes.readUInt32LE(0) !== magic || bytes.readUInt32LE(4) !== indexFormat) return undefined;
+    if (bytes.length < 20 || bytes.readUInt32LE(0) !== manifestMagic || bytes.readUInt32LE(4) !== indexFormat) return undefined;
     const headerLength = bytes.readUInt32LE(8);
-    if (12 + headerLength > bytes.length) return undefined;
-    const header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength)) as Header;
+    if (20 + headerLength > bytes.length) return undefined;
+    const json = bytes.subarray(20, 20 + headerLength);
+    if (checksum(json) !== bytes.readUInt32LE(12)) return undefined;
+    const header = JSON.parse(json.toString('utf8')) as ManifestHeader;
     const expectedRoots = roots.map((root) => path.resolve(root));
     if (!Array.isArray(header.roots) || header.roots.join('\u0000') !== expectedRoots.join('\u0000')) return undefined;
-    let tailStart = 12 + headerLength;
-    tailStart += (4 - (tailStart % 4)) % 4;
-    // Typed arrays over a Buffer need 4-byte alignment; a Buffer from readFile normally has it.
-    const aligned = (bytes.byteOffset + tailStart) % 4 === 0 ? bytes : Buffer.from(bytes);
-    const tailLength = Math.floor((aligned.length - tailStart) / 4);
-    const tail = new Uint32Array(aligned.buffer, aligned.byteOffset + tailStart, tailLength);
-    const slice = ([at, length]: [number, number]) => {
-      if (!(at >= 0 && length >= 0 && at + length <= tailLength)) throw new Error('index tail is shorter than its header says');
-      return tail.subarray(at, at + length);
-    };
-    const vocabulary = Vocabulary.from(header.words);
-    if (vocabulary.size !== header.words.length) return undefined;
+    const wordBytes = bytes.subarray(20 + headerLength);
+    if (wordBytes.length !== header.wordBytes || checksum(wordBytes) !== bytes.readUInt32LE(16)) return undefined;
+    const words = header.wordCount === 0 ? [] : wordBytes.toString('utf8').split('\n');
+    if (words.length !== header.wordCount) return undefined;
+    const vocabulary = Vocabulary.from(words);
+    if (vocabulary.size !== words.length) return undefined;
+    const segments = await Promise.all(
+      header.segments.map((stored) =>
+        readSegment(directory, stored.id, stored.documentCount).then(
+          (segment) => {
+            for (let ordinal = 0; ordinal < segment.data.termIds.length; ordinal++) if (segment.data.termIds[ordinal] >= vocabulary.size) throw new Error('word out of range');
+            segment.persistedIn = directory;
+            return segment;
+          },
+          () => undefined,
+        ),
+      ),
+    );
     const cache = new CorpusCache(vocabulary);
     for (const stored of header.documents) {
-      const loaded = stored.loaded;
-      cache.documents.set(stored.path, {
-        stamp: stored.stamp,
-        problems: stored.problems,
-        loaded: loaded && {
-          draft: loaded.draft,
-          entry: {
-            file: loaded.entry.file,
-            kind: loaded.entry.kind,
-            text: loaded.entry.text,
-            pages: loaded.entry.pages,
-            ids: checkIds(slice(loaded.entry.ids), vocabulary.size),
-            checkpoints: checkAscending(slice(loaded.entry.checkpoints)),
-          },
-        },
-      });
+      const root = header.roots[stored.root];
+      if (root === undefined) return undefined;
+      const documentPath = path.join(root, ...stored.file.split('/'));
+      const text = stored.text;
+      if (!stored.draft || !text) {
+        if (!text) cache.documents.set(documentPath, { stamp: stored.stamp, problems: stored.problems });
+        continue;
+      }
+      const segment = segments[text.segment];
+      // Its segment is gone or damaged: the document is read again.
+      if (!segment || text.document >= segment.documentCount || segment.wordCount(text.document) !== text.wordCount) continue;
+      const entry: TextEntry = { ...(text as Omit<DocumentText, 'file'>), file: documentPath, segment };
+      cache.documents.set(documentPath, { stamp: stored.stamp, problems: stored.problems, loaded: { draft: restoreDraft(stored.draft, root, stored.file), entry } });
     }
     return cache;
   } catch {
@@ -149,13 +461,7 @@ export async function loadIndex(file: string, roots: readonly string[]): Promise
   }
 }
 
-/** A word number beyond the vocabulary means the file is corrupt; better to rebuild than to crash later. */
-function checkIds(ids: Uint32Array, vocabularySize: number): Uint32Array {
-  for (let index = 0; index < ids.length; index++) if (ids[index] >= vocabularySize) throw new Error('word number out of range');
-  return ids;
-}
-
-function checkAscending(offsets: Uint32Array): Uint32Array {
-  for (let index = 1; index < offsets.length; index++) if (offsets[index] < offsets[index - 1]) throw new Error('checkpoints out of order');
-  return offsets;
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }

@@ -1,6 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import type { DocumentReader, DocumentResult } from './corpus';
+import type { BatchReader } from './corpus';
+import { newSegmentId } from './corpus';
 import type { CorpusFile } from './corpus-files';
+import type { BatchResult } from './document-reader';
+import { Segment, withTermIds } from './segment';
 import type { Vocabulary } from './vocabulary';
 
 interface WorkerState {
@@ -8,56 +11,89 @@ interface WorkerState {
   /** The worker's word number → the corpus vocabulary's. */
   mapping: number[];
   busy: number;
+  alive: boolean;
 }
 
-/**
- * Spreads document reading over worker threads. Each worker's word numbers are translated to the
- * corpus vocabulary as its results arrive, which costs one pass over the numbers of each document.
- */
+interface Pending {
+  resolve: (result: Awaited<ReturnType<BatchReader>>) => void;
+  reject: (error: Error) => void;
+  state: WorkerState;
+  root: string;
+  files: readonly CorpusFile[];
+}
+
+type WorkerReply = { id: number; batch: BatchResult; newWords: string[] } | { id: number; error: string };
+
+/** Spreads batches of documents over worker threads, each batch coming back as one segment. */
 export class IndexWorkerPool {
   private readonly workers: WorkerState[] = [];
-  private readonly pending = new Map<number, { resolve: (result: DocumentResult) => void; reject: (error: Error) => void; state: WorkerState }>();
+  private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  constructor(options: { file: string; count: number; extractionCacheFolder?: string }, private readonly vocabulary: Vocabulary) {
+  constructor(
+    options: { file: string; count: number; extractionCacheFolder?: string },
+    private readonly vocabulary: Vocabulary,
+    /** Reads in this thread when no worker is left (one crashed, say), so a load never stops half-way. */
+    private readonly fallback: BatchReader,
+  ) {
     for (let index = 0; index < options.count; index++) {
       const worker = new Worker(options.file, { workerData: { extractionCacheFolder: options.extractionCacheFolder } });
-      const state: WorkerState = { worker, mapping: [], busy: 0 };
-      worker.on('message', (message: { id: number; result: DocumentResult; newWords: string[] }) => this.receive(state, message));
+      const state: WorkerState = { worker, mapping: [], busy: 0, alive: true };
+      worker.on('message', (message: WorkerReply) => this.receive(state, message));
       worker.on('error', (error) => this.failWorker(state, error));
+      worker.on('exit', () => this.failWorker(state, new Error('it stopped')));
       this.workers.push(state);
     }
   }
 
-  read: DocumentReader = (root: string, file: CorpusFile) =>
-    new Promise<DocumentResult>((resolve, reject) => {
-      const state = this.workers.reduce((least, candidate) => (candidate.busy < least.busy ? candidate : least));
+  get size(): number {
+    return this.workers.length;
+  }
+
+  read: BatchReader = (root, files) => {
+    const alive = this.workers.filter((state) => state.alive);
+    if (alive.length === 0) return this.fallback(root, files);
+    return new Promise((resolve, reject) => {
+      const state = alive.reduce((least, candidate) => (candidate.busy < least.busy ? candidate : least));
       const id = this.nextId++;
       state.busy++;
-      this.pending.set(id, { resolve, reject, state });
-      state.worker.postMessage({ id, root, file });
+      this.pending.set(id, { resolve, reject, state, root, files });
+      state.worker.postMessage({ id, root, files });
     });
+  };
 
-  private receive(state: WorkerState, message: { id: number; result: DocumentResult; newWords: string[] }): void {
-    for (const word of message.newWords) state.mapping.push(this.vocabulary.intern(word));
-    const ids = message.result.loaded?.entry.ids;
-    if (ids) for (let index = 0; index < ids.length; index++) ids[index] = state.mapping[ids[index]];
+  private receive(state: WorkerState, message: WorkerReply): void {
     const request = this.pending.get(message.id);
     if (!request) return;
     this.pending.delete(message.id);
     state.busy--;
-    request.resolve(message.result);
+    if ('error' in message) {
+      request.reject(new Error(`An indexing worker failed: ${message.error}`));
+      return;
+    }
+    for (const word of message.newWords) state.mapping.push(this.vocabulary.intern(word));
+    try {
+      const segment = new Segment(withTermIds(message.batch.segment, state.mapping), newSegmentId());
+      request.resolve({ results: message.batch.results, segment });
+    } catch (error) {
+      request.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
-  private failWorker(state: WorkerState, error: Error): void {
+  /** A worker that crashed takes no more batches; the batches it held are read again in this thread. */
+  private failWorker(state: WorkerState, _error: Error): void {
+    if (!state.alive) return;
+    state.alive = false;
     for (const [id, request] of this.pending) {
       if (request.state !== state) continue;
       this.pending.delete(id);
-      request.reject(new Error(`An indexing worker failed: ${error.message}`));
+      this.fallback(request.root, request.files).then(request.resolve, request.reject);
     }
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(this.workers.map((state) => state.worker.terminate()));
+    const workers = this.workers.filter((state) => state.alive);
+    for (const state of workers) state.alive = false;
+    await Promise.all(workers.map((state) => state.worker.terminate()));
   }
 }

@@ -1,18 +1,21 @@
 /**
- * A worker thread that reads and indexes corpus documents: the slow part of loading a corpus, done on
- * another core and off the thread that serves the editor. It numbers words with a vocabulary of its
- * own and sends each new word along once; the pool maps its numbers onto the corpus vocabulary.
+ * A worker thread that reads and indexes batches of corpus documents: the slow part of loading a
+ * corpus, done on another core and off the thread that serves the editor. Each batch becomes one
+ * segment. Words are numbered with a vocabulary of the worker's own and each new word is sent along
+ * once; the pool maps the segment's words onto the corpus vocabulary, which costs one step per
+ * distinct word of the batch rather than one per word of text.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readInProcess } from './corpus';
 import type { CorpusFile } from './corpus-files';
+import { readBatch } from './document-reader';
 import { extractInProcess, withExtractionCache } from './extract/document-extractor';
+import { segmentBuffers } from './segment';
 import { Vocabulary } from './vocabulary';
 
 export interface IndexRequest {
   id: number;
   root: string;
-  file: CorpusFile;
+  files: CorpusFile[];
 }
 
 const { extractionCacheFolder } = (workerData ?? {}) as { extractionCacheFolder?: string };
@@ -21,16 +24,15 @@ const vocabulary = new Vocabulary();
 let sentWords = 0;
 
 parentPort?.on('message', (request: IndexRequest) => {
-  readInProcess(request.root, request.file, extract, vocabulary).then(
-    (result) => {
+  readBatch(request.root, request.files, extract, vocabulary).then(
+    (batch) => {
       const newWords = vocabulary.words.slice(sentWords);
       sentWords = vocabulary.size;
-      const ids = result.loaded?.entry.ids;
-      parentPort!.postMessage({ id: request.id, result, newWords }, ids ? [ids.buffer as ArrayBuffer] : []);
+      parentPort!.postMessage({ id: request.id, batch, newWords }, segmentBuffers(batch.segment));
     },
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      parentPort!.postMessage({ id: request.id, result: { problems: [{ file: request.file.path, line: 1, message: `Cannot read this file: ${message}`, severity: 'error' }] }, newWords: [] });
+      parentPort!.postMessage({ id: request.id, error: message });
     },
   );
 });

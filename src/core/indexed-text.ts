@@ -1,46 +1,46 @@
-import { LineIndex } from './line-index';
+import type { Position } from './line-index';
+import { checkpointInterval } from './segment';
+import { SourceText } from './source-text';
 import { scanWords } from './tokenize';
 import { Vocabulary } from './vocabulary';
 
-/** Every this many words, the index keeps the word's start offset, so a passage is found without a full scan. */
-export const checkpointInterval = 256;
+export { checkpointInterval };
 
 /**
  * A source's words with the means to find a quote in them: its word numbers, scanned when a quote is
- * looked for, and the text itself, read only when a passage must be shown or located. The index keeps
- * only the word numbers of each source; offsets and text come back on demand.
+ * looked for, and its text, of which only the passages that must be shown or located are read. Where
+ * the index kept checkpoints (every 256th word's offset, byte offset and line), a passage costs a read
+ * of a few kilobytes, however long the source.
  */
 export class IndexedText {
   readonly ids: Uint32Array;
   private offsets?: { starts: Uint32Array; ends: Uint32Array };
-  private loaded?: string;
-  private lines?: LineIndex;
+  private readonly source: SourceText;
+  /** UTF-16 offset of every `checkpointInterval`-th word, when the index kept them. */
+  private readonly checkpoints?: Uint32Array;
 
-  constructor(
-    private readonly source: string | (() => string),
-    readonly vocabulary: Vocabulary = new Vocabulary(),
-    ids?: Uint32Array,
-    /** Start offset of every `checkpointInterval`-th word, when the index kept them. */
-    private readonly checkpoints?: Uint32Array,
-  ) {
-    if (ids) {
-      this.ids = ids;
-    } else {
-      const text = this.text;
-      const collected = this.collect(text);
-      this.ids = collected.ids;
-      this.offsets = collected.offsets;
-    }
+  /** Indexes a text on the spot (tests, small inputs); `fromIndex` wraps what a corpus index already holds. */
+  constructor(text: string, readonly vocabulary: Vocabulary = new Vocabulary()) {
+    this.source = new SourceText({ kind: 'stored', text });
+    const collected = collect(text, vocabulary);
+    this.ids = collected.ids;
+    this.offsets = collected.offsets;
   }
 
+  static fromIndex(ids: Uint32Array, vocabulary: Vocabulary, source: SourceText, checkpoints: Uint32Array): IndexedText {
+    const indexed = Object.create(IndexedText.prototype) as IndexedText;
+    Object.assign(indexed, { ids, vocabulary, source, checkpoints });
+    return indexed;
+  }
+
+  /** The whole text; reading it costs the whole file, so passages should use `slice`, `span` and `positionAt`. */
   get text(): string {
-    if (this.loaded === undefined) this.loaded = typeof this.source === 'string' ? this.source : this.source();
-    return this.loaded;
+    return this.source.text;
   }
 
-  /** Whether the text is in memory, so reading it costs nothing. */
+  /** Whether the whole text is in memory, so reading it costs nothing. */
   get isLoaded(): boolean {
-    return this.loaded !== undefined;
+    return this.source.isLoaded;
   }
 
   get wordCount(): number {
@@ -94,69 +94,100 @@ export class IndexedText {
 
   /** Offset span in the text covered by tokens [first, last]. */
   span(firstToken: number, lastToken: number): { start: number; end: number } {
-    if (!this.offsets && this.checkpoints && this.ids.length > 0) {
-      const first = Math.max(0, Math.min(firstToken, this.ids.length - 1));
-      const last = Math.max(first, Math.min(lastToken, this.ids.length - 1));
+    if (this.ids.length === 0) return { start: 0, end: 0 };
+    const first = Math.max(0, Math.min(firstToken, this.ids.length - 1));
+    const last = Math.max(first, Math.min(lastToken, this.ids.length - 1));
+    if (!this.offsets && this.checkpoints) {
       const located = this.locate(first, last);
       if (located) return located;
     }
     const { starts, ends } = this.wordOffsets();
-    const count = starts.length;
-    if (count === 0) return { start: 0, end: 0 };
-    const first = Math.max(0, Math.min(firstToken, count - 1));
-    const last = Math.max(first, Math.min(lastToken, count - 1));
-    return { start: starts[first], end: ends[last] };
+    if (starts.length === 0) return { start: 0, end: 0 };
+    const clampedLast = Math.min(last, starts.length - 1);
+    return { start: starts[Math.min(first, clampedLast)], end: ends[clampedLast] };
   }
 
-  /** Where each word starts and ends in the text; recomputed from the text when the index did not keep it. */
+  /** The text between two offsets. */
+  slice(start: number, end: number): string {
+    return this.source.slice(start, end);
+  }
+
+  /** Zero-based line and character of an offset in the text. */
+  positionAt(offset: number): Position {
+    return this.source.positionAt(offset);
+  }
+
+  /** Zero-based line of an offset in the text. */
+  lineOf(offset: number): number {
+    return this.source.lineOf(offset);
+  }
+
+  /** Where each word starts and ends in the text; recomputed from the whole text when the index did not keep it. */
   wordOffsets(): { starts: Uint32Array; ends: Uint32Array } {
-    if (!this.offsets) this.offsets = this.collect(this.text).offsets;
+    if (!this.offsets) this.offsets = collect(this.text, new Vocabulary()).offsets;
     return this.offsets;
   }
 
-  /** Scans forward from the checkpoint before `first` only as far as `last`. */
+  /**
+   * Scans from the checkpoint before `first` only as far as `last`, reading a window of the text that
+   * grows until it holds the words (a word at a window's edge could go on past it, so it is not trusted).
+   */
   private locate(first: number, last: number): { start: number; end: number } | undefined {
+    const checkpoints = this.checkpoints!;
     const checkpoint = Math.floor(first / checkpointInterval);
-    if (checkpoint >= this.checkpoints!.length) return undefined;
-    let position = checkpoint * checkpointInterval;
-    let start = -1;
-    let end = -1;
-    scanWords(this.text, true, (_word, wordStart, wordEnd) => {
-      if (position === first) start = wordStart;
-      if (position === last) end = wordEnd;
-      position++;
-      return position <= last;
-    }, this.checkpoints![checkpoint]);
-    return start >= 0 && end >= 0 ? { start, end } : undefined;
-  }
-
-  lineIndex(): LineIndex {
-    return (this.lines ??= new LineIndex(this.text));
+    if (checkpoint >= checkpoints.length) return undefined;
+    const origin = checkpoints[checkpoint];
+    // A little text before the checkpoint, so footnote markers and hyphens are judged as in the whole text.
+    const context = Math.min(origin, 8);
+    let length = (last - checkpoint * checkpointInterval + 1) * 16 + 256;
+    for (;;) {
+      const window = this.source.slice(origin - context, origin + length);
+      const complete = window.length < context + length;
+      let position = checkpoint * checkpointInterval;
+      let start = -1;
+      let end = -1;
+      let trustedUntil = complete ? Number.MAX_SAFE_INTEGER : window.length - 128;
+      scanWords(
+        window,
+        true,
+        (_word, wordStart, wordEnd) => {
+          if (wordEnd > trustedUntil) return false;
+          if (position === first) start = wordStart;
+          if (position === last) end = wordEnd;
+          position++;
+          return position <= last;
+        },
+        context,
+      );
+      if (start >= 0 && end >= 0) return { start: start + origin - context, end: end + origin - context };
+      if (complete) return undefined;
+      length *= 4;
+      trustedUntil = 0;
+    }
   }
 
   /** The text between two offsets with hard wrapping and line-end hyphenation undone, for display. */
   excerpt(start: number, end: number): string {
-    return unwrap(this.text.slice(start, end));
+    return unwrap(this.slice(start, end));
   }
 
-  /** Lets go of what can be rebuilt (text, offsets, positions), keeping the word numbers. */
+  /** Lets go of what can be read again (the whole text, word offsets), keeping the word numbers. */
   release(): void {
-    if (typeof this.source === 'function') this.loaded = undefined;
+    this.source.release();
     this.offsets = undefined;
-    this.lines = undefined;
   }
+}
 
-  private collect(text: string): { ids: Uint32Array; offsets: { starts: Uint32Array; ends: Uint32Array } } {
-    const ids: number[] = [];
-    const starts: number[] = [];
-    const ends: number[] = [];
-    scanWords(text, true, (word, start, end) => {
-      ids.push(this.vocabulary.intern(word));
-      starts.push(start);
-      ends.push(end);
-    });
-    return { ids: Uint32Array.from(ids), offsets: { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends) } };
-  }
+function collect(text: string, vocabulary: Vocabulary): { ids: Uint32Array; offsets: { starts: Uint32Array; ends: Uint32Array } } {
+  const ids: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  scanWords(text, true, (word, start, end) => {
+    ids.push(vocabulary.intern(word));
+    starts.push(start);
+    ends.push(end);
+  });
+  return { ids: Uint32Array.from(ids), offsets: { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends) } };
 }
 
 /** Joins hard-wrapped lines and words hyphenated at a line end into running text. */

@@ -1,14 +1,15 @@
 import type { Corpus } from './corpus';
-import { lowerBound } from './indexed-text';
+import type { IndexedText } from './indexed-text';
 import { matchQuote, parseQuotePattern } from './quote-match';
+import type { Segment } from './segment';
 import { scanWords, tokenize } from './tokenize';
 
 /**
- * Full-text search over a corpus. The index is an inverted list from each word number to the sources
- * that contain it (with counts), laid out in three flat typed arrays, so it costs a few bytes per
- * distinct word of each source and a query costs in proportion to how often its words occur. Sources
- * are ranked by BM25; within each, the best passages are found by scanning its word numbers. The last
- * word of a query also matches as a prefix, for search as you type.
+ * Full-text search over a corpus, straight from the segments' postings: which sources hold a word,
+ * how often, and at which word positions. Sources are ranked by BM25; a source's best passages come
+ * from the positions of the query's words in it, and only those passages' text is read. A query costs
+ * in proportion to how often its words occur, never in proportion to the corpus. The last word of a
+ * query also matches as a prefix, for search as you type.
  */
 
 export interface SearchHit {
@@ -42,20 +43,34 @@ const b = 0.75;
 const maxSourcesExamined = 300;
 /** A long source should not crowd out every other source. */
 const maxHitsPerSource = 3;
+/** A prefix stands for at most this many words (the most frequent, for one letter). */
+const maxPrefixWords = 200;
 
 export class CorpusSearch {
+  /** Per source that has text (numbered in corpus order): its key, segment, document in the segment and length. */
   private readonly keys: string[] = [];
-  private readonly documents: Uint32Array[] = [];
-  /** For word number w, its sources are postingSources[postingStarts[w] .. postingStarts[w + 1]). */
-  private postingStarts = new Uint32Array(1);
-  /** Source numbers take two bytes while a corpus has fewer than 65,536 sources. */
-  private postingSources: Uint16Array | Uint32Array = new Uint32Array(0);
-  /** Counts stop at 255: BM25 gains almost nothing from a word's 256th occurrence. */
-  private postingCounts = new Uint8Array(0);
+  private readonly segments: Segment[] = [];
+  private sourceSegment = new Uint32Array(0);
+  private sourceDocument = new Uint32Array(0);
+  private lengths = new Uint32Array(0);
+  /** Per segment, per document: the source number, or -1 for a document no current source uses. */
+  private readonly sourceOf: Int32Array[] = [];
+  /** For word number w, the segments using it are directorySegments[directoryStarts[w] .. directoryStarts[w + 1]), ascending, with its ordinal in each. */
+  private directoryStarts = new Uint32Array(1);
+  private directorySegments = new Uint32Array(0);
+  private directoryOrdinals = new Uint32Array(0);
   /** Word numbers by their first two letters, for prefix lookups; each bucket is sorted on first use. */
   private readonly buckets = new Map<string, number[]>();
   private readonly sortedBuckets = new Set<string>();
   private averageLength = 1;
+  private scores = new Float64Array(0);
+  private matched = new Uint8Array(0);
+  private seen = new Uint8Array(0);
+  private vocabularySize = 0;
+  /** Documents of the segments that no current source uses (replaced on reload, or a duplicate key). */
+  private unusedDocuments = 0;
+  /** Exact frequencies, counted on first use when some documents are unused. */
+  private readonly liveFrequencies = new Map<number, number>();
 
   /** Builds the index at once; `CorpusSearch.create` builds the same index in slices. */
   constructor(
@@ -66,8 +81,8 @@ export class CorpusSearch {
   }
 
   /**
-   * Builds the index a slice at a time, giving the event loop back every `sliceMs`, so an editor never
-   * freezes while a large corpus is indexed for search.
+   * Builds the index a slice at a time, giving the event loop back every `sliceMs`, so a thread that
+   * serves requests never stalls while a large corpus is prepared for search.
    */
   static async create(corpus: Corpus, sliceMs = 12): Promise<CorpusSearch> {
     const search = new CorpusSearch(corpus, false);
@@ -81,70 +96,84 @@ export class CorpusSearch {
     return search;
   }
 
-  /** The index build as steps of bounded work: a source, or a batch of vocabulary words. */
+  /**
+   * The segments already hold every posting; what is left is to number the sources, find each word's
+   * segments, and sort words by their first letters. Steps of bounded work, for `create`.
+   */
   private *build(): Generator<void> {
     const corpus = this.corpus;
+    const segmentIndex = new Map<Segment, number>();
+    const sourceSegment: number[] = [];
+    const sourceDocument: number[] = [];
+    const lengths: number[] = [];
+    let totalWords = 0;
     for (const source of corpus.sources) {
-      const ids = corpus.wordIds(source.key);
-      if (!ids) continue;
+      const entry = corpus.entry(source.key);
+      if (!entry) continue;
+      let index = segmentIndex.get(entry.segment);
+      if (index === undefined) {
+        index = this.segments.length;
+        segmentIndex.set(entry.segment, index);
+        this.segments.push(entry.segment);
+        this.sourceOf.push(new Int32Array(entry.segment.documentCount).fill(-1));
+      }
+      this.sourceOf[index][entry.document] = this.keys.length;
       this.keys.push(source.key);
-      this.documents.push(ids);
+      sourceSegment.push(index);
+      sourceDocument.push(entry.document);
+      lengths.push(entry.wordCount);
+      totalWords += entry.wordCount;
     }
     yield;
     const vocabularySize = corpus.vocabulary.size;
-    const lastSeen = new Int32Array(vocabularySize).fill(-1);
-    const counts = new Uint32Array(vocabularySize + 1);
-    let totalWords = 0;
-    for (let document = 0; document < this.documents.length; document++) {
-      const ids = this.documents[document];
-      totalWords += ids.length;
-      for (let index = 0; index < ids.length; index++) {
-        const id = ids[index];
-        if (lastSeen[id] !== document) {
-          lastSeen[id] = document;
-          counts[id]++;
-        }
-      }
+    const starts = new Uint32Array(vocabularySize + 1);
+    for (const segment of this.segments) {
+      segment.forEachTerm((termId) => {
+        if (termId < vocabularySize) starts[termId + 1]++;
+      });
       yield;
     }
-    const starts = new Uint32Array(vocabularySize + 1);
-    for (let id = 0; id < vocabularySize; id++) starts[id + 1] = starts[id] + counts[id];
-    const sources = this.documents.length < 65536 ? new Uint16Array(starts[vocabularySize]) : new Uint32Array(starts[vocabularySize]);
-    const frequencies = new Uint8Array(starts[vocabularySize]);
+    for (let id = 0; id < vocabularySize; id++) starts[id + 1] += starts[id];
+    const directorySegments = new Uint32Array(starts[vocabularySize]);
+    const directoryOrdinals = new Uint32Array(starts[vocabularySize]);
     const cursor = starts.slice(0, vocabularySize);
-    const slot = new Uint32Array(vocabularySize);
-    lastSeen.fill(-1);
-    yield;
-    for (let document = 0; document < this.documents.length; document++) {
-      const ids = this.documents[document];
-      for (let index = 0; index < ids.length; index++) {
-        const id = ids[index];
-        if (lastSeen[id] !== document) {
-          lastSeen[id] = document;
-          slot[id] = cursor[id]++;
-          sources[slot[id]] = document;
-        }
-        if (frequencies[slot[id]] < 255) frequencies[slot[id]]++;
-      }
+    for (let index = 0; index < this.segments.length; index++) {
+      this.segments[index].forEachTerm((termId, ordinal) => {
+        if (termId >= vocabularySize) return;
+        const slot = cursor[termId]++;
+        directorySegments[slot] = index;
+        directoryOrdinals[slot] = ordinal;
+      });
       yield;
     }
     const words = corpus.vocabulary.words;
+    const buckets = new Map<string, number[]>();
     for (let id = 0; id < vocabularySize; id++) {
+      if (starts[id + 1] === starts[id]) continue;
       const key = words[id].slice(0, 2);
-      const bucket = this.buckets.get(key);
+      const bucket = buckets.get(key);
       if (bucket) bucket.push(id);
-      else this.buckets.set(key, [id]);
+      else buckets.set(key, [id]);
       if (id % 50_000 === 49_999) yield;
     }
     // Published last, so a search during the build sees either nothing or the whole index.
-    this.postingStarts = starts;
-    this.postingSources = sources;
-    this.postingCounts = frequencies;
-    this.averageLength = this.documents.length ? totalWords / this.documents.length : 1;
+    for (const [key, bucket] of buckets) this.buckets.set(key, bucket);
+    this.sourceSegment = Uint32Array.from(sourceSegment);
+    this.sourceDocument = Uint32Array.from(sourceDocument);
+    this.lengths = Uint32Array.from(lengths);
+    this.directoryStarts = starts;
+    this.directorySegments = directorySegments;
+    this.directoryOrdinals = directoryOrdinals;
+    this.vocabularySize = vocabularySize;
+    this.averageLength = this.keys.length ? totalWords / this.keys.length : 1;
+    this.scores = new Float64Array(this.keys.length);
+    this.matched = new Uint8Array(this.keys.length);
+    this.seen = new Uint8Array(this.keys.length);
+    this.unusedDocuments = this.segments.reduce((sum, segment) => sum + segment.documentCount, 0) - this.keys.length;
   }
 
   get sourceCount(): number {
-    return this.documents.length;
+    return this.keys.length;
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
@@ -154,45 +183,76 @@ export class CorpusSearch {
     const allowed = options.keys ? new Set(options.keys) : undefined;
     const termIds = parsed.terms.map((term) => this.expand(term));
     if (termIds.some((ids) => ids.length === 0)) return [];
-    const documentCount = this.documents.length;
-    const scores = new Float64Array(documentCount);
-    const matched = new Uint8Array(documentCount);
+    const sourceCount = this.keys.length;
+    const { scores, matched, seen } = this;
+    const touched: number[] = [];
     termIds.forEach((ids, termIndex) => {
-      for (const id of ids) {
-        const from = this.postingStarts[id];
-        const to = this.postingStarts[id + 1];
-        const idf = Math.log(1 + (documentCount - (to - from) + 0.5) / (to - from + 0.5));
-        for (let posting = from; posting < to; posting++) {
-          const document = this.postingSources[posting];
-          const tf = this.postingCounts[posting];
-          const length = this.documents[document].length;
-          scores[document] += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / this.averageLength));
-          // One bit per query term (the first 8): every word must match, as in the editor's own search.
-          if (termIndex < 8) matched[document] |= 1 << termIndex;
-        }
-      }
+      // One bit per query term (the first 8): every word must match, as in the editor's own search.
+      const bit = termIndex < 8 ? 1 << termIndex : 0;
+      for (const id of ids) this.score(id, bit, touched);
     });
     const everyTerm = (1 << Math.min(8, parsed.terms.length)) - 1;
-    let candidates: number[] = [];
-    for (let document = 0; document < documentCount; document++) {
-      if (matched[document] === everyTerm && (!allowed || allowed.has(this.keys[document]))) candidates.push(document);
+    const candidates: number[] = [];
+    for (const source of touched) {
+      if (matched[source] === everyTerm && (!allowed || allowed.has(this.keys[source]))) candidates.push(source);
     }
-    const phraseIds = parsed.phrases.map((phrase) => phrase.map((word) => this.corpus.vocabulary.idOf(word)));
-    candidates.sort((x, y) => scores[y] - scores[x] || x - y);
-    const matchIds = new Set(termIds.flat());
-    // A byte per vocabulary word: testing a word while scanning a source is then one array read.
-    const matchMask = new Uint8Array(this.corpus.vocabulary.size);
-    for (const id of matchIds) matchMask[id] = 1;
+    const candidateScores = new Map(candidates.map((source) => [source, scores[source]]));
+    for (const source of touched) {
+      scores[source] = 0;
+      matched[source] = 0;
+      seen[source] = 0;
+    }
+    if (sourceCount === 0) return [];
+    const vocabulary = this.corpus.vocabulary;
+    const phraseIds = parsed.phrases.map((phrase) => phrase.map((word) => vocabulary.idOf(word)));
+    candidates.sort((x, y) => candidateScores.get(y)! - candidateScores.get(x)! || x - y);
+    const matchIds = [...new Set(termIds.flat())];
+    const matchWords = new Set(matchIds.map((id) => vocabulary.words[id]));
     const hits: SearchHit[] = [];
     let examined = 0;
-    for (const document of candidates) {
+    for (const source of candidates) {
       // A phrase can be missing from sources that hold all its words; looking through every such source
-      // of a large corpus would make one query take seconds, so the best-ranked ones are enough.
+      // of a large corpus would make one query slow, so the best-ranked ones are enough.
       if (hits.length >= limit || examined++ >= maxSourcesExamined) break;
-      const windows = this.bestWindows(document, matchMask, phraseIds, Math.min(maxHitsPerSource, limit - hits.length));
-      for (const window of windows) hits.push(this.hit(document, window, scores[document], matchIds));
+      const windows = this.bestWindows(source, matchIds, phraseIds, Math.min(maxHitsPerSource, limit - hits.length));
+      if (windows.length === 0) continue;
+      const text = this.corpus.text(this.keys[source]);
+      if (!text) continue;
+      for (const window of windows) {
+        const hit = passageHit(this.keys[source], text, window, candidateScores.get(source)!, matchWords);
+        if (hit) hits.push(hit);
+      }
     }
     return hits;
+  }
+
+  /** Adds one word's BM25 contribution to every source that holds it, and marks the term matched. */
+  private score(id: number, bit: number, touched: number[]): void {
+    const { scores, matched, seen } = this;
+    const from = this.directoryStarts[id];
+    const to = this.directoryStarts[id + 1];
+    const frequency = this.frequency(id);
+    const sourceCount = this.keys.length;
+    const idf = Math.log(1 + (sourceCount - frequency + 0.5) / (frequency + 0.5));
+    const lengths = this.lengths;
+    const averageLength = this.averageLength;
+    for (let entry = from; entry < to; entry++) {
+      const segment = this.segments[this.directorySegments[entry]];
+      const sourceOf = this.sourceOf[this.directorySegments[entry]];
+      const ordinal = this.directoryOrdinals[entry];
+      const { postingStarts, postingDocuments, postingCounts } = segment.postings();
+      for (let posting = postingStarts[ordinal], end = postingStarts[ordinal + 1]; posting < end; posting++) {
+        const source = sourceOf[postingDocuments[posting]];
+        if (source < 0) continue;
+        const tf = postingCounts[posting];
+        if (seen[source] === 0) {
+          seen[source] = 1;
+          touched.push(source);
+        }
+        scores[source] += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[source]) / averageLength));
+        matched[source] |= bit;
+      }
+    }
   }
 
   /**
@@ -201,27 +261,55 @@ export class CorpusSearch {
    */
   findQuote(quote: string, limit = 5): { key: string; start: number; end: number }[] {
     const pattern = parseQuotePattern(quote);
-    const ids = [...new Set(pattern.segments.flat().map((word) => this.corpus.vocabulary.idOf(word)))];
-    if (ids.length === 0 || ids.some((id) => id < 0)) return [];
-    const rarest = ids.sort((x, y) => this.frequency(x) - this.frequency(y)).slice(0, 3);
+    const vocabulary = this.corpus.vocabulary;
+    const ids = [...new Set(pattern.segments.flat().map((word) => vocabulary.idOf(word)))];
+    if (ids.length === 0 || ids.some((id) => id < 0 || id >= this.vocabularySize)) return [];
+    const rarest = ids.sort((x, y) => this.frequency(x) - this.frequency(y) || x - y).slice(0, 3);
     let candidates: Set<number> | undefined;
     for (const id of rarest) {
-      const sources = new Set(this.postingSources.subarray(this.postingStarts[id], this.postingStarts[id + 1]));
+      const sources = this.sourcesOf(id);
       candidates = candidates ? new Set([...candidates].filter((source) => sources.has(source))) : sources;
     }
     const found: { key: string; start: number; end: number }[] = [];
-    for (const document of candidates ?? []) {
-      const text = this.corpus.text(this.keys[document]);
+    for (const source of [...(candidates ?? [])].sort((x, y) => x - y)) {
+      const text = this.corpus.text(this.keys[source]);
       if (!text) continue;
       const match = matchQuote(text, pattern);
-      if (match.found) found.push({ key: this.keys[document], start: match.location.start, end: match.location.end });
+      if (match.found) found.push({ key: this.keys[source], start: match.location.start, end: match.location.end });
       if (found.length >= limit) break;
     }
     return found;
   }
 
+  private sourcesOf(id: number): Set<number> {
+    const sources = new Set<number>();
+    for (let entry = this.directoryStarts[id]; entry < this.directoryStarts[id + 1]; entry++) {
+      const segment = this.segments[this.directorySegments[entry]];
+      const sourceOf = this.sourceOf[this.directorySegments[entry]];
+      const ordinal = this.directoryOrdinals[entry];
+      const { postingStarts, postingDocuments } = segment.postings();
+      for (let posting = postingStarts[ordinal]; posting < postingStarts[ordinal + 1]; posting++) {
+        const source = sourceOf[postingDocuments[posting]];
+        if (source >= 0) sources.add(source);
+      }
+    }
+    return sources;
+  }
+
+  /** How many of the current sources use a word. */
   private frequency(id: number): number {
-    return this.postingStarts[id + 1] - this.postingStarts[id];
+    if (this.unusedDocuments > 0) {
+      let known = this.liveFrequencies.get(id);
+      if (known === undefined) this.liveFrequencies.set(id, (known = this.sourcesOf(id).size));
+      return known;
+    }
+    let frequency = 0;
+    for (let entry = this.directoryStarts[id]; entry < this.directoryStarts[id + 1]; entry++) {
+      const postingStarts = this.segments[this.directorySegments[entry]].postings().postingStarts;
+      const ordinal = this.directoryOrdinals[entry];
+      frequency += postingStarts[ordinal + 1] - postingStarts[ordinal];
+    }
+    return frequency;
   }
 
   /** The indexed word numbers a query term stands for: its own, or every word it starts for a prefix term. */
@@ -229,7 +317,7 @@ export class CorpusSearch {
     const vocabulary = this.corpus.vocabulary;
     if (!term.prefix) {
       const id = vocabulary.idOf(term.word);
-      return id >= 0 && id < this.postingStarts.length - 1 && this.frequency(id) > 0 ? [id] : [];
+      return id >= 0 && id < this.vocabularySize && this.frequency(id) > 0 ? [id] : [];
     }
     const words = vocabulary.words;
     const matches: number[] = [];
@@ -243,17 +331,18 @@ export class CorpusSearch {
         else high = middle;
       }
       for (let index = low; index < bucket.length && words[bucket[index]].startsWith(term.word); index++) {
-        if (this.frequency(bucket[index]) > 0) matches.push(bucket[index]);
-        if (matches.length >= 200) break;
+        matches.push(bucket[index]);
+        if (matches.length >= maxPrefixWords) break;
       }
       return matches;
     }
     // One letter: the most frequent words that start with it stand for it.
     for (const [key, bucket] of this.buckets) {
       if (!key.startsWith(term.word)) continue;
-      for (const id of bucket) if (id < this.postingStarts.length - 1 && this.frequency(id) > 0) matches.push(id);
+      for (const id of bucket) matches.push(id);
     }
-    return matches.sort((x, y) => this.frequency(y) - this.frequency(x)).slice(0, 200);
+    const frequencies = new Map(matches.map((id) => [id, this.frequency(id)]));
+    return matches.sort((x, y) => frequencies.get(y)! - frequencies.get(x)! || x - y).slice(0, maxPrefixWords);
   }
 
   private bucket(key: string): number[] {
@@ -266,21 +355,55 @@ export class CorpusSearch {
     return bucket;
   }
 
+  /** The word positions of a word in one source, ascending (empty when the source lacks it). */
+  private positionsIn(source: number, id: number, into: number[]): void {
+    if (id < 0 || id >= this.vocabularySize) return;
+    const segmentIndex = this.sourceSegment[source];
+    // A word's directory entries are in segment order, so its entry for this segment is found by bisection.
+    let low = this.directoryStarts[id];
+    let high = this.directoryStarts[id + 1];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.directorySegments[middle] < segmentIndex) low = middle + 1;
+      else high = middle;
+    }
+    if (low >= this.directoryStarts[id + 1] || this.directorySegments[low] !== segmentIndex) return;
+    const segment = this.segments[segmentIndex];
+    const posting = segment.findPosting(this.directoryOrdinals[low], this.sourceDocument[source]);
+    if (posting >= 0) segment.positionsOf(posting, into);
+  }
+
   /** The passages of a source with the most query words, non-overlapping, best first. */
-  private bestWindows(document: number, matchMask: Uint8Array, phrases: number[][], count: number): { first: number; score: number }[] {
-    const ids = this.documents[document];
-    const positions: number[] = [];
-    for (let index = 0; index < ids.length; index++) if (matchMask[ids[index]] === 1) positions.push(index);
-    const phraseStarts = phrases.map((phrase) => phraseOccurrences(ids, phrase));
+  private bestWindows(source: number, matchIds: number[], phrases: number[][], count: number): { first: number; score: number }[] {
+    // Every matched word's positions, merged into one ascending list of (position, word).
+    const entries: { position: number; id: number }[] = [];
+    const scratch: number[] = [];
+    for (const id of matchIds) {
+      scratch.length = 0;
+      this.positionsIn(source, id, scratch);
+      for (const position of scratch) entries.push({ position, id });
+    }
+    entries.sort((x, y) => x.position - y.position || x.id - y.id);
+    const phraseStarts = phrases.map((phrase) => this.phraseOccurrences(source, phrase));
     if (phraseStarts.some((list) => list.length === 0)) return [];
+    const anchors = phrases.length ? phraseStarts[0] : dedupe(entries.map((entry) => entry.position));
     const windows: { first: number; score: number }[] = [];
-    const anchors = phrases.length ? phraseStarts[0] : positions;
+    // Two cursors over the merged positions keep count of the distinct words inside [anchor, anchor + passageWords).
+    const inWindow = new Map<number, number>();
+    let from = 0;
+    let to = 0;
     for (const anchor of anchors) {
-      const from = lowerBound(positions, anchor);
-      const to = lowerBound(positions, anchor + passageWords);
-      const distinct = new Set<number>();
-      for (let index = from; index < to; index++) distinct.add(ids[positions[index]]);
-      windows.push({ first: anchor, score: distinct.size * 1000 + (to - from) });
+      while (to < entries.length && entries[to].position < anchor + passageWords) {
+        inWindow.set(entries[to].id, (inWindow.get(entries[to].id) ?? 0) + 1);
+        to++;
+      }
+      while (from < to && entries[from].position < anchor) {
+        const left = inWindow.get(entries[from].id)! - 1;
+        if (left === 0) inWindow.delete(entries[from].id);
+        else inWindow.set(entries[from].id, left);
+        from++;
+      }
+      windows.push({ first: anchor, score: inWindow.size * 1000 + (to - from) });
     }
     windows.sort((x, y) => y.score - x.score || x.first - y.first);
     const chosen: { first: number; score: number }[] = [];
@@ -292,79 +415,60 @@ export class CorpusSearch {
     return chosen;
   }
 
-  private hit(document: number, window: { first: number; score: number }, score: number, matchIds: Set<number>): SearchHit {
-    const key = this.keys[document];
-    const text = this.corpus.text(key)!;
-    const ids = this.documents[document];
-    const from = Math.max(0, window.first - 12);
-    const to = Math.min(ids.length - 1, window.first + 28);
-    const { snippet, highlights, start, end, firstMatch } = buildSnippet(text.text, text.span(from, from).start, ids, from, to, matchIds);
-    const position = text.lineIndex().positionAt(firstMatch);
-    return {
-      key,
-      line: position.line + 1,
-      column: position.character + 1,
-      start,
-      end,
-      score: score + window.score / 1e6,
-      snippet: `${from > 0 ? '…' : ''}${snippet}${to < ids.length - 1 ? '…' : ''}`,
-      highlights: highlights.map(([a, z]) => [a + (from > 0 ? 1 : 0), z + (from > 0 ? 1 : 0)]),
-    };
+  /** Where a phrase (word numbers) starts in a source: positions of its first word followed by the rest. */
+  private phraseOccurrences(source: number, phrase: number[]): number[] {
+    if (phrase.length === 0 || phrase.some((id) => id < 0)) return [];
+    const lists = phrase.map((id) => {
+      const positions: number[] = [];
+      this.positionsIn(source, id, positions);
+      return positions;
+    });
+    if (lists.some((list) => list.length === 0)) return [];
+    const later = lists.slice(1).map((list) => new Set(list));
+    return lists[0].filter((start) => later.every((set, offset) => set.has(start + offset + 1)));
   }
 }
 
-function phraseOccurrences(ids: Uint32Array, phrase: number[]): number[] {
-  const found: number[] = [];
-  if (phrase.some((id) => id < 0)) return found;
-  outer: for (let index = 0; index + phrase.length <= ids.length; index++) {
-    if (ids[index] !== phrase[0]) continue;
-    for (let offset = 1; offset < phrase.length; offset++) if (ids[index + offset] !== phrase[offset]) continue outer;
-    found.push(index);
-  }
-  return found;
+function dedupe(sorted: number[]): number[] {
+  return sorted.filter((value, index) => index === 0 || value !== sorted[index - 1]);
 }
 
-/** Unwraps the source text from word `from` to word `to` and records where the matched words land. */
-function buildSnippet(
-  text: string,
-  startOffset: number,
-  ids: Uint32Array,
-  from: number,
-  to: number,
-  matchIds: Set<number>,
-): { snippet: string; highlights: [number, number][]; start: number; end: number; firstMatch: number } {
+/** A search hit for the passage starting at word `first`: its words from a little before to a little after, unwrapped. */
+function passageHit(key: string, text: IndexedText, window: { first: number; score: number }, score: number, matchWords: Set<string>): SearchHit | undefined {
+  const wordCount = text.wordCount;
+  const from = Math.max(0, window.first - 12);
+  const to = Math.min(wordCount - 1, window.first + 28);
+  const start = text.span(from, from).start;
+  const end = text.span(to, to).end;
+  const passage = text.slice(start, end);
   let snippet = '';
   const highlights: [number, number][] = [];
-  let position = from;
   let previousEnd = -1;
-  let start = startOffset;
-  let end = startOffset;
   let firstMatch = -1;
-  const tokens: [number, number][] = [];
   // The scanner reproduces the index's words from the passage's first word on.
-  scanWords(
-    text,
-    true,
-    (_word, wordStart, wordEnd) => {
-      tokens.push([wordStart, wordEnd]);
-      return ++position <= to;
-    },
-    startOffset,
-  );
-  tokens.forEach(([wordStart, wordEnd], index) => {
-    const id = ids[from + index];
-    if (previousEnd >= 0) snippet += text.slice(previousEnd, wordStart).replace(/\s+/g, ' ');
-    else start = wordStart;
-    const original = text.slice(wordStart, wordEnd).replace(/[-\u2010\u00AD]\s*\n\s*/g, '');
-    if (matchIds.has(id)) {
+  scanWords(passage, true, (word, wordStart, wordEnd) => {
+    if (previousEnd >= 0) snippet += passage.slice(previousEnd, wordStart).replace(/\s+/g, ' ');
+    const original = passage.slice(wordStart, wordEnd).replace(/[-\u2010\u00AD]\s*\n\s*/g, '');
+    if (matchWords.has(word)) {
       highlights.push([snippet.length, snippet.length + original.length]);
-      if (firstMatch < 0) firstMatch = wordStart;
+      if (firstMatch < 0) firstMatch = start + wordStart;
     }
     snippet += original;
     previousEnd = wordEnd;
-    end = wordEnd;
   });
-  return { snippet, highlights, start, end, firstMatch: firstMatch < 0 ? start : firstMatch };
+  if (previousEnd < 0) return undefined;
+  const position = text.positionAt(firstMatch < 0 ? start : firstMatch);
+  const lead = from > 0 ? 1 : 0;
+  return {
+    key,
+    line: position.line + 1,
+    column: position.character + 1,
+    start,
+    end,
+    score: score + window.score / 1e6,
+    snippet: `${from > 0 ? '…' : ''}${snippet}${to < wordCount - 1 ? '…' : ''}`,
+    highlights: highlights.map(([a, z]) => [a + lead, z + lead]),
+  };
 }
 
 interface ParsedQuery {

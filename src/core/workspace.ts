@@ -2,9 +2,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkReport, type CheckResult } from './checks';
 import { CorpusCache, loadCorpus, type Corpus, type LoadOptions } from './corpus';
-import { indexFileFor, loadIndex, saveIndex } from './index-store';
+import { indexDirectoryFor, loadIndex, saveIndex } from './index-store';
 import { parseMarkdown } from './markdown';
 import { CorpusSearch } from './search';
+import type { Segment } from './segment';
 import {
   findWorkspaceSettingsFile,
   mergeSettings,
@@ -27,14 +28,19 @@ export interface WorkspaceOptions {
   indexFolder?: string;
   /** Told when the persisted index could not be written; the index then only costs a slower next start. */
   onIndexError?: (error: unknown) => void;
+  /**
+   * Told when part of the persisted index turned out damaged after a start (a segment file failing its
+   * checksums): the documents it held are read again, and the corpus of these folders reloaded.
+   */
+  onIndexRepaired?: (roots: string[], loaded: LoadedCorpus) => void;
 }
 
 export interface LoadedCorpus {
   corpus: Corpus;
   lookup: SourceLookup;
-  /** Built on first use: search costs an index over every word of the corpus. */
+  /** Search over the corpus; postings still on disk are read on first use. */
   search(): CorpusSearch;
-  /** The same index, built in slices that leave the event loop free; what an editor should use. */
+  /** The same, with postings read ahead and the search's tables built in slices that leave the event loop free. */
   searchAsync(): Promise<CorpusSearch>;
 }
 
@@ -43,6 +49,8 @@ interface CorpusSlot {
   /** Set once the persisted index has been read (or found missing). */
   cache?: CorpusCache;
   loading: Promise<LoadedCorpus>;
+  /** Saves run one after another, each writing what the cache holds when it starts. */
+  saving: Promise<void>;
 }
 
 /**
@@ -122,27 +130,58 @@ export class CitewiseWorkspace {
 
   private load(roots: readonly string[], knownCache: CorpusCache | undefined, options: LoadOptions): Promise<LoadedCorpus> {
     const resolved = roots.map((root) => path.resolve(root));
-    const indexFile = this.options.indexFolder ? indexFileFor(this.options.indexFolder, resolved) : undefined;
-    const slot: CorpusSlot = { roots: resolved, cache: knownCache, loading: Promise.resolve(undefined as never) };
+    const indexDirectory = this.options.indexFolder ? indexDirectoryFor(this.options.indexFolder, resolved) : undefined;
+    const previous = this.corpora.get(corpusId(roots));
+    const slot: CorpusSlot = { roots: resolved, cache: knownCache, loading: Promise.resolve(undefined as never), saving: previous?.saving ?? Promise.resolve() };
     this.corpora.set(corpusId(roots), slot);
     slot.loading = (async () => {
       // A warm start: documents whose files are unchanged come from the persisted index, unread.
-      const cache = slot.cache ?? (indexFile ? await loadIndex(indexFile, resolved) : undefined) ?? new CorpusCache();
+      const cache = slot.cache ?? (indexDirectory ? await loadIndex(indexDirectory, resolved) : undefined) ?? new CorpusCache();
       slot.cache = cache;
       const corpus = await loadCorpus(resolved, { ...this.options.loadOptions, ...options, cache });
-      if (indexFile && (cache.lastRead > 0 || cache.lastRemoved > 0)) {
-        void saveIndex(indexFile, resolved, cache).catch((error: unknown) => this.options.onIndexError?.(error));
+      const unsaved = cache.segments().some((segment) => segment.persistedIn !== indexDirectory);
+      if (indexDirectory && (unsaved || cache.lastRead > 0 || cache.lastRemoved > 0)) {
+        slot.saving = slot.saving.then(() => saveIndex(indexDirectory, resolved, cache)).catch((error: unknown) => this.options.onIndexError?.(error));
       }
-      let search: CorpusSearch | undefined;
-      let building: Promise<CorpusSearch> | undefined;
-      return {
-        corpus,
-        lookup: new SourceLookup(corpus.sources),
-        search: () => (search ??= new CorpusSearch(corpus)),
-        searchAsync: () => (search ? Promise.resolve(search) : (building ??= CorpusSearch.create(corpus).then((built) => (search ??= built)))),
-      };
+      return this.loadedCorpus(slot, corpus, cache);
     })();
     return slot.loading;
+  }
+
+  private loadedCorpus(slot: CorpusSlot, corpus: Corpus, cache: CorpusCache): LoadedCorpus {
+    let search: CorpusSearch | undefined;
+    let building: Promise<CorpusSearch> | undefined;
+    const loaded: LoadedCorpus = {
+      corpus,
+      lookup: new SourceLookup(corpus.sources),
+      search: () => (search ??= new CorpusSearch(corpus)),
+      searchAsync: () =>
+        search
+          ? Promise.resolve(search)
+          : (building ??= (async () => {
+              const segments = cache.segments();
+              const intact = await Promise.all(segments.map((segment) => segment.loadPostings()));
+              if (intact.includes(false)) this.repair(slot, cache, segments.filter((_segment, index) => !intact[index]));
+              return (search ??= await CorpusSearch.create(corpus));
+            })()),
+    };
+    return loaded;
+  }
+
+  /** Forgets the documents of damaged segments, so they are read again, and reloads the corpus. */
+  private repair(slot: CorpusSlot, cache: CorpusCache, damaged: Segment[]): void {
+    const lost = new Set(damaged);
+    for (const [file, cached] of cache.documents) if (cached.loaded && lost.has(cached.loaded.entry.segment)) cache.documents.delete(file);
+    if (this.corpora.get(corpusId(slot.roots)) !== slot) return;
+    void this.reload(slot.roots).then(
+      (loaded) => this.options.onIndexRepaired?.(slot.roots, loaded),
+      (error: unknown) => this.options.onIndexError?.(error),
+    );
+  }
+
+  /** Resolves once the index saves started so far have finished (for tests and for a clean shutdown). */
+  async settled(): Promise<void> {
+    for (const slot of [...this.corpora.values()]) await slot.saving;
   }
 }
 

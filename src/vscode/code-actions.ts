@@ -54,7 +54,7 @@ async function citeFoundSourceActions(
   const search = await loaded.searchAsync();
   const insertAt = document.positionAt(quote.end);
   return search.findQuote(quote.text, 3).map(({ key, start }, index) => {
-    const line = loaded.corpus.text(key)!.lineIndex().lineOf(start) + 1;
+    const line = loaded.corpus.text(key)!.lineOf(start) + 1;
     const action = new vscode.CodeAction(`Cite @${key} (the quote is on its line ${line})`, vscode.CodeActionKind.QuickFix);
     action.edit = new vscode.WorkspaceEdit();
     action.edit.insert(document.uri, insertAt, quote.kind === 'blockquote' ? `\n>\n> Source: [@${key}]` : ` [@${key}]`);

@@ -1,0 +1,300 @@
+import * as path from 'node:path';
+import { decodeText, describeError, readTextFileSync, type CorpusFile, type CorpusFileKind } from './corpus-files';
+import { type DocumentExtractor, type ExtractedKind } from './extract/document-extractor';
+import { ExtractionError, type ExtractedDocument } from './extract/extracted-document';
+import { joinPages, type PageMap } from './extract/pages';
+import { htmlToText } from './html';
+import { inferMetadata } from './inference';
+import { readFrontMatter } from './markdown';
+import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from './schema';
+import { SegmentBuilder, type SegmentData, type TextPlacement } from './segment';
+import type { CorpusProblem, FieldOrigin, FieldProvenance } from './source';
+import { readFileSync } from 'node:fs';
+import { scanWords } from './tokenize';
+import { Vocabulary } from './vocabulary';
+import { parseYaml } from './yaml-document';
+
+type FieldName = keyof SourceFields;
+
+/** A source as its own file and the corpus files about it describe it, before keys are settled. */
+export interface Draft {
+  fields: Partial<SourceFields>;
+  provenance: Partial<Record<FieldName, FieldProvenance>>;
+  path?: string;
+  relativePath?: string;
+  corpusRoot: string;
+  /** Where the draft was declared, for messages about it. */
+  origin: { file: string; line?: number };
+}
+
+/**
+ * How a document's text is read again when a passage must be shown: straight from the file (UTF-8
+ * Markdown and text, whose text is the file's), prepared again from the whole file (HTML, legacy
+ * encodings), or kept (text extracted from PDF and Word files, which is slow to extract again).
+ */
+export type TextKeeping =
+  | { kind: 'utf8-file'; stamp: string; byteBase: number; blankUntil: number }
+  | { kind: 'prepared' }
+  | { kind: 'stored'; text: string };
+
+/** What the index keeps of one document besides its words: where its text is and how to read it. */
+export interface DocumentText {
+  /** The document's number in its segment. */
+  document: number;
+  wordCount: number;
+  file: string;
+  kind: CorpusFileKind;
+  keeping: TextKeeping;
+  /** For paged documents (PDF): where each page starts. */
+  pages?: PageMap;
+}
+
+/** What reading one document yields: its draft and text (unless it could not be read) and its problems. */
+export interface DocumentResult {
+  loaded?: { draft: Draft; text: DocumentText };
+  problems: CorpusProblem[];
+}
+
+/** What reading a batch of documents yields: one result per file, in order, and the segment of their words. */
+export interface BatchResult {
+  results: DocumentResult[];
+  segment: SegmentData;
+}
+
+/** A document read and prepared: the text words are taken from, and how it relates to the file. */
+interface PreparedDocument {
+  draft: Draft;
+  text: string;
+  pages?: PageMap;
+  keeping: TextKeeping;
+  placement?: TextPlacement;
+}
+
+/**
+ * Reads a batch of documents and indexes their words into one segment, numbering words with
+ * `vocabulary` (the corpus's own, or a worker's, which the pool then maps). Failures become problems
+ * of the file at fault; the rest of the batch is unaffected.
+ */
+export async function readBatch(root: string, files: readonly CorpusFile[], extract: DocumentExtractor, vocabulary: Vocabulary): Promise<BatchResult> {
+  const builder = new SegmentBuilder();
+  const results: DocumentResult[] = [];
+  for (const file of files) {
+    const problems: CorpusProblem[] = [];
+    let prepared: PreparedDocument | undefined;
+    try {
+      prepared = await loadDocument(root, file, problems, extract);
+    } catch (error) {
+      problems.push({ file: file.path, line: 1, message: `Cannot read this file: ${describeError(error)}`, severity: 'error' });
+    }
+    if (!prepared) {
+      results.push({ problems });
+      continue;
+    }
+    let document: number;
+    try {
+      indexWords(prepared.text, vocabulary, builder);
+      document = builder.endDocument(prepared.placement);
+    } catch (error) {
+      builder.abandonDocument();
+      problems.push({ file: file.path, line: 1, message: `Cannot index this file: ${describeError(error)}`, severity: 'error' });
+      results.push({ problems });
+      continue;
+    }
+    results.push({
+      loaded: {
+        draft: prepared.draft,
+        text: { document, wordCount: builder.wordCountOf(document), file: file.path, kind: file.kind, keeping: prepared.keeping, pages: prepared.pages },
+      },
+      problems,
+    });
+  }
+  return { results, segment: builder.build() };
+}
+
+/** Numbers a text's words into the builder. */
+function indexWords(text: string, vocabulary: Vocabulary, builder: SegmentBuilder): void {
+  scanWords(
+    text,
+    true,
+    (word, start) => builder.add(vocabulary.intern(word), start),
+    0,
+    (start, end, upper) => builder.add(vocabulary.internRange(text, start, end, upper), start),
+  );
+}
+
+export async function loadDocument(root: string, file: CorpusFile, problems: CorpusProblem[], extract: DocumentExtractor): Promise<PreparedDocument | undefined> {
+  let text: string;
+  let pages: PageMap | undefined;
+  /** What inference reads: the text without page markers. */
+  let plain: string | undefined;
+  let documentFields: Record<string, unknown> | undefined;
+  let keeping: TextKeeping;
+  let placement: TextPlacement | undefined;
+  let htmlFields: Record<string, unknown> | undefined;
+  let frontMatter: { yaml: string; firstLine: number } | undefined;
+  if (file.kind === 'pdf' || file.kind === 'docx') {
+    const extracted = await extractDocumentText(file, extract, problems);
+    if (!extracted) return undefined;
+    ({ text, pages } = joinPages(extracted, file.kind === 'pdf'));
+    plain = extracted.pages.join('\n\n');
+    documentFields = { ...extracted.properties };
+    keeping = { kind: 'stored', text };
+  } else {
+    const read = readTextFileSync(file.path);
+    if (!read.ok) {
+      problems.push({ file: file.path, line: 1, message: read.message, severity: 'error' });
+      return undefined;
+    }
+    if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
+    const raw = read.text.replace(/^\uFEFF/, '');
+    const prepared = prepareText(file.kind, raw);
+    text = prepared.text;
+    htmlFields = prepared.htmlFields;
+    frontMatter = prepared.frontMatter;
+    if (file.kind !== 'html' && read.encoding === 'utf-8' && read.stamp && raw.length === read.text.length) {
+      keeping = { kind: 'utf8-file', stamp: read.stamp, byteBase: read.bomBytes, blankUntil: prepared.blankUntil ?? 0 };
+      placement = { text: raw, byteBase: read.bomBytes, singleByte: read.byteLength === read.bomBytes + raw.length };
+    } else {
+      keeping = { kind: 'prepared' };
+    }
+  }
+
+  const inferred = inferMetadata(file.relativePath, plain ?? text);
+  const draft: Draft = {
+    fields: {},
+    provenance: {},
+    path: file.path,
+    relativePath: file.relativePath,
+    corpusRoot: root,
+    origin: { file: file.relativePath },
+  };
+  const inferredFields: Record<string, unknown> = {
+    key: inferred.key,
+    title: inferred.title?.value,
+    date: inferred.date?.value,
+    language: inferred.language,
+  };
+  const inferredLines: Record<string, number | undefined> = { title: inferred.title?.line, date: inferred.date?.line };
+  applyFields(draft, inferredFields, 'inferred', file, () => undefined, problems, { quiet: true, lines: inferredLines });
+  if (htmlFields) applyFields(draft, htmlFields, 'inferred', file, () => undefined, problems, { quiet: true });
+  // A PDF's or Word file's own properties are often wrong (a template's title, the typist's name), so
+  // they rank just above inference and below everything an author wrote down.
+  if (documentFields) applyFields(draft, documentFields, 'document-properties', file, () => undefined, problems, { quiet: true });
+
+  if (frontMatter) {
+    const parsed = parseYaml(frontMatter.yaml, frontMatter.firstLine);
+    for (const error of parsed.errors) {
+      problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML front matter: ${error.message}`, severity: 'error' });
+    }
+    const value = parsed.value;
+    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+      problems.push({ file: file.path, line: 1, message: 'Front matter must be a YAML mapping (key: value lines).', severity: 'error' });
+    } else if (value) {
+      const fields = { ...(value as Record<string, unknown>) };
+      // Pandoc writes the language as `lang`.
+      if (fields.language === undefined && fields.lang !== undefined) fields.language = fields.lang;
+      applyFields(draft, fields, 'front-matter', file, (field) => parsed.lineOf([field === 'language' && !('language' in (value as object)) ? 'lang' : field]), problems, {
+        ignoreUnknown: true,
+      });
+    }
+  }
+  return { draft, text, pages, keeping, placement };
+}
+
+/**
+ * The text a source's words come from: HTML reduced to text, Markdown front matter blanked. Blanking
+ * keeps every offset and line of the file, so a passage can be read from the file where the index says.
+ */
+export function prepareText(
+  kind: CorpusFileKind,
+  raw: string,
+): { text: string; htmlFields?: Record<string, unknown>; frontMatter?: { yaml: string; firstLine: number }; blankUntil?: number } {
+  if (kind === 'html') {
+    const html = htmlToText(raw);
+    return { text: html.text, htmlFields: { title: html.title, author: html.author, date: html.date, language: html.language } };
+  }
+  if (kind === 'markdown') {
+    const front = readFrontMatter(raw);
+    if (front) {
+      return { text: raw.slice(0, front.end).replace(/[^\r\n]/g, ' ') + raw.slice(front.end), frontMatter: { yaml: front.yaml, firstLine: 2 }, blankUntil: front.end };
+    }
+  }
+  return { text: raw };
+}
+
+/** A document's text read again from its file, exactly as loading prepared it, so that offsets agree. */
+export function readPreparedText(file: string, kind: CorpusFileKind): string {
+  try {
+    const read = decodeText(readFileSync(file));
+    if (!read.ok) return '';
+    return prepareText(kind, read.text.replace(/^\uFEFF/, '')).text;
+  } catch {
+    // Deleted since it was indexed: the watcher will reload the corpus; until then there is no text.
+    return '';
+  }
+}
+
+async function extractDocumentText(file: CorpusFile, extract: DocumentExtractor, problems: CorpusProblem[]): Promise<ExtractedDocument | undefined> {
+  try {
+    return await extract(file.path, file.kind as ExtractedKind);
+  } catch (error) {
+    const message = error instanceof ExtractionError ? error.message : `Cannot extract the text: ${describeError(error)}`;
+    problems.push({ file: file.path, line: 1, message, severity: error instanceof ExtractionError && error.failure === 'no-text' ? 'warning' : 'error' });
+    return undefined;
+  }
+}
+
+interface ApplyOptions {
+  /** Inferred values are guesses; a guess that fails validation is dropped silently. */
+  quiet?: boolean;
+  /** Front matter carries many fields that are not ours (Pandoc's, for one). */
+  ignoreUnknown?: boolean;
+  lines?: Record<string, number | undefined>;
+}
+
+/** Validates each field on its own, so one bad value costs only that field, and records where each came from. */
+export function applyFields(
+  draft: Draft,
+  raw: Record<string, unknown>,
+  origin: FieldOrigin,
+  file: CorpusFile | { path: string; relativePath: string },
+  lineOf: (field: string) => number | undefined,
+  problems: CorpusProblem[],
+  options: ApplyOptions = {},
+): void {
+  for (const [field, value] of Object.entries(raw)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (!(sourceFieldNames as string[]).includes(field)) {
+      if (!options.ignoreUnknown && !options.quiet && field !== 'file') {
+        problems.push({
+          file: file.path,
+          line: lineOf(field),
+          message: `Unknown field "${field}"; known fields are ${sourceFieldNames.join(', ')}, file.`,
+          severity: 'warning',
+        });
+      }
+      continue;
+    }
+    const schema = SourceFieldsSchema.shape[field as FieldName];
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      if (!options.quiet) {
+        const issue = result.error.issues[0];
+        problems.push({
+          file: file.path,
+          line: lineOf(field),
+          message: `Invalid ${field} ${JSON.stringify(value)}: ${issue?.message ?? 'not valid'}.`,
+          severity: 'error',
+        });
+      }
+      continue;
+    }
+    (draft.fields as Record<string, unknown>)[field] = result.data;
+    draft.provenance[field as FieldName] = { origin, file: file.relativePath, line: options.lines?.[field] ?? lineOf(field) };
+  }
+}
+
+/** A path inside a corpus, as manifests and bibliographies name it. */
+export function normalizeRelative(file: string): string {
+  return path.posix.normalize(file.replace(/\\/g, '/')).replace(/^\.\//, '');
+}

@@ -1,0 +1,575 @@
+/**
+ * A segment is the full-text index of one batch of documents: every word's postings (which documents
+ * hold it, how often, and at which word positions) and each document's words in order. It is built in
+ * one go, by the thread that read the batch, and never changes afterwards; a corpus is a list of
+ * segments. A changed document goes into a new segment and its old copy is simply no longer used, so
+ * reloading after one file changed costs that file alone.
+ *
+ * Inside a segment, words are numbered densely in order of first use ("ordinals"), so the arrays stay
+ * small and a document's words fit in two bytes each while a segment uses fewer than 65,536 words.
+ * `termIds` maps ordinals back to the numbering the builder was fed (a vocabulary's word numbers).
+ */
+
+/** Every this many postings, the byte offset of the posting's positions is kept, to reach it without decoding all before it. */
+export const positionBlockSize = 16;
+/** Every this many words of a document, where the word starts in its text is kept. */
+export const checkpointInterval = 256;
+/** Segment-local document numbers take two bytes. */
+export const maxSegmentDocuments = 65_535;
+
+/** Which documents hold each word, how often, and where: what search needs, and read from disk only then. */
+export interface SegmentPostings {
+  /** Term t's postings are postingDocuments[postingStarts[t] .. postingStarts[t + 1]), by ascending document. */
+  postingStarts: Uint32Array;
+  postingDocuments: Uint16Array;
+  /** Occurrences per posting, capped at 255: ranking gains nothing from the 256th. */
+  postingCounts: Uint8Array;
+  /** Per posting: varint count, then varint gaps between its word positions (the first from 0). */
+  positions: Uint8Array;
+  /** Byte offset in `positions` of every `positionBlockSize`-th posting. */
+  positionBlocks: Uint32Array;
+}
+
+/** Everything a segment is made of, as plain typed arrays: what is transferred between threads and written to disk. */
+export interface SegmentData extends SegmentPostings {
+  documentCount: number;
+  /** Per ordinal, the word's number in the builder's numbering (after `withTermIds`, the corpus vocabulary's). */
+  termIds: Uint32Array;
+  /** Document d's words are forward[documentStarts[d] .. documentStarts[d + 1]). */
+  documentStarts: Uint32Array;
+  /** Every document's words as ordinals, in order; absent once a segment is backed by its file. */
+  forward?: Uint16Array | Uint32Array;
+  /** FNV-1a over each document's ordinals, so words read back from disk are checked before use. */
+  documentChecksums: Uint32Array;
+  /** Document d's checkpoints are [checkpointStarts[d], checkpointStarts[d + 1]) in the four arrays below. */
+  checkpointStarts: Uint32Array;
+  /** UTF-16 offset in the document's text of every `checkpointInterval`-th word. */
+  checkpointChars: Uint32Array;
+  /** Byte offset of that word in the document's file, where the text is the file's UTF-8 (else 0). */
+  checkpointBytes: Uint32Array;
+  /** Zero-based line of that word, and the UTF-16 offset where its line starts. */
+  checkpointLines: Uint32Array;
+  checkpointLineStarts: Uint32Array;
+}
+
+/** The UTF-8 byte offsets and lines of a document's checkpoints, worked out from its text. */
+export interface TextPlacement {
+  /** The decoded file text the checkpoints' UTF-16 offsets count in. */
+  text: string;
+  /** UTF-8 length of the file's bytes before `text` begins (a byte-order mark), or undefined when the file is not UTF-8. */
+  byteBase?: number;
+  /** Whether every character of `text` is one byte in the file, which saves measuring. */
+  singleByte?: boolean;
+}
+
+/**
+ * Collects documents word by word and builds their segment. Word numbers fed in may come from any
+ * numbering (a worker's own vocabulary); only the words a batch uses get ordinals.
+ */
+export class SegmentBuilder {
+  private ordinalOf = new Int32Array(4096).fill(-1);
+  private readonly terms: number[] = [];
+  private forward = new Uint32Array(1 << 16);
+  private tokenCount = 0;
+  private readonly documentStarts: number[] = [0];
+  private readonly checkpointStarts: number[] = [0];
+  private checkpointChars: number[] = [];
+  private readonly checkpointBytes: number[] = [];
+  private readonly checkpointLines: number[] = [];
+  private readonly checkpointLineStarts: number[] = [];
+  private documentWords = 0;
+
+  get documentCount(): number {
+    return this.documentStarts.length - 1;
+  }
+
+  get wordCount(): number {
+    return this.tokenCount;
+  }
+
+  wordCountOf(document: number): number {
+    return this.documentStarts[document + 1] - this.documentStarts[document];
+  }
+
+  get isFull(): boolean {
+    return this.documentCount >= maxSegmentDocuments;
+  }
+
+  /** Appends the next word of the current document; `start` is its UTF-16 offset in the document's text. */
+  add(id: number, start: number): void {
+    if (this.documentWords % checkpointInterval === 0) this.checkpointChars.push(start);
+    this.documentWords++;
+    if (id >= this.ordinalOf.length) this.growOrdinals(id);
+    let ordinal = this.ordinalOf[id];
+    if (ordinal < 0) {
+      ordinal = this.terms.length;
+      this.terms.push(id);
+      this.ordinalOf[id] = ordinal;
+    }
+    if (this.tokenCount === this.forward.length) {
+      const grown = new Uint32Array(this.forward.length * 2);
+      grown.set(this.forward);
+      this.forward = grown;
+    }
+    this.forward[this.tokenCount++] = ordinal;
+  }
+
+  /**
+   * Closes the current document and returns its number in the segment. With a placement, each
+   * checkpoint also records its byte offset in the file and its line, so a passage can later be read
+   * from the file without reading the whole of it.
+   */
+  endDocument(placement?: TextPlacement): number {
+    if (this.isFull) throw new Error('A segment holds at most 65,535 documents.');
+    const first = this.checkpointStarts[this.checkpointStarts.length - 1];
+    const last = this.checkpointChars.length;
+    if (placement) placeCheckpoints(placement, this.checkpointChars, first, last, this.checkpointBytes, this.checkpointLines, this.checkpointLineStarts);
+    else for (let index = first; index < last; index++) this.pushUnplaced();
+    this.checkpointStarts.push(last);
+    this.documentStarts.push(this.tokenCount);
+    this.documentWords = 0;
+    return this.documentCount - 1;
+  }
+
+  /** Drops the words added since the last `endDocument` (a document that failed half-way). */
+  abandonDocument(): void {
+    this.tokenCount = this.documentStarts[this.documentStarts.length - 1];
+    this.checkpointChars.length = this.checkpointStarts[this.checkpointStarts.length - 1];
+    this.documentWords = 0;
+    // Ordinals handed out for the abandoned words stay: an unused ordinal has no postings and costs nothing.
+  }
+
+  private pushUnplaced(): void {
+    this.checkpointBytes.push(0);
+    this.checkpointLines.push(0);
+    this.checkpointLineStarts.push(0);
+  }
+
+  private growOrdinals(id: number): void {
+    let length = this.ordinalOf.length;
+    while (length <= id) length *= 2;
+    const grown = new Int32Array(length).fill(-1);
+    grown.set(this.ordinalOf);
+    this.ordinalOf = grown;
+  }
+
+  /** Builds the segment and resets the builder for the next batch. */
+  build(): SegmentData {
+    const termCount = this.terms.length;
+    const documentCount = this.documentCount;
+    const forward = this.forward.subarray(0, this.tokenCount);
+    const documentStarts = Uint32Array.from(this.documentStarts);
+    const postings = buildPostings(forward, documentStarts, termCount);
+    const data: SegmentData = {
+      documentCount,
+      termIds: Uint32Array.from(this.terms),
+      documentStarts,
+      forward: termCount <= 0x10000 ? Uint16Array.from(forward) : forward.slice(),
+      documentChecksums: documentChecksums(forward, documentStarts),
+      ...postings,
+      checkpointStarts: Uint32Array.from(this.checkpointStarts),
+      checkpointChars: Uint32Array.from(this.checkpointChars),
+      checkpointBytes: Uint32Array.from(this.checkpointBytes),
+      checkpointLines: Uint32Array.from(this.checkpointLines),
+      checkpointLineStarts: Uint32Array.from(this.checkpointLineStarts),
+    };
+    this.reset();
+    return data;
+  }
+
+  private reset(): void {
+    for (const id of this.terms) this.ordinalOf[id] = -1;
+    this.terms.length = 0;
+    this.tokenCount = 0;
+    this.documentStarts.length = 1;
+    this.checkpointStarts.length = 1;
+    this.checkpointChars = [];
+    this.checkpointBytes.length = 0;
+    this.checkpointLines.length = 0;
+    this.checkpointLineStarts.length = 0;
+    this.documentWords = 0;
+    if (this.forward.length > 1 << 22) this.forward = new Uint32Array(1 << 16);
+  }
+}
+
+/** Fills in byte offsets and lines for checkpoints [first, last), whose UTF-16 offsets are known. */
+function placeCheckpoints(
+  placement: TextPlacement,
+  chars: number[],
+  first: number,
+  last: number,
+  bytes: number[],
+  lines: number[],
+  lineStarts: number[],
+): void {
+  const { text, byteBase } = placement;
+  let line = 0;
+  let lineStart = 0;
+  let scanned = 0;
+  let byte = byteBase ?? 0;
+  for (let index = first; index < last; index++) {
+    const char = chars[index];
+    for (let newline = text.indexOf('\n', scanned); newline !== -1 && newline < char; newline = text.indexOf('\n', newline + 1)) {
+      line++;
+      lineStart = newline + 1;
+    }
+    if (byteBase !== undefined) byte += placement.singleByte ? char - scanned : Buffer.byteLength(text.slice(scanned, char), 'utf8');
+    scanned = char;
+    bytes.push(byteBase === undefined ? 0 : byte);
+    lines.push(line);
+    lineStarts.push(lineStart);
+  }
+}
+
+/** Groups each document's words by ordinal to lay out postings term by term. */
+function buildPostings(forward: Uint32Array, documentStarts: Uint32Array, termCount: number): SegmentPostings {
+  const documentCount = documentStarts.length - 1;
+  let longest = 0;
+  for (let document = 0; document < documentCount; document++) longest = Math.max(longest, documentStarts[document + 1] - documentStarts[document]);
+  const counts = new Uint32Array(termCount);
+  const groupStart = new Uint32Array(termCount);
+  const grouped = new Uint32Array(longest);
+  const distinct = new Uint32Array(Math.min(longest, termCount));
+  const postingTotals = new Uint32Array(termCount + 1);
+  const byteTotals = new Float64Array(termCount + 1);
+
+  /** Groups document d's positions by ordinal into `grouped`; returns how many distinct ordinals it has. */
+  const group = (document: number): number => {
+    const from = documentStarts[document];
+    const to = documentStarts[document + 1];
+    let distinctCount = 0;
+    for (let index = from; index < to; index++) {
+      const ordinal = forward[index];
+      if (counts[ordinal]++ === 0) distinct[distinctCount++] = ordinal;
+    }
+    let running = 0;
+    for (let index = 0; index < distinctCount; index++) {
+      const ordinal = distinct[index];
+      groupStart[ordinal] = running;
+      running += counts[ordinal];
+    }
+    for (let index = from; index < to; index++) grouped[groupStart[forward[index]]++] = index - from;
+    // groupStart now points past each group; step back to its start.
+    for (let index = 0; index < distinctCount; index++) groupStart[distinct[index]] -= counts[distinct[index]];
+    return distinctCount;
+  };
+
+  for (let document = 0; document < documentCount; document++) {
+    const distinctCount = group(document);
+    for (let index = 0; index < distinctCount; index++) {
+      const ordinal = distinct[index];
+      const count = counts[ordinal];
+      let bytes = varintLength(count);
+      let previous = 0;
+      for (let at = groupStart[ordinal], end = at + count; at < end; at++) {
+        bytes += varintLength(grouped[at] - previous);
+        previous = grouped[at];
+      }
+      postingTotals[ordinal + 1]++;
+      byteTotals[ordinal + 1] += bytes;
+      counts[ordinal] = 0;
+    }
+  }
+  const postingStarts = new Uint32Array(termCount + 1);
+  const byteStarts = new Float64Array(termCount + 1);
+  for (let ordinal = 0; ordinal < termCount; ordinal++) {
+    postingStarts[ordinal + 1] = postingStarts[ordinal] + postingTotals[ordinal + 1];
+    byteStarts[ordinal + 1] = byteStarts[ordinal] + byteTotals[ordinal + 1];
+  }
+  const postingCount = postingStarts[termCount];
+  if (byteStarts[termCount] > 0xffffffff) throw new Error('A segment holds at most 4 GB of positions.');
+  const postingDocuments = new Uint16Array(postingCount);
+  const postingCounts = new Uint8Array(postingCount);
+  const positions = new Uint8Array(byteStarts[termCount]);
+  const positionBlocks = new Uint32Array(Math.ceil(postingCount / positionBlockSize));
+  const postingCursor = postingStarts.slice(0, termCount);
+  const byteCursor = byteStarts.slice(0, termCount);
+
+  for (let document = 0; document < documentCount; document++) {
+    const distinctCount = group(document);
+    for (let index = 0; index < distinctCount; index++) {
+      const ordinal = distinct[index];
+      const count = counts[ordinal];
+      const posting = postingCursor[ordinal]++;
+      postingDocuments[posting] = document;
+      postingCounts[posting] = count > 255 ? 255 : count;
+      let at = byteCursor[ordinal];
+      if (posting % positionBlockSize === 0) positionBlocks[posting / positionBlockSize] = at;
+      at = writeVarint(positions, at, count);
+      let previous = 0;
+      for (let cursor = groupStart[ordinal], end = cursor + count; cursor < end; cursor++) {
+        at = writeVarint(positions, at, grouped[cursor] - previous);
+        previous = grouped[cursor];
+      }
+      byteCursor[ordinal] = at;
+      counts[ordinal] = 0;
+    }
+  }
+  return { postingStarts, postingDocuments, postingCounts, positions, positionBlocks };
+}
+
+function documentChecksums(forward: ArrayLike<number>, documentStarts: Uint32Array): Uint32Array {
+  const checksums = new Uint32Array(documentStarts.length - 1);
+  for (let document = 0; document < checksums.length; document++) checksums[document] = checksum(forward, documentStarts[document], documentStarts[document + 1]);
+  return checksums;
+}
+
+/** FNV-1a over 32-bit values. */
+export function checksum(values: ArrayLike<number>, from = 0, to = values.length): number {
+  let hash = 2166136261;
+  for (let index = from; index < to; index++) hash = Math.imul(hash ^ values[index], 16777619);
+  return hash >>> 0;
+}
+
+function varintLength(value: number): number {
+  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+}
+
+function writeVarint(bytes: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    bytes[at++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  bytes[at++] = value;
+  return at;
+}
+
+/** Reads a document's words back when the segment's copy of them is on disk: ordinals from `from` to `to`. */
+export type ForwardReader = (from: number, to: number) => Uint16Array | Uint32Array;
+
+/**
+ * A built segment, ready for queries. Words are looked up by their corpus-wide number; a document's
+ * words come from memory or, once the segment is saved, from its file.
+ */
+export class Segment {
+  readonly documentCount: number;
+  /** Ordinals by ascending corpus word number, for looking a word up. */
+  private readonly sortedTermIds: Uint32Array;
+  private readonly sortedOrdinals: Uint32Array;
+  private forwardReader?: ForwardReader;
+  private postingsLoader?: { sync: () => SegmentPostings; async: () => Promise<SegmentPostings> };
+  private loadedPostings?: SegmentPostings;
+  /** The index folder whose file for this segment is written, if any. */
+  persistedIn?: string;
+  /** Why this segment's postings could not be read; its documents then match no search until read again. */
+  damage?: string;
+
+  constructor(
+    /** The arrays; posting arrays may be absent when they are still on disk (see `postings`). */
+    readonly data: SegmentData,
+    /** A stable name, used for the segment's file. */
+    readonly id: string,
+  ) {
+    if (data.postingStarts) this.loadedPostings = pickPostings(data);
+    this.documentCount = data.documentCount;
+    const termCount = data.termIds.length;
+    const order = new Uint32Array(termCount);
+    for (let ordinal = 0; ordinal < termCount; ordinal++) order[ordinal] = ordinal;
+    order.sort((a, b) => data.termIds[a] - data.termIds[b]);
+    this.sortedOrdinals = order;
+    this.sortedTermIds = new Uint32Array(termCount);
+    for (let index = 0; index < termCount; index++) this.sortedTermIds[index] = data.termIds[order[index]];
+  }
+
+  get termCount(): number {
+    return this.data.termIds.length;
+  }
+
+  /** The postings, read from the segment's file on first use if they are not in memory. */
+  postings(): SegmentPostings {
+    if (!this.loadedPostings) {
+      try {
+        this.loadedPostings = this.postingsLoader ? this.postingsLoader.sync() : emptyPostings(this.termCount);
+      } catch (error) {
+        this.damage = error instanceof Error ? error.message : String(error);
+        this.loadedPostings = emptyPostings(this.termCount);
+      }
+    }
+    return this.loadedPostings;
+  }
+
+  get hasPostings(): boolean {
+    return this.loadedPostings !== undefined;
+  }
+
+  /** Reads the postings ahead of the first search, without blocking; false when they are damaged. */
+  async loadPostings(): Promise<boolean> {
+    if (!this.loadedPostings && this.postingsLoader) {
+      try {
+        const postings = await this.postingsLoader.async();
+        this.loadedPostings ??= postings;
+      } catch (error) {
+        this.damage = error instanceof Error ? error.message : String(error);
+        this.loadedPostings ??= emptyPostings(this.termCount);
+      }
+    }
+    return this.damage === undefined;
+  }
+
+  /** Where postings that are not in memory come from (the segment's file). */
+  usePostingsFrom(sync: () => SegmentPostings, async: () => Promise<SegmentPostings>): void {
+    this.postingsLoader = { sync, async };
+  }
+
+  /** Whether documents' words are in memory (rather than read from the segment's file on demand). */
+  get holdsWords(): boolean {
+    return this.data.forward !== undefined;
+  }
+
+  /** The segment's ordinal for a corpus word number, or -1 when no document of the segment uses it. */
+  ordinalOf(termId: number): number {
+    const ids = this.sortedTermIds;
+    let low = 0;
+    let high = ids.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (ids[middle] < termId) low = middle + 1;
+      else high = middle;
+    }
+    return low < ids.length && ids[low] === termId ? this.sortedOrdinals[low] : -1;
+  }
+
+  /** Visits each word number the segment uses with its ordinal. */
+  forEachTerm(visit: (termId: number, ordinal: number) => void): void {
+    const termIds = this.data.termIds;
+    for (let ordinal = 0; ordinal < termIds.length; ordinal++) visit(termIds[ordinal], ordinal);
+  }
+
+  wordCount(document: number): number {
+    return this.data.documentStarts[document + 1] - this.data.documentStarts[document];
+  }
+
+  /** The posting of a term's ordinal for one document, or -1. */
+  findPosting(ordinal: number, document: number): number {
+    const { postingStarts, postingDocuments } = this.postings();
+    let low = postingStarts[ordinal];
+    let high = postingStarts[ordinal + 1];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (postingDocuments[middle] < document) low = middle + 1;
+      else high = middle;
+    }
+    return low < postingStarts[ordinal + 1] && postingDocuments[low] === document ? low : -1;
+  }
+
+  /** The word positions of a posting, ascending, appended to `into`; returns how many there are. */
+  positionsOf(posting: number, into: number[]): number {
+    const { positions: bytes, positionBlocks } = this.postings();
+    const blockStart = posting - (posting % positionBlockSize);
+    let at = positionBlocks[blockStart / positionBlockSize];
+    for (let skipped = blockStart; skipped < posting; skipped++) {
+      let count = 0;
+      let shift = 0;
+      let byte: number;
+      do {
+        byte = bytes[at++];
+        count |= (byte & 0x7f) << shift;
+        shift += 7;
+      } while (byte & 0x80);
+      // Skipping a varint is finding its last byte: the one without the continuation bit.
+      while (count > 0) if ((bytes[at++] & 0x80) === 0) count--;
+    }
+    let count = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = bytes[at++];
+      count += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    let position = 0;
+    for (let index = 0; index < count; index++) {
+      let gap = 0;
+      shift = 0;
+      do {
+        byte = bytes[at++];
+        gap += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+      position += gap;
+      into.push(position);
+    }
+    return count;
+  }
+
+  /**
+   * A document's words as corpus word numbers. Read from disk when the segment's words are not in
+   * memory; words that fail their checksum or name an ordinal the segment does not have are refused.
+   */
+  documentIds(document: number): Uint32Array {
+    const { documentStarts, termIds, documentChecksums } = this.data;
+    const from = documentStarts[document];
+    const to = documentStarts[document + 1];
+    const ordinals = this.data.forward ? this.data.forward.subarray(from, to) : this.readForward(from, to);
+    if (!this.data.forward && checksum(ordinals) !== documentChecksums[document]) {
+      throw new Error(`The index's copy of document ${document} of segment ${this.id} is damaged.`);
+    }
+    const ids = new Uint32Array(ordinals.length);
+    const termCount = termIds.length;
+    for (let index = 0; index < ordinals.length; index++) {
+      const ordinal = ordinals[index];
+      if (ordinal >= termCount) throw new Error(`The index's copy of document ${document} of segment ${this.id} is damaged.`);
+      ids[index] = termIds[ordinal];
+    }
+    return ids;
+  }
+
+  /** Checkpoints of a document: UTF-16 offsets, file byte offsets, lines and line starts of every 256th word. */
+  checkpoints(document: number): { chars: Uint32Array; bytes: Uint32Array; lines: Uint32Array; lineStarts: Uint32Array } {
+    const { checkpointStarts, checkpointChars, checkpointBytes, checkpointLines, checkpointLineStarts } = this.data;
+    const from = checkpointStarts[document];
+    const to = checkpointStarts[document + 1];
+    return {
+      chars: checkpointChars.subarray(from, to),
+      bytes: checkpointBytes.subarray(from, to),
+      lines: checkpointLines.subarray(from, to),
+      lineStarts: checkpointLineStarts.subarray(from, to),
+    };
+  }
+
+  /** From now on documents' words are read through `reader` (the segment's file) and memory lets go of them. */
+  useFileForWords(reader: ForwardReader): void {
+    this.forwardReader = reader;
+    delete this.data.forward;
+  }
+
+  private readForward(from: number, to: number): Uint16Array | Uint32Array {
+    if (!this.forwardReader) throw new Error(`Segment ${this.id} has no words to read.`);
+    return this.forwardReader(from, to);
+  }
+}
+
+function pickPostings(data: SegmentPostings): SegmentPostings {
+  const { postingStarts, postingDocuments, postingCounts, positions, positionBlocks } = data;
+  return { postingStarts, postingDocuments, postingCounts, positions, positionBlocks };
+}
+
+function emptyPostings(termCount: number): SegmentPostings {
+  return {
+    postingStarts: new Uint32Array(termCount + 1),
+    postingDocuments: new Uint16Array(0),
+    postingCounts: new Uint8Array(0),
+    positions: new Uint8Array(0),
+    positionBlocks: new Uint32Array(0),
+  };
+}
+
+/** A copy of segment data whose term ids are translated through `mapping` (a worker's numbering to the corpus's). */
+export function withTermIds(data: SegmentData, mapping: ArrayLike<number>): SegmentData {
+  const termIds = new Uint32Array(data.termIds.length);
+  for (let ordinal = 0; ordinal < termIds.length; ordinal++) {
+    const id = mapping[data.termIds[ordinal]];
+    if (id === undefined) throw new Error('A segment names a word its vocabulary does not have.');
+    termIds[ordinal] = id;
+  }
+  return { ...data, termIds };
+}
+
+/** The typed arrays of segment data, for transferring them to another thread without copying. */
+export function segmentBuffers(data: SegmentData): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const value of Object.values(data)) {
+    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) buffers.add(value.buffer);
+  }
+  return [...buffers];
+}
