@@ -150,7 +150,7 @@ export class Corpus {
   /** A source's word numbers. */
   wordIds(key: string): Uint32Array | undefined {
     const entry = this.texts.get(key);
-    return entry && (entry.indexed?.ids ?? this.documentIds(entry));
+    return entry && (entry.indexed?.hasIds ? entry.indexed.ids : this.documentIds(entry));
   }
 
   /**
@@ -186,7 +186,7 @@ export class Corpus {
     if (!entry.indexed) {
       const segment = entry.segment;
       const checkpoints = segment.checkpoints(entry.document);
-      entry.indexed = IndexedText.fromIndex(this.documentIds(entry), this.vocabulary, sourceTextOf(entry), checkpoints.chars);
+      entry.indexed = IndexedText.fromIndex(() => this.documentIds(entry), entry.wordCount, this.vocabulary, sourceTextOf(entry), checkpoints.chars);
       this.recentWords += entry.wordCount;
     }
     this.touch(key, entry);

@@ -1,6 +1,6 @@
 import type { Position } from './line-index';
 import { checkpointInterval } from './segment';
-import { SourceText } from './source-text';
+import { SourceText, type TextWindow } from './source-text';
 import { scanWords } from './tokenize';
 import { Vocabulary } from './vocabulary';
 
@@ -13,7 +13,9 @@ export { checkpointInterval };
  * of a few kilobytes, however long the source.
  */
 export class IndexedText {
-  readonly ids: Uint32Array;
+  private loadedIds?: Uint32Array;
+  private loadIds?: () => Uint32Array;
+  readonly wordCount: number;
   private offsets?: { starts: Uint32Array; ends: Uint32Array };
   private readonly source: SourceText;
   /** UTF-16 offset of every `checkpointInterval`-th word, when the index kept them. */
@@ -23,14 +25,30 @@ export class IndexedText {
   constructor(text: string, readonly vocabulary: Vocabulary = new Vocabulary()) {
     this.source = new SourceText({ kind: 'stored', text });
     const collected = collect(text, vocabulary);
-    this.ids = collected.ids;
+    this.loadedIds = collected.ids;
+    this.wordCount = collected.ids.length;
     this.offsets = collected.offsets;
   }
 
-  static fromIndex(ids: Uint32Array, vocabulary: Vocabulary, source: SourceText, checkpoints: Uint32Array): IndexedText {
+  /** A source as the index holds it; its word numbers are read on first use, since passages need only the text. */
+  static fromIndex(loadIds: () => Uint32Array, wordCount: number, vocabulary: Vocabulary, source: SourceText, checkpoints: Uint32Array): IndexedText {
     const indexed = Object.create(IndexedText.prototype) as IndexedText;
-    Object.assign(indexed, { ids, vocabulary, source, checkpoints });
+    Object.assign(indexed, { loadIds, wordCount, vocabulary, source, checkpoints });
     return indexed;
+  }
+
+  /** The source's word numbers, in order. */
+  get ids(): Uint32Array {
+    if (!this.loadedIds) {
+      this.loadedIds = this.loadIds!();
+      this.loadIds = undefined;
+    }
+    return this.loadedIds;
+  }
+
+  /** Whether the word numbers are in memory. */
+  get hasIds(): boolean {
+    return this.loadedIds !== undefined;
   }
 
   /** The whole text; reading it costs the whole file, so passages should use `slice`, `span` and `positionAt`. */
@@ -41,10 +59,6 @@ export class IndexedText {
   /** Whether the whole text is in memory, so reading it costs nothing. */
   get isLoaded(): boolean {
     return this.source.isLoaded;
-  }
-
-  get wordCount(): number {
-    return this.ids.length;
   }
 
   /** The normalised word at a position. */
@@ -94,12 +108,12 @@ export class IndexedText {
 
   /** Offset span in the text covered by tokens [first, last]. */
   span(firstToken: number, lastToken: number): { start: number; end: number } {
-    if (this.ids.length === 0) return { start: 0, end: 0 };
-    const first = Math.max(0, Math.min(firstToken, this.ids.length - 1));
-    const last = Math.max(first, Math.min(lastToken, this.ids.length - 1));
+    if (this.wordCount === 0) return { start: 0, end: 0 };
+    const first = Math.max(0, Math.min(firstToken, this.wordCount - 1));
+    const last = Math.max(first, Math.min(lastToken, this.wordCount - 1));
     if (!this.offsets && this.checkpoints) {
-      const located = this.locate(first, last);
-      if (located) return located;
+      const words = this.wordsBetween(first, last);
+      if (words) return { start: words.spans[0].start, end: words.spans[words.spans.length - 1].end };
     }
     const { starts, ends } = this.wordOffsets();
     if (starts.length === 0) return { start: 0, end: 0 };
@@ -129,40 +143,41 @@ export class IndexedText {
   }
 
   /**
-   * Scans from the checkpoint before `first` only as far as `last`, reading a window of the text that
-   * grows until it holds the words (a word at a window's edge could go on past it, so it is not trusted).
+   * Words [first, last] with their normalised form and offsets, and the window of text that holds them,
+   * from one read: scanning starts at the checkpoint before `first`. A word at a window's edge could go
+   * on past it, so the window grows until the words lie well inside it.
    */
-  private locate(first: number, last: number): { start: number; end: number } | undefined {
-    const checkpoints = this.checkpoints!;
-    const checkpoint = Math.floor(first / checkpointInterval);
-    if (checkpoint >= checkpoints.length) return undefined;
-    const origin = checkpoints[checkpoint];
-    // A little text before the checkpoint, so footnote markers and hyphens are judged as in the whole text.
-    const context = Math.min(origin, 8);
-    let length = (last - checkpoint * checkpointInterval + 1) * 16 + 256;
+  wordsBetween(firstWord: number, lastWord: number): { spans: { word: string; start: number; end: number }[]; window: TextWindow } | undefined {
+    if (this.wordCount === 0) return undefined;
+    const first = Math.max(0, Math.min(firstWord, this.wordCount - 1));
+    const last = Math.max(first, Math.min(lastWord, this.wordCount - 1));
+    const checkpoints = this.checkpoints;
+    const checkpoint = checkpoints ? Math.min(Math.floor(first / checkpointInterval), checkpoints.length - 1) : -1;
+    const origin = checkpoint >= 0 ? checkpoints![checkpoint] : 0;
+    const firstCounted = checkpoint >= 0 ? checkpoint * checkpointInterval : 0;
+    let length = (last - firstCounted + 1) * 16 + 256;
     for (;;) {
-      const window = this.source.slice(origin - context, origin + length);
-      const complete = window.length < context + length;
-      let position = checkpoint * checkpointInterval;
-      let start = -1;
-      let end = -1;
-      let trustedUntil = complete ? Number.MAX_SAFE_INTEGER : window.length - 128;
+      // A little text before the checkpoint, so footnote markers and hyphens are judged as in the whole text.
+      const window = this.source.window(Math.max(0, origin - 8), origin + length);
+      const text = window.text;
+      const from = origin - window.start;
+      const trustedUntil = window.complete ? Number.MAX_SAFE_INTEGER : text.length - 128;
+      const spans: { word: string; start: number; end: number }[] = [];
+      let position = firstCounted;
       scanWords(
-        window,
+        text,
         true,
-        (_word, wordStart, wordEnd) => {
+        (word, wordStart, wordEnd) => {
           if (wordEnd > trustedUntil) return false;
-          if (position === first) start = wordStart;
-          if (position === last) end = wordEnd;
+          if (position >= first) spans.push({ word, start: wordStart + window.start, end: wordEnd + window.start });
           position++;
           return position <= last;
         },
-        context,
+        from,
       );
-      if (start >= 0 && end >= 0) return { start: start + origin - context, end: end + origin - context };
-      if (complete) return undefined;
+      if (spans.length === last - first + 1) return { spans, window };
+      if (window.complete) return spans.length ? { spans, window } : undefined;
       length *= 4;
-      trustedUntil = 0;
     }
   }
 

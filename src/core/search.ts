@@ -2,7 +2,7 @@ import type { Corpus } from './corpus';
 import type { IndexedText } from './indexed-text';
 import { matchQuote, parseQuotePattern } from './quote-match';
 import type { Segment } from './segment';
-import { scanWords, tokenize } from './tokenize';
+import { tokenize } from './tokenize';
 
 /**
  * Full-text search over a corpus, straight from the segments' postings: which sources hold a word,
@@ -438,33 +438,32 @@ function passageHit(key: string, text: IndexedText, window: { first: number; sco
   const wordCount = text.wordCount;
   const from = Math.max(0, window.first - 12);
   const to = Math.min(wordCount - 1, window.first + 28);
-  const start = text.span(from, from).start;
-  const end = text.span(to, to).end;
-  const passage = text.slice(start, end);
+  const words = text.wordsBetween(from, to);
+  if (!words) return undefined;
+  const { spans, window: read } = words;
+  const source = read.text;
+  const base = read.start;
   let snippet = '';
   const highlights: [number, number][] = [];
-  let previousEnd = -1;
   let firstMatch = -1;
-  // The scanner reproduces the index's words from the passage's first word on.
-  scanWords(passage, true, (word, wordStart, wordEnd) => {
-    if (previousEnd >= 0) snippet += passage.slice(previousEnd, wordStart).replace(/\s+/g, ' ');
-    const original = passage.slice(wordStart, wordEnd).replace(/[-\u2010\u00AD]\s*\n\s*/g, '');
+  spans.forEach(({ word, start, end }, index) => {
+    if (index > 0) snippet += source.slice(spans[index - 1].end - base, start - base).replace(/\s+/g, ' ');
+    const original = source.slice(start - base, end - base).replace(/[-\u2010\u00AD]\s*\n\s*/g, '');
     if (matchWords.has(word)) {
       highlights.push([snippet.length, snippet.length + original.length]);
-      if (firstMatch < 0) firstMatch = start + wordStart;
+      if (firstMatch < 0) firstMatch = start;
     }
     snippet += original;
-    previousEnd = wordEnd;
   });
-  if (previousEnd < 0) return undefined;
-  const position = text.positionAt(firstMatch < 0 ? start : firstMatch);
+  const start = spans[0].start;
+  const position = read.positionAt(firstMatch < 0 ? start : firstMatch);
   const lead = from > 0 ? 1 : 0;
   return {
     key,
     line: position.line + 1,
     column: position.character + 1,
     start,
-    end,
+    end: spans[spans.length - 1].end,
     score: score + window.score / 1e6,
     snippet: `${from > 0 ? '…' : ''}${snippet}${to < wordCount - 1 ? '…' : ''}`,
     highlights: highlights.map(([a, z]) => [a + lead, z + lead]),

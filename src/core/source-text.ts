@@ -21,6 +21,15 @@ export type TextOrigin =
   | { kind: 'prepared'; load: () => string }
   | { kind: 'stored'; text: string };
 
+/** Text from `start` on; `complete` when it runs to the end of the source. */
+export interface TextWindow {
+  text: string;
+  start: number;
+  complete: boolean;
+  /** Line and character of an offset at or after `start` and within the window. */
+  positionAt(offset: number): Position;
+}
+
 export interface Checkpoints {
   chars: Uint32Array;
   bytes: Uint32Array;
@@ -72,6 +81,37 @@ export class SourceText {
     const anchor = this.anchorAt(from);
     const read = this.readFrom(anchor, to - anchor.char);
     return read.slice(from - anchor.char, to - anchor.char);
+  }
+
+  /**
+   * A stretch of text that starts at or before `from` and runs to at least `to` (unless the text ends
+   * first), with a way to place offsets inside it on lines: one read for a passage and its position.
+   */
+  window(from: number, to: number): TextWindow {
+    from = Math.max(0, from);
+    if (!this.windowed) {
+      const whole = this.text;
+      const lines = (this.lines ??= new LineIndex(whole));
+      return { text: whole, start: 0, complete: true, positionAt: (offset) => lines.positionAt(offset) };
+    }
+    const anchor = this.anchorAt(from);
+    const wanted = Math.max(0, to - anchor.char);
+    const text = this.readFrom(anchor, wanted);
+    return {
+      text,
+      start: anchor.char,
+      complete: text.length < wanted,
+      positionAt: (offset) => {
+        const before = text.slice(0, Math.max(0, offset - anchor.char));
+        let line = anchor.line;
+        let lastNewline = -1;
+        for (let index = before.indexOf('\n'); index !== -1; index = before.indexOf('\n', index + 1)) {
+          line++;
+          lastNewline = index;
+        }
+        return { line, character: offset - (lastNewline >= 0 ? anchor.char + lastNewline + 1 : anchor.lineStart) };
+      },
+    };
   }
 
   /** Zero-based line and character of an offset. */
