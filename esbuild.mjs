@@ -38,7 +38,7 @@ const cliOptions = {
 const extensionOptions = existsSync('src/extension.ts')
   ? {
       ...shared,
-      entryPoints: { extension: 'src/extension.ts', 'extract-worker': 'src/core/extract/extract-worker.ts' },
+      entryPoints: { extension: 'src/extension.ts', 'corpus-worker': 'src/core/corpus-worker.ts' },
       external: ['vscode', ...shared.external],
     }
   : undefined;

@@ -1,13 +1,13 @@
 import type { CitationGroup, PageRange } from './citations';
 import { pagesBetween } from './extract/pages';
 import type { Corpus } from './corpus';
-import { isoDateRange } from './dates';
+import { describeFrame, frameFor, isOutside } from './timeframe';
 import { LineIndex, type Range } from './line-index';
 import { sectionTrail, type Block, type Directive } from './markdown';
 import { matchQuote, type ClosestPassage } from './quote-match';
 import { analyzeReport, type AnalyzedReport, type Quote, type Sentence } from './report';
 import { rules } from './rules';
-import type { RuleId, Severity, Timeframe } from './schema';
+import type { RuleId, Severity } from './schema';
 import type { EffectiveSettings } from './settings';
 import type { Source } from './source';
 import { SourceLookup } from './source-lookup';
@@ -71,6 +71,8 @@ export interface QuoteVerdict {
   similarity?: number;
   /** Page labels the matched passage lies on, for paged sources. */
   pages?: string[];
+  /** The matched (or closest) passage with a little context, and its line, for hovers. */
+  passage?: { line: number; text: string };
 }
 
 /** Runs every rule over one report. Pure: the same text, corpus and settings give the same findings. */
@@ -123,7 +125,7 @@ export function checkReport(file: string, text: string, context: CheckContext): 
       continue;
     }
     if (!corpus) continue;
-    const verdict = verifyQuote(quote, quote.attribution, corpus);
+    const verdict = rememberedVerdict(quote, quote.attribution, corpus);
     quoteMatches.push(verdict);
     if (verdict.problem) add('quote-not-in-source', quote.start, quote.end, verdict.problem.message, verdict.problem.extra);
     const misplaced = verdict.found && verdict.key ? locatorMismatch(verdict, quote.attribution, corpus) : undefined;
@@ -166,6 +168,28 @@ function severityFor(finding: Finding, settings: EffectiveSettings): Severity | 
 
 interface InternalVerdict extends QuoteVerdict {
   problem?: { message: string; extra: Partial<Finding> };
+}
+
+/**
+ * Verdicts by corpus, citation keys and quote text. A report is checked again after every pause in
+ * typing, and nearly all its quotes are unchanged; a corpus never changes (a reload makes a new one).
+ */
+const verdicts = new WeakMap<Corpus, Map<string, Omit<InternalVerdict, 'quote'>>>();
+const maxRememberedVerdicts = 20_000;
+
+function rememberedVerdict(quote: Quote, group: CitationGroup, corpus: Corpus): InternalVerdict {
+  let known = verdicts.get(corpus);
+  if (!known) verdicts.set(corpus, (known = new Map()));
+  const id = `${group.items.map((item) => item.key).join('\u0001')}\u0000${quote.text}`;
+  let verdict = known.get(id);
+  if (!verdict) {
+    const { quote: _quote, ...computed } = verifyQuote(quote, group, corpus);
+    if (computed.key && computed.sourceStart !== undefined) computed.passage = corpus.passage(computed.key, computed.sourceStart, computed.sourceEnd!);
+    verdict = computed;
+    if (known.size >= maxRememberedVerdicts) known.clear();
+    known.set(id, verdict);
+  }
+  return { quote, ...verdict, pages: verdict.pages && [...verdict.pages] };
 }
 
 /** A quote rests on any of the sources of its citation group; it is faithful if one of them contains it. */
@@ -230,33 +254,6 @@ function percent(value: number): string {
 
 function shorten(text: string, length: number): string {
   return text.length <= length ? text : `${text.slice(0, length - 1).replace(/\s+\S*$/, '')}…`;
-}
-
-interface Frame {
-  from?: string;
-  to?: string;
-  language?: string;
-}
-
-export function frameFor(timeframe: Timeframe, language: string | undefined): Frame {
-  const base = language?.split('-')[0];
-  const specific = base ? timeframe.languages?.[base] : undefined;
-  if (specific) return { from: specific.from ?? timeframe.from, to: specific.to ?? timeframe.to, language: base };
-  return { from: timeframe.from, to: timeframe.to };
-}
-
-/** A partial date is a range; it is outside the frame only when all of it is. */
-export function isOutside(date: string, frame: Frame): boolean {
-  const range = isoDateRange(date);
-  if (frame.from && range.end < isoDateRange(frame.from).start) return true;
-  if (frame.to && range.start > isoDateRange(frame.to).end) return true;
-  return false;
-}
-
-function describeFrame(frame: Frame): string {
-  if (frame.from && frame.to) return `${frame.from} – ${frame.to}`;
-  if (frame.from) return `from ${frame.from}`;
-  return `until ${frame.to}`;
 }
 
 const monthNames =

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { FrontMatter } from './markdown';
+import { readFrontMatter, type FrontMatter } from './markdown';
 import {
   ReportSettingsSchema,
   RuleIdSchema,
@@ -160,6 +160,41 @@ export async function findWorkspaceSettingsFile(folder: string, stopAt?: string)
     if (parent === current || current === stop) return undefined;
     current = parent;
   }
+}
+
+/** Where a report's settings come from besides its own front matter. */
+export interface SettingsSources {
+  /** The folder whose `citewise.yaml` holds defaults; without it, the nearest one above each report is used. */
+  workspaceRoot?: string;
+  /** Corpus folders that replace whatever the settings declare (the CLI's --corpus). */
+  corpusOverride?: string[];
+  /** Settings below `citewise.yaml` and the report's own, such as an editor's user and workspace settings. */
+  baseSettings?: () => DeclaredSettings | undefined;
+}
+
+/** The `citewise.yaml` that applies to a report, if any. */
+export function settingsFileFor(sources: SettingsSources, reportPath: string): Promise<string | undefined> {
+  return sources.workspaceRoot ? findWorkspaceSettingsFile(sources.workspaceRoot, sources.workspaceRoot) : findWorkspaceSettingsFile(path.dirname(path.resolve(reportPath)));
+}
+
+/** A report's effective settings: editor settings, then `citewise.yaml`, then its front matter. */
+export async function resolveSettings(sources: SettingsSources, reportPath: string, text: string): Promise<EffectiveSettings> {
+  const layers: DeclaredSettings[] = [];
+  const base = sources.baseSettings?.();
+  if (base) layers.push(base);
+  const workspaceFile = await settingsFileFor(sources, reportPath);
+  if (workspaceFile) {
+    try {
+      layers.push(readSettingsFile(workspaceFile, await fs.readFile(workspaceFile, 'utf8')));
+    } catch (error) {
+      layers.push({ file: workspaceFile, settings: {}, problems: [{ file: workspaceFile, line: 1, message: `Cannot read settings: ${String(error)}` }] });
+    }
+  }
+  // Only the front matter is read: a long report's Markdown need not be parsed to find its settings.
+  layers.push(readReportSettings(path.resolve(reportPath), readFrontMatter(text)));
+  const settings = mergeSettings(...layers);
+  if (sources.corpusOverride?.length) settings.corpus = sources.corpusOverride.map((root) => path.resolve(root));
+  return settings;
 }
 
 /** Workspace defaults first, the report's own settings on top; rules merge rule by rule. */

@@ -3,26 +3,12 @@ import * as path from 'node:path';
 import { checkReport, type CheckResult } from './checks';
 import { CorpusCache, loadCorpus, type Corpus, type LoadOptions } from './corpus';
 import { indexDirectoryFor, loadIndex, saveIndex } from './index-store';
-import { parseMarkdown } from './markdown';
 import { CorpusSearch } from './search';
 import type { Segment } from './segment';
-import {
-  findWorkspaceSettingsFile,
-  mergeSettings,
-  readReportSettings,
-  readSettingsFile,
-  type DeclaredSettings,
-  type EffectiveSettings,
-} from './settings';
+import { resolveSettings, settingsFileFor, type EffectiveSettings, type SettingsSources } from './settings';
 import { SourceLookup } from './source-lookup';
 
-export interface WorkspaceOptions {
-  /** The folder whose `citewise.yaml` holds defaults; without it, the nearest one above each report is used. */
-  workspaceRoot?: string;
-  /** Corpus folders that replace whatever the settings declare (the CLI's --corpus). */
-  corpusOverride?: string[];
-  /** Settings below `citewise.yaml` and the report's own, such as an editor's user and workspace settings. */
-  baseSettings?: () => DeclaredSettings | undefined;
+export interface WorkspaceOptions extends SettingsSources {
   loadOptions?: LoadOptions;
   /** Where to keep the corpus index between runs (never inside the corpus); without it, every start reads every source. */
   indexFolder?: string;
@@ -62,29 +48,13 @@ export class CitewiseWorkspace {
 
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
-  async settingsFor(reportPath: string, text: string): Promise<EffectiveSettings> {
-    const layers: DeclaredSettings[] = [];
-    const base = this.options.baseSettings?.();
-    if (base) layers.push(base);
-    const workspaceFile = await this.workspaceSettingsFile(reportPath);
-    if (workspaceFile) {
-      try {
-        layers.push(readSettingsFile(workspaceFile, await fs.readFile(workspaceFile, 'utf8')));
-      } catch (error) {
-        layers.push({ file: workspaceFile, settings: {}, problems: [{ file: workspaceFile, line: 1, message: `Cannot read settings: ${String(error)}` }] });
-      }
-    }
-    layers.push(readReportSettings(path.resolve(reportPath), parseMarkdown(text).frontMatter));
-    const settings = mergeSettings(...layers);
-    if (this.options.corpusOverride?.length) settings.corpus = this.options.corpusOverride.map((root) => path.resolve(root));
-    return settings;
+  settingsFor(reportPath: string, text: string): Promise<EffectiveSettings> {
+    return resolveSettings(this.options, reportPath, text);
   }
 
   /** The `citewise.yaml` that applies to a report, if any. */
-  async workspaceSettingsFile(reportPath: string): Promise<string | undefined> {
-    return this.options.workspaceRoot
-      ? findWorkspaceSettingsFile(this.options.workspaceRoot, this.options.workspaceRoot)
-      : findWorkspaceSettingsFile(path.dirname(path.resolve(reportPath)));
+  workspaceSettingsFile(reportPath: string): Promise<string | undefined> {
+    return settingsFileFor(this.options, reportPath);
   }
 
   /** Loads the corpus made of these folders once; later calls share the same load. */
@@ -111,7 +81,7 @@ export class CitewiseWorkspace {
   }
 
   async search(roots: readonly string[]): Promise<CorpusSearch> {
-    return (await this.corpus(roots)).search();
+    return (await this.corpus(roots)).searchAsync();
   }
 
   /** Forgets loaded corpora and their caches, so the next use reads everything again. */

@@ -1,56 +1,73 @@
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkReport, type CheckResult } from '../core/checks';
-import type { EffectiveSettings } from '../core/settings';
 import type { LoadProgress } from '../core/corpus';
-import { withExtractionCache, type DocumentExtractor } from '../core/extract/document-extractor';
-import { createWorkerExtractor, type WorkerExtractor } from '../core/extract/worker-extractor';
-import { CitewiseWorkspace, type LoadedCorpus } from '../core/workspace';
+import { CorpusClient, RemoteWorkspace, type RemoteCorpus } from '../core/corpus-client';
+import type { CheckSummary } from '../core/corpus-service';
+import type { EffectiveSettings } from '../core/settings';
 import { CitewiseConfig } from './config';
 
 /** A report's settings and the corpus they name, as far as it could be loaded. */
 export interface ReportContext {
   folder: vscode.WorkspaceFolder | undefined;
-  workspace: CitewiseWorkspace;
+  workspace: RemoteWorkspace;
   settings: EffectiveSettings;
-  loaded?: LoadedCorpus;
+  loaded?: RemoteCorpus;
 }
 
-export interface Analysis extends CheckResult {
+export interface Analysis extends CheckSummary {
   context: ReportContext;
   version: number;
 }
 
 /**
- * The one object every feature receives: it owns the core workspaces (one per workspace folder), loads
- * corpora with progress, keeps them current through file watchers, and caches each report's analysis
- * per document version so that hovers, completions and diagnostics share one check.
+ * The one object every feature receives. Corpora live in a worker thread (see `CorpusClient`): it
+ * loads and indexes them, checks reports and searches, so the extension host never blocks on a large
+ * corpus. This side reads report settings, keeps each corpus's source metadata for completion and
+ * hovers, keeps corpora current through file watchers, and caches each report's analysis per document
+ * version so that hovers, completions and diagnostics share one check.
  */
 export class Citewise implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
-  private readonly workspaces = new Map<string, CitewiseWorkspace>();
+  private readonly client: CorpusClient;
+  private readonly workspaces = new Map<string, RemoteWorkspace>();
   private readonly watchers = new Map<string, vscode.Disposable>();
   private readonly analyses = new Map<string, Promise<Analysis | undefined>>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
-  private readonly pendingReloads = new Set<string>();
+  private readonly pendingReloads = new Map<string, RemoteWorkspace>();
 
   /** Fires when a corpus has been loaded or reloaded, or settings changed: everything shown may be stale. */
   readonly onDidChange = this.changeEmitter.event;
 
-  /** PDF and Word extraction: in a worker thread, cached in the extension's storage, never in the corpus. */
-  private readonly extractor: WorkerExtractor;
-  private readonly extract: DocumentExtractor;
-  private readonly extractionCacheFolder: string;
-
   constructor(readonly extensionContext: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Citewise', { log: true });
-    this.extractor = createWorkerExtractor(path.join(extensionContext.extensionPath, 'out', 'extract-worker.js'));
-    this.extractionCacheFolder = path.join(extensionContext.globalStorageUri.fsPath, 'extracted');
-    this.extract = withExtractionCache(this.extractor.extract, this.extractionCacheFolder);
+    const storage = extensionContext.globalStorageUri.fsPath;
+    this.client = new CorpusClient({
+      workerFile: path.join(extensionContext.extensionPath, 'out', 'corpus-worker.js'),
+      indexFolder: path.join(storage, 'index'),
+      indexWorkerFile: path.join(extensionContext.extensionPath, 'out', 'index-worker.js'),
+      // Reading and indexing use every core, in threads of their own.
+      indexWorkers: Math.min(2, availableParallelism()),
+      // PDF and Word extraction is cached in the extension's storage, never in the corpus.
+      extractionCacheFolder: path.join(storage, 'extracted'),
+    });
+    const unsubscribe = [
+      this.client.onIndexError((message) => this.log.warn(`Could not save the corpus index: ${message}`)),
+      this.client.onDidChangeCorpus((summary) => {
+        this.log.info(`Part of the saved index of ${summary.roots.join(', ')} was damaged; those sources were read again.`);
+        this.analyses.clear();
+        this.changeEmitter.fire();
+      }),
+      this.client.onDidLoseCorpora((reason) => {
+        this.log.error(`${reason}; the corpus will be loaded again.`);
+        this.analyses.clear();
+        this.changeEmitter.fire();
+      }),
+    ];
     this.disposables.push(
+      { dispose: () => unsubscribe.forEach((stop) => stop()) },
       this.log,
       this.changeEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -69,26 +86,12 @@ export class Citewise implements vscode.Disposable {
     );
   }
 
-  workspaceFor(uri: vscode.Uri): { folder: vscode.WorkspaceFolder | undefined; workspace: CitewiseWorkspace } {
+  workspaceFor(uri: vscode.Uri): { folder: vscode.WorkspaceFolder | undefined; workspace: RemoteWorkspace } {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const id = folder?.uri.toString() ?? '';
     let workspace = this.workspaces.get(id);
     if (!workspace) {
-      workspace = new CitewiseWorkspace({
-        workspaceRoot: folder?.uri.fsPath,
-        baseSettings: () => CitewiseConfig.declared(folder),
-        indexFolder: path.join(this.extensionContext.globalStorageUri.fsPath, 'index'),
-        onIndexError: (error) => this.log.warn(`Could not save the corpus index: ${error instanceof Error ? error.message : String(error)}`),
-        // Reading and indexing happen in worker threads, so the extension host never stalls on a large corpus.
-        loadOptions: {
-          extract: this.extract,
-          workers: {
-            file: path.join(this.extensionContext.extensionPath, 'out', 'index-worker.js'),
-            count: Math.min(2, availableParallelism()),
-            extractionCacheFolder: this.extractionCacheFolder,
-          },
-        },
-      });
+      workspace = new RemoteWorkspace(this.client, { workspaceRoot: folder?.uri.fsPath, baseSettings: () => CitewiseConfig.declared(folder) });
       this.workspaces.set(id, workspace);
     }
     return { folder, workspace };
@@ -137,14 +140,12 @@ export class Citewise implements vscode.Disposable {
   private freshAnalysis(document: vscode.TextDocument): Promise<Analysis | undefined> {
     const version = document.version;
     const text = document.getText();
-    const analysis = this.reportContext(document).then((context): Analysis | undefined => {
+    const analysis = this.reportContext(document).then(async (context): Promise<Analysis | undefined> => {
       if (context.settings.corpus.length === 0 && context.settings.problems.length === 0) return undefined;
-      const { folder } = context;
-      const result = checkReport(documentPath(document, folder), text, {
-        corpus: context.loaded?.corpus,
-        lookup: context.loaded?.lookup,
-        settings: context.settings,
-      });
+      const file = documentPath(document, context.folder);
+      const result = context.loaded
+        ? await context.loaded.check(file, text, context.settings)
+        : await context.workspace.checkWithoutCorpus(file, text, context.settings);
       return { ...result, context, version };
     });
     const guarded = analysis.catch((error: unknown) => {
@@ -156,7 +157,7 @@ export class Citewise implements vscode.Disposable {
   }
 
   /** The corpus a view or command should show: the active report's, else the first one loaded. */
-  async activeCorpus(): Promise<{ context?: ReportContext; loaded?: LoadedCorpus }> {
+  async activeCorpus(): Promise<{ context?: ReportContext; loaded?: RemoteCorpus }> {
     const editor = vscode.window.activeTextEditor;
     if (editor && this.isReport(editor.document)) {
       const context = await this.reportContext(editor.document);
@@ -180,9 +181,9 @@ export class Citewise implements vscode.Disposable {
   async extractedText(file: string): Promise<string | undefined> {
     for (const workspace of this.workspaces.values()) {
       for (const { loading } of workspace.loadedCorpora()) {
-        const { corpus } = await loading;
-        const source = corpus.sources.find((candidate) => candidate.path === file);
-        if (source) return corpus.rawText(source.key);
+        const loaded = await loading;
+        const source = loaded.corpus.sources.find((candidate) => candidate.path === file);
+        if (source) return loaded.text(source.key);
       }
     }
     return undefined;
@@ -191,17 +192,15 @@ export class Citewise implements vscode.Disposable {
   /** Reads every loaded corpus again from scratch. */
   async rebuild(): Promise<void> {
     const reloads: Promise<unknown>[] = [];
-    for (const workspace of this.workspaces.values()) {
-      const loaded = workspace.loadedCorpora();
-      workspace.invalidate();
-      for (const { roots } of loaded) reloads.push(this.loadCorpus(workspace, roots));
-    }
+    const loaded = [...this.workspaces.values()].map((workspace) => ({ workspace, corpora: workspace.loadedCorpora() }));
+    for (const { workspace } of loaded) await workspace.invalidate();
+    for (const { workspace, corpora } of loaded) for (const { roots } of corpora) reloads.push(this.loadCorpus(workspace, roots));
     this.analyses.clear();
     await Promise.all(reloads);
     this.changeEmitter.fire();
   }
 
-  private loadCorpus(workspace: CitewiseWorkspace, roots: string[]): Promise<LoadedCorpus> {
+  private loadCorpus(workspace: RemoteWorkspace, roots: string[]): Promise<RemoteCorpus> {
     const existing = workspace.loaded(roots);
     if (existing) return existing;
     const started = Date.now();
@@ -214,7 +213,7 @@ export class Citewise implements vscode.Disposable {
       },
     });
     let finished = false;
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Citewise: indexing corpus' }, () => loading);
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Citewise: indexing corpus' }, () => loading.catch(() => undefined));
     // A small corpus loads in a blink; a notification would only flash. A slow load gets one with a count.
     const notify = setTimeout(() => {
       if (finished) return;
@@ -228,7 +227,7 @@ export class Citewise implements vscode.Disposable {
           }
         };
         onProgress(latest);
-        return loading;
+        return loading.catch(() => undefined);
       });
     }, 1000);
     return loading.then(
@@ -237,8 +236,6 @@ export class Citewise implements vscode.Disposable {
         clearTimeout(notify);
         this.log.info(`Loaded ${loaded.corpus.sources.length} sources with ${loaded.corpus.problems.length} problems from ${roots.join(', ')} in ${Date.now() - started} ms`);
         for (const root of roots) this.watch(workspace, roots, root);
-        // Ready before the first search or quick fix asks for it, built without blocking the editor.
-        void loaded.searchAsync();
         this.changeEmitter.fire();
         return loaded;
       },
@@ -252,14 +249,14 @@ export class Citewise implements vscode.Disposable {
   }
 
   /** Keeps a corpus current: a change re-reads the changed file alone, through the core's cache. */
-  private watch(workspace: CitewiseWorkspace, roots: string[], root: string): void {
+  private watch(workspace: RemoteWorkspace, roots: string[], root: string): void {
     const id = `${roots.join('\u0000')}\u0001${root}`;
     if (this.watchers.has(id)) return;
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'));
     const schedule = () => {
-      this.pendingReloads.add(roots.join('\u0000'));
+      this.pendingReloads.set(roots.join('\u0000'), workspace);
       clearTimeout(this.reloadTimer);
-      this.reloadTimer = setTimeout(() => void this.flushReloads(workspace), 300);
+      this.reloadTimer = setTimeout(() => void this.flushReloads(), 300);
     };
     watcher.onDidChange(schedule);
     watcher.onDidCreate(schedule);
@@ -267,15 +264,18 @@ export class Citewise implements vscode.Disposable {
     this.watchers.set(id, watcher);
   }
 
-  private async flushReloads(workspace: CitewiseWorkspace): Promise<void> {
+  private async flushReloads(): Promise<void> {
     const pending = [...this.pendingReloads];
     this.pendingReloads.clear();
-    for (const id of pending) {
+    for (const [id, workspace] of pending) {
       const roots = id.split('\u0000');
       const started = Date.now();
-      const loaded = await workspace.reload(roots);
-      this.log.info(`Reloaded ${roots.join(', ')} in ${Date.now() - started} ms`);
-      void loaded;
+      try {
+        await workspace.reload(roots);
+        this.log.info(`Reloaded ${roots.join(', ')} in ${Date.now() - started} ms`);
+      } catch (error) {
+        this.log.error(`Reloading ${roots.join(', ')} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     this.analyses.clear();
     this.changeEmitter.fire();
@@ -304,7 +304,7 @@ export class Citewise implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.extractor.dispose();
+    void this.client.dispose();
     clearTimeout(this.reloadTimer);
     for (const watcher of this.watchers.values()) watcher.dispose();
     for (const disposable of this.disposables) disposable.dispose();

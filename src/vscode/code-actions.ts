@@ -51,10 +51,9 @@ async function citeFoundSourceActions(
   if (!analysis || !loaded || token.isCancellationRequested) return [];
   const quote = quoteAt(analysis, document.offsetAt(diagnostic.range.start));
   if (!quote) return [];
-  const search = await loaded.searchAsync();
+  const found = await loaded.findQuote(quote.text, 3);
   const insertAt = document.positionAt(quote.end);
-  return search.findQuote(quote.text, 3).map(({ key, start }, index) => {
-    const line = loaded.corpus.text(key)!.lineOf(start) + 1;
+  return found.map(({ key, line }, index) => {
     const action = new vscode.CodeAction(`Cite @${key} (the quote is on its line ${line})`, vscode.CodeActionKind.QuickFix);
     action.edit = new vscode.WorkspaceEdit();
     action.edit.insert(document.uri, insertAt, quote.kind === 'blockquote' ? `\n>\n> Source: [@${key}]` : ` [@${key}]`);

@@ -19,7 +19,7 @@ export function registerCommands(citewise: Citewise): vscode.Disposable {
     vscode.commands.registerCommand('citewise.openSource', async (key: string) => {
       const { loaded } = await citewise.activeCorpus();
       const source = loaded?.corpus.get(key);
-      const location = source && sourceLocation(source);
+      const location = source && (await sourceLocation(source));
       if (location) await vscode.window.showTextDocument(location.uri, { selection: location.range, preview: true });
     }),
   );

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { parseMarkdown } from '../core/markdown';
+import type { RemoteCorpus } from '../core/corpus-client';
+import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
 import { SafeMarkdown } from './convert';
 import { byline, opening, timeframeStatus } from './source-details';
@@ -8,13 +10,27 @@ import { byline, opening, timeframeStatus } from './source-details';
 const keyBeforeCursor = /(?:^|[\s[;(—–-])-?@([\p{L}\p{N}_:.#$%&\-+?<>~/]*)$/u;
 const keyAfterCursor = /^[\p{L}\p{N}_:.#$%&\-+?<>~/]*/u;
 
+/** A completion item that knows which corpus its source is in, for the preview added when it is focused. */
+class SourceItem extends vscode.CompletionItem {
+  constructor(
+    label: vscode.CompletionItemLabel,
+    readonly source: Source,
+    readonly loaded: RemoteCorpus,
+    readonly summary: SafeMarkdown,
+  ) {
+    super(label, vscode.CompletionItemKind.Reference);
+  }
+}
+
 /**
  * Citation completion. Sources are ranked by the core's fuzzy lookup over key, title, author,
  * publisher and year, so typing a title word or an organisation finds the key; the editor is told not
  * to filter again (every item's filter text is what was typed) and to ask again on the next keystroke.
+ * Items carry what the metadata says; the opening of the source's text is added only to the item in
+ * focus, since it has to be read from the corpus.
  */
 export function registerCompletion(citewise: Citewise): vscode.Disposable {
-  const provider: vscode.CompletionItemProvider = {
+  const provider: vscode.CompletionItemProvider<SourceItem> = {
     async provideCompletionItems(document, position, token) {
       const line = document.lineAt(position.line).text;
       const before = line.slice(0, position.character);
@@ -28,33 +44,45 @@ export function registerCompletion(citewise: Citewise): vscode.Disposable {
       if (!citewise.isReport(document)) return undefined;
       const context = await citewise.reportContext(document);
       if (token.isCancellationRequested || !context.loaded) return undefined;
-      const { corpus, lookup } = context.loaded;
+      const loaded = context.loaded;
+      const { lookup } = loaded;
       const after = keyAfterCursor.exec(line.slice(position.character))?.[0] ?? '';
       const range = new vscode.Range(position.line, position.character - typed.length, position.line, position.character + after.length);
       const matches = lookup.find(typed, 50);
       const items = matches.map(({ source }, rank) => {
         const status = timeframeStatus(source, context.settings);
-        const item = new vscode.CompletionItem(
+        const documentation = new SafeMarkdown();
+        const item = new SourceItem(
           { label: source.key, description: [source.metadata.date, status?.outside ? 'outside time frame' : undefined].filter(Boolean).join(' · ') },
-          vscode.CompletionItemKind.Reference,
+          source,
+          loaded,
+          documentation,
         );
         item.detail = [source.metadata.title, byline(source)].filter(Boolean).join(' — ');
         item.range = range;
         item.insertText = source.key;
         item.filterText = typed;
         item.sortText = String(rank).padStart(4, '0');
-        const documentation = new SafeMarkdown();
         documentation.text(source.metadata.title ?? source.key);
         documentation.markdown('\n\n');
         const facts = [byline(source), source.metadata.date, source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
         if (facts) documentation.text(facts).markdown('\n\n');
         if (status) documentation.text(status.text).markdown('\n\n');
-        const preview = opening(corpus.opening(source.key), source.metadata.title);
-        if (preview) documentation.markdown('---\n\n').text(preview);
         item.documentation = documentation.value;
         return item;
       });
       return new vscode.CompletionList(items, true);
+    },
+    async resolveCompletionItem(item, token) {
+      const text = await item.loaded.opening(item.source.key).catch(() => undefined);
+      if (token.isCancellationRequested) return item;
+      const preview = opening(text, item.source.metadata.title);
+      if (preview) {
+        const documentation = new SafeMarkdown();
+        documentation.markdown(item.summary.value.value).markdown('---\n\n').text(preview);
+        item.documentation = documentation.value;
+      }
+      return item;
     },
   };
   return vscode.languages.registerCompletionItemProvider({ language: 'markdown' }, provider, '@');

@@ -14,8 +14,9 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
     async provideHover(document, position) {
       if (!citewise.isReport(document)) return undefined;
       const analysis = await citewise.analyze(document);
-      const corpus = analysis?.context.loaded?.corpus;
-      if (!analysis || !corpus) return undefined;
+      const loaded = analysis?.context.loaded;
+      if (!analysis || !loaded) return undefined;
+      const corpus = loaded.corpus;
       const offset = document.offsetAt(position);
       const citation = citationAt(analysis, offset);
       if (citation) {
@@ -28,17 +29,14 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
         }
         describeSource(markdown, source, analysis.context.settings);
         const verdict = verdictForCitation(analysis, citation);
-        const passage =
-          verdict && verdict.sourceStart !== undefined
-            ? corpus.passage(source.key, verdict.sourceStart, verdict.sourceEnd!)
-            : undefined;
+        const passage = verdict?.passage;
         markdown.markdown('\n\n---\n\n');
         if (passage) {
           const page = verdict?.pages?.length ? `${verdict.pages.length > 1 ? 'pp.' : 'p.'} ${verdict.pages.join('–')}, ` : '';
           markdown.text(`${verdict?.found ? 'Quoted passage' : 'Closest passage'}, ${page}line ${passage.line}:`).markdown('\n\n');
           appendQuoted(markdown, passage.text);
         } else {
-          const preview = opening(corpus.opening(source.key), source.metadata.title);
+          const preview = opening(await loaded.opening(source.key), source.metadata.title);
           if (preview) appendQuoted(markdown, preview);
           else markdown.text('No text of this source is in the corpus (metadata only).');
         }
@@ -48,11 +46,11 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
       if (!quote) return undefined;
       const verdict = verdictFor(analysis, quote);
       const markdown = new SafeMarkdown();
-      if (!verdict?.key || verdict.sourceStart === undefined) {
+      if (!verdict?.key || verdict.sourceStart === undefined || !verdict.passage) {
         markdown.text(quote.attribution ? 'The cited source holds no text to compare this quote with.' : 'This quote cites no source.');
         return new vscode.Hover(markdown.value, offsetRange(document, quote.start, quote.end));
       }
-      const passage = corpus.passage(verdict.key, verdict.sourceStart, verdict.sourceEnd!)!;
+      const passage = verdict.passage;
       const similarity = Math.floor((verdict.similarity ?? 0) * 100);
       const where = verdict.pages?.length ? `${verdict.pages.length > 1 ? 'pp.' : 'p.'} ${verdict.pages.join('–')}, line ${passage.line}` : `line ${passage.line}`;
       markdown.text(

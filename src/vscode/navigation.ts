@@ -3,19 +3,24 @@ import * as vscode from 'vscode';
 import { parseCitations } from '../core/citations';
 import { LineIndex } from '../core/line-index';
 import { parseMarkdown } from '../core/markdown';
+import type { RemoteCorpus } from '../core/corpus-client';
 import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
 import { offsetRange, toRange } from './convert';
 import { extractedTextUri, isExtracted } from './extracted-text';
 import { citationAt, verdictForCitation } from './report-lookup';
 
-/** Where a source lives: its document, or for a metadata-only source the manifest or bibliography entry. */
-export function sourceLocation(source: Source, offset?: { start: number; end: number; text: string }): vscode.Location | undefined {
+/**
+ * Where a source lives: its document (at a passage, given its offsets in the source's text), or for a
+ * metadata-only source the manifest or bibliography entry.
+ */
+export async function sourceLocation(source: Source, loaded?: RemoteCorpus, passage?: { start: number; end: number }): Promise<vscode.Location | undefined> {
   if (source.path) {
     // Offsets into a PDF's or Word file's text point into the extracted text, not into the file.
     const uri = isExtracted(source.path) ? extractedTextUri(source.path) : vscode.Uri.file(source.path);
-    if (!offset) return new vscode.Location(uri, new vscode.Position(0, 0));
-    return new vscode.Location(uri, toRange(new LineIndex(offset.text).rangeOf(offset.start, offset.end)));
+    const positions = passage && loaded ? await loaded.positions(source.key, [passage.start, passage.end]).catch(() => undefined) : undefined;
+    if (!positions) return new vscode.Location(uri, new vscode.Position(0, 0));
+    return new vscode.Location(uri, toRange({ start: positions[0], end: positions[1] }));
   }
   const declared = source.provenance.key;
   if (!declared) return undefined;
@@ -29,15 +34,14 @@ export function registerNavigation(citewise: Citewise): vscode.Disposable {
     async provideDefinition(document, position) {
       if (!citewise.isReport(document)) return undefined;
       const analysis = await citewise.analyze(document);
-      const corpus = analysis?.context.loaded?.corpus;
-      if (!analysis || !corpus) return undefined;
+      const loaded = analysis?.context.loaded;
+      if (!analysis || !loaded) return undefined;
       const citation = citationAt(analysis, document.offsetAt(position));
-      const source = citation && corpus.get(citation.key);
+      const source = citation && loaded.corpus.get(citation.key);
       if (!citation || !source) return undefined;
       const verdict = verdictForCitation(analysis, citation);
-      const raw = corpus.rawText(source.key);
-      const passage = verdict?.sourceStart !== undefined && raw !== undefined ? { start: verdict.sourceStart, end: verdict.sourceEnd!, text: raw } : undefined;
-      const location = sourceLocation(source, passage);
+      const passage = verdict?.sourceStart !== undefined ? { start: verdict.sourceStart, end: verdict.sourceEnd! } : undefined;
+      const location = await sourceLocation(source, loaded, passage);
       if (!location) return undefined;
       const link: vscode.LocationLink = {
         originSelectionRange: offsetRange(document, citation.keyStart, citation.keyEnd),

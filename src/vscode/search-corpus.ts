@@ -20,15 +20,27 @@ export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
       void vscode.window.showInformationMessage('Citewise: no corpus is configured. Declare one in citewise.yaml, in a report’s front matter, or in the citewise.corpus setting.');
       return;
     }
-    const search = await loaded.searchAsync();
     const pick = vscode.window.createQuickPick<HitItem>();
     pick.title = `Search Corpus (${loaded.corpus.sources.length} sources)`;
     pick.placeholder = 'Words in any order, "an exact phrase", or word* for a prefix';
     pick.matchOnDescription = false;
     pick.matchOnDetail = false;
     let timer: NodeJS.Timeout | undefined;
-    const update = (query: string) => {
-      const hits = search.search(query, { limit: 50 });
+    let latest = 0;
+    const update = async (query: string) => {
+      const asked = ++latest;
+      let hits: SearchHit[];
+      try {
+        hits = await loaded.search(query, { limit: 50 });
+      } catch (error) {
+        if (asked === latest) {
+          pick.busy = false;
+          void vscode.window.showErrorMessage(`Citewise: the search failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        return;
+      }
+      // Answers to earlier keystrokes that arrive late are dropped.
+      if (asked !== latest) return;
       pick.items = hits.map((hit) => ({
         label: `${hit.key}:${hit.line}`,
         description: loaded.corpus.get(hit.key)?.metadata.title,
@@ -41,7 +53,7 @@ export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
     pick.onDidChangeValue((value) => {
       clearTimeout(timer);
       pick.busy = true;
-      timer = setTimeout(() => update(value), 60);
+      timer = setTimeout(() => void update(value), 60);
     });
     const chosen = await new Promise<SearchHit | undefined>((resolve) => {
       pick.onDidAccept(() => {
@@ -51,7 +63,8 @@ export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
       pick.onDidHide(() => resolve(undefined));
       if (typeof initialQuery === 'string' && initialQuery) {
         pick.value = initialQuery;
-        update(initialQuery);
+        pick.busy = true;
+        void update(initialQuery);
       }
       pick.show();
     });
@@ -68,17 +81,22 @@ export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
     const action = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: `${chosen.key}:${chosen.line}` });
     if (!action || !source) return;
     if (action.id === 'open') {
-      const raw = loaded.corpus.rawText(chosen.key);
-      const location = sourceLocation(source, raw === undefined ? undefined : { start: chosen.start, end: chosen.end, text: raw });
+      const location = await sourceLocation(source, loaded, chosen);
       if (location) await vscode.window.showTextDocument(location.uri, { selection: location.range });
       return;
     }
-    const sentence = sentenceAround(loaded.corpus.rawText(chosen.key) ?? chosen.snippet, chosen.start);
+    // The sentence around the passage: a window of the source's text is enough.
+    const windowStart = Math.max(0, chosen.start - sentenceReach);
+    const around = await loaded.text(chosen.key, windowStart, chosen.start + sentenceReach);
+    const sentence = around === undefined ? sentenceAround(chosen.snippet, 0) : sentenceAround(around, chosen.start - windowStart);
     const editor = targetEditor!;
     await vscode.window.showTextDocument(editor.document, editor.viewColumn);
     await editor.edit((edit) => edit.replace(editor.selection, `“${sentence}” [@${chosen.key}]`));
   });
 }
+
+/** How far before and after an offset the sentence around it is looked for. */
+const sentenceReach = 800;
 
 /** The sentence of the source around an offset, unwrapped, for quoting it whole. */
 export function sentenceAround(text: string, offset: number): string {

@@ -1,5 +1,5 @@
 import type { EffectiveSettings } from '../core/settings';
-import { frameFor, isOutside } from '../core/checks';
+import { frameFor, isOutside } from '../core/timeframe';
 import type { Source } from '../core/source';
 
 /** How a source stands against the report's time frame, in words a researcher reads at a glance. */

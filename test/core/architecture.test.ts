@@ -39,4 +39,26 @@ describe('architecture', () => {
     );
     assert.deepEqual(offenders, []);
   });
+
+  it('keeps the corpus off the extension host\'s thread: src/vscode reaches the index only through the corpus worker', () => {
+    // What loads, indexes, checks or searches a corpus in the calling thread; the extension host must not.
+    const heavy = ['corpus', 'workspace', 'search', 'checks', 'index-store', 'segment', 'document-reader', 'quote-match', 'indexed-text'];
+    const vscodeFiles = typeScriptFiles(path.join(projectRoot, 'src/vscode')).concat(path.join(projectRoot, 'src/extension.ts'));
+    assert.ok(vscodeFiles.length > 5);
+    const offenders = vscodeFiles.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => specifier.startsWith('.'))
+        .map((specifier) => path.resolve(path.dirname(file), specifier))
+        .filter((target) => isInside(target, path.join(projectRoot, 'src/core')) && heavy.includes(path.basename(target)))
+        .map((target) => `${path.relative(projectRoot, file)} imports ${path.relative(projectRoot, target)}`),
+    );
+    // Type-only imports are erased at build time, so they do not pull the code in.
+    const real = offenders.filter((line) => {
+      const [file, , target] = line.split(' ');
+      const text = fs.readFileSync(path.join(projectRoot, file), 'utf8');
+      const name = path.basename(target);
+      return new RegExp(`import\\s+(?!type\\b)[^;]*from\\s+['"][^'"]*/${name}['"]`).test(text);
+    });
+    assert.deepEqual(real, []);
+  });
 });

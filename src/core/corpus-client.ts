@@ -1,0 +1,281 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LoadProgress } from './corpus';
+import type { HostMessage, HostOptions, HostRequest, LoadedSummary } from './corpus-host';
+import type { CheckSummary, CorpusService, CorpusSummary, FoundQuote } from './corpus-service';
+import type { Position } from './line-index';
+import type { SearchHit, SearchOptions } from './search';
+import { resolveSettings, settingsFileFor, type EffectiveSettings, type SettingsSources } from './settings';
+import type { CorpusProblem, Source } from './source';
+import { SourceLookup } from './source-lookup';
+
+/**
+ * The editor's side of the corpus worker: sends requests, gathers answers, and keeps of each corpus
+ * only its sources' metadata (for completion, hovers and views, which answer at once). If the worker
+ * dies it is started again on the next request, and whoever listens is told the corpora are gone.
+ */
+
+export interface ClientOptions extends HostOptions {
+  /** The compiled `corpus-worker.js`. */
+  workerFile: string;
+}
+
+interface Pending {
+  resolve: (answer: { value: unknown; sources: Source[] }) => void;
+  reject: (error: Error) => void;
+  onProgress?: (progress: LoadProgress) => void;
+  sources: Source[];
+}
+
+export class CorpusClient {
+  private worker?: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private readonly unasked = new Map<number, Source[]>();
+  private nextId = 1;
+  private disposed = false;
+  private readonly changeListeners = new Set<(summary: LoadedSummary, sources: Source[]) => void>();
+  private readonly lossListeners = new Set<(reason: string) => void>();
+  private readonly errorListeners = new Set<(message: string) => void>();
+
+  constructor(private readonly options: ClientOptions) {}
+
+  /** A corpus changed in the worker on its own (its index was repaired). */
+  onDidChangeCorpus(listener: (summary: LoadedSummary, sources: Source[]) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** The worker stopped, and every corpus with it; they are loaded again when next asked for. */
+  onDidLoseCorpora(listener: (reason: string) => void): () => void {
+    this.lossListeners.add(listener);
+    return () => this.lossListeners.delete(listener);
+  }
+
+  /** The persisted index could not be written (the next start is then slower, nothing else). */
+  onIndexError(listener: (message: string) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  request<T>(request: HostRequest, onProgress?: (progress: LoadProgress) => void): Promise<{ value: T; sources: Source[] }> {
+    if (this.disposed) return Promise.reject(new Error('The Citewise corpus worker has been shut down.'));
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    // While an answer is awaited the worker keeps the process alive; idle, it does not (a command-line run ends).
+    if (this.pending.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, onProgress, sources: [] });
+      worker.postMessage({ id, request });
+    });
+  }
+
+  async ask<T>(request: HostRequest): Promise<T> {
+    return (await this.request<T>(request)).value;
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const { workerFile, ...hostOptions } = this.options;
+    const worker = new Worker(workerFile, { workerData: hostOptions });
+    worker.on('message', (message: HostMessage) => this.receive(message));
+    worker.on('error', (error) => this.lose(worker, `the corpus worker failed: ${error.message}`));
+    worker.on('exit', (code) => this.lose(worker, `the corpus worker stopped (exit code ${code})`));
+    // An idle worker must not keep a command-line process alive.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(message: HostMessage): void {
+    switch (message.type) {
+      case 'sources': {
+        const pending = this.pending.get(message.id);
+        if (pending) pending.sources.push(...message.sources);
+        else this.unasked.set(message.id, [...(this.unasked.get(message.id) ?? []), ...message.sources]);
+        return;
+      }
+      case 'progress':
+        this.pending.get(message.id)?.onProgress?.(message.progress);
+        return;
+      case 'changed': {
+        const sources = this.unasked.get(message.id) ?? [];
+        this.unasked.delete(message.id);
+        for (const listener of this.changeListeners) listener(message.summary, sources);
+        return;
+      }
+      case 'indexError':
+        for (const listener of this.errorListeners) listener(message.message);
+        return;
+      case 'result':
+      case 'error': {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        if (this.pending.size === 0) this.worker?.unref();
+        if (message.type === 'result') pending.resolve({ value: message.value, sources: pending.sources });
+        else pending.reject(new Error(message.message));
+        return;
+      }
+    }
+  }
+
+  private lose(worker: Worker, reason: string): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const request of pending) request.reject(new Error(`Citewise: ${reason}.`));
+    if (!this.disposed) for (const listener of this.lossListeners) listener(reason);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const request of this.pending.values()) request.reject(new Error('The Citewise corpus worker has been shut down.'));
+    this.pending.clear();
+    await worker?.terminate();
+  }
+}
+
+/** A corpus held by the worker: its sources here, everything else asked for. */
+export class RemoteCorpus implements CorpusService {
+  readonly corpus: CorpusSummary;
+  readonly lookup: SourceLookup;
+
+  constructor(
+    private readonly client: CorpusClient,
+    summary: LoadedSummary,
+    sources: readonly Source[],
+  ) {
+    this.corpus = new SourceList(summary.roots, sources, summary.problems);
+    this.lookup = new SourceLookup(sources);
+  }
+
+  private get roots(): string[] {
+    return [...this.corpus.roots];
+  }
+
+  check(file: string, text: string, settings: EffectiveSettings): Promise<CheckSummary> {
+    return this.client.ask({ op: 'check', roots: this.roots, file, text, settings });
+  }
+
+  search(query: string, options?: SearchOptions): Promise<SearchHit[]> {
+    return this.client.ask({ op: 'search', roots: this.roots, query, options });
+  }
+
+  findQuote(quote: string, limit?: number): Promise<FoundQuote[]> {
+    return this.client.ask({ op: 'findQuote', roots: this.roots, quote, limit });
+  }
+
+  text(key: string, from?: number, to?: number): Promise<string | undefined> {
+    return this.client.ask({ op: 'text', roots: this.roots, key, from, to });
+  }
+
+  positions(key: string, offsets: number[]): Promise<Position[] | undefined> {
+    return this.client.ask({ op: 'positions', roots: this.roots, key, offsets });
+  }
+
+  opening(key: string, characters?: number): Promise<string | undefined> {
+    return this.client.ask({ op: 'opening', roots: this.roots, key, characters });
+  }
+}
+
+/** The sources of a corpus, by key. */
+export class SourceList implements CorpusSummary {
+  private readonly byKey = new Map<string, Source>();
+
+  constructor(
+    readonly roots: readonly string[],
+    readonly sources: readonly Source[],
+    readonly problems: readonly CorpusProblem[],
+  ) {
+    for (const source of sources) this.byKey.set(source.key, source);
+  }
+
+  get(key: string): Source | undefined {
+    return this.byKey.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+}
+
+/**
+ * What an editor works with for one workspace folder: report settings (read here, from the folder's
+ * files and the editor's settings) and corpora (held by the worker). Corpora of the same folders are
+ * shared by every folder that names them.
+ */
+export class RemoteWorkspace {
+  private readonly corpora = new Map<string, { roots: string[]; loading: Promise<RemoteCorpus> }>();
+
+  constructor(
+    private readonly client: CorpusClient,
+    private readonly sources: SettingsSources = {},
+  ) {
+    client.onDidChangeCorpus((summary, sources) => {
+      const id = corpusId(summary.roots);
+      if (this.corpora.has(id)) this.corpora.set(id, { roots: summary.roots, loading: Promise.resolve(new RemoteCorpus(client, summary, sources)) });
+    });
+    client.onDidLoseCorpora(() => this.corpora.clear());
+  }
+
+  settingsFor(reportPath: string, text: string): Promise<EffectiveSettings> {
+    return resolveSettings(this.sources, reportPath, text);
+  }
+
+  workspaceSettingsFile(reportPath: string): Promise<string | undefined> {
+    return settingsFileFor(this.sources, reportPath);
+  }
+
+  /** Loads the corpus of these folders once; later calls share the same load. */
+  corpus(roots: readonly string[], options: { onProgress?: (progress: LoadProgress) => void } = {}): Promise<RemoteCorpus> {
+    const id = corpusId(roots);
+    const known = this.corpora.get(id);
+    if (known) return known.loading;
+    return this.load('load', roots, options);
+  }
+
+  loaded(roots: readonly string[]): Promise<RemoteCorpus> | undefined {
+    return this.corpora.get(corpusId(roots))?.loading;
+  }
+
+  loadedCorpora(): { roots: string[]; loading: Promise<RemoteCorpus> }[] {
+    return [...this.corpora.values()];
+  }
+
+  /** Reads the corpus again; documents whose size and modification time are unchanged are not re-read. */
+  reload(roots: readonly string[], options: { onProgress?: (progress: LoadProgress) => void } = {}): Promise<RemoteCorpus> {
+    return this.load('reload', roots, options);
+  }
+
+  /** Forgets every corpus (the worker's too), so the next use reads everything again. */
+  async invalidate(): Promise<void> {
+    this.corpora.clear();
+    await this.client.ask({ op: 'forget' });
+  }
+
+  /** Checks a report with no corpus (its settings problems and uncited claims), in the worker all the same. */
+  checkWithoutCorpus(file: string, text: string, settings: EffectiveSettings): Promise<CheckSummary> {
+    return this.client.ask({ op: 'check', roots: [], file, text, settings });
+  }
+
+  private load(op: 'load' | 'reload', roots: readonly string[], options: { onProgress?: (progress: LoadProgress) => void }): Promise<RemoteCorpus> {
+    const resolved = roots.map((root) => path.resolve(root));
+    const id = corpusId(resolved);
+    const loading = this.client
+      .request<LoadedSummary>({ op, roots: resolved }, options.onProgress)
+      .then(({ value, sources }) => new RemoteCorpus(this.client, value, sources));
+    this.corpora.set(id, { roots: resolved, loading });
+    // A failed load is not remembered: the next request tries again.
+    loading.catch(() => {
+      if (this.corpora.get(id)?.loading === loading) this.corpora.delete(id);
+    });
+    return loading;
+  }
+}
+
+function corpusId(roots: readonly string[]): string {
+  return roots.map((root) => path.resolve(root)).join('\u0000');
+}

@@ -1,0 +1,156 @@
+import { getHeapStatistics } from 'node:v8';
+import type { LoadProgress } from './corpus';
+import { checkWithoutCorpus, localCorpusService, summarizeCheck, type CorpusService } from './corpus-service';
+import { checkReport } from './checks';
+import type { SearchOptions } from './search';
+import type { EffectiveSettings } from './settings';
+import type { CorpusProblem, Source } from './source';
+import { CitewiseWorkspace, type LoadedCorpus } from './workspace';
+
+/**
+ * The other side of `CorpusClient`: runs in a worker thread, owns the corpora and their index, and
+ * answers the editor's requests. Loading, indexing, checking and searching all happen here, so the
+ * thread that serves the editor only ever waits for messages.
+ */
+
+export interface HostOptions {
+  /** Where the persisted index lives (the extension's storage). */
+  indexFolder?: string;
+  /** The compiled index worker, for reading and indexing documents on every core. */
+  indexWorkerFile?: string;
+  indexWorkers?: number;
+  extractionCacheFolder?: string;
+}
+
+export type HostRequest =
+  | { op: 'load'; roots: string[] }
+  | { op: 'reload'; roots: string[] }
+  | { op: 'forget' }
+  | { op: 'check'; roots: string[]; file: string; text: string; settings: EffectiveSettings }
+  | { op: 'search'; roots: string[]; query: string; options?: SearchOptions }
+  | { op: 'findQuote'; roots: string[]; quote: string; limit?: number }
+  | { op: 'text'; roots: string[]; key: string; from?: number; to?: number }
+  | { op: 'positions'; roots: string[]; key: string; offsets: number[] }
+  | { op: 'opening'; roots: string[]; key: string; characters?: number }
+  | { op: 'memory' }
+  | { op: 'settled' };
+
+/** What a load answers, after the sources themselves have come in chunks. */
+export interface LoadedSummary {
+  roots: string[];
+  problems: CorpusProblem[];
+  sourceCount: number;
+}
+
+export type HostMessage =
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; message: string }
+  | { type: 'progress'; id: number; progress: LoadProgress }
+  /** Part of a load's sources; a few thousand at a time, so no one message takes the receiver long to read. */
+  | { type: 'sources'; id: number; sources: Source[] }
+  /** A corpus changed without being asked (a damaged index was repaired); its sources came before, under `id`. */
+  | { type: 'changed'; id: number; summary: LoadedSummary }
+  | { type: 'indexError'; message: string };
+
+export type Post = (message: HostMessage) => void;
+
+function summaryOf(loaded: LoadedCorpus): LoadedSummary {
+  return { roots: [...loaded.corpus.roots], problems: [...loaded.corpus.problems], sourceCount: loaded.corpus.sources.length };
+}
+
+const sourcesPerMessage = 1000;
+const progressInterval = 100;
+
+export class CorpusHost {
+  private readonly workspace: CitewiseWorkspace;
+  private readonly services = new WeakMap<LoadedCorpus, CorpusService>();
+  private nextEventId = -1;
+
+  constructor(
+    options: HostOptions,
+    private readonly post: Post,
+  ) {
+    this.workspace = new CitewiseWorkspace({
+      indexFolder: options.indexFolder,
+      loadOptions:
+        options.indexWorkerFile && (options.indexWorkers ?? 0) > 0
+          ? { workers: { file: options.indexWorkerFile, count: options.indexWorkers!, extractionCacheFolder: options.extractionCacheFolder } }
+          : {},
+      onIndexError: (error) => this.post({ type: 'indexError', message: error instanceof Error ? error.message : String(error) }),
+      onIndexRepaired: (_roots, loaded) => {
+        const id = this.nextEventId--;
+        this.sendSources(id, loaded);
+        this.post({ type: 'changed', id, summary: summaryOf(loaded) });
+      },
+    });
+  }
+
+  async handle(id: number, request: HostRequest): Promise<void> {
+    try {
+      this.post({ type: 'result', id, value: await this.answer(id, request) });
+    } catch (error) {
+      this.post({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async answer(id: number, request: HostRequest): Promise<unknown> {
+    switch (request.op) {
+      case 'load':
+      case 'reload': {
+        let last = 0;
+        const onProgress = (progress: LoadProgress) => {
+          const now = Date.now();
+          if (now - last < progressInterval && progress.done < progress.total) return;
+          last = now;
+          this.post({ type: 'progress', id, progress });
+        };
+        const loaded = request.op === 'load' ? await this.workspace.corpus(request.roots, { onProgress }) : await this.workspace.reload(request.roots, { onProgress });
+        this.sendSources(id, loaded);
+        return summaryOf(loaded);
+      }
+      case 'forget':
+        this.workspace.invalidate();
+        return undefined;
+      case 'check': {
+        if (request.roots.length === 0) return checkWithoutCorpus(request.file, request.text, request.settings);
+        const loaded = await this.workspace.corpus(request.roots);
+        return summarizeCheck(checkReport(request.file, request.text, { corpus: loaded.corpus, lookup: loaded.lookup, settings: request.settings }));
+      }
+      case 'search':
+        return (await this.service(request.roots)).search(request.query, request.options);
+      case 'findQuote':
+        return (await this.service(request.roots)).findQuote(request.quote, request.limit);
+      case 'text':
+        return (await this.service(request.roots)).text(request.key, request.from, request.to);
+      case 'positions':
+        return (await this.service(request.roots)).positions(request.key, request.offsets);
+      case 'opening':
+        return (await this.service(request.roots)).opening(request.key, request.characters);
+      case 'memory': {
+        const usage = process.memoryUsage();
+        const heap = getHeapStatistics();
+        return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, heapLimit: heap.heap_size_limit };
+      }
+      case 'settled':
+        await this.workspace.settled();
+        return undefined;
+    }
+  }
+
+  private async service(roots: string[]): Promise<CorpusService> {
+    const loaded = await this.workspace.corpus(roots);
+    let service = this.services.get(loaded);
+    if (!service) {
+      service = localCorpusService(loaded);
+      this.services.set(loaded, service);
+    }
+    return service;
+  }
+
+  private sendSources(id: number, loaded: LoadedCorpus): void {
+    const sources = loaded.corpus.sources;
+    for (let start = 0; start < sources.length; start += sourcesPerMessage) {
+      this.post({ type: 'sources', id, sources: sources.slice(start, start + sourcesPerMessage) as Source[] });
+    }
+  }
+}
