@@ -75,6 +75,21 @@ export interface QuoteVerdict {
   passage?: { line: number; text: string };
 }
 
+/** Suggestions for unknown keys, by lookup: a mistyped key stays mistyped from one check to the next. */
+const suggestionsByLookup = new WeakMap<SourceLookup, Map<string, string[]>>();
+
+function closestKeys(lookup: SourceLookup, key: string): string[] {
+  let known = suggestionsByLookup.get(lookup);
+  if (!known) suggestionsByLookup.set(lookup, (known = new Map()));
+  let suggestions = known.get(key);
+  if (!suggestions) {
+    suggestions = lookup.closestKeys(key);
+    if (known.size > 10_000) known.clear();
+    known.set(key, suggestions);
+  }
+  return [...suggestions];
+}
+
 /** Runs every rule over one report. Pure: the same text, corpus and settings give the same findings. */
 export function checkReport(file: string, text: string, context: CheckContext): CheckResult {
   const report = analyzeReport(text);
@@ -103,7 +118,7 @@ export function checkReport(file: string, text: string, context: CheckContext): 
     for (const group of report.citations) {
       for (const item of group.items) {
         if (corpus.has(item.key)) continue;
-        const suggestions = lookup.closestKeys(item.key);
+        const suggestions = closestKeys(lookup, item.key);
         const hint = suggestions.length ? ` Did you mean ${suggestions.map((key) => `@${key}`).join(', ')}?` : '';
         add('unknown-source', item.keyStart, item.keyEnd, `Unknown source @${item.key}: no source in the corpus has this key.${hint}`, {
           source: item.key,

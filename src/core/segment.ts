@@ -334,6 +334,9 @@ function writeVarint(bytes: Uint8Array, at: number, value: number): number {
   return at;
 }
 
+/** Below this many words a segment's word table is sorted as packed doubles. */
+const packedOrdinals = 0x200000;
+
 /** Reads a document's words back when the segment's copy of them is on disk: ordinals from `from` to `to`. */
 export type ForwardReader = (from: number, to: number) => Uint16Array | Uint32Array;
 
@@ -343,9 +346,9 @@ export type ForwardReader = (from: number, to: number) => Uint16Array | Uint32Ar
  */
 export class Segment {
   readonly documentCount: number;
-  /** Ordinals by ascending corpus word number, for looking a word up. */
-  private readonly sortedTermIds: Uint32Array;
-  private readonly sortedOrdinals: Uint32Array;
+  /** Ordinals by ascending corpus word number, for looking a word up; sorted on first use (search keeps a directory of its own). */
+  private sortedTermIds?: Uint32Array;
+  private sortedOrdinals?: Uint32Array;
   private forwardReader?: ForwardReader;
   private postingsLoader?: { sync: () => SegmentPostings; async: () => Promise<SegmentPostings> };
   private loadedPostings?: SegmentPostings;
@@ -362,13 +365,29 @@ export class Segment {
   ) {
     if (data.postingStarts) this.loadedPostings = pickPostings(data);
     this.documentCount = data.documentCount;
-    const termCount = data.termIds.length;
-    const order = new Uint32Array(termCount);
-    for (let ordinal = 0; ordinal < termCount; ordinal++) order[ordinal] = ordinal;
-    order.sort((a, b) => data.termIds[a] - data.termIds[b]);
-    this.sortedOrdinals = order;
+  }
+
+  private sortTerms(): void {
+    const { termIds } = this.data;
+    const termCount = termIds.length;
     this.sortedTermIds = new Uint32Array(termCount);
-    for (let index = 0; index < termCount; index++) this.sortedTermIds[index] = data.termIds[order[index]];
+    this.sortedOrdinals = new Uint32Array(termCount);
+    if (termCount < packedOrdinals) {
+      // Word number and ordinal packed into one double (exact below 2^53), so the engine's own numeric sort does the work.
+      const packed = new Float64Array(termCount);
+      for (let ordinal = 0; ordinal < termCount; ordinal++) packed[ordinal] = termIds[ordinal] * packedOrdinals + ordinal;
+      packed.sort();
+      for (let index = 0; index < termCount; index++) {
+        this.sortedTermIds[index] = Math.floor(packed[index] / packedOrdinals);
+        this.sortedOrdinals[index] = packed[index] % packedOrdinals;
+      }
+      return;
+    }
+    const order = Array.from({ length: termCount }, (_, ordinal) => ordinal).sort((a, b) => termIds[a] - termIds[b]);
+    order.forEach((ordinal, index) => {
+      this.sortedTermIds![index] = termIds[ordinal];
+      this.sortedOrdinals![index] = ordinal;
+    });
   }
 
   get termCount(): number {
@@ -418,7 +437,8 @@ export class Segment {
 
   /** The segment's ordinal for a corpus word number, or -1 when no document of the segment uses it. */
   ordinalOf(termId: number): number {
-    const ids = this.sortedTermIds;
+    if (!this.sortedTermIds) this.sortTerms();
+    const ids = this.sortedTermIds!;
     let low = 0;
     let high = ids.length;
     while (low < high) {
@@ -426,7 +446,7 @@ export class Segment {
       if (ids[middle] < termId) low = middle + 1;
       else high = middle;
     }
-    return low < ids.length && ids[low] === termId ? this.sortedOrdinals[low] : -1;
+    return low < ids.length && ids[low] === termId ? this.sortedOrdinals![low] : -1;
   }
 
   /** Visits each word number the segment uses with its ordinal. */
