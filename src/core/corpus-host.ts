@@ -134,6 +134,8 @@ export class CorpusHost {
       case 'settled':
         await this.workspace.settled();
         return undefined;
+      default:
+        throw new Error(`Unknown request ${JSON.stringify((request as { op?: unknown }).op)}.`);
     }
   }
 

@@ -1,0 +1,135 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { CorpusClient, RemoteWorkspace } from '../../src/core/corpus-client';
+import { localCorpusService } from '../../src/core/corpus-service';
+import { CitewiseWorkspace } from '../../src/core/workspace';
+import { removeTrees, writeTree } from '../support/temp-tree';
+
+const compiled = path.resolve(__dirname, '../../src/core');
+const workerFile = path.join(compiled, 'corpus-worker.js');
+const indexWorkerFile = path.join(compiled, 'index-worker.js');
+
+const corpusFiles = {
+  'corpus/asylos-2023.md': [
+    '---',
+    'title: Albania - Trafficking',
+    'publisher: Asylos',
+    'date: 2023-12',
+    '---',
+    'Victims returned to Albania face re-trafficking when shelters are full.',
+    'Blood feuds in the north remain a driver of internal displace-',
+    'ment for some families.',
+  ].join('\n'),
+  'corpus/news-2019.txt': '21 September 2019\n\nEconomic reintegration of trafficking survivors in Albania remains weak.\n',
+  'corpus/broken.md': '---\ntitle: [unclosed\n---\nText survives.\n',
+  'report.md': [
+    '---',
+    'citewise:',
+    '  corpus: corpus',
+    '  timeframe: { from: 2021-03-31, to: 2023-12-31 }',
+    '---',
+    'Shelters were “full when victims returned” [@asylos-2023].',
+    '',
+    'Reintegration “remains weak” [@news-2019], and 45% of cases were unreported [@missing].',
+  ].join('\n'),
+};
+
+describe('corpus worker (CorpusClient and RemoteWorkspace)', () => {
+  let root: string;
+  let client: CorpusClient;
+  let workspace: RemoteWorkspace;
+
+  beforeEach(() => {
+    root = writeTree(corpusFiles);
+    client = new CorpusClient({ workerFile, indexWorkerFile, indexWorkers: 2, indexFolder: path.join(writeTree({}), 'index') });
+    workspace = new RemoteWorkspace(client, { workspaceRoot: root });
+  });
+  afterEach(async () => {
+    await client.dispose();
+    removeTrees();
+  });
+
+  it('gives the same sources, problems, check, search and passages as the corpus loaded in this thread', async () => {
+    const reportPath = path.join(root, 'report.md');
+    const reportText = fs.readFileSync(reportPath, 'utf8');
+    const settings = await workspace.settingsFor(reportPath, reportText);
+    const progress: number[] = [];
+    const remote = await workspace.corpus(settings.corpus, { onProgress: ({ done }) => progress.push(done) });
+    const here = localCorpusService(await new CitewiseWorkspace().corpus(settings.corpus));
+
+    assert.deepEqual(remote.corpus.sources, here.corpus.sources);
+    assert.deepEqual(remote.corpus.problems, here.corpus.problems);
+    assert.ok(remote.corpus.problems.some((problem) => problem.file.endsWith('broken.md')));
+    assert.ok(progress.length > 0 && progress[progress.length - 1] > 0, 'progress is reported');
+
+    const checked = await remote.check(reportPath, reportText, settings);
+    assert.deepEqual(checked, await here.check(reportPath, reportText, settings));
+    assert.deepEqual(
+      checked.findings.map((finding) => finding.rule).sort(),
+      ['quote-not-in-source', 'quote-outside-timeframe', 'unknown-source'],
+      JSON.stringify(checked.findings.map((finding) => finding.message)),
+    );
+    // Verdicts point at the quotes of the same answer, and carry their passage for hovers.
+    const verdict = checked.quoteMatches.find((match) => match.key === 'news-2019')!;
+    assert.ok(checked.report.quotes.includes(verdict.quote));
+    assert.match(verdict.passage!.text, /remains weak/);
+
+    for (const query of ['blood feuds displacement', '"shelters are full"', 'reintegr']) {
+      assert.deepEqual(await remote.search(query), await here.search(query), query);
+    }
+    const text = (await remote.text('asylos-2023'))!;
+    const start = text.indexOf('Blood');
+    const end = text.indexOf('ment for') + 'ment'.length;
+    assert.deepEqual(await remote.findQuote('Blood feuds in the north remain a driver of internal displacement'), [{ key: 'asylos-2023', start, end, line: 7 }]);
+    assert.equal(await remote.text('asylos-2023', start, start + 11), 'Blood feuds');
+    assert.deepEqual(await remote.positions('asylos-2023', [start, end]), [
+      { line: 6, character: 0 },
+      { line: 7, character: 4 },
+    ]);
+    assert.match((await remote.opening('news-2019'))!, /^21 September 2019/);
+    assert.equal(await remote.text('no-such-key'), undefined);
+  });
+
+  it('checks a report without a corpus in the worker too', async () => {
+    const summary = await workspace.checkWithoutCorpus(path.join(root, 'other.md'), 'In 2022, 45% of victims returned.\n', {
+      corpus: [],
+      rules: {},
+      skipSections: [],
+      quoteMinWords: 5,
+      problems: [],
+    });
+    assert.deepEqual(summary.findings.map((finding) => finding.rule), ['invalid-settings', 'uncited-claim']);
+  });
+
+  it('shares one load between callers, and reloads only what changed', async () => {
+    const corpus = path.join(root, 'corpus');
+    const [first, second] = await Promise.all([workspace.corpus([corpus]), workspace.corpus([corpus])]);
+    assert.equal(first, second);
+    fs.writeFileSync(path.join(corpus, 'news-2019.txt'), '21 September 2019\n\nReintegration is now strong.\n');
+    const reloaded = await workspace.reload([corpus]);
+    assert.match((await reloaded.text('news-2019'))!, /now strong/);
+    assert.equal(await workspace.loaded([corpus]), reloaded);
+  });
+
+  it('starts the worker again after it dies, and says the corpora were lost', async () => {
+    const corpus = path.join(root, 'corpus');
+    await workspace.corpus([corpus]);
+    const lost = new Promise<string>((resolve) => client.onDidLoseCorpora(resolve));
+    await (client as unknown as { worker: Worker }).worker.terminate();
+    assert.match(await lost, /stopped/);
+    assert.equal(workspace.loaded([corpus]), undefined, 'the corpus is forgotten');
+    const again = await workspace.corpus([corpus]);
+    assert.deepEqual(again.corpus.sources.map((source) => source.key).sort(), ['asylos-2023', 'broken', 'news-2019']);
+    assert.equal((await again.search('shelters')).length, 1);
+  });
+
+  it('turns a failing request into a rejected promise and keeps serving', async () => {
+    const corpus = path.join(root, 'missing-folder');
+    const loaded = await workspace.corpus([corpus]);
+    assert.ok(loaded.corpus.problems.some((problem) => /does not exist/.test(problem.message)));
+    await assert.rejects(client.ask({ op: 'nonsense' } as never), /./);
+    assert.deepEqual(await loaded.search('anything'), []);
+  });
+});
