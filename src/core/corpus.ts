@@ -7,7 +7,7 @@ import { extractInProcess, type DocumentExtractor } from './extract/document-ext
 import type { PageMap } from './extract/pages';
 import { IndexedText } from './indexed-text';
 import { IndexWorkerPool } from './index-worker-pool';
-import { Segment } from './segment';
+import { Segment, SegmentBuilder } from './segment';
 import { SourceText } from './source-text';
 import { scanWords } from './tokenize';
 import type { CorpusProblem, Source, SourceMetadata } from './source';
@@ -80,6 +80,56 @@ export class CorpusCache {
     for (const cached of this.documents.values()) if (cached.loaded) segments.add(cached.loaded.entry.segment);
     return [...segments];
   }
+}
+
+/** A segment this small (in documents) is merged with others like it once there are enough of them. */
+const smallSegmentDocuments = 64;
+/** How many small segments may pile up (one per reload that read a changed file) before they are merged. */
+const maxSmallSegments = 8;
+/** Merging reads every word of the segments merged; beyond this many words it waits for a quieter moment. */
+const maxMergedWords = 8_000_000;
+
+/**
+ * Merges the small segments that reloads leave behind (each changed file read on its own makes one),
+ * so that a corpus edited all day does not end up as thousands of segments. Documents no current
+ * source uses are left out of the merged segment. Returns whether anything changed; the cache's
+ * entries of merged documents are replaced, and a corpus loaded afterwards uses the merged segment.
+ */
+export function compactSegments(cache: CorpusCache): boolean {
+  const usedBy = new Map<Segment, { file: string; cached: CachedDocument }[]>();
+  for (const [file, cached] of cache.documents) {
+    const segment = cached.loaded?.entry.segment;
+    if (!segment) continue;
+    const list = usedBy.get(segment);
+    if (list) list.push({ file, cached });
+    else usedBy.set(segment, [{ file, cached }]);
+  }
+  // Small in what is still used, or mostly documents nobody uses any more.
+  const small = [...usedBy.entries()].filter(([segment, documents]) => documents.length < smallSegmentDocuments || documents.length * 2 < segment.documentCount);
+  if (small.length < maxSmallSegments) return false;
+  const builder = new SegmentBuilder();
+  let words = 0;
+  const moved: { cached: CachedDocument; entry: TextEntry }[] = [];
+  for (const [segment, documents] of small) {
+    for (const { cached } of documents) {
+      const entry = cached.loaded!.entry;
+      if (words > maxMergedWords || builder.isFull) break;
+      let ids: Uint32Array;
+      try {
+        ids = segment.documentIds(entry.document);
+      } catch {
+        // Damaged on disk: the document stays where it is and is recovered when used.
+        continue;
+      }
+      words += ids.length;
+      const document = builder.addDocument(ids, segment.checkpoints(entry.document));
+      moved.push({ cached, entry: { ...entry, document, indexed: undefined } as TextEntry });
+    }
+  }
+  if (moved.length === 0) return false;
+  const merged = new Segment(builder.build(), newSegmentId());
+  for (const { cached, entry } of moved) cached.loaded = { draft: cached.loaded!.draft, entry: { ...entry, segment: merged } };
+  return true;
 }
 
 /** The sources of one or more corpus folders, with everything that went wrong while reading them. */

@@ -131,6 +131,39 @@ export class SegmentBuilder {
     return this.documentCount - 1;
   }
 
+  /**
+   * Appends a whole document whose words and checkpoints are known (a document of another segment,
+   * when small segments are merged); returns its number in this segment.
+   */
+  addDocument(ids: ArrayLike<number>, checkpoints: { chars: ArrayLike<number>; bytes: ArrayLike<number>; lines: ArrayLike<number>; lineStarts: ArrayLike<number> }): number {
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index];
+      if (id >= this.ordinalOf.length) this.growOrdinals(id);
+      let ordinal = this.ordinalOf[id];
+      if (ordinal < 0) {
+        ordinal = this.terms.length;
+        this.terms.push(id);
+        this.ordinalOf[id] = ordinal;
+      }
+      if (this.tokenCount === this.forward.length) {
+        const grown = new Uint32Array(this.forward.length * 2);
+        grown.set(this.forward);
+        this.forward = grown;
+      }
+      this.forward[this.tokenCount++] = ordinal;
+    }
+    for (let index = 0; index < checkpoints.chars.length; index++) {
+      this.checkpointChars.push(checkpoints.chars[index]);
+      this.checkpointBytes.push(checkpoints.bytes[index]);
+      this.checkpointLines.push(checkpoints.lines[index]);
+      this.checkpointLineStarts.push(checkpoints.lineStarts[index]);
+    }
+    this.checkpointStarts.push(this.checkpointChars.length);
+    this.documentStarts.push(this.tokenCount);
+    this.documentWords = 0;
+    return this.documentCount - 1;
+  }
+
   /** Drops the words added since the last `endDocument` (a document that failed half-way). */
   abandonDocument(): void {
     this.tokenCount = this.documentStarts[this.documentStarts.length - 1];

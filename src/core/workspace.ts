@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkReport, type CheckResult } from './checks';
-import { CorpusCache, loadCorpus, type Corpus, type LoadOptions } from './corpus';
+import { compactSegments, CorpusCache, loadCorpus, type Corpus, type LoadOptions } from './corpus';
 import { indexDirectoryFor, loadIndex, saveIndex } from './index-store';
 import { CorpusSearch } from './search';
 import type { Segment } from './segment';
@@ -108,7 +108,10 @@ export class CitewiseWorkspace {
       // A warm start: documents whose files are unchanged come from the persisted index, unread.
       const cache = slot.cache ?? (indexDirectory ? await loadIndex(indexDirectory, resolved) : undefined) ?? new CorpusCache();
       slot.cache = cache;
-      const corpus = await loadCorpus(resolved, { ...this.options.loadOptions, ...options, cache });
+      let corpus = await loadCorpus(resolved, { ...this.options.loadOptions, ...options, cache });
+      // Reloads leave a small segment per changed file; once they pile up they are merged, and the
+      // corpus is put together again from the cache (nothing is read) to use the merged segment.
+      if (compactSegments(cache)) corpus = await loadCorpus(resolved, { ...this.options.loadOptions, ...options, cache, workers: undefined });
       const unsaved = cache.segments().some((segment) => segment.persistedIn !== indexDirectory);
       if (indexDirectory && (unsaved || cache.lastRead > 0 || cache.lastRemoved > 0)) {
         slot.saving = slot.saving.then(() => saveIndex(indexDirectory, resolved, cache)).catch((error: unknown) => this.options.onIndexError?.(error));

@@ -64,3 +64,38 @@ describe('source openings for previews', () => {
     assert.ok(!opening.includes('title'), 'front matter is not part of the text');
   });
 });
+
+describe('segments over many reloads', () => {
+  after(removeTrees);
+
+  it('merges the small segments that one-file reloads leave, keeping every source searchable and the index current', async () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 12; index++) files[`doc-${index}.md`] = `# Document ${index}\n\nThe word marker${index} appears once. Shared words appear everywhere.\n`;
+    const root = writeTree(files);
+    const indexFolder = writeTree({});
+    const workspace = new CitewiseWorkspace({ indexFolder });
+    await workspace.corpus([root]);
+    const segmentsOf = (corpus: import('../../src/core/corpus').Corpus) => new Set(corpus.keys().map((key) => corpus.entry(key)!.segment)).size;
+    let loaded = await workspace.corpus([root]);
+    const counts: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      const index = round % 12;
+      fs.writeFileSync(path.join(root, `doc-${index}.md`), `# Document ${index}\n\nThe word marker${index} appears once, edition${round}. Shared words appear everywhere.\n`);
+      loaded = await workspace.reload([root]);
+      counts.push(segmentsOf(loaded.corpus));
+    }
+    assert.ok(Math.max(...counts) <= 9, `segments after each reload: ${counts.join(', ')}`);
+    assert.ok(counts.some((count, index) => index > 0 && count < counts[index - 1]), `small segments were merged: ${counts.join(', ')}`);
+    const search = await loaded.searchAsync();
+    for (let index = 0; index < 12; index++) {
+      assert.deepEqual(search.search(`marker${index}`, { prefix: false }).map((hit) => hit.key), [`doc-${index}`], `marker${index}`);
+    }
+    assert.deepEqual(search.search('edition19', { prefix: false }).map((hit) => hit.key), ['doc-7']);
+    assert.deepEqual(search.search('edition7', { prefix: false }), [], 'replaced text is gone');
+    await workspace.settled();
+    const warm = await new CitewiseWorkspace({ indexFolder }).corpus([root]);
+    assert.deepEqual(warm.corpus.keys(), loaded.corpus.keys());
+    for (const key of loaded.corpus.keys()) assert.equal(warm.corpus.rawText(key), loaded.corpus.rawText(key), key);
+    assert.equal((await warm.searchAsync()).search('marker3', { prefix: false })[0].key, 'doc-3');
+  });
+});
