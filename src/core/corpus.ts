@@ -115,15 +115,18 @@ export function compactSegments(cache: CorpusCache): boolean {
       const entry = cached.loaded!.entry;
       if (words > maxMergedWords || builder.isFull) break;
       let ids: Uint32Array;
+      let keeping = entry.keeping;
       try {
         ids = segment.documentIds(entry.document);
+        // A text kept in the old segment's file moves with the document: it is written with the merged segment.
+        if (keeping.kind === 'in-segment') keeping = { kind: 'stored', text: segment.storedText(keeping.offset, keeping.length, keeping.checksum, entry.file) };
       } catch {
         // Damaged on disk: the document stays where it is and is recovered when used.
         continue;
       }
       words += ids.length;
       const document = builder.addDocument(ids, segment.checkpoints(entry.document));
-      moved.push({ cached, entry: { ...entry, document, indexed: undefined } as TextEntry });
+      moved.push({ cached, entry: { ...entry, keeping, document, indexed: undefined } as TextEntry });
     }
   }
   if (moved.length === 0) return false;
@@ -268,6 +271,7 @@ function sourceTextOf(entry: TextEntry): SourceText {
   const keeping = entry.keeping;
   if (keeping.kind === 'stored') return new SourceText({ kind: 'stored', text: keeping.text });
   if (keeping.kind === 'prepared') return new SourceText({ kind: 'prepared', load: () => readPreparedText(entry.file, entry.kind) });
+  if (keeping.kind === 'in-segment') return new SourceText({ kind: 'prepared', load: () => entry.segment.storedText(keeping.offset, keeping.length, keeping.checksum, entry.file) });
   const checkpoints = entry.segment.checkpoints(entry.document);
   return new SourceText({ ...keeping, file: entry.file }, checkpoints, () => readPreparedText(entry.file, entry.kind));
 }

@@ -35,7 +35,9 @@ export interface Draft {
 export type TextKeeping =
   | { kind: 'utf8-file'; stamp: string; byteBase: number; blankUntil: number }
   | { kind: 'prepared' }
-  | { kind: 'stored'; text: string };
+  | { kind: 'stored'; text: string }
+  /** Kept in the persisted index, in its segment's file, as UTF-8: read when needed, not held in memory. */
+  | { kind: 'in-segment'; offset: number; length: number; checksum: number };
 
 /** What the index keeps of one document besides its words: where its text is and how to read it. */
 export interface DocumentText {

@@ -44,7 +44,7 @@ export function indexDirectoryFor(folder: string, roots: readonly string[]): str
 /** The arrays of a segment file, in file order; `forward` last, since it is read a document at a time. */
 const coreSections = ['termIds', 'documentStarts', 'documentChecksums', 'checkpointStarts', 'checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const;
 const postingSections = ['postingStarts', 'postingDocuments', 'postingCounts', 'positions', 'positionBlocks'] as const;
-type SectionName = (typeof coreSections)[number] | (typeof postingSections)[number] | 'forward';
+type SectionName = (typeof coreSections)[number] | (typeof postingSections)[number] | 'forward' | 'texts';
 type ArrayKind = 'u8' | 'u16' | 'u32';
 
 interface SectionEntry {
@@ -86,20 +86,25 @@ function segmentFileName(id: string): string {
   return `${id}.cws`;
 }
 
-/** Writes a segment's file (aside, then renamed into place); returns where its words are in it. */
-async function writeSegment(directory: string, segment: Segment, forward: Uint16Array | Uint32Array): Promise<SectionEntry> {
+/**
+ * Writes a segment's file (aside, then renamed into place), with the texts kept for its documents
+ * (extracted PDF and Word text) as UTF-8; returns where its words and texts are in it.
+ */
+async function writeSegment(directory: string, segment: Segment, forward: Uint16Array | Uint32Array, texts: Uint8Array): Promise<{ forward: SectionEntry; texts: SectionEntry }> {
   const data = segment.data;
   const arrays: { name: SectionName; array: Uint8Array | Uint16Array | Uint32Array }[] = [
     ...coreSections.map((name) => ({ name, array: data[name] })),
     ...postingSections.map((name) => ({ name, array: segment.postings()[name] })),
     { name: 'forward', array: forward },
+    { name: 'texts', array: texts },
   ];
   // The header's length depends on the offsets it lists, so it is laid out with room to spare.
   const draftHeader = JSON.stringify({ id: segment.id, documentCount: data.documentCount, sections: arrays.map(({ name, array }) => ({ name, kind: arrayKind(array), offset: 0xffffffffff, length: array.length, checksum: 0xffffffff })) });
   const headerRoom = Buffer.byteLength(draftHeader) + 64;
   let offset = align(16 + headerRoom, 8);
   const sections: SectionEntry[] = arrays.map(({ name, array }) => {
-    const entry = { name, kind: arrayKind(array), offset, length: array.length, checksum: name === 'forward' ? 0 : bytesChecksum(array) };
+    // Words and texts are read a document at a time, and checked one document at a time.
+    const entry = { name, kind: arrayKind(array), offset, length: array.length, checksum: name === 'forward' || name === 'texts' ? 0 : bytesChecksum(array) };
     offset = align(offset + array.byteLength, 8);
     return entry;
   });
@@ -119,11 +124,13 @@ async function writeSegment(directory: string, segment: Segment, forward: Uint16
       const bytes = bytesOf(array);
       if (bytes.length) await handle.write(bytes, 0, bytes.length, sections[index].offset);
     }
+    // An empty last section must still lie inside the file.
+    await handle.truncate(offset);
   } finally {
     await handle.close();
   }
   await fs.rename(temporary, file);
-  return sections[sections.length - 1];
+  return { forward: sections[sections.length - 2], texts: sections[sections.length - 1] };
 }
 
 function align(value: number, to: number): number {
@@ -153,8 +160,9 @@ async function readSegment(directory: string, id: string, documentCount: number)
     }
     const core = await readSections(handle, coreSections.map((name) => byName.get(name)));
     const forwardSection = byName.get('forward');
+    const textsSection = byName.get('texts');
     const postingEntries = postingSections.map((name) => byName.get(name));
-    if (!forwardSection || postingEntries.some((entry) => !entry)) throw new Error('segment lacks a section');
+    if (!forwardSection || !textsSection || postingEntries.some((entry) => !entry)) throw new Error('segment lacks a section');
     const data = { documentCount, ...core } as unknown as SegmentData;
     checkSegmentCore(data);
     const segment = new Segment(data, id);
@@ -163,6 +171,7 @@ async function readSegment(directory: string, id: string, documentCount: number)
       async () => checkPostings(await readSectionsFromFile(file, postingEntries as SectionEntry[]), data),
     );
     segment.useFileForWords(forwardReader(file, forwardSection));
+    segment.useFileForTexts(textReader(file, textsSection));
     return segment;
   } finally {
     await handle.close();
@@ -276,6 +285,26 @@ function forwardReader(file: string, section: SectionEntry): (from: number, to: 
   };
 }
 
+/** Reads a kept text's bytes from a segment file's texts. */
+function textReader(file: string, section: SectionEntry): (offset: number, length: number) => Uint8Array {
+  return (offset, length) => {
+    if (offset < 0 || length < 0 || offset + length > section.length) throw new Error('kept text out of range');
+    const bytes = Buffer.alloc(length);
+    const handle = openSync(file, 'r');
+    try {
+      let read = 0;
+      while (read < length) {
+        const got = readSync(handle, bytes, read, length - read, section.offset + offset + read);
+        if (got === 0) throw new Error('segment file cut short');
+        read += got;
+      }
+    } finally {
+      closeSync(handle);
+    }
+    return bytes;
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The manifest.
 
@@ -308,13 +337,32 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
   await fs.mkdir(directory, { recursive: true });
   const segments = cache.segments();
   const segmentIndex = new Map(segments.map((segment, index) => [segment, index]));
+  const entriesBySegment = new Map<Segment, TextEntry[]>();
+  for (const cached of cache.documents.values()) {
+    const entry = cached.loaded?.entry;
+    if (entry) entriesBySegment.set(entry.segment, [...(entriesBySegment.get(entry.segment) ?? []), entry]);
+  }
   for (const segment of segments) {
     if (segment.persistedIn === directory) continue;
     const forward = segment.data.forward;
     if (!forward) throw new Error(`Segment ${segment.id} has neither its words in memory nor a file in ${directory}.`);
-    const forwardSection = await writeSegment(directory, segment, forward);
-    // From now on the words come from the file; memory keeps postings and checkpoints only.
-    segment.useFileForWords(forwardReader(path.join(directory, segmentFileName(segment.id)), forwardSection));
+    // Texts extracted from PDF and Word files go into the segment's file, not into the manifest.
+    const kept: { entry: TextEntry; bytes: Buffer; offset: number }[] = [];
+    let offset = 0;
+    for (const entry of entriesBySegment.get(segment) ?? []) {
+      if (entry.keeping.kind !== 'stored') continue;
+      const bytes = Buffer.from(entry.keeping.text, 'utf8');
+      kept.push({ entry, bytes, offset });
+      offset += bytes.length;
+    }
+    const sections = await writeSegment(directory, segment, forward, Buffer.concat(kept.map((item) => item.bytes)));
+    const file = path.join(directory, segmentFileName(segment.id));
+    // From now on words and kept texts come from the file; memory keeps postings and checkpoints.
+    segment.useFileForWords(forwardReader(file, sections.forward));
+    segment.useFileForTexts(textReader(file, sections.texts));
+    for (const { entry, bytes, offset: at } of kept) {
+      entry.keeping = { kind: 'in-segment', offset: at, length: bytes.length, checksum: checksum(bytes) };
+    }
     segment.persistedIn = directory;
   }
   const documents: StoredDocument[] = [];

@@ -383,6 +383,7 @@ export class Segment {
   private sortedTermIds?: Uint32Array;
   private sortedOrdinals?: Uint32Array;
   private forwardReader?: ForwardReader;
+  private textReader?: (offset: number, length: number) => Uint8Array;
   private postingsLoader?: { sync: () => SegmentPostings; async: () => Promise<SegmentPostings> };
   private loadedPostings?: SegmentPostings;
   /** The index folder whose file for this segment is written, if any. */
@@ -578,6 +579,21 @@ export class Segment {
       lines: checkpointLines.subarray(from, to),
       lineStarts: checkpointLineStarts.subarray(from, to),
     };
+  }
+
+  /** Reads text kept in the segment's file (extracted PDF and Word text): UTF-8 bytes at an offset of its texts, checked. */
+  storedText(offset: number, length: number, expectedChecksum: number, file: string): string {
+    if (!this.textReader) throw new Error(`Segment ${this.id} keeps no texts.`);
+    const bytes = this.textReader(offset, length);
+    if (checksum(bytes) !== expectedChecksum) {
+      throw new Error(`The saved index's copy of the text of ${file} is damaged. Run "Citewise: Rebuild Index" (or delete the index folder) to read it again.`);
+    }
+    return new TextDecoder().decode(bytes);
+  }
+
+  /** Where kept texts are read from. */
+  useFileForTexts(reader: (offset: number, length: number) => Uint8Array): void {
+    this.textReader = reader;
   }
 
   /** From now on documents' words are read through `reader` (the segment's file) and memory lets go of them. */

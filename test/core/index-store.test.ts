@@ -72,6 +72,26 @@ describe('persisted index', () => {
     assert.deepEqual([...corpus.wordIds('alpha')!], before);
   });
 
+  it('keeps extracted text in the segment files, not the manifest, and refuses a damaged copy with a clear message', async () => {
+    const root = writeTree(files);
+    const cache = new CorpusCache();
+    const first = await loadInSegments(root, cache);
+    const directory = indexDirectoryFor(writeTree({}), [root]);
+    await saveIndex(directory, [root], cache);
+    assert.ok(!fs.readFileSync(path.join(directory, 'index.cwm')).includes('Second page text'), 'the manifest holds no extracted text');
+    const pagedFile = segmentFileOf(directory, cache, path.join(root, 'paged.pdf'));
+    assert.ok(fs.readFileSync(pagedFile).includes('Second page text'));
+    const restored = (await loadIndex(directory, [root]))!;
+    const second = await loadCorpus(root, { cache: restored });
+    assert.equal(second.rawText('paged'), first.rawText('paged'));
+
+    const bytes = fs.readFileSync(pagedFile);
+    bytes[bytes.indexOf('Second page text')] ^= 0x20;
+    fs.writeFileSync(pagedFile, bytes);
+    const damaged = await loadCorpus(root, { cache: (await loadIndex(directory, [root]))! });
+    assert.throws(() => damaged.rawText('paged'), /damaged.*Rebuild Index/);
+  });
+
   it('ignores a manifest that is cut short, garbled, altered, of another format or for other folders', async () => {
     const root = writeTree(files);
     const cache = new CorpusCache();
