@@ -158,6 +158,19 @@ describe('Citewise features in a real VS Code', function () {
       assert.equal((item.documentation as vscode.MarkdownString).isTrusted, false);
     });
 
+    it('adds the opening of the source to the item in focus, read from the corpus worker', async () => {
+      const editor = await scratchReport('scratch-complete.md', 'Text [@ombud');
+      const position = positionOf(editor.document, 'Text [@ombud', 'Text [@ombud'.length);
+      // The editor resolves the items it shows details for; the last argument asks for the first item.
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, position, '@', 1);
+      const item = list.items[0];
+      assert.equal(typeof item.label === 'string' ? item.label : item.label.label, 'ombudsman-monitoring-2023');
+      const documentation = (item.documentation as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
+      assert.match(documentation, /Between October 2022 and January 2023 the Office visited all four specialised shelters/);
+      assert.match(documentation, /Inside the time frame/);
+      assert.equal((item.documentation as vscode.MarkdownString).isTrusted, false);
+    });
+
     it('offers nothing in e-mail addresses or code', async () => {
       assert.deepEqual(citewiseItems(await complete('Write to someone@dri')), []);
       assert.deepEqual(citewiseItems(await complete('Code `[@dri` here', 'Code `[@dri')), []);
