@@ -43,7 +43,7 @@ export function indexDirectoryFor(folder: string, roots: readonly string[]): str
 
 /** The arrays of a segment file, in file order; `forward` last, since it is read a document at a time. */
 const coreSections = ['termIds', 'documentStarts', 'documentChecksums', 'checkpointStarts', 'checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const;
-const postingSections = ['postingStarts', 'postingDocuments', 'postingCounts', 'positions', 'positionBlocks'] as const;
+const postingSections = ['postingStarts', 'postingDocuments', 'postingCounts', 'countOverflow', 'positions', 'positionBlocks'] as const;
 type SectionName = (typeof coreSections)[number] | (typeof postingSections)[number] | 'forward' | 'texts';
 type ArrayKind = 'u8' | 'u16' | 'u32';
 
@@ -259,6 +259,11 @@ function checkPostings(arrays: Record<string, Uint8Array | Uint16Array | Uint32A
     for (let index = 0; index < postingDocuments.length; index++) if (postingDocuments[index] >= data.documentCount) throw new Error('segment postings name a missing document');
     for (let ordinal = 0; ordinal < termCount; ordinal++) if (postingStarts[ordinal + 1] < postingStarts[ordinal]) throw new Error('segment postings out of order');
     for (const offset of positionBlocks) if (offset > postings.positions.length) throw new Error('segment positions out of range');
+    const { countOverflow } = postings;
+    if (countOverflow.length % 2 !== 0) throw new Error('segment counts disagree');
+    for (let index = 0; index < countOverflow.length; index += 2) {
+      if (countOverflow[index] >= postingDocuments.length || (index > 0 && countOverflow[index] <= countOverflow[index - 2])) throw new Error('segment counts out of order');
+    }
     return postings;
   }
 }

@@ -24,7 +24,9 @@ export interface SegmentPostings {
   postingDocuments: Uint16Array;
   /** Occurrences per posting, capped at 255: ranking gains nothing from the 256th. */
   postingCounts: Uint8Array;
-  /** Per posting: varint count, then varint gaps between its word positions (the first from 0). */
+  /** The exact counts of postings whose count is 255 or more, as pairs (posting, count) by posting. */
+  countOverflow: Uint32Array;
+  /** Per posting: varint gaps between its word positions (the first from 0), as many as its count. */
   positions: Uint8Array;
   /** Byte offset in `positions` of every `positionBlockSize`-th posting. */
   positionBlocks: Uint32Array;
@@ -254,53 +256,34 @@ function placeCheckpoints(
   }
 }
 
-/** Groups each document's words by ordinal to lay out postings term by term. */
+/**
+ * Lays postings out term by term in two passes over the words: the first counts each term's postings
+ * and position bytes, the second writes them where they go. A term's occurrences in one document come
+ * in order and no other document's come between them, so each posting's gaps are written as they are
+ * met, without grouping a document's words first.
+ */
 function buildPostings(forward: Uint32Array, documentStarts: Uint32Array, termCount: number): SegmentPostings {
   const documentCount = documentStarts.length - 1;
-  let longest = 0;
-  for (let document = 0; document < documentCount; document++) longest = Math.max(longest, documentStarts[document + 1] - documentStarts[document]);
-  const counts = new Uint32Array(termCount);
-  const groupStart = new Uint32Array(termCount);
-  const grouped = new Uint32Array(longest);
-  const distinct = new Uint32Array(Math.min(longest, termCount));
+  const lastDocument = new Int32Array(termCount).fill(-1);
+  const lastPosition = new Uint32Array(termCount);
+  const openCount = new Uint32Array(termCount);
   const postingTotals = new Uint32Array(termCount + 1);
   const byteTotals = new Float64Array(termCount + 1);
 
-  /** Groups document d's positions by ordinal into `grouped`; returns how many distinct ordinals it has. */
-  const group = (document: number): number => {
+  for (let document = 0; document < documentCount; document++) {
     const from = documentStarts[document];
     const to = documentStarts[document + 1];
-    let distinctCount = 0;
     for (let index = from; index < to; index++) {
       const ordinal = forward[index];
-      if (counts[ordinal]++ === 0) distinct[distinctCount++] = ordinal;
-    }
-    let running = 0;
-    for (let index = 0; index < distinctCount; index++) {
-      const ordinal = distinct[index];
-      groupStart[ordinal] = running;
-      running += counts[ordinal];
-    }
-    for (let index = from; index < to; index++) grouped[groupStart[forward[index]]++] = index - from;
-    // groupStart now points past each group; step back to its start.
-    for (let index = 0; index < distinctCount; index++) groupStart[distinct[index]] -= counts[distinct[index]];
-    return distinctCount;
-  };
-
-  for (let document = 0; document < documentCount; document++) {
-    const distinctCount = group(document);
-    for (let index = 0; index < distinctCount; index++) {
-      const ordinal = distinct[index];
-      const count = counts[ordinal];
-      let bytes = varintLength(count);
-      let previous = 0;
-      for (let at = groupStart[ordinal], end = at + count; at < end; at++) {
-        bytes += varintLength(grouped[at] - previous);
-        previous = grouped[at];
+      const position = index - from;
+      let gap = position - lastPosition[ordinal];
+      if (lastDocument[ordinal] !== document) {
+        lastDocument[ordinal] = document;
+        postingTotals[ordinal + 1]++;
+        gap = position;
       }
-      postingTotals[ordinal + 1]++;
-      byteTotals[ordinal + 1] += bytes;
-      counts[ordinal] = 0;
+      byteTotals[ordinal + 1] += varintLength(gap);
+      lastPosition[ordinal] = position;
     }
   }
   const postingStarts = new Uint32Array(termCount + 1);
@@ -317,28 +300,56 @@ function buildPostings(forward: Uint32Array, documentStarts: Uint32Array, termCo
   const positionBlocks = new Uint32Array(Math.ceil(postingCount / positionBlockSize));
   const postingCursor = postingStarts.slice(0, termCount);
   const byteCursor = byteStarts.slice(0, termCount);
+  const openPosting = new Int32Array(termCount).fill(-1);
+  const overflow: number[] = [];
+  lastDocument.fill(-1);
+  /** A posting's count is known when the term's next posting starts, or at the end. */
+  const close = (ordinal: number) => {
+    const posting = openPosting[ordinal];
+    const count = openCount[ordinal];
+    if (count >= 255) {
+      postingCounts[posting] = 255;
+      overflow.push(posting, count);
+    } else {
+      postingCounts[posting] = count;
+    }
+  };
 
   for (let document = 0; document < documentCount; document++) {
-    const distinctCount = group(document);
-    for (let index = 0; index < distinctCount; index++) {
-      const ordinal = distinct[index];
-      const count = counts[ordinal];
-      const posting = postingCursor[ordinal]++;
-      postingDocuments[posting] = document;
-      postingCounts[posting] = count > 255 ? 255 : count;
+    const from = documentStarts[document];
+    const to = documentStarts[document + 1];
+    for (let index = from; index < to; index++) {
+      const ordinal = forward[index];
+      const position = index - from;
+      let gap = position - lastPosition[ordinal];
       let at = byteCursor[ordinal];
-      if (posting % positionBlockSize === 0) positionBlocks[posting / positionBlockSize] = at;
-      at = writeVarint(positions, at, count);
-      let previous = 0;
-      for (let cursor = groupStart[ordinal], end = cursor + count; cursor < end; cursor++) {
-        at = writeVarint(positions, at, grouped[cursor] - previous);
-        previous = grouped[cursor];
+      if (lastDocument[ordinal] !== document) {
+        if (openPosting[ordinal] >= 0) close(ordinal);
+        lastDocument[ordinal] = document;
+        const posting = postingCursor[ordinal]++;
+        openPosting[ordinal] = posting;
+        openCount[ordinal] = 0;
+        postingDocuments[posting] = document;
+        if (posting % positionBlockSize === 0) positionBlocks[posting / positionBlockSize] = at;
+        gap = position;
       }
+      openCount[ordinal]++;
+      while (gap >= 0x80) {
+        positions[at++] = (gap & 0x7f) | 0x80;
+        gap >>>= 7;
+      }
+      positions[at++] = gap;
       byteCursor[ordinal] = at;
-      counts[ordinal] = 0;
+      lastPosition[ordinal] = position;
     }
   }
-  return { postingStarts, postingDocuments, postingCounts, positions, positionBlocks };
+  for (let ordinal = 0; ordinal < termCount; ordinal++) if (openPosting[ordinal] >= 0) close(ordinal);
+  // Overflowing counts by posting, for bisection: pairs (posting, count).
+  const pairs: [number, number][] = [];
+  for (let index = 0; index < overflow.length; index += 2) pairs.push([overflow[index], overflow[index + 1]]);
+  pairs.sort((x, y) => x[0] - y[0]);
+  const countOverflow = Uint32Array.from(pairs.flat());
+  return { postingStarts, postingDocuments, postingCounts, countOverflow, positions, positionBlocks };
 }
 
 function documentChecksums(forward: ArrayLike<number>, documentStarts: Uint32Array): Uint32Array {
@@ -356,15 +367,6 @@ export function checksum(values: ArrayLike<number>, from = 0, to = values.length
 
 function varintLength(value: number): number {
   return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
-}
-
-function writeVarint(bytes: Uint8Array, at: number, value: number): number {
-  while (value >= 0x80) {
-    bytes[at++] = (value & 0x7f) | 0x80;
-    value >>>= 7;
-  }
-  bytes[at++] = value;
-  return at;
 }
 
 /** Below this many words a segment's word table is sorted as packed doubles. */
@@ -506,35 +508,36 @@ export class Segment {
     return low < postingStarts[ordinal + 1] && postingDocuments[low] === document ? low : -1;
   }
 
+  /** How many times a posting's word occurs in its document. */
+  countOf(posting: number): number {
+    const { postingCounts, countOverflow } = this.postings();
+    const count = postingCounts[posting];
+    if (count < 255) return count;
+    let low = 0;
+    let high = countOverflow.length / 2;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (countOverflow[2 * middle] < posting) low = middle + 1;
+      else high = middle;
+    }
+    return countOverflow[2 * low] === posting ? countOverflow[2 * low + 1] : count;
+  }
+
   /** The word positions of a posting, ascending, appended to `into`; returns how many there are. */
   positionsOf(posting: number, into: number[]): number {
     const { positions: bytes, positionBlocks } = this.postings();
     const blockStart = posting - (posting % positionBlockSize);
     let at = positionBlocks[blockStart / positionBlockSize];
     for (let skipped = blockStart; skipped < posting; skipped++) {
-      let count = 0;
-      let shift = 0;
-      let byte: number;
-      do {
-        byte = bytes[at++];
-        count |= (byte & 0x7f) << shift;
-        shift += 7;
-      } while (byte & 0x80);
       // Skipping a varint is finding its last byte: the one without the continuation bit.
-      while (count > 0) if ((bytes[at++] & 0x80) === 0) count--;
+      for (let count = this.countOf(skipped); count > 0; ) if ((bytes[at++] & 0x80) === 0) count--;
     }
-    let count = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = bytes[at++];
-      count += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
+    const count = this.countOf(posting);
     let position = 0;
     for (let index = 0; index < count; index++) {
       let gap = 0;
-      shift = 0;
+      let shift = 0;
+      let byte: number;
       do {
         byte = bytes[at++];
         gap += (byte & 0x7f) * 2 ** shift;
@@ -609,8 +612,8 @@ export class Segment {
 }
 
 function pickPostings(data: SegmentPostings): SegmentPostings {
-  const { postingStarts, postingDocuments, postingCounts, positions, positionBlocks } = data;
-  return { postingStarts, postingDocuments, postingCounts, positions, positionBlocks };
+  const { postingStarts, postingDocuments, postingCounts, countOverflow, positions, positionBlocks } = data;
+  return { postingStarts, postingDocuments, postingCounts, countOverflow, positions, positionBlocks };
 }
 
 function emptyPostings(termCount: number): SegmentPostings {
@@ -618,6 +621,7 @@ function emptyPostings(termCount: number): SegmentPostings {
     postingStarts: new Uint32Array(termCount + 1),
     postingDocuments: new Uint16Array(0),
     postingCounts: new Uint8Array(0),
+    countOverflow: new Uint32Array(0),
     positions: new Uint8Array(0),
     positionBlocks: new Uint32Array(0),
   };
