@@ -9,7 +9,7 @@ import { IndexedText } from './indexed-text';
 import { IndexWorkerPool } from './index-worker-pool';
 import { Segment, SegmentBuilder } from './segment';
 import { SourceText } from './source-text';
-import { scanWords } from './tokenize';
+import { indexWords } from './tokenize';
 import type { CorpusProblem, Source, SourceMetadata } from './source';
 import { Vocabulary } from './vocabulary';
 import { parseYaml } from './yaml-document';
@@ -216,13 +216,9 @@ export class Corpus {
     } catch {
       const text = sourceTextOf(entry).text;
       const ids: number[] = [];
-      scanWords(
-        text,
-        true,
-        (word) => {
-          ids.push(this.vocabulary.intern(word));
-        },
-      );
+      indexWords(text, this.vocabulary, (id) => {
+        ids.push(id);
+      });
       return Uint32Array.from(ids);
     }
   }

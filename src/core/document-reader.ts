@@ -10,7 +10,7 @@ import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from './schem
 import { SegmentBuilder, type SegmentData, type TextPlacement } from './segment';
 import type { CorpusProblem, FieldOrigin, FieldProvenance } from './source';
 import { readFileSync } from 'node:fs';
-import { scanWords } from './tokenize';
+import { indexWords } from './tokenize';
 import { Vocabulary } from './vocabulary';
 import { parseYaml } from './yaml-document';
 
@@ -94,7 +94,7 @@ export async function readBatch(root: string, files: readonly CorpusFile[], extr
     }
     let document: number;
     try {
-      indexWords(prepared.text, vocabulary, builder);
+      indexWords(prepared.text, vocabulary, (id, start) => builder.add(id, start));
       document = builder.endDocument(prepared.placement);
     } catch (error) {
       builder.abandonDocument();
@@ -113,16 +113,6 @@ export async function readBatch(root: string, files: readonly CorpusFile[], extr
   return { results, segment: builder.build() };
 }
 
-/** Numbers a text's words into the builder. */
-function indexWords(text: string, vocabulary: Vocabulary, builder: SegmentBuilder): void {
-  scanWords(
-    text,
-    true,
-    (word, start) => builder.add(vocabulary.intern(word), start),
-    0,
-    (start, end, upper) => builder.add(vocabulary.internRange(text, start, end, upper), start),
-  );
-}
 
 export async function loadDocument(root: string, file: CorpusFile, problems: CorpusProblem[], extract: DocumentExtractor): Promise<PreparedDocument | undefined> {
   let text: string;

@@ -1,7 +1,7 @@
 import type { Position } from './line-index';
 import { checkpointInterval } from './segment';
 import { SourceText, type TextWindow } from './source-text';
-import { scanWords } from './tokenize';
+import { indexWords, scanWords } from './tokenize';
 import { Vocabulary } from './vocabulary';
 
 export { checkpointInterval };
@@ -197,8 +197,8 @@ function collect(text: string, vocabulary: Vocabulary): { ids: Uint32Array; offs
   const ids: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
-  scanWords(text, true, (word, start, end) => {
-    ids.push(vocabulary.intern(word));
+  indexWords(text, vocabulary, (id, start, end) => {
+    ids.push(id);
     starts.push(start);
     ends.push(end);
   });
