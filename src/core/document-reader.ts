@@ -77,8 +77,14 @@ interface PreparedDocument {
  * `vocabulary` (the corpus's own, or a worker's, which the pool then maps). Failures become problems
  * of the file at fault; the rest of the batch is unaffected.
  */
-export async function readBatch(root: string, files: readonly CorpusFile[], extract: DocumentExtractor, vocabulary: Vocabulary): Promise<BatchResult> {
-  const builder = new SegmentBuilder();
+export async function readBatch(
+  root: string,
+  files: readonly CorpusFile[],
+  extract: DocumentExtractor,
+  vocabulary: Vocabulary,
+  /** Reused from batch to batch by a worker: its tables grow with the vocabulary, and fresh memory is slow. */
+  builder = new SegmentBuilder(),
+): Promise<BatchResult> {
   const results: DocumentResult[] = [];
   for (const file of files) {
     const problems: CorpusProblem[] = [];

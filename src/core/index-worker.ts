@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CorpusFile } from './corpus-files';
 import { readBatch } from './document-reader';
 import { extractInProcess, withExtractionCache } from './extract/document-extractor';
-import { segmentBuffers } from './segment';
+import { SegmentBuilder, segmentBuffers } from './segment';
 import { Vocabulary } from './vocabulary';
 
 export interface IndexRequest {
@@ -21,10 +21,11 @@ export interface IndexRequest {
 const { extractionCacheFolder } = (workerData ?? {}) as { extractionCacheFolder?: string };
 const extract = extractionCacheFolder ? withExtractionCache(extractInProcess, extractionCacheFolder) : extractInProcess;
 const vocabulary = new Vocabulary();
+const builder = new SegmentBuilder();
 let sentWords = 0;
 
 parentPort?.on('message', (request: IndexRequest) => {
-  readBatch(request.root, request.files, extract, vocabulary).then(
+  readBatch(request.root, request.files, extract, vocabulary, builder).then(
     (batch) => {
       const newWords = vocabulary.words.slice(sentWords);
       sentWords = vocabulary.size;
