@@ -264,33 +264,39 @@ function placeCheckpoints(
  */
 function buildPostings(forward: Uint32Array, documentStarts: Uint32Array, termCount: number): SegmentPostings {
   const documentCount = documentStarts.length - 1;
-  const lastDocument = new Int32Array(termCount).fill(-1);
-  const lastPosition = new Uint32Array(termCount);
-  const openCount = new Uint32Array(termCount);
-  const postingTotals = new Uint32Array(termCount + 1);
-  const byteTotals = new Float64Array(termCount + 1);
+  // Per term, side by side so that a word touches one cache line: the document of its last occurrence
+  // (+1, so 0 means none), its position there, and then postings and bytes counted (first pass) or
+  // the write cursor and the open posting's count (second pass).
+  const state = new Uint32Array(termCount * 4);
+  const lastDocument = 0;
+  const lastPosition = 1;
+  const first = 2;
+  const second = 3;
 
   for (let document = 0; document < documentCount; document++) {
     const from = documentStarts[document];
     const to = documentStarts[document + 1];
+    const mark = document + 1;
     for (let index = from; index < to; index++) {
-      const ordinal = forward[index];
+      const slot = forward[index] * 4;
       const position = index - from;
-      let gap = position - lastPosition[ordinal];
-      if (lastDocument[ordinal] !== document) {
-        lastDocument[ordinal] = document;
-        postingTotals[ordinal + 1]++;
+      let gap: number;
+      if (state[slot + lastDocument] !== mark) {
+        state[slot + lastDocument] = mark;
+        state[slot + first]++;
         gap = position;
+      } else {
+        gap = position - state[slot + lastPosition];
       }
-      byteTotals[ordinal + 1] += varintLength(gap);
-      lastPosition[ordinal] = position;
+      state[slot + second] += gap < 0x80 ? 1 : gap < 0x4000 ? 2 : gap < 0x200000 ? 3 : gap < 0x10000000 ? 4 : 5;
+      state[slot + lastPosition] = position;
     }
   }
   const postingStarts = new Uint32Array(termCount + 1);
   const byteStarts = new Float64Array(termCount + 1);
   for (let ordinal = 0; ordinal < termCount; ordinal++) {
-    postingStarts[ordinal + 1] = postingStarts[ordinal] + postingTotals[ordinal + 1];
-    byteStarts[ordinal + 1] = byteStarts[ordinal] + byteTotals[ordinal + 1];
+    postingStarts[ordinal + 1] = postingStarts[ordinal] + state[ordinal * 4 + first];
+    byteStarts[ordinal + 1] = byteStarts[ordinal] + state[ordinal * 4 + second];
   }
   const postingCount = postingStarts[termCount];
   if (byteStarts[termCount] > 0xffffffff) throw new Error('A segment holds at most 4 GB of positions.');
@@ -298,15 +304,19 @@ function buildPostings(forward: Uint32Array, documentStarts: Uint32Array, termCo
   const postingCounts = new Uint8Array(postingCount);
   const positions = new Uint8Array(byteStarts[termCount]);
   const positionBlocks = new Uint32Array(Math.ceil(postingCount / positionBlockSize));
+  // The second pass writes each term's bytes from its start; its postings' numbers come from `postingCursor`.
   const postingCursor = postingStarts.slice(0, termCount);
-  const byteCursor = byteStarts.slice(0, termCount);
-  const openPosting = new Int32Array(termCount).fill(-1);
+  for (let ordinal = 0; ordinal < termCount; ordinal++) {
+    const slot = ordinal * 4;
+    state[slot + lastDocument] = 0;
+    state[slot + first] = byteStarts[ordinal];
+    state[slot + second] = 0;
+  }
   const overflow: number[] = [];
-  lastDocument.fill(-1);
   /** A posting's count is known when the term's next posting starts, or at the end. */
   const close = (ordinal: number) => {
-    const posting = openPosting[ordinal];
-    const count = openCount[ordinal];
+    const posting = postingCursor[ordinal] - 1;
+    const count = state[ordinal * 4 + second];
     if (count >= 255) {
       postingCounts[posting] = 255;
       overflow.push(posting, count);
@@ -318,32 +328,35 @@ function buildPostings(forward: Uint32Array, documentStarts: Uint32Array, termCo
   for (let document = 0; document < documentCount; document++) {
     const from = documentStarts[document];
     const to = documentStarts[document + 1];
+    const mark = document + 1;
     for (let index = from; index < to; index++) {
       const ordinal = forward[index];
+      const slot = ordinal * 4;
       const position = index - from;
-      let gap = position - lastPosition[ordinal];
-      let at = byteCursor[ordinal];
-      if (lastDocument[ordinal] !== document) {
-        if (openPosting[ordinal] >= 0) close(ordinal);
-        lastDocument[ordinal] = document;
+      let gap: number;
+      let at = state[slot + first];
+      if (state[slot + lastDocument] !== mark) {
+        if (state[slot + lastDocument] !== 0) close(ordinal);
+        state[slot + lastDocument] = mark;
+        state[slot + second] = 0;
         const posting = postingCursor[ordinal]++;
-        openPosting[ordinal] = posting;
-        openCount[ordinal] = 0;
         postingDocuments[posting] = document;
         if (posting % positionBlockSize === 0) positionBlocks[posting / positionBlockSize] = at;
         gap = position;
+      } else {
+        gap = position - state[slot + lastPosition];
       }
-      openCount[ordinal]++;
+      state[slot + second]++;
       while (gap >= 0x80) {
         positions[at++] = (gap & 0x7f) | 0x80;
         gap >>>= 7;
       }
       positions[at++] = gap;
-      byteCursor[ordinal] = at;
-      lastPosition[ordinal] = position;
+      state[slot + first] = at;
+      state[slot + lastPosition] = position;
     }
   }
-  for (let ordinal = 0; ordinal < termCount; ordinal++) if (openPosting[ordinal] >= 0) close(ordinal);
+  for (let ordinal = 0; ordinal < termCount; ordinal++) if (state[ordinal * 4 + lastDocument] !== 0) close(ordinal);
   // Overflowing counts by posting, for bisection: pairs (posting, count).
   const pairs: [number, number][] = [];
   for (let index = 0; index < overflow.length; index += 2) pairs.push([overflow[index], overflow[index + 1]]);
@@ -352,21 +365,36 @@ function buildPostings(forward: Uint32Array, documentStarts: Uint32Array, termCo
   return { postingStarts, postingDocuments, postingCounts, countOverflow, positions, positionBlocks };
 }
 
-function documentChecksums(forward: ArrayLike<number>, documentStarts: Uint32Array): Uint32Array {
+function documentChecksums(forward: Uint32Array, documentStarts: Uint32Array): Uint32Array {
   const checksums = new Uint32Array(documentStarts.length - 1);
   for (let document = 0; document < checksums.length; document++) checksums[document] = checksum(forward, documentStarts[document], documentStarts[document + 1]);
   return checksums;
 }
 
-/** FNV-1a over 32-bit values. */
-export function checksum(values: ArrayLike<number>, from = 0, to = values.length): number {
+/** FNV-1a over the values of an array (each taken whole), for telling damaged data from good. */
+export function checksum(values: Uint8Array | Uint16Array | Uint32Array, from = 0, to = values.length): number {
+  // One loop per array type: a loop that sees several kinds of array runs several times slower.
+  if (values instanceof Uint32Array) return checksum32(values, from, to);
+  if (values instanceof Uint16Array) return checksum16(values, from, to);
+  return checksum8(values, from, to);
+}
+
+function checksum32(values: Uint32Array, from: number, to: number): number {
   let hash = 2166136261;
   for (let index = from; index < to; index++) hash = Math.imul(hash ^ values[index], 16777619);
   return hash >>> 0;
 }
 
-function varintLength(value: number): number {
-  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+function checksum16(values: Uint16Array, from: number, to: number): number {
+  let hash = 2166136261;
+  for (let index = from; index < to; index++) hash = Math.imul(hash ^ values[index], 16777619);
+  return hash >>> 0;
+}
+
+function checksum8(values: Uint8Array, from: number, to: number): number {
+  let hash = 2166136261;
+  for (let index = from; index < to; index++) hash = Math.imul(hash ^ values[index], 16777619);
+  return hash >>> 0;
 }
 
 /** Below this many words a segment's word table is sorted as packed doubles. */
