@@ -21,26 +21,27 @@ export interface ClientOptions extends HostOptions {
 }
 
 interface Pending {
-  resolve: (answer: { value: unknown; sources: Source[] }) => void;
+  resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   onProgress?: (progress: LoadProgress) => void;
-  sources: Source[];
 }
+
+/** Sources fetched per request: a slice's message is read in one go, and should take the reader a few milliseconds. */
+const sourcesPerSlice = 500;
 
 export class CorpusClient {
   private worker?: Worker;
   private readonly pending = new Map<number, Pending>();
-  private readonly unasked = new Map<number, Source[]>();
   private nextId = 1;
   private disposed = false;
-  private readonly changeListeners = new Set<(summary: LoadedSummary, sources: Source[]) => void>();
+  private readonly changeListeners = new Set<(summary: LoadedSummary) => void>();
   private readonly lossListeners = new Set<(reason: string) => void>();
   private readonly errorListeners = new Set<(message: string) => void>();
 
   constructor(private readonly options: ClientOptions) {}
 
   /** A corpus changed in the worker on its own (its index was repaired). */
-  onDidChangeCorpus(listener: (summary: LoadedSummary, sources: Source[]) => void): () => void {
+  onDidChangeCorpus(listener: (summary: LoadedSummary) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
   }
@@ -57,20 +58,26 @@ export class CorpusClient {
     return () => this.errorListeners.delete(listener);
   }
 
-  request<T>(request: HostRequest, onProgress?: (progress: LoadProgress) => void): Promise<{ value: T; sources: Source[] }> {
+  ask<T>(request: HostRequest, onProgress?: (progress: LoadProgress) => void): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('The Citewise corpus worker has been shut down.'));
     const worker = this.ensureWorker();
     const id = this.nextId++;
     // While an answer is awaited the worker keeps the process alive; idle, it does not (a command-line run ends).
     if (this.pending.size === 0) worker.ref();
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, onProgress, sources: [] });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, onProgress });
       worker.postMessage({ id, request });
     });
   }
 
-  async ask<T>(request: HostRequest): Promise<T> {
-    return (await this.request<T>(request)).value;
+  /** The sources of a load, fetched a slice at a time, each slice in a task of its own. */
+  async sources(summary: LoadedSummary): Promise<Source[]> {
+    const sources: Source[] = [];
+    for (let from = 0; from < summary.sourceCount; from += sourcesPerSlice) {
+      const slice = await this.ask<Source[]>({ op: 'sources', fingerprint: summary.fingerprint, from, to: from + sourcesPerSlice });
+      for (const source of slice) sources.push(source);
+    }
+    return sources;
   }
 
   private ensureWorker(): Worker {
@@ -88,21 +95,12 @@ export class CorpusClient {
 
   private receive(message: HostMessage): void {
     switch (message.type) {
-      case 'sources': {
-        const pending = this.pending.get(message.id);
-        if (pending) pending.sources.push(...message.sources);
-        else this.unasked.set(message.id, [...(this.unasked.get(message.id) ?? []), ...message.sources]);
-        return;
-      }
       case 'progress':
         this.pending.get(message.id)?.onProgress?.(message.progress);
         return;
-      case 'changed': {
-        const sources = this.unasked.get(message.id) ?? [];
-        this.unasked.delete(message.id);
-        for (const listener of this.changeListeners) listener(message.summary, sources);
+      case 'changed':
+        for (const listener of this.changeListeners) listener(message.summary);
         return;
-      }
       case 'indexError':
         for (const listener of this.errorListeners) listener(message.message);
         return;
@@ -112,7 +110,7 @@ export class CorpusClient {
         if (!pending) return;
         this.pending.delete(message.id);
         if (this.pending.size === 0) this.worker?.unref();
-        if (message.type === 'result') pending.resolve({ value: message.value, sources: pending.sources });
+        if (message.type === 'result') pending.resolve(message.value);
         else pending.reject(new Error(message.message));
         return;
       }
@@ -142,14 +140,22 @@ export class CorpusClient {
 export class RemoteCorpus implements CorpusService {
   readonly corpus: CorpusSummary;
   readonly lookup: SourceLookup;
+  readonly fingerprint: string;
 
   constructor(
     private readonly client: CorpusClient,
     summary: LoadedSummary,
-    sources: readonly Source[],
+    /** The sources, or a corpus with the same sources to take them (and their lookup) from. */
+    sources: readonly Source[] | RemoteCorpus,
   ) {
-    this.corpus = new SourceList(summary.roots, sources, summary.problems);
-    this.lookup = new SourceLookup(sources);
+    this.fingerprint = summary.fingerprint;
+    if (sources instanceof RemoteCorpus) {
+      this.corpus = new SourceList(summary.roots, sources.corpus.sources, summary.problems);
+      this.lookup = sources.lookup;
+    } else {
+      this.corpus = new SourceList(summary.roots, sources, summary.problems);
+      this.lookup = new SourceLookup(sources);
+    }
   }
 
   private get roots(): string[] {
@@ -209,16 +215,21 @@ export class SourceList implements CorpusSummary {
  */
 export class RemoteWorkspace {
   private readonly corpora = new Map<string, { roots: string[]; loading: Promise<RemoteCorpus> }>();
+  /** The last corpus received for each set of folders, whose sources a reload with the same fingerprint reuses. */
+  private readonly received = new Map<string, RemoteCorpus>();
 
   constructor(
     private readonly client: CorpusClient,
     private readonly sources: SettingsSources = {},
   ) {
-    client.onDidChangeCorpus((summary, sources) => {
+    client.onDidChangeCorpus((summary) => {
       const id = corpusId(summary.roots);
-      if (this.corpora.has(id)) this.corpora.set(id, { roots: summary.roots, loading: Promise.resolve(new RemoteCorpus(client, summary, sources)) });
+      if (this.corpora.has(id)) this.corpora.set(id, { roots: summary.roots, loading: this.receive(summary) });
     });
-    client.onDidLoseCorpora(() => this.corpora.clear());
+    client.onDidLoseCorpora(() => {
+      this.corpora.clear();
+      this.received.clear();
+    });
   }
 
   settingsFor(reportPath: string, text: string): Promise<EffectiveSettings> {
@@ -264,15 +275,30 @@ export class RemoteWorkspace {
   private load(op: 'load' | 'reload', roots: readonly string[], options: { onProgress?: (progress: LoadProgress) => void }): Promise<RemoteCorpus> {
     const resolved = roots.map((root) => path.resolve(root));
     const id = corpusId(resolved);
-    const loading = this.client
-      .request<LoadedSummary>({ op, roots: resolved }, options.onProgress)
-      .then(({ value, sources }) => new RemoteCorpus(this.client, value, sources));
+    const loading = this.client.ask<LoadedSummary>({ op, roots: resolved }, options.onProgress).then((summary) => this.receive(summary));
     this.corpora.set(id, { roots: resolved, loading });
     // A failed load is not remembered: the next request tries again.
     loading.catch(() => {
       if (this.corpora.get(id)?.loading === loading) this.corpora.delete(id);
     });
     return loading;
+  }
+
+  /** A loaded corpus's sources: the ones already here when unchanged, else fetched. */
+  private async receive(summary: LoadedSummary): Promise<RemoteCorpus> {
+    const id = corpusId(summary.roots);
+    const previous = this.received.get(id);
+    let corpus: RemoteCorpus;
+    if (previous && previous.fingerprint === summary.fingerprint) {
+      corpus = new RemoteCorpus(this.client, summary, previous);
+    } else {
+      const sources = await this.client.sources(summary);
+      // The lookup's tables are built in a task of their own, after the last slice was read.
+      await new Promise((resolve) => setImmediate(resolve));
+      corpus = new RemoteCorpus(this.client, summary, sources);
+    }
+    this.received.set(id, corpus);
+    return corpus;
   }
 }
 

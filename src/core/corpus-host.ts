@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import type { LoadProgress } from './corpus';
 import { checkWithoutCorpus, localCorpusService, summarizeCheck, type CorpusService } from './corpus-service';
@@ -32,39 +33,43 @@ export type HostRequest =
   | { op: 'text'; roots: string[]; key: string; from?: number; to?: number }
   | { op: 'positions'; roots: string[]; key: string; offsets: number[] }
   | { op: 'opening'; roots: string[]; key: string; characters?: number }
+  | { op: 'sources'; fingerprint: string; from: number; to: number }
   | { op: 'memory' }
   | { op: 'settled' };
 
-/** What a load answers, after the sources themselves have come in chunks. */
+/**
+ * What a load answers. The sources themselves are fetched in slices (`sources`), each answered in a
+ * message of its own, so that reading them never holds the receiving thread for long; a receiver that
+ * already holds sources with the same fingerprint fetches nothing.
+ */
 export interface LoadedSummary {
   roots: string[];
   problems: CorpusProblem[];
   sourceCount: number;
+  /** Changes whenever any source's metadata does. */
+  fingerprint: string;
 }
 
 export type HostMessage =
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; message: string }
   | { type: 'progress'; id: number; progress: LoadProgress }
-  /** Part of a load's sources; a few thousand at a time, so no one message takes the receiver long to read. */
-  | { type: 'sources'; id: number; sources: Source[] }
-  /** A corpus changed without being asked (a damaged index was repaired); its sources came before, under `id`. */
-  | { type: 'changed'; id: number; summary: LoadedSummary }
+  /** A corpus changed without being asked (a damaged index was repaired). */
+  | { type: 'changed'; summary: LoadedSummary }
   | { type: 'indexError'; message: string };
 
 export type Post = (message: HostMessage) => void;
 
-function summaryOf(loaded: LoadedCorpus): LoadedSummary {
-  return { roots: [...loaded.corpus.roots], problems: [...loaded.corpus.problems], sourceCount: loaded.corpus.sources.length };
-}
-
-const sourcesPerMessage = 1000;
 const progressInterval = 100;
+/** How many loads' sources are kept for receivers still fetching them. */
+const keptSnapshots = 4;
 
 export class CorpusHost {
   private readonly workspace: CitewiseWorkspace;
   private readonly services = new WeakMap<LoadedCorpus, CorpusService>();
-  private nextEventId = -1;
+  private readonly fingerprints = new WeakMap<LoadedCorpus, string>();
+  /** Sources by fingerprint, most recent last, for `sources` requests. */
+  private readonly snapshots = new Map<string, readonly Source[]>();
 
   constructor(
     options: HostOptions,
@@ -77,11 +82,7 @@ export class CorpusHost {
           ? { workers: { file: options.indexWorkerFile, count: options.indexWorkers!, extractionCacheFolder: options.extractionCacheFolder } }
           : {},
       onIndexError: (error) => this.post({ type: 'indexError', message: error instanceof Error ? error.message : String(error) }),
-      onIndexRepaired: (_roots, loaded) => {
-        const id = this.nextEventId--;
-        this.sendSources(id, loaded);
-        this.post({ type: 'changed', id, summary: summaryOf(loaded) });
-      },
+      onIndexRepaired: (_roots, loaded) => this.post({ type: 'changed', summary: this.summaryOf(loaded) }),
     });
   }
 
@@ -105,8 +106,7 @@ export class CorpusHost {
           this.post({ type: 'progress', id, progress });
         };
         const loaded = request.op === 'load' ? await this.workspace.corpus(request.roots, { onProgress }) : await this.workspace.reload(request.roots, { onProgress });
-        this.sendSources(id, loaded);
-        return summaryOf(loaded);
+        return this.summaryOf(loaded);
       }
       case 'forget':
         this.workspace.invalidate();
@@ -126,7 +126,14 @@ export class CorpusHost {
         return (await this.service(request.roots)).positions(request.key, request.offsets);
       case 'opening':
         return (await this.service(request.roots)).opening(request.key, request.characters);
+      case 'sources': {
+        const sources = this.snapshots.get(request.fingerprint);
+        if (!sources) throw new Error('Those sources are no longer kept: load the corpus again.');
+        return sources.slice(request.from, request.to);
+      }
       case 'memory': {
+        // The benchmark runs with --expose-gc; memory is then measured without garbage.
+        (globalThis as { gc?: () => void }).gc?.();
         const usage = process.memoryUsage();
         const heap = getHeapStatistics();
         return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, heapLimit: heap.heap_size_limit };
@@ -149,10 +156,16 @@ export class CorpusHost {
     return service;
   }
 
-  private sendSources(id: number, loaded: LoadedCorpus): void {
-    const sources = loaded.corpus.sources;
-    for (let start = 0; start < sources.length; start += sourcesPerMessage) {
-      this.post({ type: 'sources', id, sources: sources.slice(start, start + sourcesPerMessage) as Source[] });
+  private summaryOf(loaded: LoadedCorpus): LoadedSummary {
+    let fingerprint = this.fingerprints.get(loaded);
+    if (!fingerprint) {
+      fingerprint = createHash('sha1').update(JSON.stringify(loaded.corpus.sources)).digest('base64');
+      this.fingerprints.set(loaded, fingerprint);
     }
+    this.snapshots.delete(fingerprint);
+    this.snapshots.set(fingerprint, loaded.corpus.sources);
+    while (this.snapshots.size > keptSnapshots) this.snapshots.delete(this.snapshots.keys().next().value as string);
+    return { roots: [...loaded.corpus.roots], problems: [...loaded.corpus.problems], sourceCount: loaded.corpus.sources.length, fingerprint };
   }
+
 }

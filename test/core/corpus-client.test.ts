@@ -113,6 +113,19 @@ describe('corpus worker (CorpusClient and RemoteWorkspace)', () => {
     assert.equal(await workspace.loaded([corpus]), reloaded);
   });
 
+  it('fetches sources again only when their metadata changed', async () => {
+    const corpus = path.join(root, 'corpus');
+    const first = await workspace.corpus([corpus]);
+    const unchanged = await workspace.reload([corpus]);
+    assert.notEqual(unchanged, first);
+    assert.equal(unchanged.lookup, first.lookup, 'same sources: the lookup is reused');
+    assert.equal(unchanged.corpus.sources, first.corpus.sources);
+    fs.writeFileSync(path.join(corpus, 'news-2019.txt'), '22 September 2019\n\nReintegration is now strong.\n');
+    const changed = await workspace.reload([corpus]);
+    assert.notEqual(changed.lookup, first.lookup);
+    assert.equal(changed.corpus.get('news-2019')!.metadata.date, '2019-09-22');
+  });
+
   it('starts the worker again after it dies, and says the corpora were lost', async () => {
     const corpus = path.join(root, 'corpus');
     await workspace.corpus([corpus]);
