@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import type { LoadProgress } from './corpus';
 import { checkWithoutCorpus, localCorpusService, summarizeCheck, type CorpusService } from './corpus-service';
@@ -60,6 +59,15 @@ export type HostMessage =
 
 export type Post = (message: HostMessage) => void;
 
+/** Whether two loads gave the same sources with the same metadata, in the same order. */
+function sameSources(before: readonly Source[], after: readonly Source[]): boolean {
+  if (before.length !== after.length) return false;
+  for (let index = 0; index < before.length; index++) {
+    if (before[index] !== after[index] && JSON.stringify(before[index]) !== JSON.stringify(after[index])) return false;
+  }
+  return true;
+}
+
 const progressInterval = 100;
 /** How many loads' sources are kept for receivers still fetching them. */
 const keptSnapshots = 4;
@@ -68,6 +76,8 @@ export class CorpusHost {
   private readonly workspace: CitewiseWorkspace;
   private readonly services = new WeakMap<LoadedCorpus, CorpusService>();
   private readonly fingerprints = new WeakMap<LoadedCorpus, string>();
+  private readonly lastLoads = new Map<string, { loaded: LoadedCorpus; fingerprint: string }>();
+  private loadCount = 0;
   /** Sources by fingerprint, most recent last, for `sources` requests. */
   private readonly snapshots = new Map<string, readonly Source[]>();
 
@@ -110,6 +120,7 @@ export class CorpusHost {
       }
       case 'forget':
         this.workspace.invalidate();
+        this.lastLoads.clear();
         return undefined;
       case 'check': {
         if (request.roots.length === 0) return checkWithoutCorpus(request.file, request.text, request.settings);
@@ -156,11 +167,18 @@ export class CorpusHost {
     return service;
   }
 
+  /**
+   * A load's summary, with a fingerprint that stays the same when a reload left every source's metadata
+   * as it was (the receiver then fetches nothing). A first load only needs a fingerprint no other load has.
+   */
   private summaryOf(loaded: LoadedCorpus): LoadedSummary {
+    const id = loaded.corpus.roots.join('\u0000');
     let fingerprint = this.fingerprints.get(loaded);
     if (!fingerprint) {
-      fingerprint = createHash('sha1').update(JSON.stringify(loaded.corpus.sources)).digest('base64');
+      const previous = this.lastLoads.get(id);
+      fingerprint = previous && sameSources(previous.loaded.corpus.sources, loaded.corpus.sources) ? previous.fingerprint : `${id.length}:${++this.loadCount}:${Date.now()}`;
       this.fingerprints.set(loaded, fingerprint);
+      this.lastLoads.set(id, { loaded, fingerprint });
     }
     this.snapshots.delete(fingerprint);
     this.snapshots.set(fingerprint, loaded.corpus.sources);

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
 import { documentKinds, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
@@ -310,8 +310,8 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
       const total = files.length;
       let done = 0;
       const results = new Array<DocumentResult | undefined>(documents.length);
-      // Unchanged documents cost one stat each, so many run at once; the others are read in batches.
-      const stamps = await mapConcurrent(documents, 32, (file) => fileStamp(file.path));
+      // Unchanged documents cost one stat each; the others are read in batches.
+      const stamps = await fileStamps(documents);
       const toRead: number[] = [];
       documents.forEach((file, index) => {
         const cached = cache?.documents.get(file.path);
@@ -471,13 +471,26 @@ async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, wor
   return results;
 }
 
-async function fileStamp(file: string): Promise<string | undefined> {
-  try {
-    const stat = await fs.stat(file);
-    return `${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return undefined;
+/**
+ * Size and modification time of each file. A stat from the thread itself costs a few microseconds, a
+ * promise for it several times more; the thread is given back now and then, so other work can go on.
+ */
+async function fileStamps(files: readonly CorpusFile[]): Promise<(string | undefined)[]> {
+  const stamps = new Array<string | undefined>(files.length);
+  let sliceStart = performance.now();
+  for (let index = 0; index < files.length; index++) {
+    try {
+      const stat = statSync(files[index].path, { throwIfNoEntry: false });
+      stamps[index] = stat ? `${stat.size}:${stat.mtimeMs}` : undefined;
+    } catch {
+      stamps[index] = undefined;
+    }
+    if (performance.now() - sliceStart > 10) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
   }
+  return stamps;
 }
 
 async function applyManifest(

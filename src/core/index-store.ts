@@ -5,7 +5,7 @@ import { CorpusCache, type TextEntry } from './corpus';
 import type { CorpusFileKind } from './corpus-files';
 import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
-import { checksum, Segment, type SegmentData, type SegmentPostings } from './segment';
+import { checksum, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
 import type { CorpusProblem } from './source';
 import { Vocabulary } from './vocabulary';
 
@@ -42,9 +42,12 @@ export function indexDirectoryFor(folder: string, roots: readonly string[]): str
 // Segment files.
 
 /** The arrays of a segment file, in file order; `forward` last, since it is read a document at a time. */
-const coreSections = ['termIds', 'documentStarts', 'documentChecksums', 'checkpointStarts', 'checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const;
+/** Read at start: where each document's words are. */
+const documentSections = ['documentStarts', 'documentChecksums'] as const;
+/** Read when a document's words or passages, or search, first need them. */
+const coreSections = ['termIds', 'checkpointStarts', 'checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const;
 const postingSections = ['postingStarts', 'postingDocuments', 'postingCounts', 'countOverflow', 'positions', 'positionBlocks'] as const;
-type SectionName = (typeof coreSections)[number] | (typeof postingSections)[number] | 'forward' | 'texts';
+type SectionName = (typeof documentSections)[number] | (typeof coreSections)[number] | (typeof postingSections)[number] | 'forward' | 'texts';
 type ArrayKind = 'u8' | 'u16' | 'u32';
 
 interface SectionEntry {
@@ -92,8 +95,10 @@ function segmentFileName(id: string): string {
  */
 async function writeSegment(directory: string, segment: Segment, forward: Uint16Array | Uint32Array, texts: Uint8Array): Promise<{ forward: SectionEntry; texts: SectionEntry }> {
   const data = segment.data;
+  const core = segment.core();
   const arrays: { name: SectionName; array: Uint8Array | Uint16Array | Uint32Array }[] = [
-    ...coreSections.map((name) => ({ name, array: data[name] })),
+    ...documentSections.map((name) => ({ name, array: data[name] })),
+    ...coreSections.map((name) => ({ name, array: core[name] })),
     ...postingSections.map((name) => ({ name, array: segment.postings()[name] })),
     { name: 'forward', array: forward },
     { name: 'texts', array: texts },
@@ -137,8 +142,11 @@ function align(value: number, to: number): number {
   return Math.ceil(value / to) * to;
 }
 
-/** Reads a segment file's header and its core arrays; postings are read later, words per document. */
-async function readSegment(directory: string, id: string, documentCount: number): Promise<Segment> {
+/**
+ * Reads a segment file's header and where its documents' words are; its word table and checkpoints
+ * are read when first needed, its postings when search first needs them, words a document at a time.
+ */
+async function readSegment(directory: string, id: string, documentCount: number, vocabularySize: number): Promise<Segment> {
   const file = path.join(directory, segmentFileName(id));
   const handle = await fs.open(file, 'r');
   try {
@@ -158,17 +166,20 @@ async function readSegment(directory: string, id: string, documentCount: number)
       const width = section.kind === 'u8' ? 1 : section.kind === 'u16' ? 2 : 4;
       if (section.offset % width !== 0 || section.offset + section.length * width > size) throw new Error('segment file cut short');
     }
-    const core = await readSections(handle, coreSections.map((name) => byName.get(name)));
+    const documents = await readSections(handle, documentSections.map((name) => byName.get(name)));
     const forwardSection = byName.get('forward');
     const textsSection = byName.get('texts');
+    const coreEntries = coreSections.map((name) => byName.get(name));
     const postingEntries = postingSections.map((name) => byName.get(name));
-    if (!forwardSection || !textsSection || postingEntries.some((entry) => !entry)) throw new Error('segment lacks a section');
-    const data = { documentCount, ...core } as unknown as SegmentData;
-    checkSegmentCore(data);
-    const segment = new Segment(data, id);
+    if (!forwardSection || !textsSection || coreEntries.some((entry) => !entry) || postingEntries.some((entry) => !entry)) throw new Error('segment lacks a section');
+    const data = { documentCount, ...documents } as unknown as SegmentParts;
+    checkDocuments(data);
+    const termCount = coreEntries[0]!.length;
+    const segment = new Segment(data, id, termCount);
+    segment.useCoreFrom(() => checkCore(readSectionsSync(file, coreEntries as SectionEntry[]) as unknown as SegmentCore, documentCount, vocabularySize));
     segment.usePostingsFrom(
-      () => checkPostings(readSectionsSync(file, postingEntries as SectionEntry[]), data),
-      async () => checkPostings(await readSectionsFromFile(file, postingEntries as SectionEntry[]), data),
+      () => checkPostings(readSectionsSync(file, postingEntries as SectionEntry[]), termCount, documentCount),
+      async () => checkPostings(await readSectionsFromFile(file, postingEntries as SectionEntry[]), termCount, documentCount),
     );
     segment.useFileForWords(forwardReader(file, forwardSection));
     segment.useFileForTexts(textReader(file, textsSection));
@@ -192,24 +203,33 @@ async function readSections(handle: fs.FileHandle, entries: (SectionEntry | unde
   return arrays;
 }
 
-/** What the core arrays must satisfy before anything indexes into them. */
-function checkSegmentCore(data: SegmentData): void {
-  const { documentCount, documentStarts, documentChecksums, checkpointStarts, checkpointChars } = data;
-  if (documentStarts.length !== documentCount + 1 || documentChecksums.length !== documentCount || checkpointStarts.length !== documentCount + 1) {
-    throw new Error('segment arrays disagree');
-  }
+/** What the documents' arrays must satisfy before anything indexes into them. */
+function checkDocuments(data: SegmentParts): void {
+  const { documentCount, documentStarts, documentChecksums } = data;
+  if (documentStarts.length !== documentCount + 1 || documentChecksums.length !== documentCount) throw new Error('segment arrays disagree');
   for (let document = 0; document < documentCount; document++) {
-    if (documentStarts[document + 1] < documentStarts[document] || checkpointStarts[document + 1] < checkpointStarts[document]) throw new Error('segment arrays out of order');
+    if (documentStarts[document + 1] < documentStarts[document]) throw new Error('segment arrays out of order');
+  }
+}
+
+/** What the word table and checkpoints must satisfy, as read when first needed. */
+function checkCore(core: SegmentCore, documentCount: number, vocabularySize: number): SegmentCore {
+  const { termIds, checkpointStarts, checkpointChars } = core;
+  for (let ordinal = 0; ordinal < termIds.length; ordinal++) if (termIds[ordinal] >= vocabularySize) throw new Error('segment word out of range');
+  if (checkpointStarts.length !== documentCount + 1) throw new Error('segment checkpoints disagree');
+  for (let document = 0; document < documentCount; document++) {
+    if (checkpointStarts[document + 1] < checkpointStarts[document]) throw new Error('segment checkpoints out of order');
   }
   const checkpointCount = checkpointStarts[documentCount];
   for (const name of ['checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const) {
-    if (data[name].length !== checkpointCount) throw new Error('segment checkpoints disagree');
+    if (core[name].length !== checkpointCount) throw new Error('segment checkpoints disagree');
   }
   for (let document = 0; document < documentCount; document++) {
     for (let index = checkpointStarts[document] + 1; index < checkpointStarts[document + 1]; index++) {
       if (checkpointChars[index] < checkpointChars[index - 1]) throw new Error('segment checkpoints out of order');
     }
   }
+  return core;
 }
 
 /** Reads sections of a segment file now (for a search that cannot wait), checking each. */
@@ -247,16 +267,15 @@ async function readSectionsFromFile(file: string, entries: SectionEntry[]): Prom
 }
 
 /** Postings as read, checked to fit the segment before anything indexes into them. */
-function checkPostings(arrays: Record<string, Uint8Array | Uint16Array | Uint32Array>, data: SegmentData): SegmentPostings {
+function checkPostings(arrays: Record<string, Uint8Array | Uint16Array | Uint32Array>, termCount: number, documentCount: number): SegmentPostings {
   {
     const postings = arrays as unknown as SegmentPostings;
-    const termCount = data.termIds.length;
     const { postingStarts, postingDocuments, postingCounts, positionBlocks } = postings;
     if (postingStarts.length !== termCount + 1 || postingStarts[termCount] !== postingDocuments.length || postingCounts.length !== postingDocuments.length) {
       throw new Error('segment postings disagree');
     }
     if (positionBlocks.length !== Math.ceil(postingDocuments.length / 16)) throw new Error('segment postings disagree');
-    for (let index = 0; index < postingDocuments.length; index++) if (postingDocuments[index] >= data.documentCount) throw new Error('segment postings name a missing document');
+    for (let index = 0; index < postingDocuments.length; index++) if (postingDocuments[index] >= documentCount) throw new Error('segment postings name a missing document');
     for (let ordinal = 0; ordinal < termCount; ordinal++) if (postingStarts[ordinal + 1] < postingStarts[ordinal]) throw new Error('segment postings out of order');
     for (const offset of positionBlocks) if (offset > postings.positions.length) throw new Error('segment positions out of range');
     const { countOverflow } = postings;
@@ -332,6 +351,9 @@ interface ManifestHeader {
   /** Byte length of the words, joined by newlines, after the header. */
   wordBytes: number;
   wordCount: number;
+  /** The vocabulary's lookup tables after the words (each 4-byte aligned), so a start need not hash every word again. */
+  vocabularyTable: { length: number; checksum: number };
+  longWords: { length: number; checksum: number };
   segments: { id: string; documentCount: number }[];
   documents: StoredDocument[];
 }
@@ -394,10 +416,13 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
     });
   }
   const words = Buffer.from(cache.vocabulary.words.join('\n'), 'utf8');
+  const { table, longWords } = cache.vocabulary.tables();
   const header: ManifestHeader = {
     roots: resolvedRoots,
     wordBytes: words.length,
     wordCount: cache.vocabulary.size,
+    vocabularyTable: { length: table.length, checksum: checksum(new Uint32Array(table.buffer, table.byteOffset, table.length)) },
+    longWords: { length: longWords.length, checksum: checksum(longWords) },
     segments: segments.map((segment) => ({ id: segment.id, documentCount: segment.documentCount })),
     documents,
   };
@@ -410,7 +435,11 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
   prefix.writeUInt32LE(checksum(words), 16);
   const file = path.join(directory, manifestName);
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fs.writeFile(temporary, Buffer.concat([prefix, json, words]));
+  const pad = (length: number) => Buffer.alloc((4 - (length % 4)) % 4);
+  const beforeTables = prefix.length + json.length + words.length;
+  const tableBytes = Buffer.from(table.buffer, table.byteOffset, table.byteLength);
+  const longWordBytes = Buffer.from(longWords.buffer, longWords.byteOffset, longWords.byteLength);
+  await fs.writeFile(temporary, Buffer.concat([prefix, json, words, pad(beforeTables), tableBytes, longWordBytes]));
   await fs.rename(temporary, file);
   await removeUnused(directory, new Set(segments.map((segment) => segmentFileName(segment.id))));
 }
@@ -474,17 +503,26 @@ export async function loadIndex(directory: string, roots: readonly string[]): Pr
     const header = JSON.parse(json.toString('utf8')) as ManifestHeader;
     const expectedRoots = roots.map((root) => path.resolve(root));
     if (!Array.isArray(header.roots) || header.roots.join('\u0000') !== expectedRoots.join('\u0000')) return undefined;
-    const wordBytes = bytes.subarray(20 + headerLength);
+    const wordsStart = 20 + headerLength;
+    const wordBytes = bytes.subarray(wordsStart, wordsStart + header.wordBytes);
     if (wordBytes.length !== header.wordBytes || checksum(wordBytes) !== bytes.readUInt32LE(16)) return undefined;
     const words = header.wordCount === 0 ? [] : wordBytes.toString('utf8').split('\n');
     if (words.length !== header.wordCount) return undefined;
-    const vocabulary = Vocabulary.from(words);
-    if (vocabulary.size !== words.length) return undefined;
+    const tablesStart = align(wordsStart + header.wordBytes, 4);
+    const { vocabularyTable, longWords } = header;
+    if (!vocabularyTable || !longWords || tablesStart + vocabularyTable.length * 4 + longWords.length * 2 !== bytes.length) return undefined;
+    // Copied out, aligned: the tables are kept, and grow with the corpus.
+    const table = new Int32Array(vocabularyTable.length);
+    new Uint8Array(table.buffer).set(bytes.subarray(tablesStart, tablesStart + table.byteLength));
+    const longWordUnits = new Uint16Array(longWords.length);
+    new Uint8Array(longWordUnits.buffer).set(bytes.subarray(tablesStart + table.byteLength, tablesStart + table.byteLength + longWordUnits.byteLength));
+    if (checksum(new Uint32Array(table.buffer)) !== vocabularyTable.checksum || checksum(longWordUnits) !== longWords.checksum) return undefined;
+    const vocabulary = Vocabulary.restore(words, table, longWordUnits);
+    if (!vocabulary) return undefined;
     const segments = await Promise.all(
       header.segments.map((stored) =>
-        readSegment(directory, stored.id, stored.documentCount).then(
+        readSegment(directory, stored.id, stored.documentCount, vocabulary.size).then(
           (segment) => {
-            for (let ordinal = 0; ordinal < segment.data.termIds.length; ordinal++) if (segment.data.termIds[ordinal] >= vocabulary.size) throw new Error('word out of range');
             segment.persistedIn = directory;
             return segment;
           },

@@ -32,17 +32,21 @@ export interface SegmentPostings {
   positionBlocks: Uint32Array;
 }
 
-/** Everything a segment is made of, as plain typed arrays: what is transferred between threads and written to disk. */
-export interface SegmentData extends SegmentPostings {
+/** Where each document's words are, which a segment always holds. */
+export interface SegmentDocuments {
   documentCount: number;
-  /** Per ordinal, the word's number in the builder's numbering (after `withTermIds`, the corpus vocabulary's). */
-  termIds: Uint32Array;
   /** Document d's words are forward[documentStarts[d] .. documentStarts[d + 1]). */
   documentStarts: Uint32Array;
   /** Every document's words as ordinals, in order; absent once a segment is backed by its file. */
   forward?: Uint16Array | Uint32Array;
-  /** FNV-1a over each document's ordinals, so words read back from disk are checked before use. */
+  /** A checksum of each document's ordinals, so words read back from disk are checked before use. */
   documentChecksums: Uint32Array;
+}
+
+/** The word table and the checkpoints: read from disk when first needed, not at start. */
+export interface SegmentCore {
+  /** Per ordinal, the word's number in the builder's numbering (after `withTermIds`, the corpus vocabulary's). */
+  termIds: Uint32Array;
   /** Document d's checkpoints are [checkpointStarts[d], checkpointStarts[d + 1]) in the four arrays below. */
   checkpointStarts: Uint32Array;
   /** UTF-16 offset in the document's text of every `checkpointInterval`-th word. */
@@ -53,6 +57,14 @@ export interface SegmentData extends SegmentPostings {
   checkpointLines: Uint32Array;
   checkpointLineStarts: Uint32Array;
 }
+
+/** Everything a segment is made of, as plain typed arrays: what is transferred between threads and written to disk. */
+export interface SegmentData extends SegmentDocuments, SegmentCore, SegmentPostings {}
+
+/** A segment as read from disk at start: its documents, the rest to come. */
+export type SegmentParts = SegmentDocuments & Partial<SegmentCore & SegmentPostings>;
+
+const coreNames = ['termIds', 'checkpointStarts', 'checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const;
 
 /** The UTF-8 byte offsets and lines of a document's checkpoints, worked out from its text. */
 export interface TextPlacement {
@@ -371,7 +383,11 @@ function documentChecksums(forward: Uint32Array, documentStarts: Uint32Array): U
   return checksums;
 }
 
-/** FNV-1a over the values of an array (each taken whole), for telling damaged data from good. */
+/**
+ * A checksum of the values of an array (each taken whole, so a Uint16Array and a Uint32Array holding the
+ * same numbers agree), for telling damaged data from good: FNV-1a in four lanes, which the processor can
+ * run side by side, combined at the end.
+ */
 export function checksum(values: Uint8Array | Uint16Array | Uint32Array, from = 0, to = values.length): number {
   // One loop per array type: a loop that sees several kinds of array runs several times slower.
   if (values instanceof Uint32Array) return checksum32(values, from, to);
@@ -379,22 +395,63 @@ export function checksum(values: Uint8Array | Uint16Array | Uint32Array, from = 
   return checksum8(values, from, to);
 }
 
+const fnvOffset = 2166136261;
+const fnvPrime = 16777619;
+
+function combine(a: number, b: number, c: number, d: number, length: number): number {
+  let hash = Math.imul(fnvOffset ^ a, fnvPrime);
+  hash = Math.imul(hash ^ b, fnvPrime);
+  hash = Math.imul(hash ^ c, fnvPrime);
+  hash = Math.imul(hash ^ d, fnvPrime);
+  return Math.imul(hash ^ length, fnvPrime) >>> 0;
+}
+
 function checksum32(values: Uint32Array, from: number, to: number): number {
-  let hash = 2166136261;
-  for (let index = from; index < to; index++) hash = Math.imul(hash ^ values[index], 16777619);
-  return hash >>> 0;
+  let a = fnvOffset;
+  let b = fnvOffset ^ 1;
+  let c = fnvOffset ^ 2;
+  let d = fnvOffset ^ 3;
+  let index = from;
+  for (; index + 3 < to; index += 4) {
+    a = Math.imul(a ^ values[index], fnvPrime);
+    b = Math.imul(b ^ values[index + 1], fnvPrime);
+    c = Math.imul(c ^ values[index + 2], fnvPrime);
+    d = Math.imul(d ^ values[index + 3], fnvPrime);
+  }
+  for (; index < to; index++) a = Math.imul(a ^ values[index], fnvPrime);
+  return combine(a, b, c, d, to - from);
 }
 
 function checksum16(values: Uint16Array, from: number, to: number): number {
-  let hash = 2166136261;
-  for (let index = from; index < to; index++) hash = Math.imul(hash ^ values[index], 16777619);
-  return hash >>> 0;
+  let a = fnvOffset;
+  let b = fnvOffset ^ 1;
+  let c = fnvOffset ^ 2;
+  let d = fnvOffset ^ 3;
+  let index = from;
+  for (; index + 3 < to; index += 4) {
+    a = Math.imul(a ^ values[index], fnvPrime);
+    b = Math.imul(b ^ values[index + 1], fnvPrime);
+    c = Math.imul(c ^ values[index + 2], fnvPrime);
+    d = Math.imul(d ^ values[index + 3], fnvPrime);
+  }
+  for (; index < to; index++) a = Math.imul(a ^ values[index], fnvPrime);
+  return combine(a, b, c, d, to - from);
 }
 
 function checksum8(values: Uint8Array, from: number, to: number): number {
-  let hash = 2166136261;
-  for (let index = from; index < to; index++) hash = Math.imul(hash ^ values[index], 16777619);
-  return hash >>> 0;
+  let a = fnvOffset;
+  let b = fnvOffset ^ 1;
+  let c = fnvOffset ^ 2;
+  let d = fnvOffset ^ 3;
+  let index = from;
+  for (; index + 3 < to; index += 4) {
+    a = Math.imul(a ^ values[index], fnvPrime);
+    b = Math.imul(b ^ values[index + 1], fnvPrime);
+    c = Math.imul(c ^ values[index + 2], fnvPrime);
+    d = Math.imul(d ^ values[index + 3], fnvPrime);
+  }
+  for (; index < to; index++) a = Math.imul(a ^ values[index], fnvPrime);
+  return combine(a, b, c, d, to - from);
 }
 
 /** Below this many words a segment's word table is sorted as packed doubles. */
@@ -416,23 +473,51 @@ export class Segment {
   private textReader?: (offset: number, length: number) => Uint8Array;
   private postingsLoader?: { sync: () => SegmentPostings; async: () => Promise<SegmentPostings> };
   private loadedPostings?: SegmentPostings;
+  private coreLoader?: () => SegmentCore;
+  private loadedCore?: SegmentCore;
+  readonly termCount: number;
   /** The index folder whose file for this segment is written, if any. */
   persistedIn?: string;
   /** Why this segment's postings could not be read; its documents then match no search until read again. */
   damage?: string;
 
   constructor(
-    /** The arrays; posting arrays may be absent when they are still on disk (see `postings`). */
-    readonly data: SegmentData,
+    /** The arrays; the word table, checkpoints and postings may still be on disk (see `core` and `postings`). */
+    readonly data: SegmentParts,
     /** A stable name, used for the segment's file. */
     readonly id: string,
+    /** How many words the segment uses, when its word table is still on disk. */
+    termCount?: number,
   ) {
-    if (data.postingStarts) this.loadedPostings = pickPostings(data);
+    if (data.postingStarts) this.loadedPostings = pickPostings(data as SegmentPostings);
+    if (data.termIds) this.loadedCore = pickCore(data as SegmentCore);
     this.documentCount = data.documentCount;
+    this.termCount = data.termIds?.length ?? termCount ?? 0;
+  }
+
+  /** The word table and checkpoints, read from the segment's file on first use. */
+  core(): SegmentCore {
+    if (!this.loadedCore) {
+      try {
+        const core = this.coreLoader ? this.coreLoader() : undefined;
+        if (!core || core.termIds.length !== this.termCount) throw new Error('the word table does not fit the segment');
+        this.loadedCore = core;
+      } catch (error) {
+        // Damaged: no word is found in it, so its documents' words are read again from their files.
+        this.damage = error instanceof Error ? error.message : String(error);
+        this.loadedCore = emptyCore(this.documentCount);
+      }
+    }
+    return this.loadedCore;
+  }
+
+  /** Where the word table and checkpoints come from when they are not in memory. */
+  useCoreFrom(loader: () => SegmentCore): void {
+    this.coreLoader = loader;
   }
 
   private sortTerms(): void {
-    const { termIds } = this.data;
+    const { termIds } = this.core();
     const termCount = termIds.length;
     this.sortedTermIds = new Uint32Array(termCount);
     this.sortedOrdinals = new Uint32Array(termCount);
@@ -452,10 +537,6 @@ export class Segment {
       this.sortedTermIds![index] = termIds[ordinal];
       this.sortedOrdinals![index] = ordinal;
     });
-  }
-
-  get termCount(): number {
-    return this.data.termIds.length;
   }
 
   /** The postings, read from the segment's file on first use if they are not in memory. */
@@ -515,7 +596,7 @@ export class Segment {
 
   /** Visits each word number the segment uses with its ordinal. */
   forEachTerm(visit: (termId: number, ordinal: number) => void): void {
-    const termIds = this.data.termIds;
+    const termIds = this.core().termIds;
     for (let ordinal = 0; ordinal < termIds.length; ordinal++) visit(termIds[ordinal], ordinal);
   }
 
@@ -582,7 +663,8 @@ export class Segment {
    * memory; words that fail their checksum or name an ordinal the segment does not have are refused.
    */
   documentIds(document: number): Uint32Array {
-    const { documentStarts, termIds, documentChecksums } = this.data;
+    const { documentStarts, documentChecksums } = this.data;
+    const { termIds } = this.core();
     const from = documentStarts[document];
     const to = documentStarts[document + 1];
     const ordinals = this.data.forward ? this.data.forward.subarray(from, to) : this.readForward(from, to);
@@ -601,7 +683,7 @@ export class Segment {
 
   /** Checkpoints of a document: UTF-16 offsets, file byte offsets, lines and line starts of every 256th word. */
   checkpoints(document: number): { chars: Uint32Array; bytes: Uint32Array; lines: Uint32Array; lineStarts: Uint32Array } {
-    const { checkpointStarts, checkpointChars, checkpointBytes, checkpointLines, checkpointLineStarts } = this.data;
+    const { checkpointStarts, checkpointChars, checkpointBytes, checkpointLines, checkpointLineStarts } = this.core();
     const from = checkpointStarts[document];
     const to = checkpointStarts[document + 1];
     return {
@@ -639,6 +721,23 @@ export class Segment {
   }
 }
 
+function pickCore(data: SegmentCore): SegmentCore {
+  const { termIds, checkpointStarts, checkpointChars, checkpointBytes, checkpointLines, checkpointLineStarts } = data;
+  return { termIds, checkpointStarts, checkpointChars, checkpointBytes, checkpointLines, checkpointLineStarts };
+}
+
+/** A word table with no words and no checkpoints, for a segment whose own could not be read. */
+function emptyCore(documentCount: number): SegmentCore {
+  return {
+    termIds: new Uint32Array(0),
+    checkpointStarts: new Uint32Array(documentCount + 1),
+    checkpointChars: new Uint32Array(0),
+    checkpointBytes: new Uint32Array(0),
+    checkpointLines: new Uint32Array(0),
+    checkpointLineStarts: new Uint32Array(0),
+  };
+}
+
 function pickPostings(data: SegmentPostings): SegmentPostings {
   const { postingStarts, postingDocuments, postingCounts, countOverflow, positions, positionBlocks } = data;
   return { postingStarts, postingDocuments, postingCounts, countOverflow, positions, positionBlocks };
@@ -657,6 +756,7 @@ function emptyPostings(termCount: number): SegmentPostings {
 
 /** A copy of segment data whose term ids are translated through `mapping` (a worker's numbering to the corpus's). */
 export function withTermIds(data: SegmentData, mapping: ArrayLike<number>): SegmentData {
+  void coreNames;
   const termIds = new Uint32Array(data.termIds.length);
   for (let ordinal = 0; ordinal < termIds.length; ordinal++) {
     const id = mapping[data.termIds[ordinal]];

@@ -24,8 +24,42 @@ export class Vocabulary {
 
   static from(words: readonly string[]): Vocabulary {
     const vocabulary = new Vocabulary();
+    // Sized at once for every word: growing the table on the way rehashes it again and again.
+    let slots = 2048;
+    while (words.length * 2 > slots) slots *= 2;
+    vocabulary.table = new Int32Array(slotSize * slots);
     for (const word of words) vocabulary.intern(word);
     return vocabulary;
+  }
+
+  /**
+   * A vocabulary saved with `tables()`: restoring it costs no hashing. Undefined when the tables do not
+   * fit the words (they come from a file, which may have been tampered with).
+   */
+  static restore(words: string[], table: Int32Array<ArrayBuffer>, longWords: Uint16Array<ArrayBuffer>): Vocabulary | undefined {
+    const slots = table.length / slotSize;
+    if (slots < 1 || !Number.isInteger(slots) || (slots & (slots - 1)) !== 0 || words.length * 2 > slots) return undefined;
+    let used = 0;
+    for (let slot = 0; slot < table.length; slot += slotSize) {
+      const entry = table[slot];
+      if (entry === 0) continue;
+      if (entry < 0 || entry > words.length) return undefined;
+      // A word that does not pack names its code units, which must lie inside the kept ones.
+      if (table[slot + 1] === 0 && (table[slot + 3] < 0 || table[slot + 3] + 2 > longWords.length)) return undefined;
+      used++;
+    }
+    if (used !== words.length) return undefined;
+    const vocabulary = new Vocabulary();
+    for (const word of words) vocabulary.words.push(word);
+    vocabulary.table = table;
+    vocabulary.longWords = longWords.length ? longWords : new Uint16Array(1024);
+    vocabulary.longWordsEnd = longWords.length;
+    return vocabulary;
+  }
+
+  /** The lookup tables, to save beside the words. */
+  tables(): { table: Int32Array; longWords: Uint16Array } {
+    return { table: this.table, longWords: this.longWords.subarray(0, this.longWordsEnd) };
   }
 
   get size(): number {

@@ -133,6 +133,8 @@ export class CitewiseWorkspace {
           ? Promise.resolve(search)
           : (building ??= (async () => {
               const segments = cache.segments();
+              // Word tables first (search's directory needs them), then postings; either may turn out damaged.
+              for (const segment of segments) segment.core();
               const intact = await Promise.all(segments.map((segment) => segment.loadPostings()));
               if (intact.includes(false)) this.repair(slot, cache, segments.filter((_segment, index) => !intact[index]));
               return (search ??= await CorpusSearch.create(corpus));

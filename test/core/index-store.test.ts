@@ -165,6 +165,31 @@ describe('persisted index', () => {
     assert.deepEqual(hits.map((hit) => hit.key), ['alpha']);
   });
 
+  it('notices a damaged word table when it is first read, recovers the words from the text, and repairs the index', async () => {
+    const root = writeTree(files);
+    const indexFolder = writeTree({});
+    const cold = new CitewiseWorkspace({ indexFolder, loadOptions: { batchBytes: 1 } });
+    const expected = (await cold.corpus([root])).corpus;
+    const words = (corpus: typeof expected) => [...corpus.wordIds('alpha')!].map((id) => corpus.vocabulary.words[id]);
+    await cold.settled();
+    const directory = indexDirectoryFor(indexFolder, [root]);
+    const alphaFile = segmentFileOf(directory, (await loadIndex(directory, [root]))!, path.join(root, 'alpha.md'));
+    const bytes = fs.readFileSync(alphaFile);
+    const header = JSON.parse(bytes.toString('utf8', 16, 16 + bytes.readUInt32LE(8))) as { sections: { name: string; offset: number }[] };
+    bytes[header.sections.find((section) => section.name === 'termIds')!.offset] ^= 0x01;
+    fs.writeFileSync(alphaFile, bytes);
+
+    let repaired: LoadedCorpus | undefined;
+    const warm = new CitewiseWorkspace({ indexFolder, loadOptions: { batchBytes: 1 }, onIndexRepaired: (_roots, loaded) => (repaired = loaded) });
+    const loaded = await warm.corpus([root]);
+    assert.deepEqual(words(loaded.corpus), words(expected), 'the words are read again from the text');
+    await loaded.searchAsync();
+    for (let attempt = 0; attempt < 100 && !repaired; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(repaired, 'the damaged segment was noticed and its documents read again');
+    assert.deepEqual((await repaired.searchAsync()).search('shelters tirana').map((hit) => hit.key), ['alpha']);
+    assert.deepEqual(words(repaired.corpus), words(expected));
+  });
+
   it('recovers a document whose words in the index are damaged by reading its text again', async () => {
     const root = writeTree(files);
     const cache = new CorpusCache();

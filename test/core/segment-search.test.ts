@@ -144,7 +144,7 @@ describe('segment builder', () => {
     [30, 30, 40].forEach((id, index) => builder.add(id, index * 3));
     builder.endDocument();
     const segment = new Segment(builder.build(), 'test');
-    assert.deepEqual([...segment.data.termIds], [10, 20, 30, 40]);
+    assert.deepEqual([...segment.core().termIds], [10, 20, 30, 40]);
     assert.deepEqual([...segment.documentIds(0)], [10, 20, 10, 30]);
     assert.deepEqual([...segment.documentIds(1)], [30, 30, 40]);
     const thirty = segment.ordinalOf(30);
