@@ -296,9 +296,11 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     const batch = await readBatch(readRoot, files, extract, vocabulary);
     return { results: batch.results, segment: new Segment(batch.segment, newSegmentId()) };
   };
-  const pool = options.workers && options.workers.count > 0 ? new IndexWorkerPool(options.workers, vocabulary, readHere) : undefined;
-  const read: BatchReader = pool ? pool.read : readHere;
-  const parallel = pool ? pool.size * 2 : 1;
+  // Workers start only when there is something to read: a warm start with nothing changed needs none.
+  const workers = options.workers && options.workers.count > 0 ? options.workers : undefined;
+  let pool: IndexWorkerPool | undefined;
+  const read: BatchReader = workers ? (readRoot, files) => (pool ??= new IndexWorkerPool(workers, vocabulary, readHere)).read(readRoot, files) : readHere;
+  const parallel = workers ? workers.count * 2 : 1;
 
   try {
     for (const root of rootList) {

@@ -5,7 +5,7 @@ import { CorpusCache, type TextEntry } from './corpus';
 import type { CorpusFileKind } from './corpus-files';
 import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
-import { checksum, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
+import { bytesChecksum, checksum, Segment, type PostingsRanges, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
 import type { CorpusProblem } from './source';
 import { Vocabulary } from './vocabulary';
 
@@ -79,10 +79,9 @@ function arrayOf(kind: ArrayKind, buffer: ArrayBuffer, byteOffset: number, lengt
   return new Uint32Array(buffer, byteOffset, length);
 }
 
-/** FNV-1a over the bytes of an array (in 32-bit steps where it can), as the sections' checksums. */
-function bytesChecksum(array: Uint8Array | Uint16Array | Uint32Array): number {
-  if (array.byteLength % 4 === 0 && array.byteOffset % 4 === 0) return checksum(new Uint32Array(array.buffer, array.byteOffset, array.byteLength / 4));
-  return checksum(bytesOf(array));
+/** The sections' checksums: of their bytes, whatever the type of their values. */
+function sectionChecksum(array: Uint8Array | Uint16Array | Uint32Array | Int32Array): number {
+  return bytesChecksum(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
 }
 
 function segmentFileName(id: string): string {
@@ -109,7 +108,7 @@ async function writeSegment(directory: string, segment: Segment, forward: Uint16
   let offset = align(16 + headerRoom, 8);
   const sections: SectionEntry[] = arrays.map(({ name, array }) => {
     // Words and texts are read a document at a time, and checked one document at a time.
-    const entry = { name, kind: arrayKind(array), offset, length: array.length, checksum: name === 'forward' || name === 'texts' ? 0 : bytesChecksum(array) };
+    const entry = { name, kind: arrayKind(array), offset, length: array.length, checksum: name === 'forward' || name === 'texts' ? 0 : sectionChecksum(array) };
     offset = align(offset + array.byteLength, 8);
     return entry;
   });
@@ -118,7 +117,7 @@ async function writeSegment(directory: string, segment: Segment, forward: Uint16
   prefix.writeUInt32LE(segmentMagic, 0);
   prefix.writeUInt32LE(indexFormat, 4);
   prefix.writeUInt32LE(header.length, 8);
-  prefix.writeUInt32LE(checksum(header), 12);
+  prefix.writeUInt32LE(bytesChecksum(header), 12);
   const file = path.join(directory, segmentFileName(segment.id));
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   const handle = await fs.open(temporary, 'w');
@@ -157,7 +156,7 @@ async function readSegment(directory: string, id: string, documentCount: number,
     if (headerLength > 1 << 24) throw new Error('segment header too long');
     const headerBytes = Buffer.alloc(headerLength);
     await handle.read(headerBytes, 0, headerLength, 16);
-    if (checksum(headerBytes) !== prefix.readUInt32LE(12)) throw new Error('segment header damaged');
+    if (bytesChecksum(headerBytes) !== prefix.readUInt32LE(12)) throw new Error('segment header damaged');
     const header = JSON.parse(headerBytes.toString('utf8')) as SegmentHeader;
     if (header.id !== id || header.documentCount !== documentCount) throw new Error('segment does not match the manifest');
     const byName = new Map(header.sections.map((section) => [section.name, section]));
@@ -177,9 +176,38 @@ async function readSegment(directory: string, id: string, documentCount: number,
     const termCount = coreEntries[0]!.length;
     const segment = new Segment(data, id, termCount);
     segment.useCoreFrom(() => checkCore(readSectionsSync(file, coreEntries as SectionEntry[]) as unknown as SegmentCore, documentCount, vocabularySize));
+    const [startsEntry, documentsEntry, countsEntry, overflowEntry, positionsEntry, blocksEntry] = postingEntries as SectionEntry[];
+    const ranges = new SectionRanges(file);
+    let index: ReturnType<PostingsRanges['index']> | undefined;
     segment.usePostingsFrom(
-      () => checkPostings(readSectionsSync(file, postingEntries as SectionEntry[]), termCount, documentCount),
-      async () => checkPostings(await readSectionsFromFile(file, postingEntries as SectionEntry[]), termCount, documentCount),
+      () => {
+        ranges.close();
+        return checkPostings(readSectionsSync(file, postingEntries as SectionEntry[]), termCount, documentCount);
+      },
+      async () => {
+        const postings = checkPostings(await readSectionsFromFile(file, postingEntries as SectionEntry[]), termCount, documentCount);
+        ranges.close();
+        return postings;
+      },
+      {
+        index: () => {
+          if (!index) {
+            // The small sections, read whole and checked; the large ones are checked when read whole.
+            const small = readSectionsSync(file, [startsEntry, overflowEntry, blocksEntry]);
+            const postingStarts = small.postingStarts as Uint32Array;
+            if (postingStarts.length !== termCount + 1 || postingStarts[termCount] !== documentsEntry.length) throw new Error('segment postings disagree');
+            for (let ordinal = 0; ordinal < termCount; ordinal++) if (postingStarts[ordinal + 1] < postingStarts[ordinal]) throw new Error('segment postings out of order');
+            index = { postingStarts, positionBlocks: small.positionBlocks as Uint32Array, countOverflow: small.countOverflow as Uint32Array, positionsLength: positionsEntry.length };
+          }
+          return index;
+        },
+        documents: (from, to) => {
+          const bytes = ranges.read(documentsEntry.offset + from * 2, (to - from) * 2, documentsEntry.offset + documentsEntry.length * 2);
+          return new Uint16Array(bytes.buffer, 0, bytes.length >>> 1);
+        },
+        counts: (from, to) => ranges.read(countsEntry.offset + from, to - from, countsEntry.offset + countsEntry.length),
+        positions: (from, to) => ranges.read(positionsEntry.offset + from, to - from, positionsEntry.offset + positionsEntry.length),
+      },
     );
     segment.useFileForWords(forwardReader(file, forwardSection));
     segment.useFileForTexts(textReader(file, textsSection));
@@ -197,7 +225,7 @@ async function readSections(handle: fs.FileHandle, entries: (SectionEntry | unde
     const buffer = new ArrayBuffer(entry.length * width);
     await handle.read(new Uint8Array(buffer), 0, buffer.byteLength, entry.offset);
     const array = arrayOf(entry.kind, buffer, 0, entry.length);
-    if (bytesChecksum(array) !== entry.checksum) throw new Error(`segment section ${entry.name} damaged`);
+    if (sectionChecksum(array) !== entry.checksum) throw new Error(`segment section ${entry.name} damaged`);
     arrays[entry.name] = array;
   }
   return arrays;
@@ -248,7 +276,7 @@ function readSectionsSync(file: string, entries: SectionEntry[]): Record<string,
         read += got;
       }
       const array = arrayOf(entry.kind, buffer, 0, entry.length);
-      if (bytesChecksum(array) !== entry.checksum) throw new Error(`segment section ${entry.name} damaged`);
+      if (sectionChecksum(array) !== entry.checksum) throw new Error(`segment section ${entry.name} damaged`);
       arrays[entry.name] = array;
     }
     return arrays;
@@ -284,6 +312,33 @@ function checkPostings(arrays: Record<string, Uint8Array | Uint16Array | Uint32A
       if (countOverflow[index] >= postingDocuments.length || (index > 0 && countOverflow[index] <= countOverflow[index - 2])) throw new Error('segment counts out of order');
     }
     return postings;
+  }
+}
+
+/** Reads ranges of a segment file through one handle, opened on first use and closed when no longer needed. */
+class SectionRanges {
+  private handle?: number;
+
+  constructor(private readonly file: string) {}
+
+  /** `length` bytes at `offset` (clipped to `limit`), in a buffer of their own (4-byte aligned, for typed views). */
+  read(offset: number, length: number, limit: number): Uint8Array {
+    const wanted = Math.max(0, Math.min(length, limit - offset));
+    const bytes = new Uint8Array(new ArrayBuffer(Math.ceil(wanted / 4) * 4), 0, wanted);
+    if (wanted === 0) return bytes;
+    this.handle ??= openSync(this.file, 'r');
+    let read = 0;
+    while (read < wanted) {
+      const got = readSync(this.handle, bytes, read, wanted - read, offset + read);
+      if (got === 0) throw new Error('segment file cut short');
+      read += got;
+    }
+    return bytes;
+  }
+
+  close(): void {
+    if (this.handle !== undefined) closeSync(this.handle);
+    this.handle = undefined;
   }
 }
 
@@ -388,7 +443,7 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
     segment.useFileForWords(forwardReader(file, sections.forward));
     segment.useFileForTexts(textReader(file, sections.texts));
     for (const { entry, bytes, offset: at } of kept) {
-      entry.keeping = { kind: 'in-segment', offset: at, length: bytes.length, checksum: checksum(bytes) };
+      entry.keeping = { kind: 'in-segment', offset: at, length: bytes.length, checksum: bytesChecksum(bytes) };
     }
     segment.persistedIn = directory;
   }
@@ -421,8 +476,8 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
     roots: resolvedRoots,
     wordBytes: words.length,
     wordCount: cache.vocabulary.size,
-    vocabularyTable: { length: table.length, checksum: checksum(new Uint32Array(table.buffer, table.byteOffset, table.length)) },
-    longWords: { length: longWords.length, checksum: checksum(longWords) },
+    vocabularyTable: { length: table.length, checksum: sectionChecksum(table) },
+    longWords: { length: longWords.length, checksum: sectionChecksum(longWords) },
     segments: segments.map((segment) => ({ id: segment.id, documentCount: segment.documentCount })),
     documents,
   };
@@ -431,8 +486,8 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
   prefix.writeUInt32LE(manifestMagic, 0);
   prefix.writeUInt32LE(indexFormat, 4);
   prefix.writeUInt32LE(json.length, 8);
-  prefix.writeUInt32LE(checksum(json), 12);
-  prefix.writeUInt32LE(checksum(words), 16);
+  prefix.writeUInt32LE(bytesChecksum(json), 12);
+  prefix.writeUInt32LE(bytesChecksum(words), 16);
   const file = path.join(directory, manifestName);
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   const pad = (length: number) => Buffer.alloc((4 - (length % 4)) % 4);
@@ -499,13 +554,13 @@ export async function loadIndex(directory: string, roots: readonly string[]): Pr
     const headerLength = bytes.readUInt32LE(8);
     if (20 + headerLength > bytes.length) return undefined;
     const json = bytes.subarray(20, 20 + headerLength);
-    if (checksum(json) !== bytes.readUInt32LE(12)) return undefined;
+    if (bytesChecksum(json) !== bytes.readUInt32LE(12)) return undefined;
     const header = JSON.parse(json.toString('utf8')) as ManifestHeader;
     const expectedRoots = roots.map((root) => path.resolve(root));
     if (!Array.isArray(header.roots) || header.roots.join('\u0000') !== expectedRoots.join('\u0000')) return undefined;
     const wordsStart = 20 + headerLength;
     const wordBytes = bytes.subarray(wordsStart, wordsStart + header.wordBytes);
-    if (wordBytes.length !== header.wordBytes || checksum(wordBytes) !== bytes.readUInt32LE(16)) return undefined;
+    if (wordBytes.length !== header.wordBytes || bytesChecksum(wordBytes) !== bytes.readUInt32LE(16)) return undefined;
     const words = header.wordCount === 0 ? [] : wordBytes.toString('utf8').split('\n');
     if (words.length !== header.wordCount) return undefined;
     const tablesStart = align(wordsStart + header.wordBytes, 4);
@@ -516,7 +571,7 @@ export async function loadIndex(directory: string, roots: readonly string[]): Pr
     new Uint8Array(table.buffer).set(bytes.subarray(tablesStart, tablesStart + table.byteLength));
     const longWordUnits = new Uint16Array(longWords.length);
     new Uint8Array(longWordUnits.buffer).set(bytes.subarray(tablesStart + table.byteLength, tablesStart + table.byteLength + longWordUnits.byteLength));
-    if (checksum(new Uint32Array(table.buffer)) !== vocabularyTable.checksum || checksum(longWordUnits) !== longWords.checksum) return undefined;
+    if (sectionChecksum(table) !== vocabularyTable.checksum || sectionChecksum(longWordUnits) !== longWords.checksum) return undefined;
     const vocabulary = Vocabulary.restore(words, table, longWordUnits);
     if (!vocabulary) return undefined;
     const segments = await Promise.all(

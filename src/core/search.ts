@@ -239,12 +239,11 @@ export class CorpusSearch {
     for (let entry = from; entry < to; entry++) {
       const segment = this.segments[this.directorySegments[entry]];
       const sourceOf = this.sourceOf[this.directorySegments[entry]];
-      const ordinal = this.directoryOrdinals[entry];
-      const { postingStarts, postingDocuments, postingCounts } = segment.postings();
-      for (let posting = postingStarts[ordinal], end = postingStarts[ordinal + 1]; posting < end; posting++) {
-        const source = sourceOf[postingDocuments[posting]];
-        if (source < 0) continue;
-        const tf = postingCounts[posting];
+      const { documents, counts } = segment.termPostings(this.directoryOrdinals[entry]);
+      for (let index = 0; index < documents.length; index++) {
+        const source = sourceOf[documents[index]];
+        if (!(source >= 0)) continue;
+        const tf = counts[index];
         if (seen[source] === 0) {
           seen[source] = 1;
           touched.push(source);
@@ -286,10 +285,9 @@ export class CorpusSearch {
     for (let entry = this.directoryStarts[id]; entry < this.directoryStarts[id + 1]; entry++) {
       const segment = this.segments[this.directorySegments[entry]];
       const sourceOf = this.sourceOf[this.directorySegments[entry]];
-      const ordinal = this.directoryOrdinals[entry];
-      const { postingStarts, postingDocuments } = segment.postings();
-      for (let posting = postingStarts[ordinal]; posting < postingStarts[ordinal + 1]; posting++) {
-        const source = sourceOf[postingDocuments[posting]];
+      const { documents } = segment.termPostings(this.directoryOrdinals[entry]);
+      for (let index = 0; index < documents.length; index++) {
+        const source = sourceOf[documents[index]];
         if (source >= 0) sources.add(source);
       }
     }
@@ -305,9 +303,8 @@ export class CorpusSearch {
     }
     let frequency = 0;
     for (let entry = this.directoryStarts[id]; entry < this.directoryStarts[id + 1]; entry++) {
-      const postingStarts = this.segments[this.directorySegments[entry]].postings().postingStarts;
-      const ordinal = this.directoryOrdinals[entry];
-      frequency += postingStarts[ordinal + 1] - postingStarts[ordinal];
+      const [from, to] = this.segments[this.directorySegments[entry]].postingRange(this.directoryOrdinals[entry]);
+      frequency += to - from;
     }
     return frequency;
   }

@@ -32,6 +32,22 @@ export interface SegmentPostings {
   positionBlocks: Uint32Array;
 }
 
+/** The postings' sections of a segment file, read a range at a time: what search uses before it has them all. */
+export interface PostingsRanges {
+  /** The small arrays, read whole on first use: where each term's postings start, the skip table, the overflowing counts. */
+  index(): { postingStarts: Uint32Array; positionBlocks: Uint32Array; countOverflow: Uint32Array; positionsLength: number };
+  documents(from: number, to: number): Uint16Array;
+  counts(from: number, to: number): Uint8Array;
+  positions(from: number, to: number): Uint8Array;
+}
+
+/** A term's postings in one segment: the global number of its first posting, its documents and their counts. */
+export interface TermPostings {
+  from: number;
+  documents: Uint16Array;
+  counts: Uint8Array;
+}
+
 /** Where each document's words are, which a segment always holds. */
 export interface SegmentDocuments {
   documentCount: number;
@@ -395,6 +411,18 @@ export function checksum(values: Uint8Array | Uint16Array | Uint32Array, from = 
   return checksum8(values, from, to);
 }
 
+/**
+ * A checksum of bytes, four at a time where they lie on a 4-byte boundary (a copy makes them so
+ * otherwise): ten megabytes of manifest are checked in a few milliseconds rather than tens.
+ */
+export function bytesChecksum(bytes: Uint8Array): number {
+  const whole = bytes.length >>> 2;
+  // A copy, not `slice`: on a Buffer that would be a view at the same misaligned offset.
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
+  const head = checksum32(new Uint32Array(aligned.buffer, aligned.byteOffset, whole), 0, whole);
+  return combine(head, checksum8(aligned, whole * 4, aligned.length), 0, 0, bytes.length);
+}
+
 const fnvOffset = 2166136261;
 const fnvPrime = 16777619;
 
@@ -474,6 +502,9 @@ export class Segment {
   private postingsLoader?: { sync: () => SegmentPostings; async: () => Promise<SegmentPostings> };
   private loadedPostings?: SegmentPostings;
   private coreLoader?: () => SegmentCore;
+  private ranges?: PostingsRanges;
+  /** Terms' postings read a range at a time while the whole postings are not in memory, most recent last. */
+  private readonly rangeCache = new Map<number, TermPostings>();
   private loadedCore?: SegmentCore;
   readonly termCount: number;
   /** The index folder whose file for this segment is written, if any. */
@@ -562,6 +593,7 @@ export class Segment {
       try {
         const postings = await this.postingsLoader.async();
         this.loadedPostings ??= postings;
+        this.rangeCache.clear();
       } catch (error) {
         this.damage = error instanceof Error ? error.message : String(error);
         this.loadedPostings ??= emptyPostings(this.termCount);
@@ -570,9 +602,53 @@ export class Segment {
     return this.damage === undefined;
   }
 
-  /** Where postings that are not in memory come from (the segment's file). */
-  usePostingsFrom(sync: () => SegmentPostings, async: () => Promise<SegmentPostings>): void {
+  /**
+   * Where postings that are not in memory come from (the segment's file): all at once, or, until then,
+   * a term at a time, so a search right after a start need not wait for all of them.
+   */
+  usePostingsFrom(sync: () => SegmentPostings, async: () => Promise<SegmentPostings>, ranges?: PostingsRanges): void {
     this.postingsLoader = { sync, async };
+    this.ranges = ranges;
+  }
+
+  /** Whether search should read postings a term at a time (they are on disk and not loaded yet). */
+  private get readsRanges(): boolean {
+    return !this.loadedPostings && this.ranges !== undefined && this.damage === undefined;
+  }
+
+  /** The postings of a term's ordinal: [from, to) in the segment's numbering of postings. */
+  postingRange(ordinal: number): [number, number] {
+    const postingStarts = this.readsRanges ? this.rangeIndex().postingStarts : this.postings().postingStarts;
+    return [postingStarts[ordinal], postingStarts[ordinal + 1]];
+  }
+
+  /** A term's postings: views of the arrays in memory, or a range read from the segment's file. */
+  termPostings(ordinal: number): TermPostings {
+    if (!this.readsRanges) {
+      const { postingStarts, postingDocuments, postingCounts } = this.postings();
+      const from = postingStarts[ordinal];
+      const to = postingStarts[ordinal + 1];
+      return { from, documents: postingDocuments.subarray(from, to), counts: postingCounts.subarray(from, to) };
+    }
+    let cached = this.rangeCache.get(ordinal);
+    if (cached) {
+      this.rangeCache.delete(ordinal);
+    } else {
+      const [from, to] = this.postingRange(ordinal);
+      cached = { from, documents: this.ranges!.documents(from, to), counts: this.ranges!.counts(from, to) };
+      if (this.rangeCache.size >= maxCachedTerms) this.rangeCache.delete(this.rangeCache.keys().next().value as number);
+    }
+    this.rangeCache.set(ordinal, cached);
+    return cached;
+  }
+
+  private rangeIndex(): ReturnType<PostingsRanges['index']> {
+    try {
+      return this.ranges!.index();
+    } catch (error) {
+      this.damage = error instanceof Error ? error.message : String(error);
+      return { postingStarts: new Uint32Array(this.termCount + 1), positionBlocks: new Uint32Array(0), countOverflow: new Uint32Array(0), positionsLength: 0 };
+    }
   }
 
   /** Whether documents' words are in memory (rather than read from the segment's file on demand). */
@@ -606,42 +682,51 @@ export class Segment {
 
   /** The posting of a term's ordinal for one document, or -1. */
   findPosting(ordinal: number, document: number): number {
-    const { postingStarts, postingDocuments } = this.postings();
-    let low = postingStarts[ordinal];
-    let high = postingStarts[ordinal + 1];
+    const { from, documents } = this.termPostings(ordinal);
+    let low = 0;
+    let high = documents.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (postingDocuments[middle] < document) low = middle + 1;
+      if (documents[middle] < document) low = middle + 1;
       else high = middle;
     }
-    return low < postingStarts[ordinal + 1] && postingDocuments[low] === document ? low : -1;
+    return low < documents.length && documents[low] === document ? from + low : -1;
   }
 
   /** How many times a posting's word occurs in its document. */
   countOf(posting: number): number {
+    if (this.readsRanges) return exactCount(this.ranges!.counts(posting, posting + 1)[0], posting, this.rangeIndex().countOverflow);
     const { postingCounts, countOverflow } = this.postings();
-    const count = postingCounts[posting];
-    if (count < 255) return count;
-    let low = 0;
-    let high = countOverflow.length / 2;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (countOverflow[2 * middle] < posting) low = middle + 1;
-      else high = middle;
-    }
-    return countOverflow[2 * low] === posting ? countOverflow[2 * low + 1] : count;
+    return exactCount(postingCounts[posting], posting, countOverflow);
   }
 
   /** The word positions of a posting, ascending, appended to `into`; returns how many there are. */
   positionsOf(posting: number, into: number[]): number {
-    const { positions: bytes, positionBlocks } = this.postings();
     const blockStart = posting - (posting % positionBlockSize);
-    let at = positionBlocks[blockStart / positionBlockSize];
+    let bytes: Uint8Array;
+    let at: number;
+    let counts: (index: number) => number;
+    if (this.readsRanges) {
+      // The block's bytes and counts, from the segment's file.
+      const { positionBlocks, positionsLength, countOverflow } = this.rangeIndex();
+      const block = blockStart / positionBlockSize;
+      const start = positionBlocks[block];
+      const end = block + 1 < positionBlocks.length ? positionBlocks[block + 1] : positionsLength;
+      bytes = this.ranges!.positions(start, end);
+      at = 0;
+      const blockCounts = this.ranges!.counts(blockStart, posting + 1);
+      counts = (index) => exactCount(blockCounts[index - blockStart], index, countOverflow);
+    } else {
+      const postings = this.postings();
+      bytes = postings.positions;
+      at = postings.positionBlocks[blockStart / positionBlockSize];
+      counts = (index) => exactCount(postings.postingCounts[index], index, postings.countOverflow);
+    }
     for (let skipped = blockStart; skipped < posting; skipped++) {
       // Skipping a varint is finding its last byte: the one without the continuation bit.
-      for (let count = this.countOf(skipped); count > 0; ) if ((bytes[at++] & 0x80) === 0) count--;
+      for (let count = counts(skipped); count > 0 && at < bytes.length; ) if ((bytes[at++] & 0x80) === 0) count--;
     }
-    const count = this.countOf(posting);
+    const count = counts(posting);
     let position = 0;
     for (let index = 0; index < count; index++) {
       let gap = 0;
@@ -698,7 +783,7 @@ export class Segment {
   storedText(offset: number, length: number, expectedChecksum: number, file: string): string {
     if (!this.textReader) throw new Error(`Segment ${this.id} keeps no texts.`);
     const bytes = this.textReader(offset, length);
-    if (checksum(bytes) !== expectedChecksum) {
+    if (bytesChecksum(bytes) !== expectedChecksum) {
       throw new Error(`The saved index's copy of the text of ${file} is damaged. Run "Citewise: Rebuild Index" (or delete the index folder) to read it again.`);
     }
     return new TextDecoder().decode(bytes);
@@ -719,6 +804,22 @@ export class Segment {
     if (!this.forwardReader) throw new Error(`Segment ${this.id} has no words to read.`);
     return this.forwardReader(from, to);
   }
+}
+
+/** How many terms' postings a segment keeps that were read a range at a time. */
+const maxCachedTerms = 4096;
+
+/** A posting's count: its byte, or for 255 (and more) the exact count kept aside. */
+function exactCount(count: number, posting: number, countOverflow: Uint32Array): number {
+  if (count < 255) return count;
+  let low = 0;
+  let high = countOverflow.length / 2;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (countOverflow[2 * middle] < posting) low = middle + 1;
+    else high = middle;
+  }
+  return countOverflow[2 * low] === posting ? countOverflow[2 * low + 1] : count;
 }
 
 function pickCore(data: SegmentCore): SegmentCore {

@@ -116,31 +116,38 @@ export class CitewiseWorkspace {
       if (indexDirectory && (unsaved || cache.lastRead > 0 || cache.lastRemoved > 0)) {
         slot.saving = slot.saving.then(() => saveIndex(indexDirectory, resolved, cache)).catch((error: unknown) => this.options.onIndexError?.(error));
       }
-      return this.loadedCorpus(slot, corpus, cache);
+      const loaded = this.loadedCorpus(corpus);
+      void this.prefetch(slot, cache);
+      return loaded;
     })();
     return slot.loading;
   }
 
-  private loadedCorpus(slot: CorpusSlot, corpus: Corpus, cache: CorpusCache): LoadedCorpus {
+  /**
+   * After a start from the persisted index, reads each segment's word table and postings in the
+   * background, checking them; search meanwhile reads what a query needs straight from the files. A
+   * damaged segment's documents are read again from their sources.
+   */
+  private async prefetch(slot: CorpusSlot, cache: CorpusCache): Promise<void> {
+    const damaged: Segment[] = [];
+    for (const segment of cache.segments()) {
+      if (segment.hasPostings) continue;
+      segment.core();
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!(await segment.loadPostings()) || segment.damage) damaged.push(segment);
+    }
+    if (damaged.length) this.repair(slot, cache, damaged);
+  }
+
+  private loadedCorpus(corpus: Corpus): LoadedCorpus {
     let search: CorpusSearch | undefined;
     let building: Promise<CorpusSearch> | undefined;
-    const loaded: LoadedCorpus = {
+    return {
       corpus,
       lookup: new SourceLookup(corpus.sources),
       search: () => (search ??= new CorpusSearch(corpus)),
-      searchAsync: () =>
-        search
-          ? Promise.resolve(search)
-          : (building ??= (async () => {
-              const segments = cache.segments();
-              // Word tables first (search's directory needs them), then postings; either may turn out damaged.
-              for (const segment of segments) segment.core();
-              const intact = await Promise.all(segments.map((segment) => segment.loadPostings()));
-              if (intact.includes(false)) this.repair(slot, cache, segments.filter((_segment, index) => !intact[index]));
-              return (search ??= await CorpusSearch.create(corpus));
-            })()),
+      searchAsync: () => (search ? Promise.resolve(search) : (building ??= CorpusSearch.create(corpus).then((built) => (search ??= built)))),
     };
-    return loaded;
   }
 
   /** Forgets the documents of damaged segments, so they are read again, and reloads the corpus. */

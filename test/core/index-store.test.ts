@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus';
 import { indexDirectoryFor, loadIndex, saveIndex } from '../../src/core/index-store';
+import { CorpusSearch } from '../../src/core/search';
 import { CitewiseWorkspace, type LoadedCorpus } from '../../src/core/workspace';
 import { textLines, writePdf } from '../support/pdf-writer';
 import { removeTrees, writeTree } from '../support/temp-tree';
@@ -60,6 +61,32 @@ describe('persisted index', () => {
     sameCorpus(second, first);
     // Passages come from the files at the offsets the index kept.
     assert.equal(second.passage('alpha', second.rawText('alpha')!.indexOf('Shelters'), second.rawText('alpha')!.indexOf('Tirana') + 6)?.line, 5);
+  });
+
+  it('answers searches from the segment files before their postings are read whole, as it does from memory', async () => {
+    const words = ['shelter', 'families', 'return', 'Tirana', 'north', 'feud', 'the', 'of', 'victims', 'court', 'police', 'rare'];
+    const many: Record<string, string> = {};
+    for (let index = 0; index < 40; index++) {
+      const text = Array.from({ length: 300 + index * 37 }, (_, at) => words[(at * 7 + index * 3 + (at % 5) * at) % words.length]).join(' ');
+      many[`doc-${index}.md`] = `# Document ${index}\n\n${text}\n`;
+    }
+    const root = writeTree(many);
+    const cache = new CorpusCache();
+    const inMemory = await loadInSegments(root, cache);
+    const directory = indexDirectoryFor(writeTree({}), [root]);
+    await saveIndex(directory, [root], cache);
+    const restored = (await loadIndex(directory, [root]))!;
+    const fromFiles = await loadCorpus(root, { cache: restored });
+    const segments = restored.segments();
+    const expected = new CorpusSearch(inMemory);
+    const actual = new CorpusSearch(fromFiles);
+    for (const query of ['shelter', 'families return', '"north feud"', 'ti', 'police court victims', '"the of"']) {
+      assert.deepEqual(actual.search(query, { limit: 30 }), expected.search(query, { limit: 30 }), query);
+    }
+    assert.ok(segments.every((segment) => !segment.hasPostings), 'the postings were read a term at a time, not whole');
+    const quote = fromFiles.rawText('doc-3')!.split(/\s+/).slice(20, 32).join(' ');
+    assert.deepEqual(actual.findQuote(quote, 50), expected.findQuote(quote, 50));
+    assert.ok(actual.findQuote(quote, 50).some((hit) => hit.key === 'doc-3'));
   });
 
   it('lets go of documents\' words once they are on disk, and reads them back a document at a time', async () => {
