@@ -87,6 +87,7 @@ export class CorpusHost {
   ) {
     this.workspace = new CitewiseWorkspace({
       indexFolder: options.indexFolder,
+      prefetch: true,
       loadOptions:
         options.indexWorkerFile && (options.indexWorkers ?? 0) > 0
           ? { workers: { file: options.indexWorkerFile, count: options.indexWorkers!, extractionCacheFolder: options.extractionCacheFolder } }

@@ -7,6 +7,7 @@ import { extractInProcess, type DocumentExtractor } from './extract/document-ext
 import type { PageMap } from './extract/pages';
 import { IndexedText } from './indexed-text';
 import { IndexWorkerPool } from './index-worker-pool';
+import type { Directory } from './search';
 import { Segment, SegmentBuilder } from './segment';
 import { SourceText } from './source-text';
 import { indexWords } from './tokenize';
@@ -73,6 +74,8 @@ export class CorpusCache {
   lastRead = 0;
   /** Documents dropped by the last load because their files are gone. */
   lastRemoved = 0;
+  /** The search directory saved with the index, read on first use, for the segments it was saved with. */
+  savedDirectory?: (segmentIds: readonly string[]) => Directory | undefined;
 
   /** The segments the cached documents' words are in, each once. */
   segments(): Segment[] {
@@ -148,6 +151,8 @@ export class Corpus {
     readonly problems: readonly CorpusProblem[],
     private readonly texts: ReadonlyMap<string, TextEntry>,
     readonly vocabulary: Vocabulary = new Vocabulary(),
+    /** The search directory saved with the index, for exactly these segments (by name), if there is one. */
+    readonly savedDirectory?: (segmentIds: readonly string[]) => Directory | undefined,
   ) {
     for (const source of sources) this.byKey.set(source.key, source);
   }
@@ -418,7 +423,7 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     const text = texts.get(draft);
     if (text !== undefined) sourceTexts.set(key, text);
   }
-  return new Corpus(rootList, sources, problems, sourceTexts, vocabulary);
+  return new Corpus(rootList, sources, problems, sourceTexts, vocabulary, cache?.savedDirectory);
 }
 
 /**

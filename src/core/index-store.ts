@@ -5,6 +5,7 @@ import { CorpusCache, type TextEntry } from './corpus';
 import type { CorpusFileKind } from './corpus-files';
 import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
+import { directorySteps, type Directory } from './search';
 import { bytesChecksum, checksum, Segment, type PostingsRanges, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
 import type { CorpusProblem } from './source';
 import { Vocabulary } from './vocabulary';
@@ -29,8 +30,10 @@ import { Vocabulary } from './vocabulary';
 
 const manifestMagic = 0x4d495743; // "CWIM"
 const segmentMagic = 0x53495743; // "CWIS"
+const directoryMagic = 0x44495743; // "CWID"
 export const indexFormat = 4;
 const manifestName = 'index.cwm';
+const directoryName = 'directory.cwd';
 
 /** The folder that holds the index of these corpus folders, inside `folder`. */
 export function indexDirectoryFor(folder: string, roots: readonly string[]): string {
@@ -385,6 +388,90 @@ function textReader(file: string, section: SectionEntry): (offset: number, lengt
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The search directory.
+
+interface DirectoryHeader {
+  generation: string;
+  segmentCount: number;
+  sections: SectionEntry[];
+}
+
+/** Writes the search directory of these segments (in this order), yielding to other work as it builds it. */
+async function writeDirectory(directory: string, generation: string, segments: readonly Segment[], vocabularySize: number): Promise<void> {
+  const steps = directorySteps(segments, vocabularySize);
+  let built: Directory;
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      built = step.value;
+      break;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const arrays: { name: string; array: Uint16Array | Uint32Array }[] = [
+    { name: 'starts', array: built.starts },
+    { name: 'segments', array: built.segments },
+    { name: 'ordinals', array: built.ordinals },
+  ];
+  const headerRoom = 1024;
+  let offset = align(16 + headerRoom, 8);
+  const sections = arrays.map(({ name, array }) => {
+    const entry = { name, kind: arrayKind(array), offset, length: array.length, checksum: sectionChecksum(array) } as SectionEntry;
+    offset = align(offset + array.byteLength, 8);
+    return entry;
+  });
+  const header = Buffer.from(JSON.stringify({ generation, segmentCount: segments.length, sections } satisfies DirectoryHeader).padEnd(headerRoom, ' '), 'utf8');
+  const prefix = Buffer.alloc(16);
+  prefix.writeUInt32LE(directoryMagic, 0);
+  prefix.writeUInt32LE(indexFormat, 4);
+  prefix.writeUInt32LE(header.length, 8);
+  prefix.writeUInt32LE(bytesChecksum(header), 12);
+  const file = path.join(directory, directoryName);
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const handle = await fs.open(temporary, 'w');
+  try {
+    await handle.write(prefix, 0, prefix.length, 0);
+    await handle.write(header, 0, header.length, 16);
+    for (const [index, { array }] of arrays.entries()) if (array.length) await handle.write(bytesOf(array), 0, array.byteLength, sections[index].offset);
+    await handle.truncate(offset);
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(temporary, file);
+}
+
+/** The saved search directory, if it is the one written with the manifest and every check passes. */
+function readDirectory(directory: string, generation: string, segmentCount: number, vocabularySize: number): Directory | undefined {
+  try {
+    const file = path.join(directory, directoryName);
+    const handle = openSync(file, 'r');
+    let headerBytes: Buffer;
+    try {
+      const prefix = Buffer.alloc(16);
+      readSync(handle, prefix, 0, 16, 0);
+      if (prefix.readUInt32LE(0) !== directoryMagic || prefix.readUInt32LE(4) !== indexFormat) return undefined;
+      headerBytes = Buffer.alloc(Math.min(prefix.readUInt32LE(8), 1 << 20));
+      readSync(handle, headerBytes, 0, headerBytes.length, 16);
+      if (bytesChecksum(headerBytes) !== prefix.readUInt32LE(12)) return undefined;
+    } finally {
+      closeSync(handle);
+    }
+    const header = JSON.parse(headerBytes.toString('utf8')) as DirectoryHeader;
+    if (header.generation !== generation || header.segmentCount !== segmentCount) return undefined;
+    const arrays = readSectionsSync(file, header.sections);
+    const starts = arrays.starts as Uint32Array;
+    const segments = arrays.segments as Uint16Array | Uint32Array;
+    const ordinals = arrays.ordinals as Uint32Array;
+    if (!starts || !segments || !ordinals || starts.length - 1 > vocabularySize || segments.length !== ordinals.length || starts[starts.length - 1] !== segments.length) return undefined;
+    for (let id = 1; id < starts.length; id++) if (starts[id] < starts[id - 1]) return undefined;
+    for (let entry = 0; entry < segments.length; entry++) if (segments[entry] >= segmentCount) return undefined;
+    return { starts, segments, ordinals };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The manifest.
 
 /** A document as the manifest keeps it: paths relative to its root, metadata without the repetitions. */
@@ -409,6 +496,8 @@ interface ManifestHeader {
   /** The vocabulary's lookup tables after the words (each 4-byte aligned), so a start need not hash every word again. */
   vocabularyTable: { length: number; checksum: number };
   longWords: { length: number; checksum: number };
+  /** The search directory of these segments, in `directory.cwd`, written with this manifest. */
+  directory?: { generation: string; segmentIds: string[] };
   segments: { id: string; documentCount: number }[];
   documents: StoredDocument[];
 }
@@ -470,6 +559,10 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
       },
     });
   }
+  // The search directory goes beside the manifest, so a start's first search need not build it.
+  const byName = [...segments].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const generation = `${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+  await writeDirectory(directory, generation, byName, cache.vocabulary.size);
   const words = Buffer.from(cache.vocabulary.words.join('\n'), 'utf8');
   const { table, longWords } = cache.vocabulary.tables();
   const header: ManifestHeader = {
@@ -478,6 +571,7 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
     wordCount: cache.vocabulary.size,
     vocabularyTable: { length: table.length, checksum: sectionChecksum(table) },
     longWords: { length: longWords.length, checksum: sectionChecksum(longWords) },
+    directory: { generation, segmentIds: byName.map((segment) => segment.id) },
     segments: segments.map((segment) => ({ id: segment.id, documentCount: segment.documentCount })),
     documents,
   };
@@ -574,6 +668,7 @@ export async function loadIndex(directory: string, roots: readonly string[]): Pr
     if (sectionChecksum(table) !== vocabularyTable.checksum || sectionChecksum(longWordUnits) !== longWords.checksum) return undefined;
     const vocabulary = Vocabulary.restore(words, table, longWordUnits);
     if (!vocabulary) return undefined;
+    const saved = header.directory;
     const segments = await Promise.all(
       header.segments.map((stored) =>
         readSegment(directory, stored.id, stored.documentCount, vocabulary.size).then(
@@ -586,6 +681,14 @@ export async function loadIndex(directory: string, roots: readonly string[]): Pr
       ),
     );
     const cache = new CorpusCache(vocabulary);
+    if (saved) {
+      let read: Directory | null | undefined;
+      cache.savedDirectory = (segmentIds) => {
+        if (segmentIds.join('\u0000') !== saved.segmentIds.join('\u0000')) return undefined;
+        if (read === undefined) read = readDirectory(directory, saved.generation, segmentIds.length, vocabulary.size) ?? null;
+        return read ?? undefined;
+      };
+    }
     for (const stored of header.documents) {
       const root = header.roots[stored.root];
       if (root === undefined) return undefined;

@@ -56,9 +56,9 @@ export class CorpusSearch {
   /** Per segment, per document: the source number, or -1 for a document no current source uses. */
   private readonly sourceOf: Int32Array[] = [];
   /** For word number w, the segments using it are directorySegments[directoryStarts[w] .. directoryStarts[w + 1]), ascending, with its ordinal in each. */
-  private directoryStarts = new Uint32Array(1);
-  private directorySegments = new Uint32Array(0);
-  private directoryOrdinals = new Uint32Array(0);
+  private directoryStarts: Uint32Array = new Uint32Array(1);
+  private directorySegments: Uint16Array | Uint32Array = new Uint32Array(0);
+  private directoryOrdinals: Uint32Array = new Uint32Array(0);
   /** Word numbers by their first two letters, for prefix lookups; each bucket is sorted on first use. */
   private readonly buckets = new Map<string, number[]>();
   private readonly sortedBuckets = new Set<string>();
@@ -102,21 +102,23 @@ export class CorpusSearch {
    */
   private *build(): Generator<void> {
     const corpus = this.corpus;
-    const segmentIndex = new Map<Segment, number>();
     const sourceSegment: number[] = [];
     const sourceDocument: number[] = [];
     const lengths: number[] = [];
     let totalWords = 0;
+    // Segments in the order of their names, the order a saved directory lists them in.
+    const used = new Set<Segment>();
+    for (const source of corpus.sources) {
+      const entry = corpus.entry(source.key);
+      if (entry) used.add(entry.segment);
+    }
+    this.segments.push(...[...used].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    const segmentIndex = new Map(this.segments.map((segment, index) => [segment, index]));
+    for (const segment of this.segments) this.sourceOf.push(new Int32Array(segment.documentCount).fill(-1));
     for (const source of corpus.sources) {
       const entry = corpus.entry(source.key);
       if (!entry) continue;
-      let index = segmentIndex.get(entry.segment);
-      if (index === undefined) {
-        index = this.segments.length;
-        segmentIndex.set(entry.segment, index);
-        this.segments.push(entry.segment);
-        this.sourceOf.push(new Int32Array(entry.segment.documentCount).fill(-1));
-      }
+      const index = segmentIndex.get(entry.segment)!;
       this.sourceOf[index][entry.document] = this.keys.length;
       this.keys.push(source.key);
       sourceSegment.push(index);
@@ -125,27 +127,19 @@ export class CorpusSearch {
       totalWords += entry.wordCount;
     }
     yield;
-    const vocabularySize = corpus.vocabulary.size;
-    const starts = new Uint32Array(vocabularySize + 1);
-    for (const segment of this.segments) {
-      segment.forEachTerm((termId) => {
-        if (termId < vocabularySize) starts[termId + 1]++;
-      });
-      yield;
+    let directory = corpus.savedDirectory?.(this.segments.map((segment) => segment.id));
+    if (!directory) {
+      const steps = directorySteps(this.segments, corpus.vocabulary.size);
+      for (let step = steps.next(); ; step = steps.next()) {
+        if (step.done) {
+          directory = step.value;
+          break;
+        }
+        yield;
+      }
     }
-    for (let id = 0; id < vocabularySize; id++) starts[id + 1] += starts[id];
-    const directorySegments = new Uint32Array(starts[vocabularySize]);
-    const directoryOrdinals = new Uint32Array(starts[vocabularySize]);
-    const cursor = starts.slice(0, vocabularySize);
-    for (let index = 0; index < this.segments.length; index++) {
-      this.segments[index].forEachTerm((termId, ordinal) => {
-        if (termId >= vocabularySize) return;
-        const slot = cursor[termId]++;
-        directorySegments[slot] = index;
-        directoryOrdinals[slot] = ordinal;
-      });
-      yield;
-    }
+    const vocabularySize = directory.starts.length - 1;
+    const starts = directory.starts;
     const words = corpus.vocabulary.words;
     const buckets = new Map<string, number[]>();
     for (let id = 0; id < vocabularySize; id++) {
@@ -162,8 +156,8 @@ export class CorpusSearch {
     this.sourceDocument = Uint32Array.from(sourceDocument);
     this.lengths = Uint32Array.from(lengths);
     this.directoryStarts = starts;
-    this.directorySegments = directorySegments;
-    this.directoryOrdinals = directoryOrdinals;
+    this.directorySegments = directory.segments;
+    this.directoryOrdinals = directory.ordinals;
     this.vocabularySize = vocabularySize;
     this.averageLength = this.keys.length ? totalWords / this.keys.length : 1;
     this.scores = new Float64Array(this.keys.length);
@@ -465,6 +459,51 @@ function passageHit(key: string, text: IndexedText, window: { first: number; sco
     snippet: `${from > 0 ? '…' : ''}${snippet}${to < wordCount - 1 ? '…' : ''}`,
     highlights: highlights.map(([a, z]) => [a + lead, z + lead]),
   };
+}
+
+/**
+ * For each word number, the segments (by index in `segments`) that use it, ascending, with its ordinal
+ * in each: how search finds a word's postings.
+ */
+export interface Directory {
+  /** Word w's entries are [starts[w], starts[w + 1]); there are starts.length - 1 word numbers. */
+  starts: Uint32Array;
+  segments: Uint16Array | Uint32Array;
+  ordinals: Uint32Array;
+}
+
+/** Builds the directory of these segments, a segment at a time (each step one segment's words). */
+export function* directorySteps(segments: readonly Segment[], vocabularySize: number): Generator<void, Directory> {
+  const starts = new Uint32Array(vocabularySize + 1);
+  for (const segment of segments) {
+    segment.forEachTerm((termId) => {
+      if (termId < vocabularySize) starts[termId + 1]++;
+    });
+    yield;
+  }
+  for (let id = 0; id < vocabularySize; id++) starts[id + 1] += starts[id];
+  const total = starts[vocabularySize];
+  const directorySegments = segments.length < 0x10000 ? new Uint16Array(total) : new Uint32Array(total);
+  const ordinals = new Uint32Array(total);
+  const cursor = starts.slice(0, vocabularySize);
+  for (let index = 0; index < segments.length; index++) {
+    segments[index].forEachTerm((termId, ordinal) => {
+      if (termId >= vocabularySize) return;
+      const slot = cursor[termId]++;
+      directorySegments[slot] = index;
+      ordinals[slot] = ordinal;
+    });
+    yield;
+  }
+  return { starts, segments: directorySegments, ordinals };
+}
+
+export function buildDirectory(segments: readonly Segment[], vocabularySize: number): Directory {
+  const steps = directorySteps(segments, vocabularySize);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 interface ParsedQuery {

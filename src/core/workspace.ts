@@ -19,6 +19,11 @@ export interface WorkspaceOptions extends SettingsSources {
    * checksums): the documents it held are read again, and the corpus of these folders reloaded.
    */
   onIndexRepaired?: (roots: string[], loaded: LoadedCorpus) => void;
+  /**
+   * After a start from the persisted index, read the postings whole in the background (a second or
+   * so after the load), checking them: what a long-lived process wants; a command-line run does not.
+   */
+  prefetch?: boolean;
 }
 
 export interface LoadedCorpus {
@@ -117,7 +122,11 @@ export class CitewiseWorkspace {
         slot.saving = slot.saving.then(() => saveIndex(indexDirectory, resolved, cache)).catch((error: unknown) => this.options.onIndexError?.(error));
       }
       const loaded = this.loadedCorpus(corpus);
-      void this.prefetch(slot, cache);
+      if (this.options.prefetch) {
+        // Later, so the first requests after a start are answered first.
+        const timer = setTimeout(() => void this.prefetch(slot, cache), prefetchDelay);
+        timer.unref?.();
+      }
       return loaded;
     })();
     return slot.loading;
@@ -166,6 +175,8 @@ export class CitewiseWorkspace {
     for (const slot of [...this.corpora.values()]) await slot.saving;
   }
 }
+
+const prefetchDelay = 1000;
 
 /** Order matters: when two folders hold the same key, the first folder's source wins. */
 function corpusId(roots: readonly string[]): string {

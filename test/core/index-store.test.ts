@@ -89,6 +89,30 @@ describe('persisted index', () => {
     assert.ok(actual.findQuote(quote, 50).some((hit) => hit.key === 'doc-3'));
   });
 
+  it('saves the search directory with the index and uses it only for the segments it was saved with, checked', async () => {
+    const root = writeTree(files);
+    const cache = new CorpusCache();
+    const inMemory = await loadInSegments(root, cache);
+    const directory = indexDirectoryFor(writeTree({}), [root]);
+    await saveIndex(directory, [root], cache);
+    const names = cache.segments().map((segment) => segment.id).sort();
+    const restored = (await loadIndex(directory, [root]))!;
+    const fromFiles = await loadCorpus(root, { cache: restored });
+    assert.ok(fromFiles.savedDirectory?.(names), 'the saved directory is read');
+    assert.equal(fromFiles.savedDirectory?.(names.slice(1)), undefined, 'not for other segments');
+    const expected = new CorpusSearch(inMemory).search('shelters tirana');
+    assert.deepEqual(new CorpusSearch(fromFiles).search('shelters tirana'), expected);
+    assert.equal(expected[0].key, 'alpha');
+
+    const file = path.join(directory, 'directory.cwd');
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 3] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    const damaged = await loadCorpus(root, { cache: (await loadIndex(directory, [root]))! });
+    assert.equal(damaged.savedDirectory?.(names), undefined, 'a damaged directory is not used');
+    assert.deepEqual(new CorpusSearch(damaged).search('shelters tirana'), expected, 'search builds its own instead');
+  });
+
   it('lets go of documents\' words once they are on disk, and reads them back a document at a time', async () => {
     const root = writeTree(files);
     const cache = new CorpusCache();
@@ -184,7 +208,7 @@ describe('persisted index', () => {
     fs.writeFileSync(alphaFile, bytes);
 
     const repaired = new Promise<LoadedCorpus>((resolve) => {
-      const warm = new CitewiseWorkspace({ indexFolder, loadOptions: { batchBytes: 1 }, onIndexRepaired: (_roots, loaded) => resolve(loaded) });
+      const warm = new CitewiseWorkspace({ indexFolder, prefetch: true, loadOptions: { batchBytes: 1 }, onIndexRepaired: (_roots, loaded) => resolve(loaded) });
       void warm.corpus([root]).then((loaded) => loaded.searchAsync());
     });
     const loaded = await repaired;
@@ -207,11 +231,11 @@ describe('persisted index', () => {
     fs.writeFileSync(alphaFile, bytes);
 
     let repaired: LoadedCorpus | undefined;
-    const warm = new CitewiseWorkspace({ indexFolder, loadOptions: { batchBytes: 1 }, onIndexRepaired: (_roots, loaded) => (repaired = loaded) });
+    const warm = new CitewiseWorkspace({ indexFolder, prefetch: true, loadOptions: { batchBytes: 1 }, onIndexRepaired: (_roots, loaded) => (repaired = loaded) });
     const loaded = await warm.corpus([root]);
     assert.deepEqual(words(loaded.corpus), words(expected), 'the words are read again from the text');
     await loaded.searchAsync();
-    for (let attempt = 0; attempt < 100 && !repaired; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let attempt = 0; attempt < 200 && !repaired; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.ok(repaired, 'the damaged segment was noticed and its documents read again');
     assert.deepEqual((await repaired.searchAsync()).search('shelters tirana').map((hit) => hit.key), ['alpha']);
     assert.deepEqual(words(repaired.corpus), words(expected));
