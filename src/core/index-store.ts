@@ -6,7 +6,7 @@ import type { CorpusFileKind } from './corpus-files';
 import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
 import { directorySteps, type Directory } from './search';
-import { bytesChecksum, checksum, Segment, type PostingsRanges, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
+import { bytesChecksum, checksum, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
 import type { CorpusProblem } from './source';
 import { Vocabulary } from './vocabulary';
 
@@ -181,7 +181,12 @@ async function readSegment(directory: string, id: string, documentCount: number,
     segment.useCoreFrom(() => checkCore(readSectionsSync(file, coreEntries as SectionEntry[]) as unknown as SegmentCore, documentCount, vocabularySize));
     const [startsEntry, documentsEntry, countsEntry, overflowEntry, positionsEntry, blocksEntry] = postingEntries as SectionEntry[];
     const ranges = new SectionRanges(file);
-    let index: ReturnType<PostingsRanges['index']> | undefined;
+    let countOverflow: Uint32Array | undefined;
+    const u32At = (section: SectionEntry, index: number, count: number) => {
+      if (index < 0 || index + count > section.length) throw new Error('segment postings out of range');
+      const bytes = ranges.read(section.offset + index * 4, count * 4, section.offset + section.length * 4);
+      return new Uint32Array(bytes.buffer, 0, count);
+    };
     segment.usePostingsFrom(
       () => {
         ranges.close();
@@ -193,17 +198,19 @@ async function readSegment(directory: string, id: string, documentCount: number,
         return postings;
       },
       {
-        index: () => {
-          if (!index) {
-            // The small sections, read whole and checked; the large ones are checked when read whole.
-            const small = readSectionsSync(file, [startsEntry, overflowEntry, blocksEntry]);
-            const postingStarts = small.postingStarts as Uint32Array;
-            if (postingStarts.length !== termCount + 1 || postingStarts[termCount] !== documentsEntry.length) throw new Error('segment postings disagree');
-            for (let ordinal = 0; ordinal < termCount; ordinal++) if (postingStarts[ordinal + 1] < postingStarts[ordinal]) throw new Error('segment postings out of order');
-            index = { postingStarts, positionBlocks: small.positionBlocks as Uint32Array, countOverflow: small.countOverflow as Uint32Array, positionsLength: positionsEntry.length };
-          }
-          return index;
+        postingRange: (ordinal) => {
+          const [from, to] = u32At(startsEntry, ordinal, 2);
+          if (to < from || to > documentsEntry.length) throw new Error('segment postings out of range');
+          return [from, to];
         },
+        positionBlock: (block) => {
+          const last = block + 1 >= blocksEntry.length;
+          const offsets = u32At(blocksEntry, block, last ? 1 : 2);
+          const end = last ? positionsEntry.length : offsets[1];
+          if (end < offsets[0] || end > positionsEntry.length) throw new Error('segment positions out of range');
+          return [offsets[0], end];
+        },
+        countOverflow: () => (countOverflow ??= readSectionsSync(file, [overflowEntry]).countOverflow as Uint32Array),
         documents: (from, to) => {
           const bytes = ranges.read(documentsEntry.offset + from * 2, (to - from) * 2, documentsEntry.offset + documentsEntry.length * 2);
           return new Uint16Array(bytes.buffer, 0, bytes.length >>> 1);

@@ -34,8 +34,12 @@ export interface SegmentPostings {
 
 /** The postings' sections of a segment file, read a range at a time: what search uses before it has them all. */
 export interface PostingsRanges {
-  /** The small arrays, read whole on first use: where each term's postings start, the skip table, the overflowing counts. */
-  index(): { postingStarts: Uint32Array; positionBlocks: Uint32Array; countOverflow: Uint32Array; positionsLength: number };
+  /** Where a term's postings are: [from, to). */
+  postingRange(ordinal: number): [number, number];
+  /** Where the positions of a block of `positionBlockSize` postings are in the positions: [start, end). */
+  positionBlock(block: number): [number, number];
+  /** The exact counts of 255 and more (few), read whole on first use. */
+  countOverflow(): Uint32Array;
   documents(from: number, to: number): Uint16Array;
   counts(from: number, to: number): Uint8Array;
   positions(from: number, to: number): Uint8Array;
@@ -618,8 +622,23 @@ export class Segment {
 
   /** The postings of a term's ordinal: [from, to) in the segment's numbering of postings. */
   postingRange(ordinal: number): [number, number] {
-    const postingStarts = this.readsRanges ? this.rangeIndex().postingStarts : this.postings().postingStarts;
+    if (this.readsRanges) {
+      const cached = this.rangeCache.get(ordinal);
+      if (cached) return [cached.from, cached.from + cached.documents.length];
+      return this.fromRanges(() => this.ranges!.postingRange(ordinal), [0, 0]);
+    }
+    const { postingStarts } = this.postings();
     return [postingStarts[ordinal], postingStarts[ordinal + 1]];
+  }
+
+  /** A read from the segment's file, or `fallback` when it fails (the segment is then marked damaged). */
+  private fromRanges<T>(read: () => T, fallback: T): T {
+    try {
+      return read();
+    } catch (error) {
+      this.damage = error instanceof Error ? error.message : String(error);
+      return fallback;
+    }
   }
 
   /** A term's postings: views of the arrays in memory, or a range read from the segment's file. */
@@ -635,20 +654,19 @@ export class Segment {
       this.rangeCache.delete(ordinal);
     } else {
       const [from, to] = this.postingRange(ordinal);
-      cached = { from, documents: this.ranges!.documents(from, to), counts: this.ranges!.counts(from, to) };
+      cached = this.fromRanges(() => ({ from, documents: this.ranges!.documents(from, to), counts: this.ranges!.counts(from, to) }), {
+        from,
+        documents: new Uint16Array(0),
+        counts: new Uint8Array(0),
+      });
       if (this.rangeCache.size >= maxCachedTerms) this.rangeCache.delete(this.rangeCache.keys().next().value as number);
     }
     this.rangeCache.set(ordinal, cached);
     return cached;
   }
 
-  private rangeIndex(): ReturnType<PostingsRanges['index']> {
-    try {
-      return this.ranges!.index();
-    } catch (error) {
-      this.damage = error instanceof Error ? error.message : String(error);
-      return { postingStarts: new Uint32Array(this.termCount + 1), positionBlocks: new Uint32Array(0), countOverflow: new Uint32Array(0), positionsLength: 0 };
-    }
+  private countOverflowFromFile(): Uint32Array {
+    return this.fromRanges(() => this.ranges!.countOverflow(), new Uint32Array(0));
   }
 
   /** Whether documents' words are in memory (rather than read from the segment's file on demand). */
@@ -695,7 +713,7 @@ export class Segment {
 
   /** How many times a posting's word occurs in its document. */
   countOf(posting: number): number {
-    if (this.readsRanges) return exactCount(this.ranges!.counts(posting, posting + 1)[0], posting, this.rangeIndex().countOverflow);
+    if (this.readsRanges) return exactCount(this.fromRanges(() => this.ranges!.counts(posting, posting + 1)[0], 0), posting, this.countOverflowFromFile());
     const { postingCounts, countOverflow } = this.postings();
     return exactCount(postingCounts[posting], posting, countOverflow);
   }
@@ -708,14 +726,14 @@ export class Segment {
     let counts: (index: number) => number;
     if (this.readsRanges) {
       // The block's bytes and counts, from the segment's file.
-      const { positionBlocks, positionsLength, countOverflow } = this.rangeIndex();
-      const block = blockStart / positionBlockSize;
-      const start = positionBlocks[block];
-      const end = block + 1 < positionBlocks.length ? positionBlocks[block + 1] : positionsLength;
-      bytes = this.ranges!.positions(start, end);
+      const countOverflow = this.countOverflowFromFile();
+      const read = this.fromRanges(() => {
+        const [start, end] = this.ranges!.positionBlock(blockStart / positionBlockSize);
+        return { bytes: this.ranges!.positions(start, end), counts: this.ranges!.counts(blockStart, posting + 1) };
+      }, { bytes: new Uint8Array(0), counts: new Uint8Array(0) });
+      bytes = read.bytes;
       at = 0;
-      const blockCounts = this.ranges!.counts(blockStart, posting + 1);
-      counts = (index) => exactCount(blockCounts[index - blockStart], index, countOverflow);
+      counts = (index) => exactCount(read.counts[index - blockStart] ?? 0, index, countOverflow);
     } else {
       const postings = this.postings();
       bytes = postings.positions;
