@@ -199,8 +199,8 @@ export class CorpusSearch {
     if (sourceCount === 0) return [];
     const vocabulary = this.corpus.vocabulary;
     const phraseIds = parsed.phrases.map((phrase) => phrase.map((word) => vocabulary.idOf(word)));
-    candidates.sort((x, y) => candidateScores.get(y)! - candidateScores.get(x)! || x - y);
-    const matchIds = [...new Set(termIds.flat())];
+    rankCandidates(candidates, candidateScores, maxSourcesExamined + limit);
+    const matchIds = [...new Set(termIds.flat())].slice(0, wordSlots);
     const matchWords = new Set(matchIds.map((id) => vocabulary.words[id]));
     const hits: SearchHit[] = [];
     let examined = 0;
@@ -366,35 +366,57 @@ export class CorpusSearch {
 
   /** The passages of a source with the most query words, non-overlapping, best first. */
   private bestWindows(source: number, matchIds: number[], phrases: number[][], count: number): { first: number; score: number }[] {
-    // Every matched word's positions, merged into one ascending list of (position, word).
-    const entries: { position: number; id: number }[] = [];
-    const scratch: number[] = [];
-    for (const id of matchIds) {
-      scratch.length = 0;
-      this.positionsIn(source, id, scratch);
-      for (const position of scratch) entries.push({ position, id });
+    // Each word's positions are decoded once per source, for the phrases and the windows alike.
+    const decoded = new Map<number, number[]>();
+    const positionsOf = (id: number) => {
+      let positions = decoded.get(id);
+      if (!positions) {
+        positions = [];
+        this.positionsIn(source, id, positions);
+        decoded.set(id, positions);
+      }
+      return positions;
+    };
+    // Phrases first: a source that lacks one has no passage, and finding that out needs no other word.
+    const phraseStarts: number[][] = [];
+    for (const phrase of phrases) {
+      const starts = phraseOccurrences(phrase, positionsOf);
+      if (starts.length === 0) return [];
+      phraseStarts.push(starts);
     }
-    entries.sort((x, y) => x.position - y.position || x.id - y.id);
-    const phraseStarts = phrases.map((phrase) => this.phraseOccurrences(source, phrase));
-    if (phraseStarts.some((list) => list.length === 0)) return [];
-    const anchors = phrases.length ? phraseStarts[0] : dedupe(entries.map((entry) => entry.position));
-    const windows: { first: number; score: number }[] = [];
+    // Every matched word's positions, merged into one ascending list: position and word packed into
+    // one number, so the engine's own numeric sort does the merge.
+    let total = 0;
+    const lists = matchIds.map((id) => {
+      const positions = positionsOf(id);
+      total += positions.length;
+      return positions;
+    });
+    const packed = new Float64Array(total);
+    let at = 0;
+    lists.forEach((positions, word) => {
+      for (const position of positions) packed[at++] = position * wordSlots + word;
+    });
+    packed.sort();
+    const anchors: number[] = [];
+    if (phrases.length) anchors.push(...phraseStarts[0]);
+    else for (let index = 0; index < total; index++) anchors.push(Math.floor(packed[index] / wordSlots));
     // Two cursors over the merged positions keep count of the distinct words inside [anchor, anchor + passageWords).
-    const inWindow = new Map<number, number>();
+    const inWindow = new Int32Array(matchIds.length);
+    let distinct = 0;
     let from = 0;
     let to = 0;
+    const windows: { first: number; score: number }[] = [];
     for (const anchor of anchors) {
-      while (to < entries.length && entries[to].position < anchor + passageWords) {
-        inWindow.set(entries[to].id, (inWindow.get(entries[to].id) ?? 0) + 1);
+      while (to < total && packed[to] < (anchor + passageWords) * wordSlots) {
+        if (inWindow[packed[to] % wordSlots]++ === 0) distinct++;
         to++;
       }
-      while (from < to && entries[from].position < anchor) {
-        const left = inWindow.get(entries[from].id)! - 1;
-        if (left === 0) inWindow.delete(entries[from].id);
-        else inWindow.set(entries[from].id, left);
+      while (from < to && packed[from] < anchor * wordSlots) {
+        if (--inWindow[packed[from] % wordSlots] === 0) distinct--;
         from++;
       }
-      windows.push({ first: anchor, score: inWindow.size * 1000 + (to - from) });
+      windows.push({ first: anchor, score: distinct * 1000 + (to - from) });
     }
     windows.sort((x, y) => y.score - x.score || x.first - y.first);
     const chosen: { first: number; score: number }[] = [];
@@ -405,23 +427,51 @@ export class CorpusSearch {
     }
     return chosen;
   }
-
-  /** Where a phrase (word numbers) starts in a source: positions of its first word followed by the rest. */
-  private phraseOccurrences(source: number, phrase: number[]): number[] {
-    if (phrase.length === 0 || phrase.some((id) => id < 0)) return [];
-    const lists = phrase.map((id) => {
-      const positions: number[] = [];
-      this.positionsIn(source, id, positions);
-      return positions;
-    });
-    if (lists.some((list) => list.length === 0)) return [];
-    const later = lists.slice(1).map((list) => new Set(list));
-    return lists[0].filter((start) => later.every((set, offset) => set.has(start + offset + 1)));
-  }
 }
 
-function dedupe(sorted: number[]): number[] {
-  return sorted.filter((value, index) => index === 0 || value !== sorted[index - 1]);
+/**
+ * Orders candidates best first (ties by source number), but only as far as `wanted` of them: a common
+ * word matches thousands of sources, of which a query looks at a few hundred at most.
+ */
+function rankCandidates(candidates: number[], scores: Map<number, number>, wanted: number): void {
+  if (candidates.length > wanted) {
+    // The engine's numeric sort finds the score of the last one wanted; only those at or above it are sorted.
+    const sorted = Float64Array.from(candidates, (source) => -scores.get(source)!).sort();
+    const threshold = -sorted[wanted - 1];
+    let kept = 0;
+    for (const source of candidates) if (scores.get(source)! >= threshold) candidates[kept++] = source;
+    candidates.length = kept;
+  }
+  candidates.sort((x, y) => scores.get(y)! - scores.get(x)! || x - y);
+}
+
+/** Matched words per query, at most: a word's index in the query's list packs beside its position. */
+const wordSlots = 1024;
+
+/**
+ * Where a phrase (word numbers) starts in a source: the rarest word's positions, shifted to where the
+ * phrase would start, kept where every other word stands at its place (ascending lists, merged).
+ */
+function phraseOccurrences(phrase: number[], positionsOf: (id: number) => number[]): number[] {
+  if (phrase.length === 0 || phrase.some((id) => id < 0)) return [];
+  const lists = phrase.map(positionsOf);
+  if (lists.some((list) => list.length === 0)) return [];
+  let rarest = 0;
+  for (let index = 1; index < lists.length; index++) if (lists[index].length < lists[rarest].length) rarest = index;
+  let starts = lists[rarest].map((position) => position - rarest).filter((start) => start >= 0);
+  for (let offset = 0; offset < lists.length && starts.length; offset++) {
+    if (offset === rarest) continue;
+    const list = lists[offset];
+    const kept: number[] = [];
+    let cursor = 0;
+    for (const start of starts) {
+      const wanted = start + offset;
+      while (cursor < list.length && list[cursor] < wanted) cursor++;
+      if (cursor < list.length && list[cursor] === wanted) kept.push(start);
+    }
+    starts = kept;
+  }
+  return starts;
 }
 
 /** A search hit for the passage starting at word `first`: its words from a little before to a little after, unwrapped. */

@@ -700,6 +700,19 @@ export class Segment {
 
   /** The posting of a term's ordinal for one document, or -1. */
   findPosting(ordinal: number, document: number): number {
+    if (!this.readsRanges) {
+      // Straight on the arrays: this runs for every word of a query in every source shown, and views would be garbage.
+      const { postingStarts, postingDocuments } = this.postings();
+      let low = postingStarts[ordinal];
+      const end = postingStarts[ordinal + 1];
+      let high = end;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (postingDocuments[middle] < document) low = middle + 1;
+        else high = middle;
+      }
+      return low < end && postingDocuments[low] === document ? low : -1;
+    }
     const { from, documents } = this.termPostings(ordinal);
     let low = 0;
     let high = documents.length;

@@ -153,13 +153,19 @@ export class SourceText {
   /** At least `characters` characters of text from a checkpoint (fewer at the end of the file). */
   private readFrom(anchor: { char: number; byte: number }, characters: number): string {
     const origin = this.origin as Extract<TextOrigin, { kind: 'utf8-file' }>;
-    // A UTF-16 unit takes at most three bytes; a surrogate pair (two units) four.
-    const bytes = readBytes(origin.file, origin.stamp, anchor.byte, Math.max(16, characters * 3 + 4));
-    if (bytes === undefined) {
-      // The file changed or went away since it was indexed: fall back to what reading it whole gives.
-      return this.text.slice(anchor.char, anchor.char + characters + 1);
+    // Most text is one byte a character; a read that falls short is followed by a longer one. A UTF-16
+    // unit takes at most three bytes, so three per character always suffice.
+    let text = '';
+    for (let length = Math.max(64, characters + (characters >> 2) + 16); ; length = Math.min(length * 2, characters * 3 + 4)) {
+      const bytes = readBytes(origin.file, origin.stamp, anchor.byte, length);
+      if (bytes === undefined) {
+        // The file changed or went away since it was indexed: fall back to what reading it whole gives.
+        return this.text.slice(anchor.char, anchor.char + characters + 1);
+      }
+      text = decoder.decode(bytes);
+      // Short of the file's end, the last character may be cut in two; it is not counted.
+      if (bytes.length < length || text.length - 1 >= characters || length >= characters * 3 + 4) break;
     }
-    let text = decoder.decode(bytes);
     if (anchor.char < origin.blankUntil) {
       const blanked = Math.min(text.length, origin.blankUntil - anchor.char);
       text = text.slice(0, blanked).replace(/[^\r\n]/g, ' ') + text.slice(blanked);
@@ -175,7 +181,7 @@ const decoder = new TextDecoder('utf-8');
  * indexed must not be read at the old file's offsets.
  */
 const openFiles = new Map<string, number>();
-const maxOpenFiles = 32;
+const maxOpenFiles = 128;
 
 function readBytes(file: string, stamp: string, position: number, length: number): Uint8Array | undefined {
   const handleKey = `${stamp}\u0000${file}`;

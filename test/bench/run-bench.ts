@@ -195,9 +195,9 @@ async function runChild(size: number, seed: number, phase: string): Promise<void
   const report = reportPath(size, seed);
   const reportText = readFileSync(report, 'utf8');
   const megabytes = stats.bytes / 1e6;
-  const compiled = path.join(repoRoot, 'out', 'tsc', 'src', 'core');
-  const indexWorkerFile = path.join(compiled, 'index-worker.js');
-  const corpusWorkerFile = path.join(compiled, 'corpus-worker.js');
+  // The bundles the extension ships (`node esbuild.mjs`): what the extension host starts.
+  const indexWorkerFile = path.join(repoRoot, 'out', 'index-worker.js');
+  const corpusWorkerFile = path.join(repoRoot, 'out', 'corpus-worker.js');
   const workerCount = Math.min(2, os.availableParallelism());
   const indexFolder = path.join(benchDir, `index-v${generatorVersion}-n${size}`);
   const monitor = new StallMonitor();
@@ -252,7 +252,7 @@ async function runChild(size: number, seed: number, phase: string): Promise<void
 
   rmSync(indexFolder, { recursive: true, force: true });
   const result: Partial<ChildResult> = {
-    workerApi: `CorpusClient: a corpus worker (out/tsc/src/core/corpus-worker.js) with ${workerCount} index workers`,
+    workerApi: `CorpusClient: a corpus worker (out/corpus-worker.js) with ${workerCount} index workers (out/index-worker.js)`,
     workers: workerCount,
     persistedIndex: 'indexFolder of the corpus worker',
   };
