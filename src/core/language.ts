@@ -54,19 +54,60 @@ const SAMPLE_CHARS = 20_000;
 const MIN_HITS = 20;
 const MIN_LEAD = 2;
 
-/** Stop-word hits per language, over the same sample detectLanguage looks at. */
+const letterOrMark = /^[\p{L}\p{M}]$/u;
+/** Whether each of the first 12,288 code points is a letter or a mark, worked out once. */
+const letterOrMarkTable = (() => {
+  const table = new Uint8Array(0x3000);
+  for (let code = 0; code < table.length; code++) table[code] = letterOrMark.test(String.fromCharCode(code)) ? 1 : 0;
+  return table;
+})();
+const longestStopWord = Math.max(...[...languagesByWord.keys()].map((word) => word.length));
+/** A sieve on length, first and last character: most words are not stop words, and so are never cut out. */
+const sieveOf = (length: number, first: number, last: number) => (length * 131 + first * 31 + last) & 4095;
+const stopWordSieve = (() => {
+  const sieve = new Uint8Array(4096);
+  for (const word of languagesByWord.keys()) sieve[sieveOf(word.length, word.charCodeAt(0), word.charCodeAt(word.length - 1))] = 1;
+  return sieve;
+})();
+
+/**
+ * Stop-word hits per language, over the same sample detectLanguage looks at: the words are the runs of
+ * letters and marks (as /[\p{L}\p{M}]+/u finds them), read by hand, and only those short enough to be
+ * a stop word are looked up: a regular expression's match per word costs more than the rest of indexing.
+ */
 export function stopWordHits(text: string): Record<string, number> {
   const hits: Record<string, number> = Object.fromEntries(detectableLanguages.map((language) => [language, 0]));
   // NFC first so that an 'ë' stored as e + U+0308 matches the list; marks stay inside the word.
-  const sample = text.slice(0, SAMPLE_CHARS).normalize('NFC').toLowerCase();
-  for (const match of sample.matchAll(/[\p{L}\p{M}]+/gu)) {
-    const languages = languagesByWord.get(match[0]);
-    if (languages) {
-      for (const language of languages) {
-        hits[language]++;
-      }
+  // Below U+0300 every character is its own NFC form, so text without higher ones needs no normalising.
+  const raw = text.slice(0, SAMPLE_CHARS);
+  const sample = (/[^\u0000-\u02ff]/.test(raw) ? raw.normalize('NFC') : raw).toLowerCase();
+  const count = (start: number, end: number) => {
+    if (end - start > longestStopWord || stopWordSieve[sieveOf(end - start, sample.charCodeAt(start), sample.charCodeAt(end - 1))] === 0) return;
+    const languages = languagesByWord.get(sample.slice(start, end));
+    if (languages) for (const language of languages) hits[language]++;
+  };
+  let start = -1;
+  for (let index = 0; index < sample.length; index++) {
+    const code = sample.charCodeAt(index);
+    let width = 1;
+    let inWord: boolean;
+    if (code < 0x3000) {
+      inWord = letterOrMarkTable[code] === 1;
+    } else if (code >= 0xd800 && code <= 0xdbff && index + 1 < sample.length && (sample.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+      width = 2;
+      inWord = letterOrMark.test(sample.slice(index, index + 2));
+    } else {
+      inWord = letterOrMark.test(sample[index]);
     }
+    if (inWord) {
+      if (start < 0) start = index;
+    } else if (start >= 0) {
+      count(start, index);
+      start = -1;
+    }
+    index += width - 1;
   }
+  if (start >= 0) count(start, sample.length);
   return hits;
 }
 
