@@ -84,7 +84,6 @@ export interface SegmentData extends SegmentDocuments, SegmentCore, SegmentPosti
 /** A segment as read from disk at start: its documents, the rest to come. */
 export type SegmentParts = SegmentDocuments & Partial<SegmentCore & SegmentPostings>;
 
-const coreNames = ['termIds', 'checkpointStarts', 'checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const;
 
 /** The UTF-8 byte offsets and lines of a document's checkpoints, worked out from its text. */
 export interface TextPlacement {
@@ -888,7 +887,6 @@ function emptyPostings(termCount: number): SegmentPostings {
 
 /** A copy of segment data whose term ids are translated through `mapping` (a worker's numbering to the corpus's). */
 export function withTermIds(data: SegmentData, mapping: ArrayLike<number>): SegmentData {
-  void coreNames;
   const termIds = new Uint32Array(data.termIds.length);
   for (let ordinal = 0; ordinal < termIds.length; ordinal++) {
     const id = mapping[data.termIds[ordinal]];
