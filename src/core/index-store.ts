@@ -5,7 +5,7 @@ import { CorpusCache, type TextEntry } from './corpus';
 import type { CorpusFileKind } from './corpus-files';
 import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
-import { directorySteps, type Directory } from './search';
+import { directorySteps, type Directory, type SavedDirectory } from './search';
 import { bytesChecksum, checksum, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
 import type { CorpusProblem } from './source';
 import { Vocabulary } from './vocabulary';
@@ -50,7 +50,7 @@ const documentSections = ['documentStarts', 'documentChecksums'] as const;
 /** Read when a document's words or passages, or search, first need them. */
 const coreSections = ['termIds', 'checkpointStarts', 'checkpointChars', 'checkpointBytes', 'checkpointLines', 'checkpointLineStarts'] as const;
 const postingSections = ['postingStarts', 'postingDocuments', 'postingCounts', 'countOverflow', 'positions', 'positionBlocks'] as const;
-type SectionName = (typeof documentSections)[number] | (typeof coreSections)[number] | (typeof postingSections)[number] | 'forward' | 'texts';
+type SectionName = (typeof documentSections)[number] | (typeof coreSections)[number] | (typeof postingSections)[number] | 'forward' | 'texts' | 'starts' | 'segments' | 'ordinals';
 type ArrayKind = 'u8' | 'u16' | 'u32';
 
 interface SectionEntry {
@@ -406,7 +406,7 @@ interface DirectoryHeader {
 /** Writes the search directory of these segments (in this order), yielding to other work as it builds it. */
 async function writeDirectory(directory: string, generation: string, segments: readonly Segment[], vocabularySize: number): Promise<void> {
   const steps = directorySteps(segments, vocabularySize);
-  let built: Directory;
+  let built: Required<Omit<Directory, 'read'>>;
   for (;;) {
     const step = steps.next();
     if (step.done) {
@@ -447,8 +447,12 @@ async function writeDirectory(directory: string, generation: string, segments: r
   await fs.rename(temporary, file);
 }
 
-/** The saved search directory, if it is the one written with the manifest and every check passes. */
-function readDirectory(directory: string, generation: string, segmentCount: number, vocabularySize: number): Directory | undefined {
+/**
+ * The saved search directory, if it is the one written with the manifest and its header and word table
+ * pass their checks. Its entries are read a word at a time until `loadFull` reads (and checks) them whole;
+ * if they turn out damaged, the directory says so and search builds its own.
+ */
+function readDirectory(directory: string, generation: string, segmentCount: number, vocabularySize: number): SavedDirectory | undefined {
   try {
     const file = path.join(directory, directoryName);
     const handle = openSync(file, 'r');
@@ -465,14 +469,42 @@ function readDirectory(directory: string, generation: string, segmentCount: numb
     }
     const header = JSON.parse(headerBytes.toString('utf8')) as DirectoryHeader;
     if (header.generation !== generation || header.segmentCount !== segmentCount) return undefined;
-    const arrays = readSectionsSync(file, header.sections);
-    const starts = arrays.starts as Uint32Array;
-    const segments = arrays.segments as Uint16Array | Uint32Array;
-    const ordinals = arrays.ordinals as Uint32Array;
-    if (!starts || !segments || !ordinals || starts.length - 1 > vocabularySize || segments.length !== ordinals.length || starts[starts.length - 1] !== segments.length) return undefined;
+    const byName = new Map<string, SectionEntry>(header.sections.map((section) => [section.name, section]));
+    const startsEntry = byName.get('starts');
+    const segmentsEntry = byName.get('segments');
+    const ordinalsEntry = byName.get('ordinals');
+    if (!startsEntry || !segmentsEntry || !ordinalsEntry || segmentsEntry.length !== ordinalsEntry.length) return undefined;
+    const starts = readSectionsSync(file, [startsEntry]).starts as Uint32Array;
+    if (starts.length - 1 > vocabularySize || starts[starts.length - 1] !== segmentsEntry.length) return undefined;
     for (let id = 1; id < starts.length; id++) if (starts[id] < starts[id - 1]) return undefined;
-    for (let entry = 0; entry < segments.length; entry++) if (segments[entry] >= segmentCount) return undefined;
-    return { starts, segments, ordinals };
+    const ranges = new SectionRanges(file);
+    const width = segmentsEntry.kind === 'u16' ? 2 : 4;
+    const saved: SavedDirectory = {
+      starts,
+      read: (from, to) => {
+        const segmentBytes = ranges.read(segmentsEntry.offset + from * width, (to - from) * width, segmentsEntry.offset + segmentsEntry.length * width);
+        const ordinalBytes = ranges.read(ordinalsEntry.offset + from * 4, (to - from) * 4, ordinalsEntry.offset + ordinalsEntry.length * 4);
+        const segments = width === 2 ? new Uint16Array(segmentBytes.buffer, 0, segmentBytes.length / 2) : new Uint32Array(segmentBytes.buffer, 0, segmentBytes.length / 4);
+        // An entry naming a segment there is not would index past the search's tables: none is let through.
+        for (let index = 0; index < segments.length; index++) if (segments[index] >= segmentCount) throw new Error('directory names a missing segment');
+        return { segments, ordinals: new Uint32Array(ordinalBytes.buffer, 0, ordinalBytes.length / 4) };
+      },
+      loadFull: () => {
+        if (saved.segments || saved.damaged) return;
+        try {
+          const arrays = readSectionsSync(file, [segmentsEntry, ordinalsEntry]);
+          const segments = arrays.segments as Uint16Array | Uint32Array;
+          for (let entry = 0; entry < segments.length; entry++) if (segments[entry] >= segmentCount) throw new Error('directory names a missing segment');
+          saved.segments = segments;
+          saved.ordinals = arrays.ordinals as Uint32Array;
+        } catch {
+          saved.damaged = true;
+        } finally {
+          ranges.close();
+        }
+      },
+    };
+    return saved;
   } catch {
     return undefined;
   }
@@ -689,7 +721,7 @@ export async function loadIndex(directory: string, roots: readonly string[]): Pr
     );
     const cache = new CorpusCache(vocabulary);
     if (saved) {
-      let read: Directory | null | undefined;
+      let read: SavedDirectory | null | undefined;
       cache.savedDirectory = (segmentIds) => {
         if (segmentIds.join('\u0000') !== saved.segmentIds.join('\u0000')) return undefined;
         if (read === undefined) read = readDirectory(directory, saved.generation, segmentIds.length, vocabulary.size) ?? null;

@@ -43,6 +43,8 @@ const b = 0.75;
 const maxSourcesExamined = 300;
 /** A long source should not crowd out every other source. */
 const maxHitsPerSource = 3;
+/** How long after a search is ready a saved directory is read whole. */
+const fullDirectoryDelay = 1500;
 /** A prefix stands for at most this many words (the most frequent, for one letter). */
 const maxPrefixWords = 200;
 
@@ -55,10 +57,11 @@ export class CorpusSearch {
   private lengths = new Uint32Array(0);
   /** Per segment, per document: the source number, or -1 for a document no current source uses. */
   private readonly sourceOf: Int32Array[] = [];
-  /** For word number w, the segments using it are directorySegments[directoryStarts[w] .. directoryStarts[w + 1]), ascending, with its ordinal in each. */
+  /** For word number w, the segments using it are entries [directoryStarts[w], directoryStarts[w + 1]) of the directory, ascending, with its ordinal in each. */
   private directoryStarts: Uint32Array = new Uint32Array(1);
-  private directorySegments: Uint16Array | Uint32Array = new Uint32Array(0);
-  private directoryOrdinals: Uint32Array = new Uint32Array(0);
+  private directory: Directory = { starts: new Uint32Array(1), segments: new Uint32Array(0), ordinals: new Uint32Array(0) };
+  /** Entries read from a saved directory before it is in memory whole, by word number. */
+  private readonly readEntries = new Map<number, { segments: Uint16Array | Uint32Array; ordinals: Uint32Array }>();
   /** Word numbers by their first two letters, for prefix lookups; each bucket is sorted on first use. */
   private readonly buckets = new Map<string, number[]>();
   private readonly sortedBuckets = new Set<string>();
@@ -93,6 +96,9 @@ export class CorpusSearch {
         sliceStart = performance.now();
       }
     }
+    // A saved directory is read a word at a time at first, and whole a little later, when it is quiet.
+    const saved = search.directory as Partial<SavedDirectory>;
+    if (saved.loadFull) setTimeout(() => saved.loadFull!(), fullDirectoryDelay).unref?.();
     return search;
   }
 
@@ -156,8 +162,7 @@ export class CorpusSearch {
     this.sourceDocument = Uint32Array.from(sourceDocument);
     this.lengths = Uint32Array.from(lengths);
     this.directoryStarts = starts;
-    this.directorySegments = directory.segments;
-    this.directoryOrdinals = directory.ordinals;
+    this.directory = directory;
     this.vocabularySize = vocabularySize;
     this.averageLength = this.keys.length ? totalWords / this.keys.length : 1;
     this.scores = new Float64Array(this.keys.length);
@@ -168,6 +173,37 @@ export class CorpusSearch {
 
   get sourceCount(): number {
     return this.keys.length;
+  }
+
+  /** Builds a directory of its own in place of a saved one that turned out damaged. */
+  private replaceDirectory(): void {
+    this.directory = buildDirectory(this.segments, this.directoryStarts.length - 1);
+    this.directoryStarts = this.directory.starts;
+    this.readEntries.clear();
+  }
+
+  /**
+   * A word's directory entries: [from, to) of `segments` and `ordinals`, which are the whole directory's
+   * arrays, or, while a saved directory is not in memory whole, the word's own entries read from it.
+   */
+  private entriesOf(id: number): { segments: Uint16Array | Uint32Array; ordinals: Uint32Array; from: number; to: number } {
+    if ((this.directory as SavedDirectory).damaged) this.replaceDirectory();
+    const { segments, ordinals } = this.directory;
+    const from = this.directoryStarts[id];
+    const to = this.directoryStarts[id + 1];
+    if (segments && ordinals) return { segments, ordinals, from, to };
+    let read = this.readEntries.get(id);
+    if (!read) {
+      try {
+        read = this.directory.read!(from, to);
+      } catch {
+        this.replaceDirectory();
+        return this.entriesOf(id);
+      }
+      if (this.readEntries.size >= 65_536) this.readEntries.clear();
+      this.readEntries.set(id, read);
+    }
+    return { segments: read.segments, ordinals: read.ordinals, from: 0, to: read.segments.length };
   }
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
@@ -223,17 +259,16 @@ export class CorpusSearch {
   /** Adds one word's BM25 contribution to every source that holds it, and marks the term matched. */
   private score(id: number, bit: number, touched: number[]): void {
     const { scores, matched, seen } = this;
-    const from = this.directoryStarts[id];
-    const to = this.directoryStarts[id + 1];
+    const { segments, ordinals, from, to } = this.entriesOf(id);
     const frequency = this.frequency(id);
     const sourceCount = this.keys.length;
     const idf = Math.log(1 + (sourceCount - frequency + 0.5) / (frequency + 0.5));
     const lengths = this.lengths;
     const averageLength = this.averageLength;
     for (let entry = from; entry < to; entry++) {
-      const segment = this.segments[this.directorySegments[entry]];
-      const sourceOf = this.sourceOf[this.directorySegments[entry]];
-      const { documents, counts } = segment.termPostings(this.directoryOrdinals[entry]);
+      const segment = this.segments[segments[entry]];
+      const sourceOf = this.sourceOf[segments[entry]];
+      const { documents, counts } = segment.termPostings(ordinals[entry]);
       for (let index = 0; index < documents.length; index++) {
         const source = sourceOf[documents[index]];
         if (!(source >= 0)) continue;
@@ -276,10 +311,11 @@ export class CorpusSearch {
 
   private sourcesOf(id: number): Set<number> {
     const sources = new Set<number>();
-    for (let entry = this.directoryStarts[id]; entry < this.directoryStarts[id + 1]; entry++) {
-      const segment = this.segments[this.directorySegments[entry]];
-      const sourceOf = this.sourceOf[this.directorySegments[entry]];
-      const { documents } = segment.termPostings(this.directoryOrdinals[entry]);
+    const { segments, ordinals, from, to } = this.entriesOf(id);
+    for (let entry = from; entry < to; entry++) {
+      const segment = this.segments[segments[entry]];
+      const sourceOf = this.sourceOf[segments[entry]];
+      const { documents } = segment.termPostings(ordinals[entry]);
       for (let index = 0; index < documents.length; index++) {
         const source = sourceOf[documents[index]];
         if (source >= 0) sources.add(source);
@@ -296,9 +332,10 @@ export class CorpusSearch {
       return known;
     }
     let frequency = 0;
-    for (let entry = this.directoryStarts[id]; entry < this.directoryStarts[id + 1]; entry++) {
-      const [from, to] = this.segments[this.directorySegments[entry]].postingRange(this.directoryOrdinals[entry]);
-      frequency += to - from;
+    const { segments, ordinals, from, to } = this.entriesOf(id);
+    for (let entry = from; entry < to; entry++) {
+      const [first, last] = this.segments[segments[entry]].postingRange(ordinals[entry]);
+      frequency += last - first;
     }
     return frequency;
   }
@@ -351,16 +388,17 @@ export class CorpusSearch {
     if (id < 0 || id >= this.vocabularySize) return;
     const segmentIndex = this.sourceSegment[source];
     // A word's directory entries are in segment order, so its entry for this segment is found by bisection.
-    let low = this.directoryStarts[id];
-    let high = this.directoryStarts[id + 1];
+    const { segments, ordinals, from, to } = this.entriesOf(id);
+    let low = from;
+    let high = to;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.directorySegments[middle] < segmentIndex) low = middle + 1;
+      if (segments[middle] < segmentIndex) low = middle + 1;
       else high = middle;
     }
-    if (low >= this.directoryStarts[id + 1] || this.directorySegments[low] !== segmentIndex) return;
+    if (low >= to || segments[low] !== segmentIndex) return;
     const segment = this.segments[segmentIndex];
-    const posting = segment.findPosting(this.directoryOrdinals[low], this.sourceDocument[source]);
+    const posting = segment.findPosting(ordinals[low], this.sourceDocument[source]);
     if (posting >= 0) segment.positionsOf(posting, into);
   }
 
@@ -518,12 +556,22 @@ function passageHit(key: string, text: IndexedText, window: { first: number; sco
 export interface Directory {
   /** Word w's entries are [starts[w], starts[w + 1]); there are starts.length - 1 word numbers. */
   starts: Uint32Array;
-  segments: Uint16Array | Uint32Array;
-  ordinals: Uint32Array;
+  /** All entries; a directory read from disk may lack them until it is read whole. */
+  segments?: Uint16Array | Uint32Array;
+  ordinals?: Uint32Array;
+  /** Entries [from, to), for a directory not yet read whole. */
+  read?: (from: number, to: number) => { segments: Uint16Array | Uint32Array; ordinals: Uint32Array };
+}
+
+/** A directory saved with the index: read a word at a time, then whole (and checked) by `loadFull`. */
+export interface SavedDirectory extends Directory {
+  loadFull(): void;
+  /** Set when reading it whole showed damage: search then builds a directory of its own. */
+  damaged?: boolean;
 }
 
 /** Builds the directory of these segments, a segment at a time (each step one segment's words). */
-export function* directorySteps(segments: readonly Segment[], vocabularySize: number): Generator<void, Directory> {
+export function* directorySteps(segments: readonly Segment[], vocabularySize: number): Generator<void, Required<Omit<Directory, 'read'>>> {
   const starts = new Uint32Array(vocabularySize + 1);
   for (const segment of segments) {
     segment.forEachTerm((termId) => {
@@ -548,7 +596,7 @@ export function* directorySteps(segments: readonly Segment[], vocabularySize: nu
   return { starts, segments: directorySegments, ordinals };
 }
 
-export function buildDirectory(segments: readonly Segment[], vocabularySize: number): Directory {
+export function buildDirectory(segments: readonly Segment[], vocabularySize: number): Required<Omit<Directory, 'read'>> {
   const steps = directorySteps(segments, vocabularySize);
   for (;;) {
     const step = steps.next();

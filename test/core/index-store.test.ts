@@ -104,13 +104,24 @@ describe('persisted index', () => {
     assert.deepEqual(new CorpusSearch(fromFiles).search('shelters tirana'), expected);
     assert.equal(expected[0].key, 'alpha');
 
+    // Entries are read a word at a time, unchecked, then whole and checked: damage there shows then.
     const file = path.join(directory, 'directory.cwd');
-    const bytes = fs.readFileSync(file);
-    bytes[bytes.length - 3] ^= 0xff;
-    fs.writeFileSync(file, bytes);
+    const good = fs.readFileSync(file);
+    const badEntries = Buffer.from(good);
+    badEntries[badEntries.length - 3] ^= 0xff;
+    fs.writeFileSync(file, badEntries);
     const damaged = await loadCorpus(root, { cache: (await loadIndex(directory, [root]))! });
-    assert.equal(damaged.savedDirectory?.(names), undefined, 'a damaged directory is not used');
+    const saved = damaged.savedDirectory!(names) as import('../../src/core/search').SavedDirectory;
+    saved.loadFull();
+    assert.equal(saved.damaged, true, 'damaged entries are found when the directory is read whole');
     assert.deepEqual(new CorpusSearch(damaged).search('shelters tirana'), expected, 'search builds its own instead');
+
+    const badHeader = Buffer.from(good);
+    badHeader[20] ^= 0xff;
+    fs.writeFileSync(file, badHeader);
+    const noDirectory = await loadCorpus(root, { cache: (await loadIndex(directory, [root]))! });
+    assert.equal(noDirectory.savedDirectory?.(names), undefined, 'a directory with a damaged header is not used');
+    assert.deepEqual(new CorpusSearch(noDirectory).search('shelters tirana'), expected);
   });
 
   it('lets go of documents\' words once they are on disk, and reads them back a document at a time', async () => {
