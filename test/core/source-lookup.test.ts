@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import Fuse, { type IFuseOptions } from 'fuse.js';
 import type { Source, SourceMetadata } from '../../src/core/source';
 import { SourceLookup, type SourceMatch } from '../../src/core/source-lookup';
+import { Random } from '../bench/generate-corpus';
 
 function source(key: string, metadata: SourceMetadata = {}): Source {
   return { key, metadata, provenance: {}, corpusRoot: '/corpus' };
@@ -165,35 +166,6 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
 // A seeded synthetic corpus: keys like the benchmark's, titles of 5–12 words with diacritics, hyphens
 // and punctuation, a few dozen organisations and names.
 
-/** mulberry32: small, fast and the same on every platform. */
-class Seeded {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let value = this.state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(from: number, to: number): number {
-    return from + Math.floor(this.next() * (to - from + 1));
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-}
-
 const organisations = [
   'Asylos', 'Balkan Shelter Network', 'Amnesty International', 'UNHCR', 'Council of Europe', 'GRETA', 'US Department of State',
   'Gazeta Shqiptare', 'Top Channel', 'BIRN Albania', 'IOM', 'OSCE Presence in Albania', 'Human Rights Watch', 'Different and Equal',
@@ -221,7 +193,7 @@ function slug(text: string): string {
 }
 
 function syntheticSources(count: number, seed: number, options: { lineBreaks?: boolean } = {}): Source[] {
-  const random = new Seeded(seed);
+  const random = new Random('source-lookup', seed);
   return Array.from({ length: count }, (_, index) => {
     const publisher = random.pick(organisations);
     const year = random.int(2005, 2024);
@@ -239,7 +211,7 @@ function syntheticSources(count: number, seed: number, options: { lineBreaks?: b
 }
 
 /** Something an author might type: pieces of real field values, mangled now and then, or nothing that matches. */
-function syntheticQuery(random: Seeded, sources: readonly Source[]): string {
+function syntheticQuery(random: Random, sources: readonly Source[]): string {
   const picked = random.pick(sources);
   const values = [picked.key, picked.metadata.title ?? '', ...(picked.metadata.author ?? []), picked.metadata.publisher ?? '', picked.metadata.date ?? ''];
   const pieces = values.flatMap((value) => value.split(/\s+/)).filter(Boolean);
@@ -447,7 +419,7 @@ describe('source lookup', () => {
     function compare(sources: Source[], seed: number, queries: number): { fuzzy: number; crowded: number; empty: number } {
       const fast = new SourceLookup(sources);
       const reference = new ReferenceLookup(sources);
-      const random = new Seeded(seed);
+      const random = new Random('source-lookup', seed);
       const seen = { fuzzy: 0, crowded: 0, empty: 0 };
       for (let index = 0; index < queries; index++) {
         const query = syntheticQuery(random, sources);
@@ -498,7 +470,7 @@ describe('source lookup', () => {
 
     it('gives the same fuzzy matches over a corpus of hundreds of distinct characters', () => {
       // Past a hundred or so characters, trigrams are looked up in a map rather than an array.
-      const random = new Seeded(8);
+      const random = new Random('source-lookup queries', 8);
       const character = () => String.fromCharCode(0x4e00 + random.int(0, 400));
       const sources = Array.from({ length: 300 }, (_, index) => {
         const title = Array.from({ length: random.int(2, 5) }, () => Array.from({ length: random.int(2, 4) }, character).join('')).join(' ');
@@ -520,7 +492,7 @@ describe('source lookup', () => {
       const sources = syntheticSources(2000, 6);
       const fast = new SourceLookup(sources);
       const reference = new ReferenceLookup(sources);
-      const random = new Seeded(7);
+      const random = new Random('source-lookup queries', 7);
       for (let index = 0; index < 80; index++) {
         const key = random.pick(sources).key;
         const at = random.int(0, key.length - 2);
