@@ -14,11 +14,8 @@ import { Vocabulary as ReferenceVocabulary } from '../support/reference-vocabula
  */
 const projectRoot = path.resolve(__dirname, '../../../..');
 const seeds = path.resolve(projectRoot, '../shared/seeds');
-const benchSampleFolders = [
-  path.join(projectRoot, '.bench/corpus-v1-seed42-n10000/part-00'),
-  // Worktrees share the main checkout's benchmark corpus rather than generating their own.
-  '/work/main/.bench/corpus-v1-seed42-n10000/part-00',
-];
+/** The benchmark's corpus, where `npm run bench` has generated it in this checkout. */
+const benchSampleFolders = [path.join(projectRoot, '.bench/corpus-v1-seed42-n10000/part-00'), path.join(projectRoot, '.bench/corpus-v1-seed42-n1000/part-00')];
 
 /** mulberry32: small, seedable and the same on every machine, so a failing case can be replayed. */
 function randomSource(seed: number): () => number {
