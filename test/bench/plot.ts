@@ -43,7 +43,7 @@ export function writePlot(results: SizeResult[], file: string): void {
     const add = (index: number, y: number | undefined) => {
       if (y !== undefined && y > 0 && Number.isFinite(y)) series[index].points.push({ x, y });
     };
-    add(0, child?.load && child.searchIndex ? child.load.ms + child.searchIndex.ms : undefined);
+    add(0, entry.coldIndexMs ?? (child?.load && child.searchIndex ? child.load.ms + child.searchIndex.ms : undefined));
     add(1, entry.warm?.searchReadyMs ?? entry.warm?.ms);
     add(2, child?.check?.p50);
     add(3, child?.firstCheck?.ms);
