@@ -5,6 +5,8 @@
  * once; the pool maps the segment's words onto the corpus vocabulary, which costs one step per
  * distinct word of the batch rather than one per word of text.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CorpusFile } from './corpus-files';
 import { readBatch } from './document-reader';
@@ -17,6 +19,23 @@ export interface IndexRequest {
   root: string;
   files: CorpusFile[];
 }
+
+/**
+ * Indexing is background work: it keeps every core busy for as long as a large corpus takes to read,
+ * and should give way to the editor, its other extensions and the user's other programs whenever they
+ * want a core. Linux keeps a nice value per thread, so only this worker is lowered; elsewhere a
+ * process-wide call would lower the whole extension host, so the worker keeps the usual priority.
+ */
+function runInBackground(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(thread) && thread > 0) setPriority(thread, 10);
+  } catch {
+    // Not allowed here (a container without /proc, say): the worker keeps the usual priority.
+  }
+}
+runInBackground();
 
 const { extractionCacheFolder } = (workerData ?? {}) as { extractionCacheFolder?: string };
 const extract = extractionCacheFolder ? withExtractionCache(extractInProcess, extractionCacheFolder) : extractInProcess;

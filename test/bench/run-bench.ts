@@ -71,6 +71,8 @@ export interface SizeResult {
   coldRuns?: number[];
   /** Their median (a failed run counting as the slowest): the figure the table and the plot give. */
   coldIndexMs?: number;
+  /** Each of those runs' longest stall of this thread while loading. */
+  coldStalls?: number[];
   inThread?: LoadOnly;
   quotes?: QuoteComparison;
   rg?: { latency: Latency; perQueryMedian: number[]; matchedQueries: number; byKind: Record<string, Latency> };
@@ -250,9 +252,10 @@ async function runChild(size: number, seed: number, phase: string): Promise<void
     const begin = performance.now();
     const loaded = await workspace.corpus([root]);
     const ms = performance.now() - begin;
+    // The stall while loading, as the main run measures it: the first search is not part of it.
+    const stallMs = monitor.take();
     await loaded.search(queries[0].query, { limit: 50 });
     const searchReadyMs = performance.now() - begin;
-    const stallMs = monitor.take();
     monitor.stop();
     // The save that follows a load is let finish, so that its writes do not fall into the next run.
     await client.ask({ op: 'settled' });
@@ -815,10 +818,12 @@ async function runParent(args: string[]): Promise<void> {
     const firstCold = coldMs(entry);
     if (firstCold !== undefined) {
       entry.coldRuns = [firstCold];
+      entry.coldStalls = [main!.load.stallMs];
       for (let run = 1; run < repeatedRuns; run++) {
         const cold = await runChildProcess(size, seed, false, timeoutMs, 'cold');
         if (cold.error) log(`  cold: ${cold.error}`);
         entry.coldRuns.push(cold.loadOnly?.searchReadyMs ?? NaN);
+        entry.coldStalls.push(cold.loadOnly?.stallMs ?? NaN);
       }
       entry.coldIndexMs = median(entry.coldRuns.map((ms) => (Number.isFinite(ms) ? ms : Infinity)));
     }
@@ -870,6 +875,9 @@ const coldMs = (entry: SizeResult) => (entry.child?.load && entry.child.searchIn
 /** Cold indexes and warm starts are each run this many times, in fresh processes; the table gives their median. */
 const repeatedRuns = 3;
 const warmReadyMs = (run: LoadOnly) => (Number.isFinite(run.searchReadyMs ?? NaN) ? run.searchReadyMs! : Number.isFinite(run.ms) ? run.ms : Infinity);
+/** The median over the cold runs of the longest stall while loading (a failed run counting as the longest). */
+const loadStallMs = (entry: SizeResult) =>
+  entry.coldStalls?.length ? median(entry.coldStalls.map((ms) => (Number.isFinite(ms) ? ms : Infinity))) : entry.child?.load?.stallMs;
 /** " (median of 3; range 28 s–31 s)", when there were several runs. */
 const runsText = (runs: number[] | undefined) => {
   if (!runs || runs.length < 2) return '';
@@ -901,8 +909,11 @@ function rows(): Row[] {
     {
       label: "Longest stall of the extension host's thread while loading",
       target: '≤ 50 ms',
-      cell: (e) => fmtMs(e.child?.load?.stallMs),
-      verdict: (e) => (e.child?.load ? e.child.load.stallMs <= 50 : false),
+      cell: (e) => `${fmtMs(loadStallMs(e))}${runsText(e.coldStalls)}`,
+      verdict: (e) => {
+        const ms = loadStallMs(e);
+        return ms !== undefined && ms <= 50;
+      },
     },
     {
       label: '  stall: index save / first search / first check / re-checks / searches',
@@ -1046,7 +1057,7 @@ ${quotes?.fuseExtrapolated ? `\\* Fuse.js was timed on ${quotes.fuseQuotes} of t
 - **Report**: ~51,000 words (≈ 100 pages), 500 citations (300 quote citations, 180 plain, 15 groups of two keys, 5 mistyped keys), 300 quotes copied from random sources (270 verbatim, 30 with one word changed, dropped or added; 10% as blockquotes with a \`Source:\` line).
 - **How it runs**: as the extension runs it. This thread (standing for the extension host) holds a \`CorpusClient\` and a \`RemoteWorkspace\`; the corpora live in the corpus worker (\`out/corpus-worker.js\`, the bundle the \`.vsix\` ships), which reads and indexes with ${workerText(results)}. Every figure below is what this thread waits for, answers received. Each size runs in its own \`node --expose-gc --max-old-space-size=16384\` process, and each phase (cold, warm, quote comparison, in-thread load) in a fresh one.
 - **Cold index**: \`workspace.corpus([folder])\` with an empty index folder, then the first search (which prepares the search's tables in the worker). MB/s is corpus bytes on disk over that time. The figure is the median of ${repeatedRuns} cold indexes, each in a fresh process from an empty index folder (the main run's, then ${repeatedRuns - 1} more that only index), with the fastest and slowest beside it: on this shared virtual machine one run may differ from the next by a tenth. The page cache is whatever earlier runs left; the load and search-ready rows are the main run's. The row below it loads the same corpus with the core in the calling thread, without workers and without an index folder.
-- **Event-loop stall**: the longest gap of a 1 ms \`setInterval\` in this thread during each phase. The index is saved in the background after a cold load; its row is the time from the start of the load until the worker says the save is done.
+- **Event-loop stall**: the longest gap of a 1 ms \`setInterval\` in this thread during each phase; while loading, the median over the ${repeatedRuns} cold runs, with their range. On this virtual machine a 1 ms timer sometimes fires 20–40 ms late while both cores are busy (seen with strace: the wait returns on a 10 ms tick), whatever runs in this thread. The index is saved in the background after a cold load; its row is the time from the start of the load until the worker says the save is done.
 - **Warm start**: a fresh process loads the corpus from the index the cold run saved (nothing changed): until the corpus is ready (sources here, checks answered), and until the first search is answered; the median of ${repeatedRuns} fresh processes, by time to the first search, the range beside it. Postings are then read whole in the background; until then search reads what each query needs from the segment files. The reload row reloads in the same process with nothing changed.
 - **Memory**: \`process.memoryUsage()\` of this thread after two forced GCs plus the corpus worker's own heap and external memory (it collects its garbage first); RSS is the whole process. Divided by corpus bytes on disk.
 - **Completion**: 32 simulated typing sequences (a key, a title word, "publisher year", one character at a time, starting from the empty string after \`@\`), each keystroke → \`lookup.find(typed, 50)\` here; the second row adds what the completion provider builds per item (detail, time-frame status, metadata summary); the third is resolving the first item, whose documentation adds the source's opening, read by the worker. First sequence excluded as warm-up.

@@ -1,11 +1,28 @@
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus';
+import { listCorpusFiles } from '../../src/core/corpus-files';
+import { IndexWorkerPool } from '../../src/core/index-worker-pool';
+import { Vocabulary } from '../../src/core/vocabulary';
 import { CorpusSearch } from '../../src/core/search';
 import { writePdf, textLines } from '../support/pdf-writer';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 const workerFile = path.resolve(__dirname, '../../src/core/index-worker.js');
+
+/** The nice value of each thread of this process, from /proc (Linux). */
+function threadNiceness(): number[] {
+  return readdirSync('/proc/self/task').flatMap((thread) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces: nice is the 19th field.
+      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
 
 function words(corpus: Corpus, key: string): string[] {
   return [...corpus.wordIds(key)!].map((id) => corpus.vocabulary.words[id]);
@@ -41,6 +58,22 @@ describe('indexing in worker threads', () => {
     );
     // Search and quote lookup work on the numbers the workers produced.
     assert.deepEqual(new CorpusSearch(parallel).findQuote('Shelters are full in Tirana').map((hit) => hit.key), ['alpha']);
+  });
+
+  it('runs its workers below the priority of the thread that started them (Linux)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const root = writeTree(files);
+    const own = threadNiceness();
+    const pool = new IndexWorkerPool({ file: workerFile, count: 1 }, new Vocabulary(), () => Promise.reject(new Error('the worker should read')));
+    try {
+      const listed = await listCorpusFiles(root, []);
+      const batch = await pool.read(root, listed.filter((file) => file.kind === 'markdown'));
+      assert.equal(batch.results.length, 2);
+      const niceness = threadNiceness();
+      assert.equal(niceness.filter((nice) => nice === 10).length, own.filter((nice) => nice === 10).length + 1);
+    } finally {
+      await pool.dispose();
+    }
   });
 
   it('reports progress for every file and works with the reload cache', async () => {
