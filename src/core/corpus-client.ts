@@ -147,6 +147,8 @@ export class RemoteCorpus implements CorpusService {
     summary: LoadedSummary,
     /** The sources, or a corpus with the same sources to take them (and their lookup) from. */
     sources: readonly Source[] | RemoteCorpus,
+    /** The lookup of `sources`, when it was built beforehand. */
+    lookup?: SourceLookup,
   ) {
     this.fingerprint = summary.fingerprint;
     if (sources instanceof RemoteCorpus) {
@@ -154,7 +156,7 @@ export class RemoteCorpus implements CorpusService {
       this.lookup = sources.lookup;
     } else {
       this.corpus = new SourceList(summary.roots, sources, summary.problems);
-      this.lookup = new SourceLookup(sources);
+      this.lookup = lookup ?? new SourceLookup(sources);
     }
   }
 
@@ -293,9 +295,9 @@ export class RemoteWorkspace {
       corpus = new RemoteCorpus(this.client, summary, previous);
     } else {
       const sources = await this.client.sources(summary);
-      // The lookup's tables are built in a task of their own, after the last slice was read.
-      await new Promise((resolve) => setImmediate(resolve));
-      corpus = new RemoteCorpus(this.client, summary, sources);
+      // The lookup's tables are built a column per task, after the last slice was read.
+      const lookup = await SourceLookup.inSteps(sources, () => new Promise((resolve) => setImmediate(resolve)));
+      corpus = new RemoteCorpus(this.client, summary, sources, lookup);
     }
     this.received.set(id, corpus);
     return corpus;

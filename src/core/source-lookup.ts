@@ -335,6 +335,20 @@ class CharacterBudget {
  * once enough sources score more than the unread fields could give; with several, the longest word
  * finds the candidates and only those are checked for the others.
  */
+/** Per field, in the order of `fields`, every source's value as given. */
+function rawFields(sources: readonly Source[]): string[][] {
+  const raw = fields.map(() => new Array<string>(sources.length));
+  const [keys, titles, authors, publishers, years] = raw;
+  sources.forEach((source, index) => {
+    keys[index] = source.key;
+    titles[index] = source.metadata.title ?? '';
+    authors[index] = (source.metadata.author ?? []).join('; ');
+    publishers[index] = source.metadata.publisher ?? '';
+    years[index] = source.metadata.date?.slice(0, 4) ?? '';
+  });
+  return raw;
+}
+
 export class SourceLookup {
   private readonly sources: readonly Source[];
   /** Per field, in the order of `fields`, every record's value as given. */
@@ -347,18 +361,24 @@ export class SourceLookup {
   private scratchSpace?: Scratch;
   private fuzzyCounts?: Int32Array;
 
-  constructor(sources: readonly Source[]) {
+  constructor(sources: readonly Source[], built?: { raw: string[][]; columns: FieldColumn[] }) {
     this.sources = [...sources];
-    this.raw = fields.map(() => new Array<string>(sources.length));
-    const [keys, titles, authors, publishers, years] = this.raw;
-    this.sources.forEach((source, index) => {
-      keys[index] = source.key;
-      titles[index] = source.metadata.title ?? '';
-      authors[index] = (source.metadata.author ?? []).join('; ');
-      publishers[index] = source.metadata.publisher ?? '';
-      years[index] = source.metadata.date?.slice(0, 4) ?? '';
-    });
-    this.columns = this.raw.map((values) => new FieldColumn(values));
+    this.raw = built?.raw ?? rawFields(this.sources);
+    this.columns = built?.columns ?? this.raw.map((values) => new FieldColumn(values));
+  }
+
+  /**
+   * The same lookup, its columns built one at a time with `turn()` awaited between them: at 10,000
+   * sources the whole takes tens of milliseconds, which the editor's thread should not spend in one go.
+   */
+  static async inSteps(sources: readonly Source[], turn: () => Promise<void>): Promise<SourceLookup> {
+    const raw = rawFields(sources);
+    const columns: FieldColumn[] = [];
+    for (const values of raw) {
+      await turn();
+      columns.push(new FieldColumn(values));
+    }
+    return new SourceLookup(sources, { raw, columns });
   }
 
   /** What Fuse.js searches for one source. */

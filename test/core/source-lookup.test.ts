@@ -370,6 +370,25 @@ describe('source lookup', () => {
     });
   });
 
+  describe('built in steps', () => {
+    it('finds what the lookup built at once finds, yielding between its columns', async () => {
+      const sources = [
+        source('asylos-2023', { title: 'Trafficking and return', publisher: 'Asylos', date: '2023-12' }),
+        source('greta-2021', { title: 'Fourth evaluation round', publisher: 'GRETA', date: '2021-06-01' }),
+        source('unhcr-2020', { title: 'Returns to Albania', publisher: 'UNHCR', date: '2020' }),
+      ];
+      let turns = 0;
+      const stepped = await SourceLookup.inSteps(sources, async () => {
+        turns++;
+      });
+      const whole = new SourceLookup(sources);
+      assert.equal(turns, 5, 'one turn before each of the five columns');
+      for (const query of ['', 'asylos', 'return', 'greta 2021', 'unhcr', 'evalution', 'zzz']) {
+        assert.deepEqual(stepped.find(query), whole.find(query), query);
+      }
+    });
+  });
+
   describe('empty query and limits', () => {
     const many = Array.from({ length: 120 }, (_, index) => source(`report-${String(119 - index).padStart(3, '0')}`, { title: `Report number ${index}`, date: '2020' }));
     const lookup = new SourceLookup(many);
