@@ -1,7 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { LoadProgress } from './corpus';
-import { checkWithoutCorpus, localCorpusService, summarizeCheck, type CorpusService } from './corpus-service';
-import { checkReport } from './checks';
+import { checkWithoutCorpus, localCorpusService, type CorpusService } from './corpus-service';
 import type { SearchOptions } from './search';
 import type { EffectiveSettings } from './settings';
 import type { CorpusProblem, Source } from './source';
@@ -123,11 +122,9 @@ export class CorpusHost {
         this.workspace.invalidate();
         this.lastLoads.clear();
         return undefined;
-      case 'check': {
+      case 'check':
         if (request.roots.length === 0) return checkWithoutCorpus(request.file, request.text, request.settings);
-        const loaded = await this.workspace.corpus(request.roots);
-        return summarizeCheck(checkReport(request.file, request.text, { corpus: loaded.corpus, lookup: loaded.lookup, settings: request.settings }));
-      }
+        return (await this.service(request.roots)).check(request.file, request.text, request.settings);
       case 'search':
         return (await this.service(request.roots)).search(request.query, request.options);
       case 'findQuote':
@@ -186,5 +183,4 @@ export class CorpusHost {
     while (this.snapshots.size > keptSnapshots) this.snapshots.delete(this.snapshots.keys().next().value as string);
     return { roots: [...loaded.corpus.roots], problems: [...loaded.corpus.problems], sourceCount: loaded.corpus.sources.length, fingerprint };
   }
-
 }

@@ -5,7 +5,7 @@ import type { Quote } from './report';
 import type { SearchHit, SearchOptions } from './search';
 import type { EffectiveSettings } from './settings';
 import type { CorpusProblem, Source } from './source';
-import { SourceLookup } from './source-lookup';
+import type { SourceLookup } from './source-lookup';
 import type { LoadedCorpus } from './workspace';
 
 /**
@@ -101,5 +101,3 @@ export function localCorpusService(loaded: LoadedCorpus): CorpusService {
 export function checkWithoutCorpus(file: string, text: string, settings: EffectiveSettings): CheckSummary {
   return summarizeCheck(checkReport(file, text, { settings }));
 }
-
-export { SourceLookup };

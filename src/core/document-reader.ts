@@ -119,7 +119,6 @@ export async function readBatch(
   return { results, segment: builder.build() };
 }
 
-
 export async function loadDocument(root: string, file: CorpusFile, problems: CorpusProblem[], extract: DocumentExtractor): Promise<PreparedDocument | undefined> {
   let text: string;
   let pages: PageMap | undefined;

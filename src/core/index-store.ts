@@ -6,7 +6,7 @@ import type { CorpusFileKind } from './corpus-files';
 import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
 import { directorySteps, type Directory, type SavedDirectory } from './search';
-import { bytesChecksum, checksum, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
+import { bytesChecksum, checksum, positionBlockSize, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
 import type { CorpusProblem } from './source';
 import { Vocabulary } from './vocabulary';
 
@@ -270,6 +270,15 @@ function checkCore(core: SegmentCore, documentCount: number, vocabularySize: num
   return core;
 }
 
+/** Fills `bytes` from the file at `position`; a file that ends first is cut short. */
+function readFully(handle: number, bytes: Uint8Array, position: number): void {
+  for (let read = 0; read < bytes.length; ) {
+    const got = readSync(handle, bytes, read, bytes.length - read, position + read);
+    if (got === 0) throw new Error('segment file cut short');
+    read += got;
+  }
+}
+
 /** Reads sections of a segment file now (for a search that cannot wait), checking each. */
 function readSectionsSync(file: string, entries: SectionEntry[]): Record<string, Uint8Array | Uint16Array | Uint32Array> {
   const handle = openSync(file, 'r');
@@ -278,13 +287,7 @@ function readSectionsSync(file: string, entries: SectionEntry[]): Record<string,
     for (const entry of entries) {
       const width = entry.kind === 'u8' ? 1 : entry.kind === 'u16' ? 2 : 4;
       const buffer = new ArrayBuffer(entry.length * width);
-      const bytes = new Uint8Array(buffer);
-      let read = 0;
-      while (read < bytes.length) {
-        const got = readSync(handle, bytes, read, bytes.length - read, entry.offset + read);
-        if (got === 0) throw new Error('segment file cut short');
-        read += got;
-      }
+      readFully(handle, new Uint8Array(buffer), entry.offset);
       const array = arrayOf(entry.kind, buffer, 0, entry.length);
       if (sectionChecksum(array) !== entry.checksum) throw new Error(`segment section ${entry.name} damaged`);
       arrays[entry.name] = array;
@@ -306,23 +309,21 @@ async function readSectionsFromFile(file: string, entries: SectionEntry[]): Prom
 
 /** Postings as read, checked to fit the segment before anything indexes into them. */
 function checkPostings(arrays: Record<string, Uint8Array | Uint16Array | Uint32Array>, termCount: number, documentCount: number): SegmentPostings {
-  {
-    const postings = arrays as unknown as SegmentPostings;
-    const { postingStarts, postingDocuments, postingCounts, positionBlocks } = postings;
-    if (postingStarts.length !== termCount + 1 || postingStarts[termCount] !== postingDocuments.length || postingCounts.length !== postingDocuments.length) {
-      throw new Error('segment postings disagree');
-    }
-    if (positionBlocks.length !== Math.ceil(postingDocuments.length / 16)) throw new Error('segment postings disagree');
-    for (let index = 0; index < postingDocuments.length; index++) if (postingDocuments[index] >= documentCount) throw new Error('segment postings name a missing document');
-    for (let ordinal = 0; ordinal < termCount; ordinal++) if (postingStarts[ordinal + 1] < postingStarts[ordinal]) throw new Error('segment postings out of order');
-    for (const offset of positionBlocks) if (offset > postings.positions.length) throw new Error('segment positions out of range');
-    const { countOverflow } = postings;
-    if (countOverflow.length % 2 !== 0) throw new Error('segment counts disagree');
-    for (let index = 0; index < countOverflow.length; index += 2) {
-      if (countOverflow[index] >= postingDocuments.length || (index > 0 && countOverflow[index] <= countOverflow[index - 2])) throw new Error('segment counts out of order');
-    }
-    return postings;
+  const postings = arrays as unknown as SegmentPostings;
+  const { postingStarts, postingDocuments, postingCounts, positionBlocks } = postings;
+  if (postingStarts.length !== termCount + 1 || postingStarts[termCount] !== postingDocuments.length || postingCounts.length !== postingDocuments.length) {
+    throw new Error('segment postings disagree');
   }
+  if (positionBlocks.length !== Math.ceil(postingDocuments.length / positionBlockSize)) throw new Error('segment postings disagree');
+  for (let index = 0; index < postingDocuments.length; index++) if (postingDocuments[index] >= documentCount) throw new Error('segment postings name a missing document');
+  for (let ordinal = 0; ordinal < termCount; ordinal++) if (postingStarts[ordinal + 1] < postingStarts[ordinal]) throw new Error('segment postings out of order');
+  for (const offset of positionBlocks) if (offset > postings.positions.length) throw new Error('segment positions out of range');
+  const { countOverflow } = postings;
+  if (countOverflow.length % 2 !== 0) throw new Error('segment counts disagree');
+  for (let index = 0; index < countOverflow.length; index += 2) {
+    if (countOverflow[index] >= postingDocuments.length || (index > 0 && countOverflow[index] <= countOverflow[index - 2])) throw new Error('segment counts out of order');
+  }
+  return postings;
 }
 
 /** Reads ranges of a segment file through one handle, opened on first use and closed when no longer needed. */
@@ -337,12 +338,7 @@ class SectionRanges {
     const bytes = new Uint8Array(new ArrayBuffer(Math.ceil(wanted / 4) * 4), 0, wanted);
     if (wanted === 0) return bytes;
     this.handle ??= openSync(this.file, 'r');
-    let read = 0;
-    while (read < wanted) {
-      const got = readSync(this.handle, bytes, read, wanted - read, offset + read);
-      if (got === 0) throw new Error('segment file cut short');
-      read += got;
-    }
+    readFully(this.handle, bytes, offset);
     return bytes;
   }
 
@@ -360,13 +356,7 @@ function forwardReader(file: string, section: SectionEntry): (from: number, to: 
     const buffer = new ArrayBuffer((to - from) * width);
     const handle = openSync(file, 'r');
     try {
-      const bytes = new Uint8Array(buffer);
-      let read = 0;
-      while (read < bytes.length) {
-        const got = readSync(handle, bytes, read, bytes.length - read, section.offset + from * width + read);
-        if (got === 0) throw new Error('segment file cut short');
-        read += got;
-      }
+      readFully(handle, new Uint8Array(buffer), section.offset + from * width);
     } finally {
       closeSync(handle);
     }
@@ -381,12 +371,7 @@ function textReader(file: string, section: SectionEntry): (offset: number, lengt
     const bytes = Buffer.alloc(length);
     const handle = openSync(file, 'r');
     try {
-      let read = 0;
-      while (read < length) {
-        const got = readSync(handle, bytes, read, length - read, section.offset + offset + read);
-        if (got === 0) throw new Error('segment file cut short');
-        read += got;
-      }
+      readFully(handle, bytes, section.offset + offset);
     } finally {
       closeSync(handle);
     }

@@ -84,7 +84,6 @@ export interface SegmentData extends SegmentDocuments, SegmentCore, SegmentPosti
 /** A segment as read from disk at start: its documents, the rest to come. */
 export type SegmentParts = SegmentDocuments & Partial<SegmentCore & SegmentPostings>;
 
-
 /** The UTF-8 byte offsets and lines of a document's checkpoints, worked out from its text. */
 export interface TextPlacement {
   /** The decoded file text the checkpoints' UTF-16 offsets count in. */
@@ -132,6 +131,11 @@ export class SegmentBuilder {
   add(id: number, start: number): void {
     if (this.documentWords % checkpointInterval === 0) this.checkpointChars.push(start);
     this.documentWords++;
+    this.appendWord(id);
+  }
+
+  /** Appends a word to the current document's words, giving it an ordinal if the batch had not used it yet. */
+  private appendWord(id: number): void {
     if (id >= this.ordinalOf.length) this.growOrdinals(id);
     let ordinal = this.ordinalOf[id];
     if (ordinal < 0) {
@@ -169,22 +173,7 @@ export class SegmentBuilder {
    * when small segments are merged); returns its number in this segment.
    */
   addDocument(ids: ArrayLike<number>, checkpoints: { chars: ArrayLike<number>; bytes: ArrayLike<number>; lines: ArrayLike<number>; lineStarts: ArrayLike<number> }): number {
-    for (let index = 0; index < ids.length; index++) {
-      const id = ids[index];
-      if (id >= this.ordinalOf.length) this.growOrdinals(id);
-      let ordinal = this.ordinalOf[id];
-      if (ordinal < 0) {
-        ordinal = this.terms.length;
-        this.terms.push(id);
-        this.ordinalOf[id] = ordinal;
-      }
-      if (this.tokenCount === this.forward.length) {
-        const grown = new Uint32Array(this.forward.length * 2);
-        grown.set(this.forward);
-        this.forward = grown;
-      }
-      this.forward[this.tokenCount++] = ordinal;
-    }
+    for (let index = 0; index < ids.length; index++) this.appendWord(ids[index]);
     for (let index = 0; index < checkpoints.chars.length; index++) {
       this.checkpointChars.push(checkpoints.chars[index]);
       this.checkpointBytes.push(checkpoints.bytes[index]);
@@ -702,25 +691,11 @@ export class Segment {
     if (!this.readsRanges) {
       // Straight on the arrays: this runs for every word of a query in every source shown, and views would be garbage.
       const { postingStarts, postingDocuments } = this.postings();
-      let low = postingStarts[ordinal];
-      const end = postingStarts[ordinal + 1];
-      let high = end;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if (postingDocuments[middle] < document) low = middle + 1;
-        else high = middle;
-      }
-      return low < end && postingDocuments[low] === document ? low : -1;
+      return indexOfDocument(postingDocuments, postingStarts[ordinal], postingStarts[ordinal + 1], document);
     }
     const { from, documents } = this.termPostings(ordinal);
-    let low = 0;
-    let high = documents.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (documents[middle] < document) low = middle + 1;
-      else high = middle;
-    }
-    return low < documents.length && documents[low] === document ? from + low : -1;
+    const found = indexOfDocument(documents, 0, documents.length, document);
+    return found < 0 ? -1 : from + found;
   }
 
   /** How many times a posting's word occurs in its document. */
@@ -834,6 +809,18 @@ export class Segment {
     if (!this.forwardReader) throw new Error(`Segment ${this.id} has no words to read.`);
     return this.forwardReader(from, to);
   }
+}
+
+/** Where `document` is in documents[from, to), which ascend, or -1. */
+function indexOfDocument(documents: Uint16Array, from: number, to: number, document: number): number {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (documents[middle] < document) low = middle + 1;
+    else high = middle;
+  }
+  return low < to && documents[low] === document ? low : -1;
 }
 
 /** How many terms' postings a segment keeps that were read a range at a time. */
