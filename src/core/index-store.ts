@@ -6,7 +6,7 @@ import type { CorpusFileKind } from './corpus-files';
 import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
 import { directorySteps, type Directory, type SavedDirectory } from './search';
-import { bytesChecksum, checksum, positionBlockSize, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
+import { bySegmentName, bytesChecksum, checksum, positionBlockSize, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
 import type { CorpusProblem } from './source';
 import { Vocabulary } from './vocabulary';
 
@@ -584,7 +584,7 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
     });
   }
   // The search directory goes beside the manifest, so a start's first search need not build it.
-  const byName = [...segments].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byName = [...segments].sort(bySegmentName);
   const generation = `${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
   await writeDirectory(directory, generation, byName, cache.vocabulary.size);
   const words = Buffer.from(cache.vocabulary.words.join('\n'), 'utf8');

@@ -1,7 +1,7 @@
 import type { Corpus } from './corpus';
 import type { IndexedText } from './indexed-text';
 import { matchQuote, parseQuotePattern } from './quote-match';
-import type { Segment } from './segment';
+import { bySegmentName, type Segment } from './segment';
 import { tokenize } from './tokenize';
 
 /**
@@ -118,7 +118,7 @@ export class CorpusSearch {
       const entry = corpus.entry(source.key);
       if (entry) used.add(entry.segment);
     }
-    this.segments.push(...[...used].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    this.segments.push(...[...used].sort(bySegmentName));
     const segmentIndex = new Map(this.segments.map((segment, index) => [segment, index]));
     for (const segment of this.segments) this.sourceOf.push(new Int32Array(segment.documentCount).fill(-1));
     for (const source of corpus.sources) {

@@ -477,6 +477,11 @@ function checksum8(values: Uint8Array, from: number, to: number): number {
 /** Below this many words a segment's word table is sorted as packed doubles. */
 const packedOrdinals = 0x200000;
 
+/** The order of segments in a saved search directory, which search must list them in to use it: by name. */
+export function bySegmentName(a: Segment, b: Segment): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** Reads a document's words back when the segment's copy of them is on disk: ordinals from `from` to `to`. */
 export type ForwardReader = (from: number, to: number) => Uint16Array | Uint32Array;
 

@@ -190,8 +190,8 @@ class TrigramIndex {
     for (let record = 0; record < texts.length; record++) {
       const text = texts[record];
       for (let index = 0; index + 3 <= text.length; index++) {
-        const code = (characterIds[text.charCodeAt(index)] * size + characterIds[text.charCodeAt(index + 1)]) * size + characterIds[text.charCodeAt(index + 2)];
-        let id = denseIds ? denseIds[code] : (sparseIds!.get(code) ?? -1);
+        const code = this.gramCode(text, index);
+        let id = this.idOf(code);
         if (id < 0) {
           id = grams++;
           if (denseIds) denseIds[code] = id;
