@@ -101,16 +101,7 @@ export class SourceText {
       text,
       start: anchor.char,
       complete: text.length < wanted,
-      positionAt: (offset) => {
-        const before = text.slice(0, Math.max(0, offset - anchor.char));
-        let line = anchor.line;
-        let lastNewline = -1;
-        for (let index = before.indexOf('\n'); index !== -1; index = before.indexOf('\n', index + 1)) {
-          line++;
-          lastNewline = index;
-        }
-        return { line, character: offset - (lastNewline >= 0 ? anchor.char + lastNewline + 1 : anchor.lineStart) };
-      },
+      positionAt: (offset) => positionAfter(anchor, text, offset),
     };
   }
 
@@ -118,16 +109,7 @@ export class SourceText {
   positionAt(offset: number): Position {
     if (!this.windowed) return (this.lines ??= new LineIndex(this.text)).positionAt(offset);
     const anchor = this.anchorAt(offset);
-    const read = this.readFrom(anchor, offset - anchor.char);
-    const before = read.slice(0, offset - anchor.char);
-    let line = anchor.line;
-    let lastNewline = -1;
-    for (let index = before.indexOf('\n'); index !== -1; index = before.indexOf('\n', index + 1)) {
-      line++;
-      lastNewline = index;
-    }
-    const lineStart = lastNewline >= 0 ? anchor.char + lastNewline + 1 : anchor.lineStart;
-    return { line, character: offset - lineStart };
+    return positionAfter(anchor, this.readFrom(anchor, offset - anchor.char), offset);
   }
 
   lineOf(offset: number): number {
@@ -230,4 +212,16 @@ export function closeSourceFiles(): void {
     }
   }
   openFiles.clear();
+}
+
+/** Line and character of `offset`, counted from a checkpoint and the text read from it. */
+function positionAfter(anchor: { char: number; line: number; lineStart: number }, text: string, offset: number): Position {
+  const before = text.slice(0, Math.max(0, offset - anchor.char));
+  let line = anchor.line;
+  let lastNewline = -1;
+  for (let index = before.indexOf('\n'); index !== -1; index = before.indexOf('\n', index + 1)) {
+    line++;
+    lastNewline = index;
+  }
+  return { line, character: offset - (lastNewline >= 0 ? anchor.char + lastNewline + 1 : anchor.lineStart) };
 }
