@@ -4,6 +4,7 @@
  * block and list markers) is blanked out in `prose`, which keeps every offset of the original text, so
  * findings point at exact ranges without any mapping.
  */
+import { stringFromCodes } from './vocabulary';
 
 export type BlockKind = 'paragraph' | 'heading' | 'blockquote' | 'list-item' | 'table-row';
 
@@ -286,11 +287,9 @@ function blankCodes(chars: Uint16Array, start: number, end: number): void {
   for (let index = start; index < end; index++) if (chars[index] !== newlineCode && chars[index] !== returnCode) chars[index] = spaceCode;
 }
 
-/** The string of code units [start, end), in chunks the engine accepts as arguments. */
+/** The string of code units [start, end). */
 function decodeCodes(chars: Uint16Array, start: number, end: number): string {
-  let result = '';
-  for (let at = start; at < end; at += 8192) result += String.fromCharCode.apply(null, chars.subarray(at, Math.min(end, at + 8192)) as unknown as number[]);
-  return result;
+  return stringFromCodes(chars.subarray(start, end), end - start);
 }
 
 /** Code spans may wrap across lines within a block, so they are found per block. */
