@@ -1,7 +1,7 @@
 import type { Corpus } from './corpus';
 import type { IndexedText } from './indexed-text';
 import { matchQuote, parseQuotePattern } from './quote-match';
-import { bySegmentName, type Segment } from './segment';
+import { bySegmentName, indexOfAscending, type Segment } from './segment';
 import { tokenize } from './tokenize';
 
 /**
@@ -389,16 +389,10 @@ export class CorpusSearch {
     const segmentIndex = this.sourceSegment[source];
     // A word's directory entries are in segment order, so its entry for this segment is found by bisection.
     const { segments, ordinals, from, to } = this.entriesOf(id);
-    let low = from;
-    let high = to;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (segments[middle] < segmentIndex) low = middle + 1;
-      else high = middle;
-    }
-    if (low >= to || segments[low] !== segmentIndex) return;
+    const entry = indexOfAscending(segments, from, to, segmentIndex);
+    if (entry < 0) return;
     const segment = this.segments[segmentIndex];
-    const posting = segment.findPosting(ordinals[low], this.sourceDocument[source]);
+    const posting = segment.findPosting(ordinals[entry], this.sourceDocument[source]);
     if (posting >= 0) segment.positionsOf(posting, into);
   }
 

@@ -696,10 +696,10 @@ export class Segment {
     if (!this.readsRanges) {
       // Straight on the arrays: this runs for every word of a query in every source shown, and views would be garbage.
       const { postingStarts, postingDocuments } = this.postings();
-      return indexOfDocument(postingDocuments, postingStarts[ordinal], postingStarts[ordinal + 1], document);
+      return indexOfAscending(postingDocuments, postingStarts[ordinal], postingStarts[ordinal + 1], document);
     }
     const { from, documents } = this.termPostings(ordinal);
-    const found = indexOfDocument(documents, 0, documents.length, document);
+    const found = indexOfAscending(documents, 0, documents.length, document);
     return found < 0 ? -1 : from + found;
   }
 
@@ -816,16 +816,16 @@ export class Segment {
   }
 }
 
-/** Where `document` is in documents[from, to), which ascend, or -1. */
-function indexOfDocument(documents: Uint16Array, from: number, to: number, document: number): number {
+/** Where `value` is in values[from, to), which ascend, or -1: a posting's document, a word's segment. */
+export function indexOfAscending(values: Uint16Array | Uint32Array, from: number, to: number, value: number): number {
   let low = from;
   let high = to;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (documents[middle] < document) low = middle + 1;
+    if (values[middle] < value) low = middle + 1;
     else high = middle;
   }
-  return low < to && documents[low] === document ? low : -1;
+  return low < to && values[low] === value ? low : -1;
 }
 
 /** How many terms' postings a segment keeps that were read a range at a time. */
