@@ -105,6 +105,7 @@ export function analyzeReport(text: string): AnalyzedReport {
   const blockQuotesOf = new Map<Block, Quote[]>();
   const spansOfBlock = groupByBlock(spans.filter((span) => span.origin !== 'inline-note'), blocks);
   const definitionOfBlock = groupByBlock(definitions, blocks);
+  const notesOfBlock = groupByBlock(notes, blocks);
   const material = new Set<Block>();
   let citationCursor = 0;
   let carriesQuote = false;
@@ -121,12 +122,13 @@ export function analyzeReport(text: string): AnalyzedReport {
     }
     // References are no prose: their titles are not quotes, and their sentences are not claims.
     const excluded = spansOfBlock.get(block) ?? definitionOfBlock.get(block) ?? [];
-    const found = findInlineQuotes(prose, block, carriesQuote, excluded);
+    const blockNotes = notesOfBlock.get(block) ?? [];
+    const found = findInlineQuotes(prose, block, carriesQuote, excluded, blockNotes);
     const blockQuotes = found.quotes;
     // A footnote printed inside a quoted passage (as text exports place them) does not end the quote.
     if (!definitionBlocks.has(block)) carriesQuote = found.carries;
     if (found.material || block.kind === 'blockquote' || originalTextLabel.test(prose.slice(block.start, block.end))) material.add(block);
-    const blockSentences = splitSentences(prose, block, [...blockQuotes, ...notes], blockCitations, excluded);
+    const blockSentences = splitSentences(prose, block, [...blockQuotes, ...blockNotes], blockCitations, excluded, [...blockNotes, ...footnoteMarkers]);
     sentences.push(...blockSentences);
 
     if (block.kind === 'blockquote' && blockQuotes.length === 0) {
@@ -137,7 +139,7 @@ export function analyzeReport(text: string): AnalyzedReport {
     for (const quote of blockQuotes) {
       const sentence = blockSentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
       quote.attribution =
-        attributionInSentence(quote, sentence) ?? (block.kind === 'blockquote' && ownCitations.length ? ownCitations[ownCitations.length - 1] : undefined);
+        attributionInSentence(quote, sentence, blockNotes) ?? (block.kind === 'blockquote' && ownCitations.length ? ownCitations[ownCitations.length - 1] : undefined);
       if (!quote.attribution && sentence) attributeToNote(quote, sentence, footnoteMarkers, notes);
       quotes.push(quote);
     }
@@ -193,13 +195,23 @@ function findReferenceSpans(
       continue;
     }
     const blockText = prose.slice(block.start, block.end);
-    const definition = footnoteDefinition.exec(blockText) ?? plainFootnoteDefinition.exec(blockText);
-    if (definition) {
-      const textStart = block.start + definition[0].length;
-      const span = referenceSpan('footnote', block.start, block.end, textStart, prose, citations);
-      span.label = definition[1];
-      if (!definition[0].includes('[^')) span.plainText = true;
-      definitions.push(span);
+    // Each `[^label]:` (or `N<TAB>`) line starts a definition that runs to the next one or the paragraph's end.
+    const definitionStarts: { at: number; match: RegExpExecArray }[] = [];
+    for (let lineStart = block.start; lineStart < block.end; ) {
+      const lineEnd = lineEndAt(prose, lineStart, block.end);
+      const line = prose.slice(lineStart, lineEnd);
+      const match = footnoteDefinition.exec(line) ?? plainFootnoteDefinition.exec(line);
+      if (match) definitionStarts.push({ at: lineStart, match });
+      lineStart = lineEnd + 1;
+    }
+    if (definitionStarts.length && definitionStarts[0].at === block.start) {
+      definitionStarts.forEach(({ at, match }, index) => {
+        const end = trimEndOffset(prose, at, index + 1 < definitionStarts.length ? definitionStarts[index + 1].at : block.end);
+        const span = referenceSpan('footnote', at, end, at + match[0].length, prose, citations);
+        span.label = match[1];
+        if (!match[0].includes('[^')) span.plainText = true;
+        definitions.push(span);
+      });
       continue;
     }
     let labelled = false;
@@ -376,9 +388,13 @@ function findInlineQuotes(
   block: Block,
   continued: boolean,
   excluded: ReferenceSpan[],
+  notes: ReferenceSpan[],
 ): { quotes: Quote[]; carries: boolean; material: boolean } {
   let text = prose.slice(block.start, block.end);
-  for (const span of excluded) text = text.slice(0, span.start - block.start) + ' '.repeat(span.end - span.start) + text.slice(span.end - block.start);
+  // What references and notes quote are titles, not quotes of the report.
+  for (const span of [...excluded, ...notes]) {
+    text = text.slice(0, span.start - block.start) + ' '.repeat(span.end - span.start) + text.slice(span.end - block.start);
+  }
   const firstChar = /\S/.exec(text);
   if (!firstChar) return { quotes: [], carries: continued, material: false };
   const startsQuoted = openingQuoteMarks.includes(firstChar[0]);
@@ -473,7 +489,14 @@ const abbreviations = new Set(
  * Splits a block into sentences, never inside a quote, a citation group or an inline note. Reference
  * spans (`Source:` lines) are no sentences at all: they are references, not claims.
  */
-function splitSentences(prose: string, block: Block, protectedSpans: { start: number; end: number }[], citations: CitationGroup[], excluded: ReferenceSpan[]): Sentence[] {
+function splitSentences(
+  prose: string,
+  block: Block,
+  protectedSpans: { start: number; end: number }[],
+  citations: CitationGroup[],
+  excluded: ReferenceSpan[],
+  notes: { start: number; end: number }[],
+): Sentence[] {
   const inBlock = [...protectedSpans, ...citations]
     .filter((span) => span.end > block.start && span.start < block.end)
     .map((span) => [span.start, span.end] as const)
@@ -497,7 +520,7 @@ function splitSentences(prose: string, block: Block, protectedSpans: { start: nu
   if (segmentStart < block.end) segments.push([segmentStart, block.end]);
   for (const [segmentStartOffset, segmentEnd] of segments) {
     let start = segmentStartOffset;
-    const boundary = /[.!?]+['"\u2019\u201D)\]]*(?=\s+|$)/g;
+    const boundary = /[.!?]+['"\u2019\u201D)\]]*(?=\s+|$|\^\[|\[\^)/g;
     const text = prose.slice(segmentStartOffset, segmentEnd);
     for (let match = boundary.exec(text); match; match = boundary.exec(text)) {
       const end = segmentStartOffset + match.index + match[0].length;
@@ -518,10 +541,11 @@ function splitSentences(prose: string, block: Block, protectedSpans: { start: nu
     const lead = /^\s*/.exec(prose.slice(sentence.start, sentence.end))![0].length;
     sentence.start += lead;
   }
-  // A citation right after the full stop ("… in 2022. [@key]") belongs to the sentence before it.
+  // A citation or a note right after the full stop ("… in 2022. [@key]", "… in 2022.[^3]") belongs to the sentence before it.
+  const trailing = [...citations.filter((group) => group.bracketed), ...notes].filter((span) => span.start >= block.start && span.start < block.end);
   for (let index = 1; index < sentences.length; index++) {
     const sentence = sentences[index];
-    const leading = citations.find((group) => group.start === sentence.start && group.bracketed);
+    const leading = trailing.find((span) => span.start === sentence.start);
     if (leading) {
       const previous = sentences[index - 1];
       previous.end = leading.end;
@@ -535,12 +559,12 @@ function splitSentences(prose: string, block: Block, protectedSpans: { start: nu
   return kept;
 }
 
-function attributionInSentence(quote: Quote, sentence: Sentence | undefined): CitationGroup | undefined {
+/** The citation after the quote in its sentence, else the last before it; a note's citations count together. */
+function attributionInSentence(quote: Quote, sentence: Sentence | undefined, notes: ReferenceSpan[]): CitationGroup | undefined {
   if (!sentence || sentence.citations.length === 0) return undefined;
-  const after = sentence.citations.find((group) => group.start >= quote.end);
-  if (after) return after;
   const before = sentence.citations.filter((group) => group.end <= quote.start);
-  return before[before.length - 1] ?? sentence.citations[0];
+  const chosen = sentence.citations.find((group) => group.start >= quote.end) ?? before[before.length - 1] ?? sentence.citations[0];
+  return notes.find((note) => note.citation && chosen.start >= note.start && chosen.end <= note.end)?.citation ?? chosen;
 }
 
 /** A footnote marker or an inline note in the quote's sentence: the one after the quote, else the last before it. */
