@@ -112,33 +112,35 @@ export class ReferenceResolver {
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, scoredPerReference)
       .map(([index]) => this.score(reference, title, people, this.entries[index]))
-      .filter((candidate) => candidate.score >= candidateAt)
-      .sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
-    const eligible = scored.filter((candidate) => !candidate.reason);
+      .filter((candidate) => candidate.points >= candidateAt)
+      .sort((a, b) => b.points - a.points || (a.candidate.key < b.candidate.key ? -1 : 1));
+    const eligible = scored.filter(({ candidate }) => !candidate.reason);
     const [best, next] = eligible;
-    const resolves = best && best.score >= resolveAt && (!next || next.score <= best.score - leadOverNext);
-    if (best && !resolves && best.score >= resolveAt) best.reason = `@${next.key} matches the reference nearly as well`;
-    else if (best && !resolves) best.reason = 'the title does not match closely enough';
-    return { key: resolves ? best.key : undefined, candidates: scored.slice(0, maxCandidates) };
+    const resolves = best && best.points >= resolveAt && (!next || next.points <= best.points - leadOverNext);
+    if (best && !resolves && best.points >= resolveAt) best.candidate.reason = `@${next.candidate.key} matches the reference nearly as well`;
+    else if (best && !resolves) best.candidate.reason = 'the title does not match closely enough';
+    return { key: resolves ? best.candidate.key : undefined, candidates: scored.slice(0, maxCandidates).map(({ candidate }) => candidate) };
   }
 
-  private score(reference: FreeTextReference, title: Set<string>, people: Set<string>, entry: SourceWords): ReferenceCandidate {
+  /** Title similarity, plus a little for agreeing contributors and an agreeing exact date (so `points` may pass 1). */
+  private score(reference: FreeTextReference, title: Set<string>, people: Set<string>, entry: SourceWords): { candidate: ReferenceCandidate; points: number } {
     const { source } = entry;
     const candidate: ReferenceCandidate = { key: source.key, score: 0, title: source.metadata.title, date: source.metadata.date };
     const byPeople = similarity(people, entry.people);
+    let points: number;
     if (title.size > 0) {
-      candidate.score = Math.max(0, ...entry.titles.map((words) => similarity(title, words)));
-      if (byPeople >= 0.5) candidate.score += 0.1;
+      points = Math.max(0, ...entry.titles.map((words) => similarity(title, words)));
+      if (byPeople >= 0.5) points += 0.1;
     } else {
       // An untitled reference (an interview, a letter) names only who and when; both must agree exactly.
-      candidate.score = Math.max(byPeople, ...entry.titles.map((words) => similarity(people, words)));
-      if (!sameDay(reference.date, source.metadata.date)) candidate.score = Math.min(candidate.score, 0.8);
+      points = Math.max(byPeople, ...entry.titles.map((words) => similarity(people, words)));
+      if (!sameDay(reference.date, source.metadata.date)) points = Math.min(points, 0.8);
     }
     const agreement = datesAgree(reference.date, source.metadata.date);
     if (agreement === 'conflict') candidate.reason = `dated ${source.metadata.date}, the reference says ${reference.dateText ?? reference.date}`;
-    else if (agreement === 'exact' && title.size > 0) candidate.score += 0.1;
-    candidate.score = Math.min(1, Math.round(candidate.score * 100) / 100);
-    return candidate;
+    else if (agreement === 'exact' && title.size > 0) points += 0.1;
+    candidate.score = Math.min(1, Math.round(points * 100) / 100);
+    return { candidate, points };
   }
 }
 
