@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { exitCodes, UsageError } from './args';
 import { bibHelp, runBib } from './bib-command';
 import { checkHelp, runCheck } from './check-command';
+import { referencesHelp, runReferences } from './references-command';
 import { runSearch, searchHelp } from './search-command';
 import { runSources, sourcesHelp } from './sources-command';
 
@@ -12,6 +13,8 @@ Checks evidence-backed Markdown reports against a corpus of source documents.
 
 Commands:
   check REPORT.md...   Check citations, quotes and time frames; text, json or sarif.
+  references REPORT.md...
+                       List every reference, the source it rests on and its date.
   sources              List the corpus's sources, their metadata and where it came from.
   search QUERY         Find passages in the corpus.
   bib [REPORT.md]      Write the bibliography as CSL-JSON for pandoc --citeproc.
@@ -27,6 +30,7 @@ Exit codes: 0 success, 1 findings of severity error (check), 2 usage error,
 
 const commands: Record<string, { help: string; run: (argv: string[], version: string) => Promise<number> }> = {
   check: { help: checkHelp, run: runCheck },
+  references: { help: referencesHelp, run: (argv) => runReferences(argv) },
   sources: { help: sourcesHelp, run: (argv) => runSources(argv) },
   search: { help: searchHelp, run: (argv) => runSearch(argv) },
   bib: { help: bibHelp, run: (argv) => runBib(argv) },
@@ -59,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (option !== '--debug') throw new UsageError(`Unknown option "${option}" before the command.`);
   }
-  if (name === undefined) throw new UsageError('No command given: use check, sources, search or bib.');
+  if (name === undefined) throw new UsageError('No command given: use check, references, sources, search or bib.');
   if (name === 'help') {
     const topic = rest[0];
     if (topic !== undefined && !commands[topic]) throw new UsageError(`Unknown command "${topic}".`);
@@ -67,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     return exitCodes.ok;
   }
   const command = commands[name];
-  if (!command) throw new UsageError(`Unknown command "${name}"; the commands are check, sources, search and bib.`);
+  if (!command) throw new UsageError(`Unknown command "${name}"; the commands are check, references, sources, search and bib.`);
   return command.run(rest, readVersion());
 }
 
