@@ -1,5 +1,5 @@
 import type { CitationGroup } from './citations';
-import { checkReport, type CheckResult, type Finding, type QuoteVerdict } from './checks';
+import { checkReport, type CheckedReference, type CheckResult, type Finding, type QuoteVerdict } from './checks';
 import type { Position } from './line-index';
 import type { Quote } from './report';
 import type { SearchHit, SearchOptions } from './search';
@@ -55,6 +55,8 @@ export interface CheckSummary {
   findings: Finding[];
   report: { citations: CitationGroup[]; quotes: CheckedQuote[] };
   quoteMatches: (Omit<QuoteVerdict, 'quote'> & { quote: CheckedQuote })[];
+  /** Free-text references with what they resolved to, for hovers, navigation and quick fixes. */
+  references: CheckedReference[];
 }
 
 /**
@@ -71,6 +73,7 @@ export function summarizeCheck(result: CheckResult): CheckSummary {
     findings: result.findings,
     report: { citations: result.report.citations, quotes: [...quotes.values()] },
     quoteMatches: result.quoteMatches.map((verdict) => ({ ...verdict, quote: quotes.get(verdict.quote) ?? verdict.quote })),
+    references: result.references,
   };
 }
 

@@ -92,6 +92,11 @@ const openingQuoteMarks = '\u201C\u201E\u00AB"';
 /** A paragraph that ends a quote: a closing mark, perhaps with punctuation and a footnote number after it. */
 const closesQuote = /[\u201D"\u00BB][.,;:]?\d{0,3}\s*$/;
 
+/** The label that makes a line a reference (`Source: `, `[^3]: `), or undefined for any other line. */
+export function referenceLabel(line: string): string | undefined {
+  return (sourceLabel.exec(line) ?? footnoteDefinition.exec(line))?.[0];
+}
+
 export function analyzeReport(text: string): AnalyzedReport {
   const structure = parseMarkdown(text);
   const prose = structure.prose;

@@ -1,29 +1,73 @@
 import * as vscode from 'vscode';
+import type { PageRange } from '../core/citations';
+import { formatCoiReference } from '../core/references';
+import { referenceLabel } from '../core/report';
 import type { Citewise } from './citewise';
-import { quoteAt } from './report-lookup';
+import { offsetRange } from './convert';
+import { citationAt, quoteAt, referenceAt } from './report-lookup';
 
 /**
  * Quick fixes for Citewise diagnostics: replace an unknown key with a close one, cite the source an
- * uncited quote was found in, or switch a rule off for one line with a comment.
+ * uncited quote was found in, or switch a rule off for one line with a comment. And, where the cursor
+ * is on a reference, rewrite it from one citation style to the other.
  */
 export function registerCodeActions(citewise: Citewise): vscode.Disposable {
   const provider: vscode.CodeActionProvider = {
-    async provideCodeActions(document, _range, context, token) {
+    async provideCodeActions(document, range, context, token) {
       const ours = context.diagnostics.filter((diagnostic) => diagnostic.source === 'citewise' && typeof diagnostic.code === 'string');
-      if (ours.length === 0) return undefined;
-      const actions: vscode.CodeAction[] = [];
+      const actions: vscode.CodeAction[] = citewise.isReport(document) ? await restyleActions(citewise, document, range) : [];
       for (const diagnostic of ours) {
         const rule = diagnostic.code as string;
         if (rule === 'unknown-source') actions.push(...(await replaceKeyActions(citewise, document, diagnostic)));
         if (rule === 'quote-uncited') actions.push(...(await citeFoundSourceActions(citewise, document, diagnostic, token)));
         actions.push(disableNextLineAction(document, diagnostic, rule));
       }
-      return actions;
+      return actions.length ? actions : undefined;
     },
   };
   return vscode.languages.registerCodeActionsProvider({ language: 'markdown' }, provider, {
-    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite],
   });
+}
+
+/** `p. 45` or `pp. 6-7, 10`, as Pandoc locators are written. */
+function pageLocator(pages: PageRange[] | undefined): string | undefined {
+  if (!pages?.length) return undefined;
+  const written = pages.map((range) => (range.from === range.to ? range.from : `${range.from}-${range.to}`));
+  return `${written.length > 1 || pages[0].from !== pages[0].to ? 'pp.' : 'p.'} ${written.join(', ')}`;
+}
+
+/**
+ * A resolved free-text reference becomes `[@key, p. N]`; a Pandoc citation of one source in a `Source:`
+ * line or a footnote becomes the reference written out (`Publisher, “Title”, 15 June 2023, p. N`).
+ * Only there: elsewhere a written-out reference would not be read as one, and its quotes would lose
+ * their citation.
+ */
+async function restyleActions(citewise: Citewise, document: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  const analysis = await citewise.analyze(document);
+  const loaded = analysis?.context.loaded;
+  if (!analysis || !loaded) return [];
+  const offset = document.offsetAt(range.start);
+  const reference = referenceAt(analysis, offset);
+  if (reference?.resolution.key) {
+    const { key } = reference.resolution;
+    const locator = pageLocator(reference.reference.locator?.pages) ?? reference.reference.locator?.text;
+    const action = new vscode.CodeAction(`Cite as [@${key}${locator ? `, ${locator}` : ''}]`, vscode.CodeActionKind.RefactorRewrite);
+    action.edit = new vscode.WorkspaceEdit();
+    action.edit.replace(document.uri, offsetRange(document, reference.reference.start, reference.reference.end), `[@${key}${locator ? `, ${locator}` : ''}]`);
+    return [action];
+  }
+  const citation = citationAt(analysis, offset);
+  const source = citation && loaded.corpus.get(citation.key);
+  const group = citation && analysis.report.citations.find((candidate) => candidate.items.includes(citation));
+  if (!source || !group || group.items.length !== 1) return [];
+  const line = document.lineAt(document.positionAt(group.start).line).text;
+  if (!referenceLabel(line)) return [];
+  const written = formatCoiReference(source.metadata, pageLocator(citation.locator?.pages) ?? citation.locator?.text);
+  const action = new vscode.CodeAction(`Write @${source.key} as a COI reference`, vscode.CodeActionKind.RefactorRewrite);
+  action.edit = new vscode.WorkspaceEdit();
+  action.edit.replace(document.uri, offsetRange(document, group.start, group.end), written);
+  return [action];
 }
 
 async function replaceKeyActions(citewise: Citewise, document: vscode.TextDocument, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { parseMarkdown } from '../core/markdown';
+import { formatCoiReference } from '../core/references';
+import { referenceLabel } from '../core/report';
+import type { CitationStyle } from '../core/schema';
 import type { RemoteCorpus } from '../core/corpus-client';
 import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
@@ -35,20 +38,24 @@ export function registerCompletion(citewise: Citewise): vscode.Disposable {
       const line = document.lineAt(position.line).text;
       const before = line.slice(0, position.character);
       const match = keyBeforeCursor.exec(before);
-      if (!match) return undefined;
-      const typed = match[1];
-      const atOffset = document.offsetAt(position) - typed.length - 1;
+      // In a `Source:` line or a footnote definition, what is typed after the label looks a source up by
+      // title, publisher or key, and the item written is a key or a COI reference, as the report's style says.
+      const label = match ? undefined : referenceLabel(before);
+      if (!match && label === undefined) return undefined;
+      const typed = match ? match[1] : before.slice(label!.length);
+      const typedStart = document.offsetAt(position) - typed.length;
       // Not in code, front matter or comments, and not in an e-mail address (the pattern already needs a boundary).
       const structure = parseMarkdown(document.getText());
-      if (structure.prose[atOffset] !== '@') return undefined;
+      if (match ? structure.prose[typedStart - 1] !== '@' : structure.prose.slice(typedStart - label!.length, typedStart) !== label) return undefined;
       if (!citewise.isReport(document)) return undefined;
       const context = await citewise.reportContext(document);
       if (token.isCancellationRequested || !context.loaded) return undefined;
       const loaded = context.loaded;
       const { lookup } = loaded;
-      const after = keyAfterCursor.exec(line.slice(position.character))?.[0] ?? '';
+      const after = match ? (keyAfterCursor.exec(line.slice(position.character))?.[0] ?? '') : '';
       const range = new vscode.Range(position.line, position.character - typed.length, position.line, position.character + after.length);
-      const matches = lookup.find(typed, 50);
+      const insertion = (source: Source) => (match ? source.key : writtenReference(source, context.settings.citationStyle));
+      const matches = lookup.find(typed.replace(/[\u201C\u201D"\u2018\u2019,]/g, ' ').trim(), 50);
       const items = matches.map(({ source }, rank) => {
         const status = timeframeStatus(source, context.settings);
         const documentation = new SafeMarkdown();
@@ -60,7 +67,7 @@ export function registerCompletion(citewise: Citewise): vscode.Disposable {
         );
         item.detail = [source.metadata.title, byline(source)].filter(Boolean).join(' — ');
         item.range = range;
-        item.insertText = source.key;
+        item.insertText = insertion(source);
         item.filterText = typed;
         item.sortText = String(rank).padStart(4, '0');
         documentation.text(source.metadata.title ?? source.key);
@@ -85,5 +92,10 @@ export function registerCompletion(citewise: Citewise): vscode.Disposable {
       return item;
     },
   };
-  return vscode.languages.registerCompletionItemProvider({ language: 'markdown' }, provider, '@');
+  return vscode.languages.registerCompletionItemProvider({ language: 'markdown' }, provider, '@', ':');
+}
+
+/** What completion writes after `Source:`: `[@key]`, or the reference written out in COI style. */
+function writtenReference(source: Source, style: CitationStyle): string {
+  return style === 'coi' ? formatCoiReference(source.metadata) : `[@${source.key}]`;
 }

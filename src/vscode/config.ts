@@ -18,21 +18,23 @@ export class CitewiseConfig {
     const from = config.get<string>('timeframe.from')?.trim();
     const to = config.get<string>('timeframe.to')?.trim();
     const languages = config.get<Record<string, { from?: string; to?: string }>>('timeframe.languages');
-    if (from || to || (languages && Object.keys(languages).length)) {
+    const exempt = explicitValue(config.inspect<string[]>('timeframe.exempt'));
+    if (from || to || (languages && Object.keys(languages).length) || exempt) {
       raw.timeframe = {
         ...(from ? { from } : {}),
         ...(to ? { to } : {}),
         ...(languages && Object.keys(languages).length ? { languages } : {}),
+        ...(exempt ? { exempt } : {}),
       };
     }
     const rules = config.get<Record<string, string>>('rules');
     if (rules && Object.keys(rules).length) raw.rules = rules;
-    const skipSections = config.inspect<string[]>('skipSections');
-    const explicitSkip = skipSections?.workspaceFolderValue ?? skipSections?.workspaceValue ?? skipSections?.globalValue;
+    const explicitSkip = explicitValue(config.inspect<string[]>('skipSections'));
     if (explicitSkip) raw.skipSections = explicitSkip;
-    const minWords = config.inspect<number>('quoteMinWords');
-    const explicitMinWords = minWords?.workspaceFolderValue ?? minWords?.workspaceValue ?? minWords?.globalValue;
+    const explicitMinWords = explicitValue(config.inspect<number>('quoteMinWords'));
     if (explicitMinWords !== undefined) raw.quoteMinWords = explicitMinWords;
+    const citationStyle = explicitValue(config.inspect<string>('citationStyle'));
+    if (citationStyle !== undefined) raw.citationStyle = citationStyle;
     if (Object.keys(raw).length === 0) return undefined;
 
     // Relative corpus paths in settings are relative to the workspace folder, as the setting says.
@@ -53,4 +55,9 @@ export class CitewiseConfig {
   static affects(event: vscode.ConfigurationChangeEvent): boolean {
     return event.affectsConfiguration(CitewiseConfig.section);
   }
+}
+
+/** A value the user set (in any scope), not the default: defaults stay below `citewise.yaml` and front matter. */
+function explicitValue<T>(inspected: { workspaceFolderValue?: T; workspaceValue?: T; globalValue?: T } | undefined): T | undefined {
+  return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
 }

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
 import { offsetRange, SafeMarkdown } from './convert';
-import { citationAt, quoteAt, verdictFor, verdictForCitation } from './report-lookup';
+import { describeReference, type CheckedReference } from '../core/checks';
+import { citationAt, quoteAt, referenceAt, verdictFor, verdictForCitation, verdictForReference } from './report-lookup';
 import { byline, opening, timeframeStatus } from './source-details';
 
 /**
@@ -42,12 +43,36 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
         }
         return new vscode.Hover(markdown.value, range);
       }
+      const reference = referenceAt(analysis, offset);
+      if (reference) {
+        const markdown = new SafeMarkdown();
+        const range = offsetRange(document, reference.reference.start, reference.reference.end);
+        const source = reference.resolution.key ? corpus.get(reference.resolution.key) : undefined;
+        if (source) {
+          describeSource(markdown, source, analysis.context.settings);
+          markdown.markdown('\n\n---\n\n').text(`This reference resolves to @${source.key}: its quotes are checked against that source.`);
+          const passage = verdictForReference(analysis, reference)?.passage;
+          if (passage) {
+            markdown.markdown('\n\n').text(`Quoted passage, line ${passage.line}:`).markdown('\n\n');
+            appendQuoted(markdown, passage.text);
+          }
+        } else {
+          describeUnresolved(markdown, reference);
+        }
+        return new vscode.Hover(markdown.value, range);
+      }
       const quote = quoteAt(analysis, offset);
       if (!quote) return undefined;
       const verdict = verdictFor(analysis, quote);
       const markdown = new SafeMarkdown();
       if (!verdict?.key || verdict.sourceStart === undefined || !verdict.passage) {
-        markdown.text(quote.attribution ? 'The cited source holds no text to compare this quote with.' : 'This quote cites no source.');
+        markdown.text(
+          quote.attribution
+            ? 'The cited source holds no text to compare this quote with.'
+            : quote.reference
+              ? 'The reference this quote rests on matches no source in the corpus, so the quote cannot be verified.'
+              : 'This quote cites no source.',
+        );
         return new vscode.Hover(markdown.value, offsetRange(document, quote.start, quote.end));
       }
       const passage = verdict.passage;
@@ -77,4 +102,15 @@ function describeSource(markdown: SafeMarkdown, source: Source, settings: Parame
 
 function appendQuoted(markdown: SafeMarkdown, text: string): void {
   markdown.markdown('> ').text(text);
+}
+
+/** Why a free-text reference did not resolve, and the date its time-frame verdict used instead. */
+function describeUnresolved(markdown: SafeMarkdown, checked: CheckedReference): void {
+  markdown.markdown('**').text(describeReference(checked.reference)).markdown('**\n\n');
+  markdown.text('No source in the corpus matches this reference, so its quotes cannot be verified.');
+  for (const candidate of checked.resolution.candidates) {
+    markdown.markdown('\n\n- ').text(`@${candidate.key}${candidate.title ? ` “${candidate.title}”` : ''}: ${Math.round(candidate.score * 100)}% alike${candidate.reason ? `, ${candidate.reason}` : ''}`);
+  }
+  const verdict = { inside: 'inside the time frame', outside: 'outside the time frame', exempt: 'exempt from the time frame', undated: 'no date to check', 'no-frame': 'no time frame declared' }[checked.timeframe];
+  markdown.markdown('\n\n').text(`Time frame: ${checked.date ? `${checked.date} as the reference states, ` : ''}${verdict}.`);
 }

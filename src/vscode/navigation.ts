@@ -8,7 +8,7 @@ import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
 import { offsetRange, toRange } from './convert';
 import { extractedTextUri, isExtracted } from './extracted-text';
-import { citationAt, verdictForCitation } from './report-lookup';
+import { citationAt, referenceAt, verdictForCitation, verdictForReference } from './report-lookup';
 
 /**
  * Where a source lives: its document (at a passage, given its offsets in the source's text), or for a
@@ -36,15 +36,19 @@ export function registerNavigation(citewise: Citewise): vscode.Disposable {
       const analysis = await citewise.analyze(document);
       const loaded = analysis?.context.loaded;
       if (!analysis || !loaded) return undefined;
-      const citation = citationAt(analysis, document.offsetAt(position));
-      const source = citation && loaded.corpus.get(citation.key);
-      if (!citation || !source) return undefined;
-      const verdict = verdictForCitation(analysis, citation);
+      const offset = document.offsetAt(position);
+      const citation = citationAt(analysis, offset);
+      // A free-text reference that resolved to a source leads to it as its key would.
+      const reference = citation ? undefined : referenceAt(analysis, offset);
+      const key = citation?.key ?? reference?.resolution.key;
+      const source = key ? loaded.corpus.get(key) : undefined;
+      if (!source) return undefined;
+      const verdict = citation ? verdictForCitation(analysis, citation) : verdictForReference(analysis, reference!);
       const passage = verdict?.sourceStart !== undefined ? { start: verdict.sourceStart, end: verdict.sourceEnd! } : undefined;
       const location = await sourceLocation(source, loaded, passage);
       if (!location) return undefined;
       const link: vscode.LocationLink = {
-        originSelectionRange: offsetRange(document, citation.keyStart, citation.keyEnd),
+        originSelectionRange: citation ? offsetRange(document, citation.keyStart, citation.keyEnd) : offsetRange(document, reference!.reference.start, reference!.reference.end),
         targetUri: location.uri,
         targetRange: location.range,
       };

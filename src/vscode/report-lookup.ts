@@ -1,4 +1,5 @@
 import type { Citation } from '../core/citations';
+import type { CheckedReference } from '../core/checks';
 import type { CheckSummary, CheckedQuote } from '../core/corpus-service';
 
 type Verdict = CheckSummary['quoteMatches'][number];
@@ -25,5 +26,20 @@ export function verdictFor(analysis: CheckSummary, quote: CheckedQuote): Verdict
 export function verdictForCitation(analysis: CheckSummary, citation: Citation): Verdict | undefined {
   return analysis.quoteMatches.find(
     (verdict) => verdict.key === citation.key && verdict.quote.attribution?.items.includes(citation) && verdict.sourceStart !== undefined,
+  );
+}
+
+/** The free-text reference (in a `Source:` line or a footnote) that covers an offset. */
+export function referenceAt(analysis: CheckSummary, offset: number): CheckedReference | undefined {
+  return analysis.references.find((checked) => offset >= checked.reference.start && offset <= checked.reference.end);
+}
+
+/** A verdict of a quote that rests on this free-text reference and was found in its source, for the passage to show. */
+export function verdictForReference(analysis: CheckSummary, checked: CheckedReference): Verdict | undefined {
+  return analysis.quoteMatches.find(
+    (verdict) =>
+      verdict.key === checked.resolution.key &&
+      verdict.sourceStart !== undefined &&
+      verdict.quote.reference?.entries.some((entry) => entry.start === checked.reference.start),
   );
 }

@@ -283,6 +283,91 @@ describe('Citewise features in a real VS Code', function () {
     });
   });
 
+  describe('COI references', () => {
+    const coiReport = [
+      '# COI',
+      '',
+      'Drita stated:',
+      '',
+      '“Albania has four specialised shelters for survivors of trafficking”',
+      '',
+      'Source: Drita Shelter Alliance, “Safe Return? Shelters for Survivors of Trafficking in Albania”, 21 September 2022',
+      '',
+      '“Shelters in Durrës were always full.”',
+      '',
+      'Source: Northern Network, “Port Shelters Review”, 4 May 2022',
+      '',
+    ].join('\n');
+
+    it('checks a quote against the source its Source: line resolves to, and says which references match no source', async () => {
+      const editor = await scratchReport('scratch-coi.md', coiReport);
+      const list = await eventually(() => codes(editor.document.uri), (found) => found.includes('reference-unresolved'), 'the unresolved reference');
+      assert.deepEqual(list, ['reference-unresolved']);
+    });
+
+    it('hovers a resolved reference with its source, and an unresolved one with why', async () => {
+      const editor = await scratchReport('scratch-coi-hover.md', coiReport);
+      const uri = editor.document.uri;
+      await eventually(() => codes(uri), (found) => found.includes('reference-unresolved'), 'the check');
+      const resolved = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, positionOf(editor.document, 'Drita Shelter Alliance, “Safe', 3)));
+      assert.match(resolved, /This reference resolves to @drita-shelters-2022/);
+      assert.match(resolved, /Quoted passage, line/);
+      const unresolved = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, positionOf(editor.document, 'Northern Network', 3)));
+      assert.match(unresolved, /No source in the corpus matches this reference/);
+      assert.match(unresolved, /2022-05-04 as the reference states, inside the time frame/);
+    });
+
+    it('goes from a resolved reference to its source', async () => {
+      const editor = await scratchReport('scratch-coi-definition.md', coiReport);
+      const uri = editor.document.uri;
+      await eventually(() => codes(uri), (found) => found.includes('reference-unresolved'), 'the check');
+      const links = await vscode.commands.executeCommand<vscode.LocationLink[]>('vscode.executeDefinitionProvider', uri, positionOf(editor.document, 'Drita Shelter Alliance, “Safe', 3));
+      assert.equal(links.length, 1);
+      assert.equal(path.basename(links[0].targetUri.fsPath), 'drita-shelters-2022.md');
+    });
+
+    it('rewrites a resolved reference as [@key] and a key in a Source: line as a COI reference, as undoable edits', async () => {
+      const editor = await scratchReport('scratch-coi-restyle.md', coiReport);
+      const uri = editor.document.uri;
+      await eventually(() => codes(uri), (found) => found.includes('reference-unresolved'), 'the check');
+      const at = positionOf(editor.document, 'Drita Shelter Alliance, “Safe', 3);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(at, at));
+      const toKey = actions.find((action) => action.title === 'Cite as [@drita-shelters-2022]');
+      assert.ok(toKey, actions.map((action) => action.title).join(' | '));
+      await vscode.workspace.applyEdit(toKey.edit!);
+      assert.match(editor.document.getText(), /^Source: \[@drita-shelters-2022\]$/m);
+      await eventually(() => codes(uri), (found) => found.length === 1, 'the check of the rewritten report');
+      const keyAt = positionOf(editor.document, '@drita-shelters-2022]', 2);
+      const back = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(keyAt, keyAt))).find(
+        (action) => action.title === 'Write @drita-shelters-2022 as a COI reference',
+      );
+      assert.ok(back);
+      await vscode.workspace.applyEdit(back.edit!);
+      assert.match(editor.document.getText(), /^Source: Drita Shelter Alliance, “Safe Return\? Shelters for Survivors of Trafficking in Albania”, 21 September 2022$/m);
+      await vscode.commands.executeCommand('undo');
+      assert.match(editor.document.getText(), /^Source: \[@drita-shelters-2022\]$/m);
+    });
+
+    it('completes a Source: line with a key, or with a COI reference when citationStyle is coi', async () => {
+      const editor = await scratchReport('scratch-coi-complete.md', '# COI\n\n“Quote of the shelters here.”\n\nSource: Drita\n');
+      const uri = editor.document.uri;
+      const position = positionOf(editor.document, 'Source: Drita', 'Source: Drita'.length);
+      const insertOf = async () => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position);
+        const item = list.items.find((candidate) => (typeof candidate.label === 'string' ? candidate.label : candidate.label.label) === 'drita-shelters-2022');
+        return item && String(typeof item.insertText === 'string' ? item.insertText : item.insertText?.value);
+      };
+      assert.equal(await insertOf(), '[@drita-shelters-2022]');
+      const config = vscode.workspace.getConfiguration('citewise');
+      await config.update('citationStyle', 'coi', vscode.ConfigurationTarget.Workspace);
+      try {
+        await eventually(insertOf, (insert) => insert === 'Drita Shelter Alliance, “Safe Return? Shelters for Survivors of Trafficking in Albania”, 21 September 2022', 'a COI reference');
+      } finally {
+        await config.update('citationStyle', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+    });
+  });
+
   describe('commands', () => {
     it('exports the bibliography of the active report as CSL-JSON', async () => {
       await openReport();
