@@ -155,37 +155,22 @@ function singularLabel(label: string): string {
   return pluralLabels[trimmed] ?? trimmed.replace(/s$/, '');
 }
 
-/** The CSL term each written locator term stands for, as pandoc's en-US locale reads them. */
-const locatorTerms: [RegExp, string][] = [
-  [/^(pp?\.?|pages?|pg\.?)$/i, 'page'],
-  [/^(chaps?\.|chapters?|ch\.)$/i, 'chapter'],
-  [/^(paras?\.|paragraphs?|¶¶?)$/i, 'paragraph'],
-  [/^(§§?|secs?\.|sections?)$/i, 'section'],
-  [/^(figs?\.|figures?)$/i, 'figure'],
-  [/^(vols?\.|volumes?)$/i, 'volume'],
-  [/^(nos?\.|numbers?)$/i, 'number'],
-  [/^(bks?\.|books?)$/i, 'book'],
-  [/^(cols?\.|columns?)$/i, 'column'],
-  [/^(fols?\.|folios?)$/i, 'folio'],
-  [/^(nn?\.|notes?)$/i, 'note'],
-  [/^(ll?\.|lines?)$/i, 'line'],
-  [/^(pts?\.|parts?)$/i, 'part'],
-  [/^(vv?\.|verses?)$/i, 'verse'],
-];
+/** Markdown emphasis and escapes, which pandoc has already read, are left out of Citewise's raw text. */
+function plain(text: string): string {
+  return normalize(text.replace(/[*\\]/g, ''));
+}
 
-/** Citewise's reading of one citation in the same shape: the locator as written, split into term and value. */
+/** Citewise's reading of one citation in the same shape: the suffix without the locator it starts with. */
 function citewiseCitation(citation: Citation): PandocCitation {
-  const suffix = normalize(citation.suffix.replace(/[*\\]/g, ''));
-  let locator: PandocCitation['locator'];
-  let rest = suffix;
-  if (citation.locator) {
-    const text = normalize(citation.locator.text);
-    const term = /^(\S+\.?)\s*(.*)$/s.exec(text);
-    const label = term ? locatorTerms.find(([pattern]) => pattern.test(term[1]))?.[1] : undefined;
-    locator = label ? { label, value: normalizeRange(term![2]) } : { label: 'page', value: normalizeRange(text) };
-    rest = normalize(suffix.startsWith(text) ? suffix.slice(text.length) : suffix);
-  }
-  return { key: citation.key, prefix: normalize(citation.prefix.replace(/[*\\]/g, '')), locator, suffix: rest, inText: citation.inText };
+  let rest = citation.suffix.replace(/^\s*,?\s*/, '');
+  if (citation.locator && rest.startsWith(citation.locator.text)) rest = rest.slice(citation.locator.text.length);
+  return {
+    key: citation.key,
+    prefix: plain(citation.prefix),
+    locator: citation.locator ? { label: citation.locator.label, value: normalizeRange(plain(citation.locator.value)) } : undefined,
+    suffix: plain(rest),
+    inText: citation.inText,
+  };
 }
 
 export function compareCitations(file: string): Tally {
