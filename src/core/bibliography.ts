@@ -1,6 +1,6 @@
 import { bibtexToCsl, nameToString, parseName, resolveCrossReferences, type CslDate, type CslItem, type CslName, type RawFields } from './bibtex-csl';
 import { latexToUnicode } from './latex-text';
-import type { SourceMetadata } from './source';
+import type { Source, SourceMetadata } from './source';
 
 export { latexToUnicode };
 export type { CslItem, CslName };
@@ -1063,21 +1063,22 @@ function toCslName(name: string): CslName {
 
 /**
  * CSL-JSON for pandoc. A source a bibliography describes is written as pandoc reads that entry, so a
- * report renders the same from `citewise bib` as from the original file; fields the entry lacks come
- * from the source's other metadata.
+ * report renders the same from `citewise bib` as from the original file; only fields that came from
+ * elsewhere (a manifest, front matter, the document) are added to it.
  */
-export function toCslJson(sources: readonly { key: string; metadata: SourceMetadata; csl?: CslItem }[]): CslItem[] {
-  return sources.map(({ key, metadata, csl }) => {
+export function toCslJson(sources: readonly (Pick<Source, 'key' | 'metadata'> & Partial<Pick<Source, 'csl' | 'provenance'>>)[]): CslItem[] {
+  return sources.map(({ key, metadata, csl, provenance }) => {
+    const from = (field: keyof SourceMetadata): boolean => !csl || provenance?.[field]?.origin !== 'bibliography';
     const item: CslItem = { id: key, type: (metadata.type && outgoingTypes[metadata.type]) || 'document' };
-    if (metadata.title) item.title = metadata.title;
-    if (metadata.author?.length) item.author = metadata.author.map(toCslName);
-    if (metadata.publisher) item.publisher = metadata.publisher;
-    if (metadata.date) {
+    if (metadata.title && from('title')) item.title = metadata.title;
+    if (metadata.author?.length && from('author')) item.author = metadata.author.map(toCslName);
+    if (metadata.publisher && from('publisher')) item.publisher = metadata.publisher;
+    if (metadata.date && from('date')) {
       const parts = metadata.date.split('-').map(Number).filter((part) => Number.isInteger(part));
       if (parts.length) item.issued = { 'date-parts': [parts] };
     }
-    if (metadata.language) item.language = metadata.language;
-    if (metadata.url) item.URL = metadata.url;
+    if (metadata.language && from('language')) item.language = metadata.language;
+    if (metadata.url && from('url')) item.URL = metadata.url;
     if (metadata.derivedFrom?.length) item['derived-from'] = metadata.derivedFrom.join(', ');
     return csl ? { ...item, ...csl, id: key } : item;
   });

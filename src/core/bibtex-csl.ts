@@ -148,6 +148,23 @@ export function parseName(raw: string, useprefix: boolean): CslName | undefined 
   return Object.keys(name).length ? name : undefined;
 }
 
+const isParticleWord = (word: string): boolean => /^[\p{Ll}'’\-–.]+$/u.test(word);
+
+/**
+ * citeproc splits lower-case words off the front of a family name it reads from CSL-JSON ("da Gama"
+ * becomes the particle "da" and "Gama", which Chicago then sorts and prints as "Gama, Vasco da"), while
+ * pandoc reads the `.bib` name whole ("da Gama, Vasco"). Quotes keep the name whole, so the report renders
+ * the same from `citewise bib` as from the `.bib`.
+ */
+function keepFamilyWhole(name: CslName): CslName {
+  const family = name.family;
+  if (!family || name['non-dropping-particle']) return name;
+  const words = family.split(/\s+/);
+  const pieces = family.split(/['’\-–.]/);
+  const split = words.length > 1 ? isParticleWord(words[0]) : pieces.length === 2 && pieces[0] !== '' && isParticleWord(pieces[0]);
+  return split ? { ...name, family: `"${family}"` } : name;
+}
+
 function extendedName(text: string, useprefixOption: boolean): CslName | undefined {
   const parts: Record<string, string> = {};
   for (const part of splitOutsideBraces(text, ',')) {
@@ -197,7 +214,8 @@ export function nameToString(name: CslName): string | undefined {
 
 /** EDTF years count a year 0, CSL's do not: EDTF -0876 is 877 BCE, CSL -877. */
 function cslYear(year: number): number {
-  return year <= 0 ? year - 1 : year;
+  // pandoc leaves year 0 as it is.
+  return year < 0 ? year - 1 : year;
 }
 
 /** One EDTF date (`2017`, `2017-21` for spring, `2011-05~`, `199u`, `-0876`, `y-51234`) as one or two date-parts. */
@@ -216,13 +234,17 @@ function edtfPart(raw: string): { parts: number[][]; circa: boolean } | undefine
   const year = cslYear(Number(match[2]) * sign);
   const month = match[4] && /^\d+$/.test(match[4]) ? Number(match[4]) : undefined;
   const day = month !== undefined && match[5] && /^\d+$/.test(match[5]) ? Number(match[5]) : undefined;
-  // Months 21-24 are seasons (Better BibLaTeX writes spring 2017 as 2017-21), which CSL keeps as they are.
-  if (month !== undefined && (month < 1 || (month > 12 && (month < 21 || month > 24)))) return undefined;
-  if (day !== undefined && (day < 1 || day > 31)) return undefined;
+  // Months 21-24 are seasons (Better BibLaTeX writes spring 2017 as 2017-21), which CSL keeps as they are;
+  // a month that is neither leaves the year, as pandoc reads it.
+  if (month !== undefined && (month < 1 || (month > 12 && (month < 21 || month > 24)))) return { parts: [[year]], circa };
+  if (day !== undefined && (day < 1 || day > 31)) return { parts: [[year, month!]], circa };
   return { parts: [day !== undefined ? [year, month!, day] : month !== undefined ? [year, month] : [year]], circa };
 }
 
-/** A biblatex `date` field: one EDTF date, or a range `from/to` whose open ends (`..`, `unknown`, empty) are left out. */
+/**
+ * A biblatex `date` field: one EDTF date, or a range `from/to`. An open end (`..`, `unknown`, empty) is
+ * CSL's `[0]` after a start, and left out before an end.
+ */
 export function edtfDate(raw: string): CslDate | undefined {
   const value = raw.trim();
   const ends = value.split('/');
@@ -231,7 +253,9 @@ export function edtfDate(raw: string): CslDate | undefined {
   if (read.some((end) => end === undefined)) return undefined;
   const known = read.filter((end): end is { parts: number[][]; circa: boolean } => end !== null);
   if (known.length === 0) return undefined;
-  const date: CslDate = { 'date-parts': known.length === 2 ? [known[0].parts[0], known[1].parts[known[1].parts.length - 1]] : known[0].parts };
+  const openEnd = ends.length === 2 && read[0] !== null && read[1] === null;
+  const dateParts = known.length === 2 ? [known[0].parts[0], known[1].parts[known[1].parts.length - 1]] : openEnd ? [known[0].parts[0], [0]] : known[0].parts;
+  const date: CslDate = { 'date-parts': dateParts };
   if (known.some((end) => end.circa)) date.circa = true;
   return date;
 }
@@ -484,7 +508,8 @@ export function bibtexToCsl(entry: RawFields): BibtexCsl {
     if (value === undefined) return undefined;
     const list = splitOnAnd(value)
       .map((part) => parseName(part, useprefix))
-      .filter((found): found is CslName => found !== undefined);
+      .filter((found): found is CslName => found !== undefined)
+      .map(keepFamilyWhole);
     return list.length ? list : undefined;
   };
 

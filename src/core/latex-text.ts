@@ -49,7 +49,10 @@ const formatting: Record<string, TexKind> = {
 };
 
 /** Commands whose arguments are sorting hints or cross-references, never text (`{\noopsort{condorcet}}de Condorcet`). */
-const droppedWithArgument = new Set(['noopsort', 'sortname', 'nocite', 'index', 'label', 'hyphenation']);
+const droppedWithArgument = new Set(['noopsort', 'sortname', 'nocite', 'index', 'label', 'hyphenation', 'hspace', 'vspace']);
+
+/** Spacing commands that take a dimension: `de’\kern0pt` is "de’". */
+const dimensionCommands = new Set(['kern', 'hskip', 'vskip', 'mkern', 'mskip']);
 
 /** `\foreignlanguage{french}{texte}` and `\href{url}{text}`: the text is the last argument. */
 const textInSecondArgument = new Set(['foreignlanguage', 'href', 'textcolor', 'colorbox']);
@@ -162,6 +165,9 @@ class TexReader {
       // `{\em text}` and `{\bf text}` switch formatting on for the rest of the group.
       const children = input[this.i] === '{' ? this.argument() : this.inlines();
       out.push({ kind: formatting[word], children });
+    } else if (dimensionCommands.has(word)) {
+      const dimension = /^\s*=?\s*-?(?:\d+\.?\d*|\.\d+)\s*(?:pt|em|ex|mm|cm|in|bp|sp|mu|pc|dd|cc)?/.exec(input.slice(this.i));
+      if (dimension) this.i += dimension[0].length;
     } else if (droppedWithArgument.has(word)) {
       this.skipSpaces();
       if (input[this.i] === '{') this.argument();
