@@ -79,6 +79,23 @@ function readKey(text: string, at: number): { key: string; start: number; end: n
   return { key: text.slice(at, end), start: at, end, next: end };
 }
 
+/**
+ * Why `key` cannot be cited as `@key`, or undefined when it can. pandoc's rule is the parser's: a key
+ * that readKey would cut short (`Other-` is read as `Other`) is named with what `@key` would cite.
+ */
+export function citationKeyProblem(key: string): string | undefined {
+  if (!key) return 'a citation key cannot be empty';
+  const read = keyWordChar.test(key[0]) ? readKey(key, 0) : undefined;
+  if (read && read.end === key.length) return undefined;
+  if (!read) return `"${key}" starts with "${Array.from(key)[0]}"; a citation key starts with a letter, digit or underscore`;
+  const rest = key.slice(read.end);
+  const cut = `@${key} would cite "${read.key}"`;
+  if (/^\s/.test(rest)) return `"${key}" has a space, so ${cut}; a citation key has no spaces`;
+  if (keyPunctuation.test(rest[0]) && rest.length === 1) return `"${key}" ends with "${rest}", which pandoc reads as punctuation after the key, so ${cut}; end the key with a letter, digit or underscore`;
+  if (keyPunctuation.test(rest[0])) return `"${key}" has "${/^[:.#$%&\-+?<>~/]+/.exec(rest)![0]}" after "${read.key}", and pandoc ends a key at punctuation that is not followed by a letter or digit, so ${cut}`;
+  return `"${key}" has "${Array.from(rest)[0]}", which a citation key cannot contain, so ${cut}`;
+}
+
 /** The locator terms of pandoc's en-US locale: abbreviations take a full stop, words do not. */
 const locatorTerms: [label: string, forms: string[]][] = [
   ['book', ['bk.', 'bks.', 'book', 'books']],
