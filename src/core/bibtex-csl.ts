@@ -397,7 +397,8 @@ export function resolveCrossReferences(entries: RawFields[]): Map<RawFields, str
         if (seen.size === 1) missing.set(child, [...(missing.get(child) ?? []), key]);
         continue;
       }
-      if (seen.has(key)) continue;
+      // A cycle, or a chain longer than any real collection of collections, inherits no further.
+      if (seen.has(key) || seen.size > 8) continue;
       for (const [field, value] of parent.fields) {
         if (field === 'crossref' || field === 'xdata') {
           for (const [inheritedField, inheritedValue] of inherited(child, value, new Set([...seen, key]))) {
@@ -465,9 +466,14 @@ export function bibtexToCsl(entry: RawFields): BibtexCsl {
   const fields = entry.fields;
   const et = entry.type;
   const has = (name: string): boolean => fields.has(name);
+  // Several variables draw on one field (the title is also the short title and, under a main title, the volume title).
+  const parsed = new Map<string, TexInline[] | undefined>();
   const tex = (name: string): TexInline[] | undefined => {
-    const value = fields.get(name);
-    return value === undefined ? undefined : parseTex(value);
+    if (!parsed.has(name)) {
+      const value = fields.get(name);
+      parsed.set(name, value === undefined ? undefined : parseTex(value));
+    }
+    return parsed.get(name);
   };
   const fancy = (name: string): string | undefined => {
     const inlines = tex(name);

@@ -57,12 +57,30 @@ const dimensionCommands = new Set(['kern', 'hskip', 'vskip', 'mkern', 'mskip']);
 /** `\foreignlanguage{french}{texte}` and `\href{url}{text}`: the text is the last argument. */
 const textInSecondArgument = new Set(['foreignlanguage', 'href', 'textcolor', 'colorbox']);
 
+/**
+ * Groups nested deeper than this are read as text without a group of their own: real exports nest a
+ * few levels, and a hostile file nesting thousands must not exhaust the stack.
+ */
+const maxDepth = 32;
+
 class TexReader {
   i = 0;
+  private depth = 0;
+  /** Braces opened past maxDepth, whose closing braces are skipped too. */
+  private flattened = 0;
   constructor(readonly input: string) {}
 
   /** Reads inlines up to the `}` that closes the current group (or the end). */
   inlines(inMath = false): TexInline[] {
+    this.depth++;
+    try {
+      return this.read(inMath);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private read(inMath: boolean): TexInline[] {
     const out: TexInline[] = [];
     const input = this.input;
     const push = (text: string): void => {
@@ -71,6 +89,11 @@ class TexReader {
     };
     while (this.i < input.length) {
       const c = input[this.i];
+      if ((c === '{' && this.depth >= maxDepth) || (c === '}' && this.flattened > 0)) {
+        this.flattened += c === '{' ? 1 : -1;
+        this.i++;
+        continue;
+      }
       if (c === '}') return out;
       if (c === '$' && inMath) return out;
       if (c === '{') {
@@ -124,6 +147,8 @@ class TexReader {
   /** A braced argument, or the next single character. */
   private argument(): TexInline[] {
     this.skipSpaces();
+    // Past maxDepth the braces are left for read() to flatten.
+    if (this.input[this.i] === '{' && this.depth >= maxDepth) return [];
     if (this.input[this.i] === '{') {
       this.i++;
       const children = this.inlines();

@@ -136,3 +136,22 @@ describe('BibTeX entries read as pandoc reads them', () => {
     assert.equal(message('a b'), '"a b" has a space, so @a b would cite "a"; a citation key has no spaces');
   });
 });
+
+describe('hostile bibliographies', () => {
+  it('reads braces and formatting nested thousands deep without exhausting the stack', () => {
+    const nested = `${'{'.repeat(100000)}x${'}'.repeat(100000)}`;
+    assert.equal(only(`@book{a, title = ${nested}}`).fields.title, 'x');
+    assert.equal(latexToUnicode(`${'\\emph{'.repeat(50000)}y${'}'.repeat(50000)} z`), 'y z');
+  });
+
+  it('follows a crossref chain only so far, and a cycle not at all', () => {
+    const chain = Array.from({ length: 2000 }, (_, index) => `@book{k${index}, crossref = {k${index + 1}}}`).join('\n');
+    const parsed = parseBibtex(`${chain}\n@book{k2000, title = {Top}}\n@book{x, title = {X}, crossref = {y}}\n@book{y, crossref = {x}}`);
+    assert.equal(parsed.entries.length, 2003);
+    const title = (key: string) => parsed.entries.find((entry) => entry.key === key)?.fields.title;
+    assert.equal(title('k1999'), 'Top');
+    assert.equal(title('k1992'), 'Top');
+    assert.equal(title('k1991'), undefined);
+    assert.equal(title('y'), 'X');
+  });
+});
