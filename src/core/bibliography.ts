@@ -1,4 +1,4 @@
-import { bibtexToCsl, nameToString, parseName, resolveCrossReferences, type CslDate, type CslItem, type CslName, type RawFields } from './bibtex-csl';
+import { bibtexToCsl, monthNames, nameToString, parseMonth, parseName, plainValue, resolveCrossReferences, type CslDate, type CslItem, type CslName, type RawFields } from './bibtex-csl';
 import { latexToUnicode } from './latex-text';
 import type { Source, SourceMetadata } from './source';
 
@@ -65,20 +65,6 @@ function lineOf(starts: number[], offset: number): number {
     else hi = mid - 1;
   }
   return lo + 1;
-}
-
-const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-
-function parseMonth(value: string): number | undefined {
-  // Ranges such as "jan--feb" or "January–March" stand for their first month.
-  const first = value.trim().toLowerCase().split(/\s*(?:-{1,3}|–|—|\/)\s*/)[0].replace(/\.$/, '');
-  if (/^\d{1,2}$/.test(first)) {
-    const n = Number(first);
-    return n >= 1 && n <= 12 ? n : undefined;
-  }
-  if (first.length < 3) return undefined;
-  const index = monthNames.findIndex((name) => name.startsWith(first) || (first === 'sept' && name === 'september'));
-  return index >= 0 ? index + 1 : undefined;
 }
 
 function pad2(n: number): string {
@@ -537,7 +523,7 @@ function toEntry(raw: RawEntry, line: number, languages: UnknownLanguages): { en
     const converted = latexToUnicode(value);
     return converted || undefined;
   };
-  const { item: csl, plainTitle, language } = bibtexToCsl(raw);
+  const { item: csl, plainTitle } = bibtexToCsl(raw);
   const fields: BibliographyEntry['fields'] = {};
 
   if (plainTitle) fields.title = plainTitle;
@@ -556,14 +542,9 @@ function toEntry(raw: RawEntry, line: number, languages: UnknownLanguages): { en
   const date = metadataDate(csl.issued, raw, problems);
   if (date) fields.date = date;
 
-  if (language) {
-    const code = languages.code(text('langid') ?? text('language') ?? language, line);
-    if (code) fields.language = code;
-  } else {
-    const named = text('language');
-    const code = named === undefined ? undefined : languages.code(named, line);
-    if (code) fields.language = code;
-  }
+  const language = text('langid') ?? text('language');
+  const code = language === undefined ? undefined : languages.code(language, line);
+  if (code) fields.language = code;
 
   const url = plainValue(raw.fields.get('url'));
   const doi = plainValue(raw.fields.get('doi'));
@@ -609,13 +590,6 @@ function metadataDate(issued: CslDate | undefined, raw: RawEntry, problems: stri
   if (yearMatch) return yearMatch[1];
   if (!/^n\.?\s*d\.?$/i.test(literal)) problems.push(`year "${literal}" is not a year this tool can read`);
   return undefined;
-}
-
-/** URLs, DOIs and keys are written verbatim, apart from escapes for TeX's special characters and protecting braces. */
-function plainValue(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const value = raw.replace(/\\([&%$_#~{}])/g, '$1').replace(/[{}]/g, '').trim();
-  return value || undefined;
 }
 
 function bibtexType(entryType: string, text: (name: string) => string | undefined): string {
@@ -925,6 +899,7 @@ export function parseCslJson(text: string): ParsedBibliography {
   }
   const entries: BibliographyEntry[] = [];
   const problems: BibliographyProblem[] = [];
+  const languages = new UnknownLanguages();
   const seen = new Map<string, number>();
   items.forEach((item: unknown, index: number) => {
     const location = locator.items[index];
@@ -946,10 +921,12 @@ export function parseCslJson(text: string): ParsedBibliography {
       return;
     }
     seen.set(key, line);
-    const converted = cslItemToEntry(item, key, line);
+    const converted = cslItemToEntry(item, key, line, languages);
     for (const message of converted.problems) problems.push({ line, message });
     entries.push(converted.entry);
   });
+  problems.push(...languages.problems());
+  problems.sort((a, b) => a.line - b.line);
   return { entries, problems };
 }
 
@@ -1007,7 +984,7 @@ function cslDate(value: unknown): { date?: string; problem?: string } {
   return { problem: 'issued has no date-parts' };
 }
 
-function cslItemToEntry(item: Record<string, unknown>, key: string, line: number): { entry: BibliographyEntry; problems: string[] } {
+function cslItemToEntry(item: Record<string, unknown>, key: string, line: number, languages: UnknownLanguages): { entry: BibliographyEntry; problems: string[] } {
   const problems: string[] = [];
   const fields: BibliographyEntry['fields'] = {};
   const title = stringOf(item.title);
@@ -1021,11 +998,8 @@ function cslItemToEntry(item: Record<string, unknown>, key: string, line: number
   if (issued.date) fields.date = issued.date;
   if (issued.problem) problems.push(issued.problem);
   const language = stringOf(item.language);
-  if (language) {
-    const code = toLanguageCode(language);
-    if (code) fields.language = code;
-    else problems.push(`language "${language}" is not one this tool knows; give an ISO code such as en or sq`);
-  }
+  const code = language === undefined ? undefined : languages.code(language, line);
+  if (code) fields.language = code;
   const url = stringOf(item.URL) ?? stringOf(item.url);
   const doi = stringOf(item.DOI) ?? stringOf(item.doi);
   if (url) fields.url = url;

@@ -1,4 +1,4 @@
-import { cslRichText, parseTex, plainText, sentenceCase, type TexInline } from './latex-text';
+import { cslRichText, latexToUnicode, parseTex, plainText, sentenceCase, type TexInline } from './latex-text';
 
 /**
  * A BibTeX/biblatex entry as a CSL item, read the way pandoc's biblatex reader reads it
@@ -260,32 +260,34 @@ export function edtfDate(raw: string): CslDate | undefined {
   return date;
 }
 
-const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+export const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
-/** pandoc's month reading: a number or an English month name; seasons ("fall") name no month. */
-export function monthNumber(raw: string): number | undefined {
-  const value = raw.trim().toLowerCase().replace(/\.$/, '');
-  if (/^\d{1,2}$/.test(value)) {
-    const n = Number(value);
+/** A month as exports write it: a number or an English name; a range ("jan--feb") stands for its first month, and a season names none. */
+export function parseMonth(value: string): number | undefined {
+  const first = value.trim().toLowerCase().split(/\s*(?:-{1,3}|–|—|\/)\s*/)[0].replace(/\.$/, '');
+  if (/^\d{1,2}$/.test(first)) {
+    const n = Number(first);
     return n >= 1 && n <= 12 ? n : undefined;
   }
-  const index = monthNames.indexOf(value.slice(0, 3));
-  return index >= 0 && value.length >= 3 && 'january february march april may june july august september october november december'.split(' ')[index].startsWith(value === 'sept' ? 'sep' : value) ? index + 1 : undefined;
+  if (first.length < 3) return undefined;
+  const index = monthNames.findIndex((name) => name.startsWith(first) || (first === 'sept' && name === 'september'));
+  return index >= 0 ? index + 1 : undefined;
 }
 
 /** `year`, `month` and `day` (with an optional prefix: `urlyear`, `eventyear`, `origyear`). */
-function oldStyleDate(fields: Map<string, string>, prefix: string, plain: (raw: string) => string): CslDate | undefined {
+function oldStyleDate(fields: Map<string, string>, prefix: string): CslDate | undefined {
   const yearRaw = fields.get(`${prefix}year`);
   if (yearRaw === undefined) return undefined;
-  const yearText = plain(yearRaw).replace(/^[–—]/, '-');
+  const yearText = latexToUnicode(yearRaw).replace(/^[–—]/, '-');
   if (!/^-?\d+$/.test(yearText)) return yearText ? { literal: yearText } : undefined;
   const parts = [Number(yearText)];
   const month = fields.get(`${prefix}month`);
-  const monthValue = month === undefined ? undefined : monthNumber(plain(month));
+  const monthValue = month === undefined ? undefined : parseMonth(latexToUnicode(month));
   if (monthValue !== undefined) {
     parts.push(monthValue);
     const day = fields.get(`${prefix}day`);
-    if (day !== undefined && /^\d{1,2}$/.test(plain(day))) parts.push(Number(plain(day)));
+    const dayText = day === undefined ? '' : latexToUnicode(day);
+    if (/^\d{1,2}$/.test(dayText)) parts.push(Number(dayText));
   }
   return { 'date-parts': [parts] };
 }
@@ -451,14 +453,17 @@ function parseOptions(raw: string | undefined): Map<string, string> {
   return options;
 }
 
-const rawValue = (raw: string): string => raw.replace(/\\([&%$_#~{}])/g, '$1').replace(/[{}]/g, '').trim();
+/** URLs, DOIs and keys are written verbatim, apart from escapes for TeX's special characters and protecting braces. */
+export function plainValue(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const value = raw.replace(/\\([&%$_#~{}])/g, '$1').replace(/[{}]/g, '').trim();
+  return value || undefined;
+}
 
 export interface BibtexCsl {
   item: CslItem;
   /** The entry's title and subtitle in their own case, for source metadata. */
   plainTitle?: string;
-  /** The language as the entry names it (`langid` or `hyphenation`), lower case. */
-  language?: string;
 }
 
 /** The CSL item pandoc would make of one entry (after crossref resolution). */
@@ -539,10 +544,10 @@ export function bibtexToCsl(entry: RawFields): BibtexCsl {
   set('genre', et === 'mastersthesis' ? (localisedType ?? biblatexStrings.mathesis) : et === 'phdthesis' ? (localisedType ?? biblatexStrings.phdthesis) : localisedType);
   set('language', language);
 
-  set('accessed', edtfField('urldate') ?? oldStyleDate(fields, 'url', plainText0));
-  set('event-date', edtfField('eventdate') ?? oldStyleDate(fields, 'event', plainText0));
-  set('issued', edtfField('date') ?? oldStyleDate(fields, '', plainText0));
-  set('original-date', edtfField('origdate') ?? oldStyleDate(fields, 'orig', plainText0));
+  set('accessed', edtfField('urldate') ?? oldStyleDate(fields, 'url'));
+  set('event-date', edtfField('eventdate') ?? oldStyleDate(fields, 'event'));
+  set('issued', edtfField('date') ?? oldStyleDate(fields, ''));
+  set('original-date', edtfField('origdate') ?? oldStyleDate(fields, 'orig'));
   function edtfField(name: string): CslDate | undefined {
     const value = fields.get(name);
     if (value === undefined) return undefined;
@@ -639,25 +644,21 @@ export function bibtexToCsl(entry: RawFields): BibtexCsl {
   if (item.type === 'patent') set('jurisdiction', literalList('location'));
 
   const url = fields.get('url');
-  if (url !== undefined && (et === 'online' || options.get('url') !== 'false')) set('URL', rawValue(url));
+  if (url !== undefined && (et === 'online' || options.get('url') !== 'false')) set('URL', plainValue(url));
   else {
     const eprinttype = (fields.get('eprinttype') ?? fields.get('archiveprefix') ?? '').trim().toLowerCase();
     const eprint = fields.get('eprint');
     const base = { arxiv: 'https://arxiv.org/abs/', jstor: 'https://www.jstor.org/stable/', pubmed: 'https://www.ncbi.nlm.nih.gov/pubmed/', googlebooks: 'https://books.google.com?id=' }[eprinttype];
-    if (base && eprint !== undefined) set('URL', base + rawValue(eprint));
+    if (base && eprint !== undefined) set('URL', base + plainValue(eprint));
   }
-  if (options.get('doi') !== 'false' && has('doi')) set('DOI', rawValue(fields.get('doi')!));
+  if (options.get('doi') !== 'false' && has('doi')) set('DOI', plainValue(fields.get('doi')!));
   for (const [field, variable] of [['isbn', 'ISBN'], ['issn', 'ISSN'], ['pmid', 'PMID'], ['pmcid', 'PMCID']] as const) {
-    if (has(field)) set(variable, rawValue(fields.get(field)!));
+    if (has(field)) set(variable, plainValue(fields.get(field)!));
   }
   set('note', concatWith('.', [et === 'periodical' ? undefined : fancy('note'), fancy('addendum')]));
   set('status', fancy('pubstate'));
 
   // Metadata keeps the title as written, with its subtitle, in its own case.
   const plainTitle = concatWith(':', [plainOf('title'), plainOf('subtitle')]);
-  return { item, plainTitle, language: languageName || undefined };
-}
-
-function plainText0(raw: string): string {
-  return plainText(parseTex(raw));
+  return { item, plainTitle };
 }

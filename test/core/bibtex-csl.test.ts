@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseBibtex, toCslJson, type BibliographyEntry } from '../../src/core/bibliography';
+import { parseBibtex, parseCslJson, toCslJson, type BibliographyEntry } from '../../src/core/bibliography';
 import { edtfDate, parseName } from '../../src/core/bibtex-csl';
 import { latexToUnicode } from '../../src/core/latex-text';
 import { SourceFieldsSchema } from '../../src/core/schema';
@@ -123,6 +123,8 @@ describe('BibTeX entries read as pandoc reads them', () => {
   it('reports an unknown language name once per file, not once per entry', () => {
     const parsed = parseBibtex(['@book{a, title = {A}, langid = {Anglais}}', '@book{b, title = {B}, langid = {Anglais}}', '@book{c, title = {C}, langid = {Anglais}}'].join('\n'));
     assert.deepEqual(parsed.problems, [{ line: 1, message: 'language "Anglais" is not one this tool knows (3 entries, the first here); give an ISO code such as en or sq' }]);
+    const json = parseCslJson(JSON.stringify([1, 2].map((n) => ({ id: `i${n}`, type: 'book', language: 'Anglais' })), null, 1));
+    assert.deepEqual(json.problems, [{ line: 3, message: 'language "Anglais" is not one this tool knows (2 entries, the first here); give an ISO code such as en or sq' }]);
   });
 
   it('says why a key cannot be cited', () => {
