@@ -180,11 +180,12 @@ function expandAbbreviatedRange(from: string, to: string): string {
 export function parseCitations(prose: string): CitationGroup[] {
   const groups: CitationGroup[] = [];
   const examples = exampleLabels(prose);
+  const markup = markupRanges(prose);
   let index = 0;
   while (index < prose.length) {
     const at = prose.indexOf('@', index);
     if (at === -1) break;
-    const skip = insideMarkup(prose, at) || isExampleReference(prose, at, examples);
+    const skip = insideMarkup(markup, at) || isExampleReference(prose, at, examples);
     const group = skip ? undefined : (bracketedGroupAround(prose, at) ?? inTextCitation(prose, at));
     if (group) {
       groups.push(group);
@@ -209,18 +210,27 @@ function isExampleReference(prose: string, at: number, examples: Set<string>): b
 }
 
 /**
- * An `@` inside an HTML tag (`<span title="see @a">`) or a pandoc attribute block
- * (`{fig-alt="Chart from @a"}`) is an attribute value, which pandoc never reads as a citation.
+ * Where the prose holds HTML tags (`<span title="see @a">`) and pandoc attribute blocks
+ * (`{fig-alt="Chart from @a"}`), as sorted [start, end) ranges: an `@` in them is an attribute value,
+ * which pandoc never reads as a citation. Found once per parse, so each `@` costs a binary search.
  */
-function insideMarkup(prose: string, at: number): boolean {
-  const lineStart = prose.lastIndexOf('\n', at) + 1;
-  for (let index = at - 1; index >= lineStart && at - index < 1000; index--) {
-    const char = prose[index];
-    if (char === '>' || char === '}') return false;
-    if (char === '<' && /[A-Za-z]/.test(prose[index + 1] ?? '')) return true;
-    if (char === '{' && prose[index - 1] !== '@' && /^\{\s*(?:[#.][\p{L}\p{N}_-]|[\p{L}\p{N}_-]+\s*=)/u.test(prose.slice(index, at))) {
-      return true;
-    }
+function markupRanges(prose: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const match of prose.matchAll(/<[A-Za-z][^<>\n]*>|(?<!@)\{\s*(?:[#.][\p{L}\p{N}_-]|[\p{L}\p{N}_-]+\s*=)[^{}\n]*\}/gu)) {
+    ranges.push([match.index, match.index + match[0].length]);
+  }
+  return ranges;
+}
+
+function insideMarkup(ranges: [number, number][], at: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [start, end] = ranges[middle];
+    if (at < start) high = middle - 1;
+    else if (at >= end) low = middle + 1;
+    else return true;
   }
   return false;
 }
