@@ -1,13 +1,16 @@
 import type { CitationGroup, PageRange } from './citations';
 import { pagesBetween } from './extract/pages';
 import type { Corpus } from './corpus';
-import { describeFrame, frameFor, isOutside } from './timeframe';
+import { describeFrame, frameFor, isOutside, type Frame } from './timeframe';
 import { LineIndex, type Range } from './line-index';
 import { sectionTrail, type Block, type Directive } from './markdown';
 import { matchQuote, type ClosestPassage } from './quote-match';
-import { analyzeReport, type AnalyzedReport, type Quote, type Sentence } from './report';
+import { ReferenceResolver, type ReferenceResolution } from './reference-resolution';
+import { formatReferenceDate, type FreeTextReference } from './references';
+import { analyzeReport, type AnalyzedReport, type Quote, type ReferenceSpan, type Sentence } from './report';
 import { rules } from './rules';
-import type { RuleId, Severity } from './schema';
+import { defaultTimeframeExempt, type RuleId, type Severity, type SourceType } from './schema';
+import { stopWordHits } from './language';
 import type { EffectiveSettings } from './settings';
 import type { Source } from './source';
 import { SourceLookup } from './source-lookup';
@@ -41,6 +44,26 @@ export interface CheckResult {
   report: AnalyzedReport;
   /** How each quote matched its source, for hovers. */
   quoteMatches: QuoteVerdict[];
+  /** Every free-text reference of the report, with the source it resolved to and its time-frame verdict. */
+  references: CheckedReference[];
+}
+
+/** Where a quote's source stands against the research time frame. */
+export type TimeframeStatus = 'inside' | 'outside' | 'exempt' | 'undated' | 'no-frame';
+
+/** A free-text reference as checked: what it resolved to and which date the time frame was judged by. */
+export interface CheckedReference {
+  reference: FreeTextReference;
+  origin: ReferenceSpan['origin'];
+  /** The footnote's label, for a reference in a footnote. */
+  label?: string;
+  resolution: ReferenceResolution;
+  /** The date the time frame is judged by: the resolved source's, else the one the reference states. */
+  date?: string;
+  dateFrom: 'source' | 'reference' | 'none';
+  timeframe: TimeframeStatus;
+  /** How many quotes rest on this reference. */
+  quotes: number;
 }
 
 /** The message for a quote found in a paged source, but not on the pages its citation names. */
@@ -128,51 +151,157 @@ export function checkReport(file: string, text: string, context: CheckContext): 
     }
   }
 
+  const resolver = corpus ? resolverFor(corpus) : undefined;
+  const checkedReferences = new Map<FreeTextReference, CheckedReference>();
+  for (const span of report.references) {
+    for (const entry of span.entries) {
+      const resolution = resolver ? resolver.resolve(entry) : { candidates: [] };
+      const resolved = resolution.key ? corpus!.get(resolution.key) : undefined;
+      const date = resolved ? resolved.metadata.date : entry.date;
+      const timeframe = resolved
+        ? timeframeStatus(resolved.metadata.date, resolved.metadata.language, resolved.metadata.type, settings)
+        : timeframeStatus(entry.date, referenceLanguage(entry), entry.kind === 'published' ? undefined : entry.kind, settings);
+      checkedReferences.set(entry, {
+        reference: entry,
+        origin: span.origin,
+        label: span.label,
+        resolution,
+        date,
+        dateFrom: date ? (resolved ? 'source' : 'reference') : 'none',
+        timeframe: timeframe.status,
+        quotes: 0,
+      });
+      if (corpus && !resolution.key) add('reference-unresolved', entry.start, entry.end, unresolvedMessage(entry, resolution));
+    }
+  }
+
   const quoteMatches: InternalVerdict[] = [];
   const uncitedQuoteSentences = new Set<Sentence>();
   for (const quote of report.quotes) {
-    if (!quote.attribution) {
+    const group = quote.attribution ?? (quote.reference && corpus ? resolvedGroup(quote.reference, checkedReferences) : undefined);
+    if (quote.reference) {
+      for (const entry of quote.reference.entries) checkedReferences.get(entry)!.quotes++;
+    }
+    if (!quote.attribution && !quote.reference) {
       if (quote.wordCount >= settings.quoteMinWords) {
-        add('quote-uncited', quote.start, quote.end, `This quote of ${quote.wordCount} words has no citation. Cite its source in the same sentence, or add a "Source: [@key]" line right after it.`);
+        const note = quote.undefinedNote ? ` Its footnote [^${quote.undefinedNote}] has no definition, so it cites nothing.` : '';
+        add(
+          'quote-uncited',
+          quote.start,
+          quote.end,
+          `This quote of ${quote.wordCount} words has no citation.${note} Cite its source in the same sentence, or add a "Source:" line right after it.`,
+        );
         const sentence = report.sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
         if (sentence) uncitedQuoteSentences.add(sentence);
       }
       continue;
     }
     if (!corpus) continue;
-    const verdict = rememberedVerdict(quote, quote.attribution, corpus);
-    quoteMatches.push(verdict);
-    if (verdict.problem) add('quote-not-in-source', quote.start, quote.end, verdict.problem.message, verdict.problem.extra);
-    const misplaced = verdict.found && verdict.key ? locatorMismatch(verdict, quote.attribution, corpus) : undefined;
-    if (misplaced) add('locator-mismatch', quote.start, quote.end, misplaced, { source: verdict.key });
-    const dated = verdict.key ? [verdict.key] : quote.attribution.items.map((item) => item.key);
-    for (const key of dated) {
-      const source = corpus.get(key);
-      if (!source || !settings.timeframe) continue;
-      if (!source.metadata.date) {
-        add('source-undated', quote.start, quote.end, `@${key} has no date, so this quote cannot be checked against the research time frame. Add a date to the source's metadata.`, { source: key });
+    if (group) {
+      const verdict = rememberedVerdict(quote, group, corpus);
+      quoteMatches.push(verdict);
+      if (verdict.problem) add('quote-not-in-source', quote.start, quote.end, verdict.problem.message, verdict.problem.extra);
+      const misplaced = verdict.found && verdict.key ? locatorMismatch(verdict, group, corpus) : undefined;
+      if (misplaced) add('locator-mismatch', quote.start, quote.end, misplaced, { source: verdict.key });
+      if (quote.attribution) {
+        const dated = verdict.key ? [verdict.key] : group.items.map((item) => item.key);
+        for (const key of dated) {
+          const source = corpus.get(key);
+          if (source) addTimeframeFinding(quote, `@${key}`, source.metadata.date, source.metadata.language, source.metadata.type, 'source', key);
+        }
         continue;
       }
-      const frame = frameFor(settings.timeframe, source.metadata.language);
-      if (isOutside(source.metadata.date, frame)) {
-        add(
-          'quote-outside-timeframe',
-          quote.start,
-          quote.end,
-          `@${key} is dated ${source.metadata.date}, outside the research time frame${frame.language ? ` for ${frame.language} sources` : ''} (${describeFrame(frame)}).`,
-          { source: key },
-        );
-      }
+    }
+    for (const entry of quote.reference!.entries) {
+      const checked = checkedReferences.get(entry)!;
+      const resolved = checked.resolution.key ? corpus.get(checked.resolution.key) : undefined;
+      if (resolved) addTimeframeFinding(quote, `@${resolved.key}`, resolved.metadata.date, resolved.metadata.language, resolved.metadata.type, 'source', resolved.key);
+      else addTimeframeFinding(quote, describeReference(entry), entry.date, referenceLanguage(entry), entry.kind === 'published' ? undefined : entry.kind, 'reference');
     }
   }
 
   checkUncitedClaims(report, settings, uncitedQuoteSentences, add);
 
+  function addTimeframeFinding(quote: Quote, name: string, date: string | undefined, language: string | undefined, type: SourceType | undefined, from: 'source' | 'reference', key?: string): void {
+    if (!settings.timeframe) return;
+    const verdict = timeframeStatus(date, language, type, settings);
+    const extra = key ? { source: key } : {};
+    if (verdict.status === 'undated') {
+      const fix = from === 'source' ? "Add a date to the source's metadata." : 'Add the publication date to the reference.';
+      add('source-undated', quote.start, quote.end, `${name} has no date, so this quote cannot be checked against the research time frame. ${fix}`, extra);
+    } else if (verdict.status === 'outside') {
+      const frame = verdict.frame!;
+      const written = from === 'reference' ? ` (as the reference states)` : '';
+      add(
+        'quote-outside-timeframe',
+        quote.start,
+        quote.end,
+        `${name} is dated ${date}${written}, outside the research time frame${frame.language ? ` for ${frame.language} sources` : ''} (${describeFrame(frame)}).`,
+        extra,
+      );
+    }
+  }
+
   const kept = applyDirectives(findings, report.structure.directives, file, lines)
     .map((finding) => ({ ...finding, severity: severityFor(finding, settings) }))
     .filter((finding): finding is Finding => finding.severity !== undefined);
   kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { findings: kept, report, quoteMatches: quoteMatches.map(({ problem: _problem, ...verdict }) => verdict) };
+  return { findings: kept, report, quoteMatches: quoteMatches.map(({ problem: _problem, ...verdict }) => verdict), references: [...checkedReferences.values()] };
+}
+
+/** How a date stands against the report's time frame; interviews and correspondence are exempt unless the settings say otherwise. */
+export function timeframeStatus(
+  date: string | undefined,
+  language: string | undefined,
+  type: SourceType | undefined,
+  settings: EffectiveSettings,
+): { status: TimeframeStatus; frame?: Frame } {
+  const timeframe = settings.timeframe;
+  if (!timeframe) return { status: 'no-frame' };
+  if (type && (timeframe.exempt ?? defaultTimeframeExempt).includes(type)) return { status: 'exempt' };
+  if (!date) return { status: 'undated' };
+  const frame = frameFor(timeframe, language);
+  return { status: isOutside(date, frame) ? 'outside' : 'inside', frame };
+}
+
+/** Resolvers by corpus: a corpus never changes (a reload makes a new one), so its title index is built once. */
+const resolvers = new WeakMap<Corpus, ReferenceResolver>();
+
+function resolverFor(corpus: Corpus): ReferenceResolver {
+  let resolver = resolvers.get(corpus);
+  if (!resolver) resolvers.set(corpus, (resolver = new ReferenceResolver(corpus.sources)));
+  return resolver;
+}
+
+/** The resolved entries of a reference as a citation group, so its quotes are verified like a Pandoc citation's. */
+function resolvedGroup(span: ReferenceSpan, checked: Map<FreeTextReference, CheckedReference>): CitationGroup | undefined {
+  const items = span.entries.flatMap((entry) => {
+    const key = checked.get(entry)?.resolution.key;
+    if (!key) return [];
+    return [{ key, keyStart: entry.start, keyEnd: entry.end, start: entry.start, end: entry.end, prefix: '', suffix: '', locator: entry.locator, suppressAuthor: false, inText: false }];
+  });
+  return items.length ? { start: span.start, end: span.end, bracketed: false, items } : undefined;
+}
+
+/** `“Title” (Publisher, 15 June 2023)`: a reference named in a message. */
+export function describeReference(entry: FreeTextReference): string {
+  const what = entry.title ? `\u201C${entry.title}\u201D` : entry.contributors ?? entry.text;
+  const extras = [entry.title ? entry.contributors : undefined, entry.date ? formatReferenceDate(entry.date) : undefined].filter(Boolean);
+  return extras.length ? `${what} (${extras.join(', ')})` : what;
+}
+
+function unresolvedMessage(entry: FreeTextReference, resolution: ReferenceResolution): string {
+  const base = `No source in the corpus matches the reference ${describeReference(entry)}, so its quotes cannot be verified.`;
+  if (resolution.candidates.length === 0) return `${base} Add the document to the corpus, or describe it in corpus.yaml.`;
+  const close = resolution.candidates.map((candidate) => `@${candidate.key}${candidate.title ? ` “${candidate.title}”` : ''} (${Math.round(candidate.score * 100)}%${candidate.reason ? `: ${candidate.reason}` : ''})`);
+  return `${base} Closest: ${close.join('; ')}.`;
+}
+
+/** A reference's language from its title, where the title's words make it clear (for the language's own time frame). */
+function referenceLanguage(entry: FreeTextReference): string | undefined {
+  if (!entry.title) return undefined;
+  const [best, second] = Object.entries(stopWordHits(entry.title)).sort((a, b) => b[1] - a[1]);
+  return best && best[1] >= 2 && best[1] >= 2 * (second?.[1] ?? 0) ? best[0] : undefined;
 }
 
 function severityFor(finding: Finding, settings: EffectiveSettings): Severity | undefined {
@@ -295,30 +424,49 @@ function checkUncitedClaims(
   const { structure } = report;
   const prose = structure.prose;
   const skipped = new Set(settings.skipSections.map(normalizeHeading));
-  const blockCited = new Map<Block, boolean>();
-  const blocks = structure.blocks;
-  blocks.forEach((block, index) => {
-    const cited = report.citations.some((group) => group.start >= block.start && group.end <= block.end);
-    const next = blocks[index + 1];
-    const followedBySource =
-      next !== undefined &&
-      next.kind !== 'heading' &&
-      /^\s*(?:sources?|burimi|quelle)\s*:/i.test(prose.slice(next.start, next.end)) &&
-      report.citations.some((group) => group.start >= next.start && group.end <= next.end);
-    blockCited.set(block, cited || followedBySource);
-  });
-  const quotedBlock = new Set(report.quotes.filter((quote) => quote.attribution).map((quote) => quote.block));
+  const blockCited = new Set<Block>();
+  let blockIndex = 0;
+  for (const group of report.citations) {
+    while (blockIndex < structure.blocks.length && structure.blocks[blockIndex].end < group.end) blockIndex++;
+    const block = structure.blocks[blockIndex];
+    if (block && group.start >= block.start) blockCited.add(block);
+  }
+  // A footnote that the report defines cites its sentence, as an inline note does.
+  const notes = [
+    ...report.footnoteMarkers.filter((marker) => marker.definition),
+    ...report.references.filter((span) => span.origin === 'inline-note'),
+  ].sort((a, b) => a.start - b.start);
+  const noteWithin = (start: number, end: number) => {
+    const first = firstAtOrAfter(notes, start);
+    return first < notes.length && notes[first].end <= end;
+  };
+  const quotedBlock = new Set(report.quotes.filter((quote) => quote.attribution || quote.reference).map((quote) => quote.block));
   for (const sentence of report.sentences) {
     if (skip.has(sentence) || sentence.citations.length > 0) continue;
     const block = sentence.block;
-    if (blockCited.get(block) || quotedBlock.has(block)) continue;
+    if (blockCited.has(block) || report.coveredBlocks.has(block) || quotedBlock.has(block)) continue;
+    if (noteWithin(sentence.start, sentence.end)) continue;
     if (sectionTrail(structure, block).some((heading) => skipped.has(normalizeHeading(heading.text)))) continue;
     const text = stripCitations(prose.slice(sentence.start, sentence.end), sentence.start, report.citations);
+    // A copyright line (`© Asylos 2024`, repeated in every page footer of an exported report) states nothing.
+    if (text.includes('\u00A9')) continue;
     const signal = factSignals.find(({ pattern }) => pattern.test(text));
     if (!signal) continue;
     const evidence = signal.pattern.exec(text)![0].trim();
     add('uncited-claim', sentence.start, trimEnd(prose, sentence.start, sentence.end), `This sentence states a checkable fact (${signal.label}: “${evidence}”) but cites no source. Add a citation such as [@key].`);
   }
+}
+
+/** The index of the first span starting at or after `offset`, in spans sorted by start. */
+function firstAtOrAfter(spans: readonly { start: number }[], offset: number): number {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (spans[middle].start < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function trimEnd(prose: string, start: number, end: number): number {

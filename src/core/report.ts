@@ -1,10 +1,14 @@
 import { parseCitations, type CitationGroup } from './citations';
 import { parseMarkdown, type Block, type MarkdownStructure } from './markdown';
+import { isBareReference, looksLikeReference, maxReferenceLength, parseReferences, type FreeTextReference } from './references';
 import { words } from './tokenize';
 
 /**
- * A report read for checking: its Markdown structure, citations, sentences and quotes, and which
- * citation each quote is attributed to.
+ * A report read for checking: its Markdown structure, citations, references, sentences and quotes,
+ * and what each quote rests on. Citations are Pandoc's (`[@key, p. 35]`); references are what COI
+ * and academic authors write instead: a `Source:` line after a quote or a run of quotes, a footnote
+ * (`[^12]` with its `[^12]: …` definition) or an inline note (`^[…]`), holding either Pandoc citations
+ * or a free-text reference such as `Publisher, “Title”, 15 June 2023, p. 45`.
  */
 
 export interface Sentence {
@@ -12,6 +16,30 @@ export interface Sentence {
   end: number;
   block: Block;
   citations: CitationGroup[];
+}
+
+/** A `Source:` line, a footnote definition or an inline note: where a report says what its quotes rest on. */
+export interface ReferenceSpan {
+  /** The whole reference, label included (`Source:`, `[^3]:`, `^[`). */
+  start: number;
+  end: number;
+  origin: 'source-line' | 'footnote' | 'inline-note';
+  /** The footnote's label, for footnotes. */
+  label?: string;
+  /** A footnote as exported text writes it: a number and a tab at the foot of the page, not `[^label]:`. */
+  plainText?: boolean;
+  /** Pandoc citations in the reference, as one group. */
+  citation?: CitationGroup;
+  /** Free-text references, where the reference holds no Pandoc citation. */
+  entries: FreeTextReference[];
+}
+
+export interface FootnoteMarker {
+  start: number;
+  end: number;
+  label: string;
+  /** The note's definition; a `[^label]` the report never defines has none. */
+  definition?: ReferenceSpan;
 }
 
 export interface Quote {
@@ -25,92 +53,416 @@ export interface Quote {
   block: Block;
   /** The citation group the quote rests on, if any. */
   attribution?: CitationGroup;
+  /** The free-text reference the quote rests on, when no Pandoc citation is attributed. */
+  reference?: ReferenceSpan;
+  /** A footnote the quote's sentence points to that the report never defines. */
+  undefinedNote?: string;
 }
 
 export interface AnalyzedReport {
   structure: MarkdownStructure;
   citations: CitationGroup[];
+  /** Every `Source:` line, footnote definition and inline note that cites something. */
+  references: ReferenceSpan[];
+  footnoteMarkers: FootnoteMarker[];
   sentences: Sentence[];
   quotes: Quote[];
+  /**
+   * Blocks whose statements rest on a reference that follows them: the quotes and paraphrase before a
+   * `Source:` line, and the sentence that introduces a quote (`The report stated:`).
+   */
+  coveredBlocks: Set<Block>;
 }
 
-const sourceLine = /^\s*(?:sources?|burimi|burime|quelle|fuente|fonte)\s*:/i;
+const sourceLabel = /^[ \t]*[*_]{0,2}(?:sources?|burimi|burime|quelle|quellen|fuente|fuentes|fonte|fontes)[*_]{0,2}[ \t]*:[*_]{0,2}[ \t]*/i;
+const footnoteDefinition = /^[ \t]{0,3}\[\^([^\]\s]{1,100})\]:[ \t]*/;
+const footnoteMarkerPattern = /\[\^([^\]\s]{1,100})\](?!:)/g;
+/**
+ * Footnotes as text exported from Word or PDF carries them: a number glued to the end of a sentence or
+ * quote (`… Albania.”2`), and at the foot of the page the number, a tab, and the note (`2<TAB>House of
+ * Commons …`). The tab is what tells such a note from a paragraph that starts with a number.
+ */
+const plainFootnoteDefinition = /^[ \t]{0,3}(\d{1,3})[ ]*\t[ \t]*/;
+const plainFootnoteMarker = /(?<=[^\d\s][\u201D"\u2019.,;:)\]])(\d{1,3})(?=[\s,.;:]|$)/gu;
+/** How far below its marker a plain-text footnote may stand: a few pages. */
+const plainFootnoteReach = 30_000;
+/** The original-language text of a translated quote, which some COI reports print beside the translation. */
+const originalTextLabel = /^\s*original(?:\s+(?:source|text|quote|version))?\s*:/i;
+const openingQuoteMarks = '\u201C\u201E\u00AB"';
+/** A paragraph that ends a quote: a closing mark, perhaps with punctuation and a footnote number after it. */
+const closesQuote = /[\u201D"\u00BB][.,;:]?\d{0,3}\s*$/;
 
 export function analyzeReport(text: string): AnalyzedReport {
   const structure = parseMarkdown(text);
   const prose = structure.prose;
   const citations = parseCitations(prose);
+  const blocks = structure.blocks;
+  const { spans, definitions, notes } = findReferenceSpans(prose, blocks, citations);
+  const footnoteMarkers = findFootnoteMarkers(prose, definitions);
+  const definitionBlocks = new Set(groupByBlock(definitions, blocks).keys());
   const sentences: Sentence[] = [];
   const quotes: Quote[] = [];
+  const blockQuotesOf = new Map<Block, Quote[]>();
+  const spansOfBlock = groupByBlock(spans.filter((span) => span.origin !== 'inline-note'), blocks);
+  const definitionOfBlock = groupByBlock(definitions, blocks);
+  const notesOfBlock = groupByBlock(notes, blocks);
+  const material = new Set<Block>();
   let citationCursor = 0;
+  let carriesQuote = false;
 
-  const blocks = structure.blocks;
-  for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
-    const block = blocks[blockIndex];
+  for (const block of blocks) {
     while (citationCursor < citations.length && citations[citationCursor].start < block.start) citationCursor++;
     const blockCitations: CitationGroup[] = [];
     for (let index = citationCursor; index < citations.length && citations[index].start < block.end; index++) {
       blockCitations.push(citations[index]);
     }
-    if (block.kind === 'heading') continue;
-    const blockQuotes = findInlineQuotes(prose, block);
-    const blockSentences = splitSentences(prose, block, blockQuotes, blockCitations);
+    if (block.kind === 'heading') {
+      carriesQuote = false;
+      continue;
+    }
+    // References are no prose: their titles are not quotes, and their sentences are not claims.
+    const excluded = spansOfBlock.get(block) ?? definitionOfBlock.get(block) ?? [];
+    const blockNotes = notesOfBlock.get(block) ?? [];
+    const found = findInlineQuotes(prose, block, carriesQuote, excluded, blockNotes);
+    const blockQuotes = found.quotes;
+    // A footnote printed inside a quoted passage (as text exports place them) does not end the quote.
+    if (!definitionBlocks.has(block)) carriesQuote = found.carries;
+    if (found.material || block.kind === 'blockquote' || originalTextLabel.test(prose.slice(block.start, block.end))) material.add(block);
+    const blockSentences = splitSentences(prose, block, [...blockQuotes, ...blockNotes], blockCitations, excluded, [...blockNotes, ...footnoteMarkers]);
     sentences.push(...blockSentences);
 
     if (block.kind === 'blockquote' && blockQuotes.length === 0) {
-      const whole = blockquoteQuote(prose, block, blockCitations);
+      const whole = blockquoteQuote(prose, block, blockCitations, excluded);
       if (whole) blockQuotes.push(whole);
     }
+    const ownCitations = blockCitations.filter((group) => !excluded.some((span) => group.start >= span.start && group.end <= span.end));
     for (const quote of blockQuotes) {
+      const sentence = blockSentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
       quote.attribution =
-        attributionInSentence(quote, blockSentences) ??
-        (block.kind === 'blockquote' ? blockCitations[blockCitations.length - 1] : undefined) ??
-        sourceLineAfter(prose, quote, blockSentences) ??
-        sourceBlockAfter(prose, blocks, blockIndex, citations);
+        attributionInSentence(quote, sentence, blockNotes) ?? (block.kind === 'blockquote' && ownCitations.length ? ownCitations[ownCitations.length - 1] : undefined);
+      if (!quote.attribution && sentence) attributeToNote(quote, sentence, footnoteMarkers, notes);
       quotes.push(quote);
     }
+    blockQuotesOf.set(block, blockQuotes);
   }
-  return { structure, citations, sentences, quotes };
+
+  const coveredBlocks = new Set<Block>();
+  for (const span of spans) {
+    if (span.origin === 'source-line') attributeRunBefore(span, prose, blocks, blockQuotesOf, material, spansOfBlock, definitionBlocks, coveredBlocks);
+  }
+  const references = [...spans, ...definitions].filter((span) => span.citation || span.entries.length);
+  references.sort((a, b) => a.start - b.start);
+  return { structure, citations, references, footnoteMarkers, sentences, quotes, coveredBlocks };
 }
 
-/** Pairs “…” and "…" within one block; quotes may wrap across lines. */
-function findInlineQuotes(prose: string, block: Block): Quote[] {
-  const quotes: Quote[] = [];
-  const text = prose.slice(block.start, block.end);
-  let index = 0;
-  while (index < text.length) {
-    const char = text[index];
-    let close = -1;
-    if (char === '\u201C') {
-      close = text.indexOf('\u201D', index + 1);
-    } else if (char === '"' && (index === 0 || /[\s([{\u2014\u2013:-]/.test(text[index - 1]))) {
-      close = text.indexOf('"', index + 1);
-    } else if (char === '\u201E') {
-      // German and Albanian typography open with „ and close with “ or ”.
-      const candidates = [text.indexOf('\u201C', index + 1), text.indexOf('\u201D', index + 1)].filter((at) => at !== -1);
-      close = candidates.length ? Math.min(...candidates) : -1;
-    }
-    if (close === -1) {
-      index++;
+function groupByBlock(spans: ReferenceSpan[], blocks: Block[]): Map<Block, ReferenceSpan[]> {
+  const byBlock = new Map<Block, ReferenceSpan[]>();
+  let blockIndex = 0;
+  for (const span of spans) {
+    while (blockIndex < blocks.length && blocks[blockIndex].end < span.start) blockIndex++;
+    const block = blocks[blockIndex];
+    if (!block || block.start > span.start) continue;
+    const list = byBlock.get(block) ?? [];
+    list.push(span);
+    byBlock.set(block, list);
+  }
+  return byBlock;
+}
+
+/** The citations inside [start, end) as one group, so that a quote rests on every source a note names. */
+function citationIn(citations: CitationGroup[], start: number, end: number): CitationGroup | undefined {
+  const inside = citations.filter((group) => group.start >= start && group.end <= end);
+  if (inside.length === 0) return undefined;
+  if (inside.length === 1) return inside[0];
+  return { start: inside[0].start, end: inside[inside.length - 1].end, bracketed: true, items: inside.flatMap((group) => group.items) };
+}
+
+/**
+ * `Source:` lines (with the lines a wrapped reference continues on), footnote definitions, inline
+ * notes, and paragraphs that are nothing but a citation.
+ */
+function findReferenceSpans(
+  prose: string,
+  blocks: Block[],
+  citations: CitationGroup[],
+): { spans: ReferenceSpan[]; definitions: ReferenceSpan[]; notes: ReferenceSpan[] } {
+  const spans: ReferenceSpan[] = [];
+  const definitions: ReferenceSpan[] = [];
+  let previous: Block | undefined;
+  for (const block of blocks) {
+    if (block.kind === 'heading') {
+      previous = undefined;
       continue;
     }
-    const start = block.start + index;
-    const end = block.start + close + 1;
-    const inner = prose.slice(start + 1, end - 1);
-    quotes.push({ start, end, text: inner, kind: 'inline', wordCount: words(inner).length, block });
-    index = close + 1;
+    const blockText = prose.slice(block.start, block.end);
+    // Each `[^label]:` (or `N<TAB>`) line starts a definition that runs to the next one or the paragraph's end.
+    const definitionStarts: { at: number; match: RegExpExecArray }[] = [];
+    for (let lineStart = block.start; lineStart < block.end; ) {
+      const lineEnd = lineEndAt(prose, lineStart, block.end);
+      const line = prose.slice(lineStart, lineEnd);
+      const match = footnoteDefinition.exec(line) ?? plainFootnoteDefinition.exec(line);
+      if (match) definitionStarts.push({ at: lineStart, match });
+      lineStart = lineEnd + 1;
+    }
+    if (definitionStarts.length && definitionStarts[0].at === block.start) {
+      definitionStarts.forEach(({ at, match }, index) => {
+        const end = trimEndOffset(prose, at, index + 1 < definitionStarts.length ? definitionStarts[index + 1].at : block.end);
+        const span = referenceSpan('footnote', at, end, at + match[0].length, prose, citations);
+        span.label = match[1];
+        if (!match[0].includes('[^')) span.plainText = true;
+        definitions.push(span);
+      });
+      continue;
+    }
+    let labelled = false;
+    let lineStart = block.start;
+    while (lineStart < block.end) {
+      const lineEnd = lineEndAt(prose, lineStart, block.end);
+      const label = sourceLabel.exec(prose.slice(lineStart, lineEnd));
+      if (label) {
+        const end = referenceEnd(prose, lineStart + label[0].length, lineEnd, block.end);
+        spans.push(referenceSpan('source-line', lineStart + /^\s*/.exec(prose.slice(lineStart, lineEnd))![0].length, end, lineStart + label[0].length, prose, citations));
+        labelled = true;
+        lineStart = end;
+        continue;
+      }
+      lineStart = lineEnd + 1;
+    }
+    const after = previous && prose.slice(previous.start, previous.end);
+    previous = block;
+    if (labelled) continue;
+    // A reference with no `Source:` label, alone in the paragraph under a quote.
+    if (after && closesQuote.test(after) && isBareReference(blockText)) {
+      const lead = /^\s*/.exec(blockText)![0].length;
+      spans.push(referenceSpan('source-line', block.start + lead, trimEndOffset(prose, block.start, block.end), block.start + lead, prose, citations));
+      continue;
+    }
+    const groups = citations.filter((group) => group.start >= block.start && group.end <= block.end);
+    if (groups.length) {
+      let rest = blockText;
+      for (const group of groups) rest = rest.replace(prose.slice(group.start, group.end), '');
+      if (/^[\s.,;:()\u2014\u2013-]*$/.test(rest)) spans.push(referenceSpan('source-line', groups[0].start, groups[groups.length - 1].end, groups[0].start, prose, citations));
+    }
   }
-  return quotes;
+  const notes = findInlineNotes(prose, citations);
+  spans.push(...notes);
+  spans.sort((a, b) => a.start - b.start);
+  return { spans, definitions, notes };
 }
 
-function blockquoteQuote(prose: string, block: Block, citations: CitationGroup[]): Quote | undefined {
-  const chars = prose.slice(block.start, block.end).split('');
-  for (const group of citations) {
-    for (let index = group.start; index < group.end; index++) chars[index - block.start] = ' ';
+function lineEndAt(prose: string, from: number, limit: number): number {
+  const newline = prose.indexOf('\n', from);
+  return newline === -1 || newline > limit ? limit : newline;
+}
+
+function referenceSpan(origin: ReferenceSpan['origin'], start: number, end: number, textStart: number, prose: string, citations: CitationGroup[]): ReferenceSpan {
+  const citation = citationIn(citations, start, end);
+  if (citation) return { start, end, origin, citation, entries: [] };
+  const entries = parseReferences(prose.slice(textStart, end), textStart).filter((entry) => origin === 'source-line' || looksLikeReference(entry));
+  return { start, end, origin, entries };
+}
+
+/**
+ * Where a `Source:` reference ends: at the end of its line, unless the reference is visibly unfinished
+ * (an open title, a trailing comma or connective, a day without its month), in which case the next
+ * lines continue it; lines that are only a URL (blanked in the prose) belong to it as well.
+ */
+function referenceEnd(prose: string, textStart: number, lineEnd: number, blockEnd: number): number {
+  let end = lineEnd;
+  let continued = 0;
+  while (end < blockEnd && continued < 4 && end - textStart < maxReferenceLength) {
+    const nextStart = end + 1;
+    const nextEnd = lineEndAt(prose, nextStart, blockEnd);
+    const next = prose.slice(nextStart, nextEnd);
+    if (next.trim() === '') {
+      end = nextEnd;
+      continue;
+    }
+    if (!isUnfinished(prose.slice(textStart, end), next)) break;
+    end = nextEnd;
+    continued++;
   }
+  return trimEndOffset(prose, textStart, end);
+}
+
+const connective = /(?:[,:;&(\u2013\u2014-]|\b(?:and|of|the|in|on|for|with|to|by|from|a|an|at|des|de|du|e|i|të|në|per|për|und|der|die|das)\b)\s*$/i;
+const proseStart = /^\s*(?:In|The|A|An|During|According|On|At|As|This|These|It|Its|However|Further|Furthermore|Moreover|Similarly|Also)\b/;
+
+function isUnfinished(sofar: string, next: string): boolean {
+  const text = sofar.trim();
+  if (text === '') return true;
+  const curlyOpen = (text.match(/[\u201C\u201E\u00AB]/g) ?? []).length;
+  const curlyClose = (text.match(/[\u201D\u00BB]/g) ?? []).length;
+  const straight = (text.match(/"/g) ?? []).length;
+  if (curlyOpen > curlyClose || straight % 2 === 1) return true;
+  if (connective.test(text)) return true;
+  // `pp. 9-10` / `and 12-13`: the locator goes on.
+  if (/^\s*(?:and\b|&|,|pp?\.)\s*\d|^\s*\d{1,4}(?:\s*[-\u2013]\s*\d{1,4})?\s*$/.test(next)) return true;
+  const hasDate = parseReferences(text, 0).some((entry) => entry.date || entry.undated);
+  if (/(?:^|[\s,])\d{1,2}\s*$/.test(text) && !hasDate) return true;
+  return !hasDate && !proseStart.test(next) && (/\b(?:19|20)\d\d\b/.test(next) || /^\s*\[|[\u201C\u201D]/.test(next)) && !/:\s*$/.test(next);
+}
+
+function trimEndOffset(prose: string, start: number, end: number): number {
+  let last = end;
+  while (last > start && /\s/.test(prose[last - 1])) last--;
+  return last;
+}
+
+/** `^[…]` notes: what is inside is a citation or a free-text reference of the sentence the note is in. */
+function findInlineNotes(prose: string, citations: CitationGroup[]): ReferenceSpan[] {
+  const notes: ReferenceSpan[] = [];
+  let from = 0;
+  for (;;) {
+    const open = prose.indexOf('^[', from);
+    if (open === -1) break;
+    const close = matchingBracket(prose, open + 1);
+    if (close === -1) {
+      from = open + 2;
+      continue;
+    }
+    const span = referenceSpan('inline-note', open, close + 1, open + 2, prose.slice(0, close) + ' '.repeat(prose.length - close), citations);
+    notes.push(span);
+    from = close + 1;
+  }
+  return notes;
+}
+
+/** The `]` that closes the `[` at `open`, within one paragraph and a bounded distance; -1 if none. */
+function matchingBracket(prose: string, open: number): number {
+  let depth = 0;
+  const limit = Math.min(prose.length, open + 4000);
+  for (let index = open + 1; index < limit; index++) {
+    const char = prose[index];
+    if (char === '\\') index++;
+    else if (char === '[') depth++;
+    else if (char === ']') {
+      if (depth === 0) return index;
+      depth--;
+    } else if (char === '\n' && prose[index + 1] === '\n') return -1;
+  }
+  return -1;
+}
+
+/**
+ * `[^label]` markers, each with the first definition of its label (as in Pandoc), and plain-text
+ * markers, each with the nearest definition of its number below it; a number with no such note below
+ * it is no marker.
+ */
+function findFootnoteMarkers(prose: string, definitions: ReferenceSpan[]): FootnoteMarker[] {
+  const markers: FootnoteMarker[] = [];
+  const starts = new Set(definitions.map((span) => span.start));
+  const byLabel = new Map<string, ReferenceSpan[]>();
+  for (const span of definitions) {
+    const id = `${span.plainText ? 'plain' : 'pandoc'}:${span.label}`;
+    const list = byLabel.get(id) ?? [];
+    list.push(span);
+    byLabel.set(id, list);
+  }
+  for (const match of prose.matchAll(footnoteMarkerPattern)) {
+    // A definition's own label (`[^3]:` at the start of its block) is not a marker.
+    const lineStart = prose.lastIndexOf('\n', match.index) + 1;
+    if (starts.has(lineStart) && /^[ \t]*$/.test(prose.slice(lineStart, match.index))) continue;
+    markers.push({ start: match.index, end: match.index + match[0].length, label: match[1], definition: byLabel.get(`pandoc:${match[1]}`)?.[0] });
+  }
+  if (definitions.some((span) => span.plainText)) {
+    for (const match of prose.matchAll(plainFootnoteMarker)) {
+      // `p.45` and `3.5` are a page and a number, not notes.
+      if (/(?:\bpp?|\d)[.,]$/i.test(prose.slice(Math.max(0, match.index - 3), match.index))) continue;
+      const definition = byLabel.get(`plain:${match[1]}`)?.find((span) => span.start > match.index && span.start - match.index < plainFootnoteReach);
+      if (definition) markers.push({ start: match.index, end: match.index + match[0].length, label: match[1], definition });
+    }
+    markers.sort((a, b) => a.start - b.start);
+  }
+  return markers;
+}
+
+/**
+ * Pairs “…”, „…“ and "…" within one block, in one pass, nesting as authors nest them (`“… Law
+ * no. 121/2016 “On social care” …”`); quotes may wrap across lines. A paragraph that opens a quote and
+ * does not close it continues the quote into the next paragraph, as English typography does for quotes
+ * of several paragraphs; the paragraph that closes it is quoted up to there.
+ */
+function findInlineQuotes(
+  prose: string,
+  block: Block,
+  continued: boolean,
+  excluded: ReferenceSpan[],
+  notes: ReferenceSpan[],
+): { quotes: Quote[]; carries: boolean; material: boolean } {
+  let text = prose.slice(block.start, block.end);
+  // What references and notes quote are titles, not quotes of the report.
+  for (const span of [...excluded, ...notes]) {
+    text = text.slice(0, span.start - block.start) + ' '.repeat(span.end - span.start) + text.slice(span.end - block.start);
+  }
+  const firstChar = /\S/.exec(text);
+  if (!firstChar) return { quotes: [], carries: continued, material: false };
+  const startsQuoted = openingQuoteMarks.includes(firstChar[0]);
+  // An opening mark, or the start of a paragraph that continues a quote from the one before (no mark to skip).
+  type Open = { at: number; mark: string };
+  const stack: Open[] = continued && !startsQuoted ? [{ at: firstChar.index, mark: '' }] : [];
+  const outermost: [number, number][] = [];
+  const secondLevel: [number, number][] = [];
+  const close = (at: number) => {
+    const open = stack.pop()!;
+    if (stack.length === 0) outermost.push([open.at, at]);
+    else if (stack.length === 1) secondLevel.push([open.at, at]);
+  };
+  for (let index = firstChar.index; index < text.length; index++) {
+    const char = text[index];
+    const top = stack[stack.length - 1];
+    if (char === '\u201E') stack.push({ at: index, mark: char });
+    else if (char === '\u201C') {
+      if (top?.mark === '\u201E') close(index);
+      else stack.push({ at: index, mark: char });
+    } else if (char === '\u201D') {
+      if (top) close(index);
+    } else if (char === '"') {
+      if (top?.mark === '"') close(index);
+      else if (index === 0 || /[\s([{\u2014\u2013:-]/.test(text[index - 1])) stack.push({ at: index, mark: char });
+    }
+  }
+  const quotes: Quote[] = [];
+  const add = (open: Open | number, closeAt: number, closed: boolean) => {
+    const at = typeof open === 'number' ? open : open.at;
+    const implicit = typeof open !== 'number' && open.mark === '';
+    const start = block.start + at;
+    const inner = prose.slice(start + (implicit ? 0 : 1), block.start + closeAt).trimEnd();
+    const end = closed ? block.start + closeAt + 1 : start + (implicit ? 0 : 1) + inner.length;
+    quotes.push({ start, end, text: inner, kind: 'inline', wordCount: words(inner).length, block });
+  };
+  const byStart = (a: [number, number], b: [number, number]) => a[0] - b[0];
+  let carries = false;
+  const bottom = stack[0];
+  // An unclosed quote that opens the paragraph (or continues one, or follows a colon) runs to the
+  // paragraph's end, or to a `Source:` line inside it. Anywhere else it is a stray mark, and the quotes
+  // paired inside it stand on their own.
+  if (bottom && bottom.mark !== '"' && (bottom.at === firstChar.index || /:\s*$/.test(text.slice(0, bottom.at)))) {
+    for (const [open, closeAt] of outermost.sort(byStart)) add(open, closeAt, true);
+    const next = excluded.find((span) => span.start - block.start > bottom.at);
+    const until = next ? next.start - block.start : text.trimEnd().length;
+    add(bottom, until, false);
+    carries = !next;
+  } else {
+    const pairs = bottom ? [...outermost, ...secondLevel.filter(([open]) => open > bottom.at)] : outermost;
+    for (const [open, closeAt] of pairs.sort(byStart)) {
+      const implicit = continued && !startsQuoted && open === firstChar.index;
+      add(implicit ? { at: open, mark: '' } : open, closeAt, true);
+    }
+  }
+  const material = startsQuoted || (continued && quotes.length > 0 && quotes[0].start === block.start + firstChar.index);
+  return { quotes, carries, material };
+}
+
+function blockquoteQuote(prose: string, block: Block, citations: CitationGroup[], excluded: ReferenceSpan[]): Quote | undefined {
+  const chars = prose.slice(block.start, block.end).split('');
+  const blankOut = (start: number, end: number) => {
+    for (let index = Math.max(start, block.start); index < Math.min(end, block.end); index++) chars[index - block.start] = ' ';
+  };
+  for (const group of citations) blankOut(group.start, group.end);
+  // A `Source:` line inside the blockquote attributes the quote; it is not part of it.
+  for (const span of excluded) blankOut(span.start, span.end);
   let text = chars.join('');
-  // A closing "Source: ..." line inside the blockquote attributes the quote; it is not part of it.
-  text = text.replace(/(^|\n)\s*(?:sources?|burimi|quelle)\s*:[^\n]*$/i, (line) => line.replace(/[^\n]/g, ' '));
   text = text.replace(/(^|\n)\s*[\u2014\u2013-]{1,2}\s*[^\n]*$/, (line) => (citations.length ? line.replace(/[^\n]/g, ' ') : line));
   const leading = /^\s*/.exec(text)![0].length;
   const trimmed = text.trimEnd();
@@ -133,42 +485,71 @@ const abbreviations = new Set(
   ).split(' '),
 );
 
-/** Splits a block into sentences, never inside a quote or a citation group. */
-function splitSentences(prose: string, block: Block, quotes: Quote[], citations: CitationGroup[]): Sentence[] {
-  const protectedSpans = [...quotes, ...citations].map((span) => [span.start, span.end] as const);
+/**
+ * Splits a block into sentences, never inside a quote, a citation group or an inline note. Reference
+ * spans (`Source:` lines) are no sentences at all: they are references, not claims.
+ */
+function splitSentences(
+  prose: string,
+  block: Block,
+  protectedSpans: { start: number; end: number }[],
+  citations: CitationGroup[],
+  excluded: ReferenceSpan[],
+  notes: { start: number; end: number }[],
+): Sentence[] {
+  const inBlock = [...protectedSpans, ...citations]
+    .filter((span) => span.end > block.start && span.start < block.end)
+    .map((span) => [span.start, span.end] as const)
+    .sort((a, b) => a[0] - b[0]);
   // A full stop inside a quote ends the sentence only when the quote ends with it: “… decides.” Next.
-  const insideProtected = (offset: number, matchEnd: number) => protectedSpans.some(([start, end]) => offset > start && matchEnd < end);
-  const sentences: Sentence[] = [];
-  let start = block.start;
-  const boundary = /[.!?]+['"\u2019\u201D)\]]*(?=\s+|$)/g;
-  const text = prose.slice(block.start, block.end);
-  for (let match = boundary.exec(text); match; match = boundary.exec(text)) {
-    const end = block.start + match.index + match[0].length;
-    if (insideProtected(block.start + match.index, end)) continue;
-    if (match[0][0] === '.') {
-      const before = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, match.index - 12), match.index));
-      const word = before?.[1].toLowerCase() ?? '';
-      if (abbreviations.has(word) || /^\p{L}$/u.test(word)) continue;
+  let cursor = 0;
+  const insideProtected = (offset: number, matchEnd: number) => {
+    while (cursor < inBlock.length && inBlock[cursor][1] <= offset) cursor++;
+    for (let index = cursor; index < inBlock.length && inBlock[index][0] < offset; index++) {
+      if (offset > inBlock[index][0] && matchEnd < inBlock[index][1]) return true;
     }
-    const rest = text.slice(match.index + match[0].length);
-    const next = /^\s*(\S)/.exec(rest);
-    if (next && /[\p{Ll}]/u.test(next[1])) continue;
-    sentences.push({ start, end, block, citations: [] });
-    start = end;
+    return false;
+  };
+  const sentences: Sentence[] = [];
+  const segments: [number, number][] = [];
+  let segmentStart = block.start;
+  for (const span of excluded) {
+    if (span.start > segmentStart) segments.push([segmentStart, span.start]);
+    segmentStart = Math.max(segmentStart, span.end);
   }
-  if (prose.slice(start, block.end).trim()) sentences.push({ start, end: block.end, block, citations: [] });
+  if (segmentStart < block.end) segments.push([segmentStart, block.end]);
+  for (const [segmentStartOffset, segmentEnd] of segments) {
+    let start = segmentStartOffset;
+    const boundary = /[.!?]+['"\u2019\u201D)\]]*(?=\s+|$|\^\[|\[\^)/g;
+    const text = prose.slice(segmentStartOffset, segmentEnd);
+    for (let match = boundary.exec(text); match; match = boundary.exec(text)) {
+      const end = segmentStartOffset + match.index + match[0].length;
+      if (insideProtected(segmentStartOffset + match.index, end)) continue;
+      if (match[0][0] === '.') {
+        const before = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, match.index - 12), match.index));
+        const word = before?.[1].toLowerCase() ?? '';
+        if (abbreviations.has(word) || /^\p{L}$/u.test(word)) continue;
+      }
+      const next = /^\s*(\S)/.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 200));
+      if (next && /[\p{Ll}]/u.test(next[1])) continue;
+      sentences.push({ start, end, block, citations: [] });
+      start = end;
+    }
+    if (prose.slice(start, segmentEnd).trim()) sentences.push({ start, end: segmentEnd, block, citations: [] });
+  }
   for (const sentence of sentences) {
     const lead = /^\s*/.exec(prose.slice(sentence.start, sentence.end))![0].length;
     sentence.start += lead;
   }
-  // A citation right after the full stop ("… in 2022. [@key]") belongs to the sentence before it.
+  // A citation or a note right after the full stop ("… in 2022. [@key]", "… in 2022.[^3]") belongs to the sentence before it.
+  const trailing = [...citations.filter((group) => group.bracketed), ...notes].filter((span) => span.start >= block.start && span.start < block.end);
   for (let index = 1; index < sentences.length; index++) {
     const sentence = sentences[index];
-    const leading = citations.find((group) => group.start === sentence.start && group.bracketed);
+    const leading = trailing.find((span) => span.start === sentence.start);
     if (leading) {
       const previous = sentences[index - 1];
       previous.end = leading.end;
-      sentence.start = leading.end + (/^\s*/.exec(prose.slice(leading.end, sentence.end))![0].length);
+      sentence.start = leading.end + /^\s*/.exec(prose.slice(leading.end, sentence.end))![0].length;
     }
   }
   const kept = sentences.filter((sentence) => sentence.end > sentence.start && prose.slice(sentence.start, sentence.end).trim());
@@ -178,36 +559,86 @@ function splitSentences(prose: string, block: Block, quotes: Quote[], citations:
   return kept;
 }
 
-function attributionInSentence(quote: Quote, sentences: Sentence[]): CitationGroup | undefined {
-  const sentence = sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
+/** The citation after the quote in its sentence, else the last before it; a note's citations count together. */
+function attributionInSentence(quote: Quote, sentence: Sentence | undefined, notes: ReferenceSpan[]): CitationGroup | undefined {
   if (!sentence || sentence.citations.length === 0) return undefined;
-  const after = sentence.citations.find((group) => group.start >= quote.end);
-  if (after) return after;
   const before = sentence.citations.filter((group) => group.end <= quote.start);
-  return before[before.length - 1] ?? sentence.citations[0];
+  const chosen = sentence.citations.find((group) => group.start >= quote.end) ?? before[before.length - 1] ?? sentence.citations[0];
+  return notes.find((note) => note.citation && chosen.start >= note.start && chosen.end <= note.end)?.citation ?? chosen;
 }
 
-/** "Source: [@key]" as the sentence right after the quote's, in the same paragraph. */
-function sourceLineAfter(prose: string, quote: Quote, sentences: Sentence[]): CitationGroup | undefined {
-  const index = sentences.findIndex((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
-  const next = index === -1 ? undefined : sentences[index + 1];
-  if (!next || next.block !== quote.block) return undefined;
-  return sourceLine.test(prose.slice(next.start, next.end)) ? next.citations[0] : undefined;
-}
-
-/** A "Source: [@key]" paragraph, or a paragraph that is nothing but a citation, right after the quote's block. */
-function sourceBlockAfter(prose: string, blocks: Block[], blockIndex: number, citations: CitationGroup[]): CitationGroup | undefined {
-  const next = blocks[blockIndex + 1];
-  if (!next || next.kind === 'heading') return undefined;
-  if (next.kind === 'blockquote' && blocks[blockIndex].kind === 'blockquote' && next.quoteGroup === blocks[blockIndex].quoteGroup) {
-    return undefined;
+/** A footnote marker or an inline note in the quote's sentence: the one after the quote, else the last before it. */
+function attributeToNote(quote: Quote, sentence: Sentence, markers: FootnoteMarker[], notes: ReferenceSpan[]): void {
+  type Mark = { start: number; end: number; marker?: FootnoteMarker; note?: ReferenceSpan };
+  const inSentence: Mark[] = [
+    ...markers.filter((marker) => marker.start >= sentence.start && marker.end <= sentence.end).map((marker) => ({ start: marker.start, end: marker.end, marker })),
+    ...notes.filter((note) => note.start >= sentence.start && note.end <= sentence.end && note.entries.length).map((note) => ({ start: note.start, end: note.end, note })),
+  ].sort((a, b) => a.start - b.start);
+  const chosen = inSentence.find((mark) => mark.start >= quote.end) ?? inSentence.filter((mark) => mark.end <= quote.start).pop();
+  if (!chosen) return;
+  const note = chosen.note ?? chosen.marker!.definition;
+  if (!note) {
+    quote.undefinedNote = chosen.marker!.label;
+    return;
   }
-  const text = prose.slice(next.start, next.end);
-  const groups = citations.filter((group) => group.start >= next.start && group.end <= next.end);
-  if (groups.length === 0) return undefined;
-  if (sourceLine.test(text)) return groups[0];
-  let rest = text;
-  for (const group of groups) rest = rest.replace(prose.slice(group.start, group.end), '');
-  if (/^[\s.,;:()\u2014\u2013-]*$/.test(rest)) return groups[0];
-  return undefined;
+  if (note.citation) quote.attribution = note.citation;
+  else if (note.entries.length) quote.reference = note;
+}
+
+/**
+ * A `Source:` line covers the quotes and the paraphrase right before it: walking back, every block of
+ * quoted material (quoted paragraphs, blockquotes, the original-language text of a translated quote),
+ * then the paragraph before them when it introduces them (`The report stated:`), or, where no quoted
+ * material stands between, the paragraph the line follows. A heading or another reference stops it.
+ */
+function attributeRunBefore(
+  span: ReferenceSpan,
+  prose: string,
+  blocks: Block[],
+  quotesOf: Map<Block, Quote[]>,
+  material: Set<Block>,
+  spansOf: Map<Block, ReferenceSpan[]>,
+  footnotes: Set<Block>,
+  covered: Set<Block>,
+): void {
+  const attribute = (quote: Quote) => {
+    if (quote.attribution || quote.reference) return;
+    if (span.citation) quote.attribution = span.citation;
+    else if (span.entries.length) quote.reference = span;
+  };
+  let index = blocks.findIndex((block) => span.start >= block.start && span.start < block.end);
+  if (index === -1) return;
+  const own = blocks[index];
+  const before = (quotesOf.get(own) ?? []).filter((quote) => quote.end <= span.start);
+  before.forEach(attribute);
+  const ownSpans = spansOf.get(own) ?? [];
+  const previousSpan = ownSpans.filter((other) => other.end <= span.start).pop();
+  if (previousSpan) return;
+  const head = prose.slice(own.start, span.start);
+  if (head.trim()) {
+    covered.add(own);
+    if (!material.has(own)) return;
+  }
+  let walkedMaterial = head.trim() !== '';
+  for (index--; index >= 0; index--) {
+    const block = blocks[index];
+    if (block.kind === 'heading' || spansOf.has(block)) return;
+    // A footnote printed under a quoted passage (as text exports place them) does not end the run.
+    if (footnotes.has(block)) continue;
+    if (material.has(block)) {
+      (quotesOf.get(block) ?? []).forEach(attribute);
+      covered.add(block);
+      walkedMaterial = true;
+      continue;
+    }
+    const text = prose.slice(block.start, block.end).trimEnd();
+    const introduces = /:["'\u201D\u2019]?$/.test(text);
+    if (!walkedMaterial || introduces) {
+      (quotesOf.get(block) ?? []).forEach(attribute);
+      covered.add(block);
+    }
+    // `The same interlocutor stated:` between two quotes of one run: the run goes on above it.
+    if (walkedMaterial && introduces && index > 0 && material.has(blocks[index - 1])) continue;
+    return;
+  }
 }

@@ -38,6 +38,11 @@ export const rules: Record<RuleId, RuleInfo> = {
     defaultSeverity: 'info',
     summary: 'The quote is in the cited PDF, but not on the page the citation names (`p. 35`); the message names the page where it is.',
   },
+  'reference-unresolved': {
+    id: 'reference-unresolved',
+    defaultSeverity: 'info',
+    summary: 'A free-text reference (a `Source:` line or a footnote) that matches no source in the corpus, so its quotes cannot be verified; the message names the closest sources.',
+  },
   'uncited-claim': {
     id: 'uncited-claim',
     defaultSeverity: 'warning',

@@ -7,7 +7,7 @@ import { isValidIsoDate } from './dates';
  * every type that describes them is inferred from these schemas.
  */
 
-export const sourceTypes = ['report', 'article', 'news', 'interview', 'thesis', 'legislation', 'other'] as const;
+export const sourceTypes = ['report', 'article', 'news', 'interview', 'correspondence', 'thesis', 'legislation', 'other'] as const;
 export const SourceTypeSchema = z.enum(sourceTypes);
 export type SourceType = z.infer<typeof SourceTypeSchema>;
 
@@ -70,6 +70,7 @@ export const ruleIds = [
   'source-undated',
   'quote-not-in-source',
   'locator-mismatch',
+  'reference-unresolved',
   'uncited-claim',
   'corpus-problem',
   'invalid-settings',
@@ -98,10 +99,23 @@ export const TimeframeSchema = z.object({
     .record(z.string().transform((code) => code.toLowerCase()), TimeWindowSchema)
     .optional()
     .describe('Time frames for sources in one language, by language code, e.g. `sq: { from: 2021-03-31, to: 2023-06-15 }`.'),
+  exempt: z
+    .array(SourceTypeSchema)
+    .optional()
+    .describe(
+      'Kinds of source the time frame does not apply to (default: interview, correspondence): material gathered for the report itself. Add `legislation` to quote laws in force whatever their year; `[]` applies the frame to everything.',
+    ),
 }).refine((frame) => !frame.from || !frame.to || frame.from <= frame.to, {
   message: '`from` must not be later than `to`',
 });
 export type Timeframe = z.infer<typeof TimeframeSchema>;
+
+/** How an author cites: Pandoc keys, or COI references written out in `Source:` lines and footnotes. */
+export const CitationStyleSchema = z.enum(['pandoc', 'coi']);
+export type CitationStyle = z.infer<typeof CitationStyleSchema>;
+
+/** Sources the research time frame does not apply to unless a report says otherwise: what the authors gathered themselves. */
+export const defaultTimeframeExempt: SourceType[] = ['interview', 'correspondence'];
 
 export const RuleSettingSchema = z.union([SeveritySchema, z.literal('off')]);
 
@@ -128,6 +142,9 @@ export const ReportSettingsSchema = z
       .int()
       .min(1)
       .describe('The shortest quote, in words, that `quote-uncited` asks a citation for (default 5).'),
+    citationStyle: CitationStyleSchema.describe(
+      'What citation completion inserts: `pandoc` a key (`@key`), `coi` a COI reference (`Publisher, “Title”, 15 June 2023`).',
+    ),
   })
   .partial()
   .strict();

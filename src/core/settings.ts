@@ -8,6 +8,7 @@ import {
   defaultSkipSections,
   ruleIds,
   severities,
+  type CitationStyle,
   type ReportSettings,
   type RuleId,
   type Severity,
@@ -37,6 +38,7 @@ export interface EffectiveSettings {
   rules: Partial<Record<RuleId, Severity | 'off'>>;
   skipSections: string[];
   quoteMinWords: number;
+  citationStyle: CitationStyle;
   problems: SettingsProblem[];
 }
 
@@ -204,6 +206,7 @@ export function mergeSettings(...layers: DeclaredSettings[]): EffectiveSettings 
     rules: {},
     skipSections: defaultSkipSections,
     quoteMinWords: defaultQuoteMinWords,
+    citationStyle: 'pandoc',
     problems: [],
   };
   for (const layer of layers) {
@@ -213,6 +216,7 @@ export function mergeSettings(...layers: DeclaredSettings[]): EffectiveSettings 
     if (settings.rules) effective.rules = { ...effective.rules, ...settings.rules };
     if (settings.skipSections) effective.skipSections = settings.skipSections;
     if (settings.quoteMinWords !== undefined) effective.quoteMinWords = settings.quoteMinWords;
+    if (settings.citationStyle) effective.citationStyle = settings.citationStyle;
     effective.problems.push(...layer.problems);
   }
   return effective;

@@ -98,6 +98,7 @@ describe('corpus worker (CorpusClient and RemoteWorkspace)', () => {
       rules: {},
       skipSections: [],
       quoteMinWords: 5,
+      citationStyle: 'pandoc',
       problems: [],
     });
     assert.deepEqual(summary.findings.map((finding) => finding.rule), ['invalid-settings', 'uncited-claim']);

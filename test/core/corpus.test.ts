@@ -530,7 +530,7 @@ describe('loadCorpus', () => {
           file: 'corpus.yml',
           line: 6,
           message:
-            'Invalid type "blog": Invalid option: expected one of "report"|"article"|"news"|"interview"|"thesis"|"legislation"|"other".',
+            'Invalid type "blog": Invalid option: expected one of "report"|"article"|"news"|"interview"|"correspondence"|"thesis"|"legislation"|"other".',
           severity: 'error',
         },
         { file: 'corpus.yml', line: 8, message: 'An entry without `file` needs a `key`.', severity: 'error' },

@@ -90,7 +90,7 @@ describe('settings JSON Schema (citewise.yaml)', () => {
     visit(schema, '');
     assert.deepEqual(undescribed, []);
     const properties = schema.properties as Record<string, Record<string, unknown>>;
-    assert.deepEqual(Object.keys(properties), ['corpus', 'timeframe', 'rules', 'skipSections', 'quoteMinWords']);
+    assert.deepEqual(Object.keys(properties), ['corpus', 'timeframe', 'rules', 'skipSections', 'quoteMinWords', 'citationStyle']);
     assert.deepEqual(Object.keys(properties.rules.properties as object), [...ruleIds], 'every rule is listed, for completion');
   });
 

@@ -94,14 +94,14 @@ describe('settings', () => {
           file: workspaceFile,
           line: 7,
           message:
-            'Unknown rule "no-such-rule"; known rules are unknown-source, quote-uncited, quote-outside-timeframe, source-undated, quote-not-in-source, locator-mismatch, uncited-claim, corpus-problem, invalid-settings.',
+            'Unknown rule "no-such-rule"; known rules are unknown-source, quote-uncited, quote-outside-timeframe, source-undated, quote-not-in-source, locator-mismatch, reference-unresolved, uncited-claim, corpus-problem, invalid-settings.',
         },
         { file: workspaceFile, line: 9, message: 'Invalid setting skipSections: Invalid input: expected array, received string.' },
         { file: workspaceFile, line: 10, message: 'Invalid setting quoteMinWords: Too small: expected number to be >=1.' },
         {
           file: workspaceFile,
           line: 11,
-          message: 'Unknown setting "colour"; known settings are corpus, timeframe, rules, skipSections, quoteMinWords.',
+          message: 'Unknown setting "colour"; known settings are corpus, timeframe, rules, skipSections, quoteMinWords, citationStyle.',
         },
       ]);
     });
@@ -220,6 +220,7 @@ describe('settings', () => {
         rules: {},
         skipSections: defaultSkipSections,
         quoteMinWords: defaultQuoteMinWords,
+        citationStyle: 'pandoc',
         problems: [],
       });
       assert.equal(defaultQuoteMinWords, 5);
@@ -248,11 +249,12 @@ describe('settings', () => {
         rules: { 'quote-uncited': 'error', 'source-undated': 'off', 'uncited-claim': 'info' },
         skipSections: ['Methods'],
         quoteMinWords: 3,
+        citationStyle: 'pandoc',
         problems: [
           {
             file: workspaceFile,
             line: 6,
-            message: 'Unknown setting "bogus"; known settings are corpus, timeframe, rules, skipSections, quoteMinWords.',
+            message: 'Unknown setting "bogus"; known settings are corpus, timeframe, rules, skipSections, quoteMinWords, citationStyle.',
           },
           { file: reportFile, line: 6, message: 'Invalid setting quoteMinWords: Too small: expected number to be >=1.' },
         ],
