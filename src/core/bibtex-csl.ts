@@ -47,7 +47,7 @@ export interface RawFields {
 // Names
 
 /** Splits on " and " outside braces. */
-export function splitOnAnd(raw: string): string[] {
+function splitOnAnd(raw: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let last = 0;
@@ -308,7 +308,7 @@ const cslTypeOfEntry: Record<string, string> = {
 };
 
 /** The CSL type pandoc gives a biblatex entry type; "" (no type) for @misc and unknown types, as pandoc. */
-export function cslType(entryType: string, entrysubtype: string, isEvent: boolean): string {
+function cslType(entryType: string, entrysubtype: string, isEvent: boolean): string {
   if (entryType === 'article' || entryType === 'periodical' || entryType === 'suppperiodical') {
     if (entrysubtype === 'magazine') return 'article-magazine';
     if (entrysubtype === 'newspaper') return 'article-newspaper';
@@ -460,7 +460,7 @@ export function plainValue(raw: string | undefined): string | undefined {
   return value || undefined;
 }
 
-export interface BibtexCsl {
+interface BibtexCsl {
   item: CslItem;
   /** The entry's title and subtitle in their own case, for source metadata. */
   plainTitle?: string;
