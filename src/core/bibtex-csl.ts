@@ -495,10 +495,13 @@ export function bibtexToCsl(entry: RawFields): BibtexCsl {
   const language = languageName ? (ietfTags[languageName] ?? languageName) : undefined;
   // pandoc turns English titles into sentence case, which the style's title case then undoes.
   const untitlecase = language === undefined || language === 'en' || language.startsWith('en-');
+  const titles = new Map<string, string | undefined>();
   const title = (name: string): string | undefined => {
-    const inlines = tex(name);
-    if (!inlines) return undefined;
-    return cslRichText(untitlecase ? sentenceCase(inlines) : inlines, untitlecase) || undefined;
+    if (!titles.has(name)) {
+      const inlines = tex(name);
+      titles.set(name, inlines && (cslRichText(untitlecase ? sentenceCase(inlines) : inlines, untitlecase) || undefined));
+    }
+    return titles.get(name);
   };
   const periodicalTitle = (name: string): string | undefined => {
     const inlines = tex(name);
