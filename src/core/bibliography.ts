@@ -1,4 +1,9 @@
-import type { SourceMetadata } from './source';
+import { bibtexToCsl, monthNames, nameToString, parseMonth, parseName, plainValue, resolveCrossReferences, type CslDate, type CslItem, type CslName, type RawFields } from './bibtex-csl';
+import { latexToUnicode } from './latex-text';
+import type { Source, SourceMetadata } from './source';
+
+export { latexToUnicode };
+export type { CslItem, CslName };
 
 /**
  * Reading the bibliographies reference managers export (BibTeX/biblatex from Zotero, Better BibTeX,
@@ -26,6 +31,8 @@ export interface BibliographyEntry {
   };
   /** Document paths the entry links to, as written in the file (unescaped, not resolved). */
   files: string[];
+  /** The entry as pandoc reads it, which `citewise bib` writes out; the fields above are drawn from it. */
+  csl: CslItem;
 }
 
 export interface BibliographyProblem {
@@ -36,25 +43,6 @@ export interface BibliographyProblem {
 export interface ParsedBibliography {
   entries: BibliographyEntry[];
   problems: BibliographyProblem[];
-}
-
-export interface CslName {
-  family?: string;
-  given?: string;
-  literal?: string;
-}
-
-export interface CslItem {
-  id: string;
-  type: string;
-  title?: string;
-  author?: CslName[];
-  publisher?: string;
-  issued?: { 'date-parts': number[][] };
-  language?: string;
-  URL?: string;
-  /** Not CSL: kept as a plain string so citeproc treats it as an ordinary text variable and ignores it. */
-  'derived-from'?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,20 +65,6 @@ function lineOf(starts: number[], offset: number): number {
     else hi = mid - 1;
   }
   return lo + 1;
-}
-
-const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-
-function parseMonth(value: string): number | undefined {
-  // Ranges such as "jan--feb" or "January–March" stand for their first month.
-  const first = value.trim().toLowerCase().split(/\s*(?:-{1,3}|–|—|\/)\s*/)[0].replace(/\.$/, '');
-  if (/^\d{1,2}$/.test(first)) {
-    const n = Number(first);
-    return n >= 1 && n <= 12 ? n : undefined;
-  }
-  if (first.length < 3) return undefined;
-  const index = monthNames.findIndex((name) => name.startsWith(first) || (first === 'sept' && name === 'september'));
-  return index >= 0 ? index + 1 : undefined;
 }
 
 function pad2(n: number): string {
@@ -168,130 +142,6 @@ function splitKeys(raw: string): string[] {
     .split(/[,;]/)
     .map((key) => key.trim().replace(/^@/, ''))
     .filter(Boolean);
-}
-
-// ---------------------------------------------------------------------------------------------
-// LaTeX to Unicode
-
-const accentMarks: Record<string, string> = {
-  "'": '\u0301', '`': '\u0300', '^': '\u0302', '~': '\u0303', '"': '\u0308', '=': '\u0304', '.': '\u0307',
-  c: '\u0327', v: '\u030C', u: '\u0306', H: '\u030B', k: '\u0328', r: '\u030A', d: '\u0323', b: '\u0331', t: '\u0361',
-};
-
-const namedSymbols: Record<string, string> = {
-  ss: 'ß', SS: 'SS', o: 'ø', O: 'Ø', aa: 'å', AA: 'Å', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', l: 'ł', L: 'Ł',
-  i: 'ı', j: 'ȷ', dj: 'đ', DJ: 'Đ', th: 'þ', TH: 'Þ', dh: 'ð', DH: 'Ð', ng: 'ŋ', NG: 'Ŋ',
-  textendash: '–', textemdash: '—', textquoteright: '’', textquoteleft: '‘', textquotedblleft: '“',
-  textquotedblright: '”', textquotedbl: '"', textquotesingle: "'", guillemotleft: '«', guillemotright: '»',
-  guillemetleft: '«', guillemetright: '»', quotedblbase: '„', quotesinglbase: '‚', ldots: '…', dots: '…',
-  textellipsis: '…', textasciitilde: '~', textasciicircum: '^', textbackslash: '\\', textunderscore: '_',
-  textbar: '|', textless: '<', textgreater: '>', textdegree: '°', textsection: '§', S: '§', textparagraph: '¶',
-  pounds: '£', textsterling: '£', euro: '€', texteuro: '€', textdollar: '$', copyright: '©', textcopyright: '©',
-  textregistered: '®', texttrademark: '™', textbullet: '•', textperiodcentered: '·', textnumero: '№',
-  LaTeX: 'LaTeX', TeX: 'TeX', slash: '/', space: ' ', quad: ' ', qquad: ' ', newline: ' ', par: ' ',
-};
-
-const controlSymbols: Record<string, string> = {
-  '&': '&', '%': '%', $: '$', _: '_', '#': '#', '{': '{', '}': '}', ' ': ' ', '\\': ' ', ',': ' ', ';': ' ',
-  ':': ' ', '!': '', '-': '', '/': '', '@': '', '|': '|',
-};
-
-/** Converts the LaTeX that bibliography exports contain to plain Unicode text. */
-export function latexToUnicode(input: string): string {
-  let out = '';
-  let i = 0;
-  const n = input.length;
-  while (i < n) {
-    const c = input[i];
-    if (c === '\\') {
-      i++;
-      if (i >= n) break;
-      const next = input[i];
-      if (/[A-Za-z]/.test(next)) {
-        let j = i;
-        while (j < n && /[A-Za-z]/.test(input[j])) j++;
-        const word = input.slice(i, j);
-        i = j;
-        if (word in accentMarks) {
-          const arg = readAccentArgument(input, i);
-          i = arg.end;
-          out += applyAccent(arg.base, accentMarks[word]);
-        } else if (word in namedSymbols) {
-          // A control word swallows the spaces after it, as in TeX ("\ss e" is "ße"; "\o{}" is "ø").
-          while (i < n && (input[i] === ' ' || input[i] === '\t')) i++;
-          if (input.startsWith('{}', i)) i += 2;
-          out += namedSymbols[word];
-        } else {
-          // Formatting commands (\emph, \textit, \url, \mkbibquote, ...): their argument is the text.
-          while (i < n && (input[i] === ' ' || input[i] === '\t')) i++;
-        }
-      } else if (next in accentMarks) {
-        const arg = readAccentArgument(input, i + 1);
-        i = arg.end;
-        out += applyAccent(arg.base, accentMarks[next]);
-      } else if (next in controlSymbols) {
-        out += controlSymbols[next];
-        i++;
-      } else {
-        out += next;
-        i++;
-      }
-    } else if (c === '{' || c === '}' || c === '$') {
-      i++;
-    } else if (c === '~') {
-      out += ' ';
-      i++;
-    } else if (c === '-') {
-      let j = i;
-      while (j < n && input[j] === '-') j++;
-      const run = j - i;
-      out += run === 3 ? '—' : run === 2 ? '–' : '-'.repeat(run);
-      i = j;
-    } else if (c === '`' && input[i + 1] === '`') {
-      out += '“';
-      i += 2;
-    } else if (c === "'" && input[i + 1] === "'") {
-      out += '”';
-      i += 2;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out.replace(/\s+/g, ' ').trim().normalize('NFC');
-}
-
-/** The letter an accent command applies to: `{e}`, `{\i}`, `e`, `\i`, or after spaces for `\c c`. */
-function readAccentArgument(input: string, start: number): { base: string; end: number } {
-  let i = start;
-  while (i < input.length && (input[i] === ' ' || input[i] === '\t')) i++;
-  if (input[i] === '{') {
-    let depth = 1;
-    let j = i + 1;
-    while (j < input.length && depth > 0) {
-      if (input[j] === '{') depth++;
-      else if (input[j] === '}') depth--;
-      j++;
-    }
-    const inner = input.slice(i + 1, depth === 0 ? j - 1 : j);
-    return { base: dotlessToPlain(latexToUnicode(inner)), end: j };
-  }
-  if (input[i] === '\\' && /[ij]/.test(input[i + 1] ?? '') && !/[A-Za-z]/.test(input[i + 2] ?? '')) {
-    return { base: input[i + 1], end: i + 2 };
-  }
-  if (i < input.length) return { base: input[i], end: i + 1 };
-  return { base: '', end: i };
-}
-
-function dotlessToPlain(text: string): string {
-  return text.replace(/ı/g, 'i').replace(/ȷ/g, 'j');
-}
-
-function applyAccent(base: string, mark: string): string {
-  if (!base) return mark === '\u0308' ? '¨' : '';
-  // The mark goes on the first letter; NFC later composes it into a single character where one exists.
-  const chars = Array.from(base);
-  return chars[0] + mark + chars.slice(1).join('');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,7 +325,7 @@ class BibReader {
 
 export function parseBibtex(text: string): ParsedBibliography {
   const reader = new BibReader(text);
-  const entries: BibliographyEntry[] = [];
+  const read: { raw: RawEntry; line: number }[] = [];
   const problems: BibliographyProblem[] = [];
   const seen = new Map<string, number>();
   let pos = 0;
@@ -503,9 +353,7 @@ export function parseBibtex(text: string): ParsedBibliography {
           continue;
         }
         seen.set(raw.key, startLine);
-        const entry = toEntry(raw, startLine);
-        for (const message of entry.problems) problems.push({ line: startLine, message });
-        entries.push(entry.entry);
+        read.push({ raw, line: startLine });
       }
     } catch (error) {
       if (!(error instanceof BibSyntaxError)) throw error;
@@ -517,7 +365,47 @@ export function parseBibtex(text: string): ParsedBibliography {
       pos = resume;
     }
   }
+
+  // A chapter's crossref may point at a collection further down the file, so entries are completed once all are read.
+  const missing = resolveCrossReferences(read.map(({ raw }) => raw));
+  const entries: BibliographyEntry[] = [];
+  const languages = new UnknownLanguages();
+  for (const { raw, line } of read) {
+    for (const key of missing.get(raw) ?? []) {
+      problems.push({ line, message: `entry "${raw.key}" inherits from "${key}" (crossref or xdata), which is not in this file` });
+    }
+    const entry = toEntry(raw, line, languages);
+    for (const message of entry.problems) problems.push({ line, message });
+    entries.push(entry.entry);
+  }
+  problems.push(...languages.problems());
+  problems.sort((a, b) => a.line - b.line);
   return { entries, problems };
+}
+
+/**
+ * An export in which every entry says `langid = {Anglais}` has one problem, not one per entry: it is
+ * reported once, at the first entry, with the number of entries.
+ */
+class UnknownLanguages {
+  private readonly seen = new Map<string, { line: number; count: number }>();
+
+  /** The language code for a language field; an unknown name is noted for the file's problems. */
+  code(language: string, line: number): string | undefined {
+    const code = toLanguageCode(language);
+    if (code) return code;
+    const found = this.seen.get(language);
+    if (found) found.count++;
+    else this.seen.set(language, { line, count: 1 });
+    return undefined;
+  }
+
+  problems(): BibliographyProblem[] {
+    return [...this.seen].map(([language, { line, count }]) => ({
+      line,
+      message: `language "${language}" is not one this tool knows${count > 1 ? ` (${count} entries, the first here)` : ''}; give an ISO code such as en or sq`,
+    }));
+  }
 }
 
 /** Text between the end of an entry and the next one, which BibTeX ignores. */
@@ -627,7 +515,7 @@ function readEntry(reader: BibReader): RawEntry | undefined {
   }
 }
 
-function toEntry(raw: RawEntry, line: number): { entry: BibliographyEntry; problems: string[] } {
+function toEntry(raw: RawEntry, line: number, languages: UnknownLanguages): { entry: BibliographyEntry; problems: string[] } {
   const problems: string[] = [];
   const text = (name: string): string | undefined => {
     const value = raw.fields.get(name);
@@ -635,32 +523,28 @@ function toEntry(raw: RawEntry, line: number): { entry: BibliographyEntry; probl
     const converted = latexToUnicode(value);
     return converted || undefined;
   };
+  const { item: csl, plainTitle } = bibtexToCsl(raw);
   const fields: BibliographyEntry['fields'] = {};
 
-  const title = text('title');
-  const subtitle = text('subtitle');
-  if (title) fields.title = subtitle ? `${title}: ${subtitle}` : title;
+  if (plainTitle) fields.title = plainTitle;
 
-  const names = raw.fields.get('author') ?? raw.fields.get('editor');
-  if (names !== undefined) {
-    const authors = splitNames(names);
-    if (authors.length) fields.author = authors;
-  }
+  const people = (csl.author ?? (csl.editor as CslName[] | undefined) ?? [])
+    .filter((name) => name.literal !== 'others')
+    .map(nameToString)
+    .filter((name): name is string => Boolean(name));
+  if (people.length) fields.author = people;
 
   const publisher = ['publisher', 'institution', 'organization', 'school', 'journaltitle', 'journal']
     .map(text)
     .find((value) => value !== undefined);
   if (publisher) fields.publisher = publisher;
 
-  const date = bibtexDate(raw, text, problems);
+  const date = metadataDate(csl.issued, raw, problems);
   if (date) fields.date = date;
 
   const language = text('langid') ?? text('language');
-  if (language) {
-    const code = toLanguageCode(language);
-    if (code) fields.language = code;
-    else problems.push(`language "${language}" is not one this tool knows; give an ISO code such as en or sq`);
-  }
+  const code = language === undefined ? undefined : languages.code(language, line);
+  if (code) fields.language = code;
 
   const url = plainValue(raw.fields.get('url'));
   const doi = plainValue(raw.fields.get('doi'));
@@ -677,78 +561,35 @@ function toEntry(raw: RawEntry, line: number): { entry: BibliographyEntry; probl
 
   const file = raw.fields.get('file');
   const files = file === undefined ? [] : parseFileField(file);
-  return { entry: { key: raw.key, line, fields, files }, problems };
+  return { entry: { key: raw.key, line, fields, files, csl }, problems };
 }
 
-/** URLs, DOIs and keys are written verbatim, apart from escapes for TeX's special characters and protecting braces. */
-function plainValue(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const value = raw.replace(/\\([&%$_#~{}])/g, '$1').replace(/[{}]/g, '').trim();
-  return value || undefined;
-}
-
-/** Splits a name list on " and " outside braces; "others" stands for "et al." and names no one. */
-function splitNames(raw: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let last = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c === '\\') {
-      i++;
-    } else if (c === '{') depth++;
-    else if (c === '}') depth = Math.max(0, depth - 1);
-    else if (depth === 0 && /\s/.test(c)) {
-      const m = /\s+and\s+/y;
-      m.lastIndex = i;
-      const found = m.exec(raw);
-      if (found) {
-        parts.push(raw.slice(last, i));
-        i += found[0].length - 1;
-        last = i + 1;
-      }
-    }
+/**
+ * The source's date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, from the CSL date: a season or a range gives its
+ * (start) year or month. A BCE year or an unspecified one (`19uu`) has none that the time frame could
+ * use, but is no mistake either, so it gives no problem; `citewise bib` still writes it out.
+ */
+function metadataDate(issued: CslDate | undefined, raw: RawEntry, problems: string[]): string | undefined {
+  if (!issued) return undefined;
+  const parts = issued['date-parts']?.[0];
+  if (parts) {
+    const [year, month, day] = parts;
+    // "19uu" spans a century, which no single year stands for.
+    if (year < 1 || year > 9999 || /^\s*y?-?\d*u/i.test(raw.fields.get('date') ?? '')) return undefined;
+    if (month === undefined || month > 12) return formatDate(year);
+    return day === undefined ? formatDate(year, month) : formatDate(year, month, day);
   }
-  parts.push(raw.slice(last));
-  return parts
-    .map((part) => latexToUnicode(part))
-    .filter((name) => name && !/^(others|et\.? al\.?)$/i.test(name));
-}
-
-function bibtexDate(raw: RawEntry, text: (name: string) => string | undefined, problems: string[]): string | undefined {
-  const date = text('date');
-  if (date) {
-    // A range ("2022-01/2022-03") is dated by its start; an open start ("../2022") by its end.
-    const [from, to] = date.split('/');
-    const usable = from && from !== '..' ? from : to ?? '';
-    const parsed = parseLooseDate(usable);
-    if (parsed) return parsed;
-    problems.push(`date "${date}" is not a date this tool can read; write it as YYYY, YYYY-MM or YYYY-MM-DD`);
+  const literal = issued.literal ?? '';
+  if (raw.fields.has('date')) {
+    const loose = parseLooseDate(literal);
+    if (loose) return loose;
+    problems.push(`date "${literal}" is not a date this tool can read; write it as YYYY, YYYY-MM or YYYY-MM-DD`);
     return undefined;
   }
-  const year = text('year');
-  if (!year) return undefined;
-  const yearMatch = /\b(\d{4})\b/.exec(year);
-  if (!yearMatch) {
-    if (!/^n\.?\s*d\.?$/i.test(year)) problems.push(`year "${year}" is not a year this tool can read`);
-    return undefined;
-  }
-  const monthText = text('month');
-  if (!monthText) return yearMatch[1];
-  const month = parseMonth(monthText);
-  if (month === undefined) {
-    problems.push(`month "${monthText}" is not a month this tool can read; only the year was used`);
-    return yearMatch[1];
-  }
-  const dayText = text('day');
-  if (!dayText) return formatDate(Number(yearMatch[1]), month);
-  const dayMatch = /^(\d{1,2})/.exec(dayText);
-  const day = dayMatch ? Number(dayMatch[1]) : NaN;
-  if (!(day >= 1 && day <= 31)) {
-    problems.push(`day "${dayText}" is not a day this tool can read; only the year and month were used`);
-    return formatDate(Number(yearMatch[1]), month);
-  }
-  return formatDate(Number(yearMatch[1]), month, day);
+  const yearMatch = /\b(\d{4})\b/.exec(literal);
+  if (yearMatch) return yearMatch[1];
+  if (!/^n\.?\s*d\.?$/i.test(literal)) problems.push(`year "${literal}" is not a year this tool can read`);
+  return undefined;
 }
 
 function bibtexType(entryType: string, text: (name: string) => string | undefined): string {
@@ -1058,6 +899,7 @@ export function parseCslJson(text: string): ParsedBibliography {
   }
   const entries: BibliographyEntry[] = [];
   const problems: BibliographyProblem[] = [];
+  const languages = new UnknownLanguages();
   const seen = new Map<string, number>();
   items.forEach((item: unknown, index: number) => {
     const location = locator.items[index];
@@ -1079,10 +921,12 @@ export function parseCslJson(text: string): ParsedBibliography {
       return;
     }
     seen.set(key, line);
-    const converted = cslItemToEntry(item, key, line);
+    const converted = cslItemToEntry(item, key, line, languages);
     for (const message of converted.problems) problems.push({ line, message });
     entries.push(converted.entry);
   });
+  problems.push(...languages.problems());
+  problems.sort((a, b) => a.line - b.line);
   return { entries, problems };
 }
 
@@ -1102,16 +946,13 @@ function cslNames(value: unknown): string[] {
       continue;
     }
     if (!isPlainObject(name)) continue;
-    const literal = stringOf(name.literal);
-    if (literal) {
-      names.push(literal);
-      continue;
+    const parts: CslName = {};
+    for (const part of ['family', 'given', 'literal', 'non-dropping-particle', 'dropping-particle', 'suffix'] as const) {
+      const value = stringOf(name[part]);
+      if (value) parts[part] = value;
     }
-    const family = [stringOf(name['non-dropping-particle']), stringOf(name.family)].filter(Boolean).join(' ');
-    const given = [stringOf(name.given), stringOf(name['dropping-particle'])].filter(Boolean).join(' ');
-    const suffix = stringOf(name.suffix);
-    if (family && given) names.push(suffix ? `${family}, ${suffix}, ${given}` : `${family}, ${given}`);
-    else if (family || given) names.push(family || given);
+    const written = parts.literal === 'others' ? undefined : nameToString(parts);
+    if (written) names.push(written);
   }
   return names;
 }
@@ -1143,7 +984,7 @@ function cslDate(value: unknown): { date?: string; problem?: string } {
   return { problem: 'issued has no date-parts' };
 }
 
-function cslItemToEntry(item: Record<string, unknown>, key: string, line: number): { entry: BibliographyEntry; problems: string[] } {
+function cslItemToEntry(item: Record<string, unknown>, key: string, line: number, languages: UnknownLanguages): { entry: BibliographyEntry; problems: string[] } {
   const problems: string[] = [];
   const fields: BibliographyEntry['fields'] = {};
   const title = stringOf(item.title);
@@ -1157,11 +998,8 @@ function cslItemToEntry(item: Record<string, unknown>, key: string, line: number
   if (issued.date) fields.date = issued.date;
   if (issued.problem) problems.push(issued.problem);
   const language = stringOf(item.language);
-  if (language) {
-    const code = toLanguageCode(language);
-    if (code) fields.language = code;
-    else problems.push(`language "${language}" is not one this tool knows; give an ISO code such as en or sq`);
-  }
+  const code = language === undefined ? undefined : languages.code(language, line);
+  if (code) fields.language = code;
   const url = stringOf(item.URL) ?? stringOf(item.url);
   const doi = stringOf(item.DOI) ?? stringOf(item.doi);
   if (url) fields.url = url;
@@ -1180,7 +1018,7 @@ function cslItemToEntry(item: Record<string, unknown>, key: string, line: number
   const files = (Array.isArray(file) ? file : file === undefined ? [] : [file])
     .map(stringOf)
     .filter((path): path is string => Boolean(path));
-  return { entry: { key, line, fields, files }, problems };
+  return { entry: { key, line, fields, files, csl: { ...item, id: key } as CslItem }, problems };
 }
 
 const outgoingTypes: Record<string, string> = {
@@ -1192,29 +1030,30 @@ const outgoingTypes: Record<string, string> = {
   interview: 'interview',
 };
 
+/** A name written in front matter or a manifest: "Family, Given" (or "Family, Jr., Given"), else one literal name, such as an organisation. */
 function toCslName(name: string): CslName {
-  const parts = name.split(',');
-  if (parts.length === 2) {
-    const family = parts[0].trim();
-    const given = parts[1].trim();
-    if (family && given) return { family, given };
-  }
-  return { literal: name.trim() };
+  return (name.includes(',') && parseName(name, false)) || { literal: name.trim() };
 }
 
-export function toCslJson(sources: readonly { key: string; metadata: SourceMetadata }[]): CslItem[] {
-  return sources.map(({ key, metadata }) => {
+/**
+ * CSL-JSON for pandoc. A source a bibliography describes is written as pandoc reads that entry, so a
+ * report renders the same from `citewise bib` as from the original file; only fields that came from
+ * elsewhere (a manifest, front matter, the document) are added to it.
+ */
+export function toCslJson(sources: readonly (Pick<Source, 'key' | 'metadata'> & Partial<Pick<Source, 'csl' | 'provenance'>>)[]): CslItem[] {
+  return sources.map(({ key, metadata, csl, provenance }) => {
+    const from = (field: keyof SourceMetadata): boolean => !csl || provenance?.[field]?.origin !== 'bibliography';
     const item: CslItem = { id: key, type: (metadata.type && outgoingTypes[metadata.type]) || 'document' };
-    if (metadata.title) item.title = metadata.title;
-    if (metadata.author?.length) item.author = metadata.author.map(toCslName);
-    if (metadata.publisher) item.publisher = metadata.publisher;
-    if (metadata.date) {
+    if (metadata.title && from('title')) item.title = metadata.title;
+    if (metadata.author?.length && from('author')) item.author = metadata.author.map(toCslName);
+    if (metadata.publisher && from('publisher')) item.publisher = metadata.publisher;
+    if (metadata.date && from('date')) {
       const parts = metadata.date.split('-').map(Number).filter((part) => Number.isInteger(part));
       if (parts.length) item.issued = { 'date-parts': [parts] };
     }
-    if (metadata.language) item.language = metadata.language;
-    if (metadata.url) item.URL = metadata.url;
+    if (metadata.language && from('language')) item.language = metadata.language;
+    if (metadata.url && from('url')) item.URL = metadata.url;
     if (metadata.derivedFrom?.length) item['derived-from'] = metadata.derivedFrom.join(', ');
-    return item;
+    return csl ? { ...item, ...csl, id: key } : item;
   });
 }

@@ -10,10 +10,14 @@ export interface PageRange {
 }
 
 export interface Locator {
-  /** The locator as written, e.g. "p. 35" or "pp. 58, 64". */
+  /** The locator as written, e.g. "p. 35", "pp. 58, 64" or "{ii, A}". */
   text: string;
   /** Pages named by a page locator, as written (roman numerals stay strings). */
   pages: PageRange[];
+  /** The CSL locator type pandoc reads, e.g. "page", "chapter", "section"; "page" when no term is written. */
+  label: string;
+  /** The locator without its term, as written, e.g. "58, 64" or "93--101". */
+  value: string;
 }
 
 export interface Citation {
@@ -40,45 +44,128 @@ export interface CitationGroup {
   items: Citation[];
 }
 
-const keyStartChar = /[\p{L}\p{N}_]/u;
-const keyChar = /[\p{L}\p{N}_:.#$%&\-+?<>~/]/u;
-const keyTrailingPunctuation = /[:.#$%&\-+?<>~/]+$/;
+const keyWordChar = /[\p{L}\p{N}_]/u;
+const keyPunctuation = /[:.#$%&\-+?<>~/]/;
 
-/** Reads a key starting just after `@`; returns its span and text, or undefined. */
+/**
+ * Reads a key starting just after `@`, by pandoc's rule: a letter, digit or `_`, then alphanumerics and
+ * single internal punctuation, so `@Foo_bar.baz.` is `Foo_bar.baz` and `@Foo_bar--baz` is `Foo_bar`.
+ * `@{...}` takes anything up to the matching brace, which is how pandoc's manual writes URLs as keys.
+ */
 function readKey(text: string, at: number): { key: string; start: number; end: number; next: number } | undefined {
   if (text[at] === '{') {
-    const close = text.indexOf('}', at + 1);
-    if (close === -1 || close - at > 200 || text.slice(at + 1, close).includes('\n')) return undefined;
-    const key = text.slice(at + 1, close);
-    if (!key) return undefined;
-    return { key, start: at + 1, end: close, next: close + 1 };
+    let depth = 0;
+    for (let index = at + 1; index < text.length && index - at <= 500; index++) {
+      const char = text[index];
+      if (char === '\n') return undefined;
+      if (char === '{') depth++;
+      else if (char === '}') {
+        if (depth === 0) {
+          const key = text.slice(at + 1, index);
+          return key.trim() ? { key, start: at + 1, end: index, next: index + 1 } : undefined;
+        }
+        depth--;
+      }
+    }
+    return undefined;
   }
-  if (!keyStartChar.test(text[at] ?? '')) return undefined;
+  if (!keyWordChar.test(text[at] ?? '')) return undefined;
   let end = at + 1;
-  while (end < text.length && keyChar.test(text[end])) end++;
-  const raw = text.slice(at, end);
-  const key = raw.replace(keyTrailingPunctuation, '');
-  return { key, start: at, end: at + key.length, next: at + key.length };
+  for (;;) {
+    if (end < text.length && keyWordChar.test(text[end])) end++;
+    else if (keyPunctuation.test(text[end] ?? '') && keyWordChar.test(text[end + 1] ?? '')) end += 2;
+    else break;
+  }
+  return { key: text.slice(at, end), start: at, end, next: end };
 }
 
-const locatorPattern =
-  /^\s*(pp?\.|pages?|pg\.?|para(?:graph)?s?\.?|¶¶?|§§?|sec(?:tion)?s?\.?|chap(?:ter)?s?\.?|ch\.|fig(?:ure)?s?\.?|vol(?:ume)?s?\.?|nos?\.|(?=\d))\s*((?:[\divxlcdmIVXLCDM]+(?:\s*[-–—]\s*[\divxlcdmIVXLCDM]+)?)(?:\s*(?:,|&|and)\s*[\divxlcdmIVXLCDM]+(?:\s*[-–—]\s*[\divxlcdmIVXLCDM]+)?)*)(?=$|[\s,;.)\]])/u;
+/**
+ * Why `key` cannot be cited as `@key`, or undefined when it can. pandoc's rule is the parser's: a key
+ * that readKey would cut short (`Other-` is read as `Other`) is named with what `@key` would cite.
+ */
+export function citationKeyProblem(key: string): string | undefined {
+  if (!key) return 'a citation key cannot be empty';
+  const read = keyWordChar.test(key[0]) ? readKey(key, 0) : undefined;
+  if (read && read.end === key.length) return undefined;
+  if (!read) return `"${key}" starts with "${Array.from(key)[0]}"; a citation key starts with a letter, digit or underscore`;
+  const rest = key.slice(read.end);
+  const cut = `@${key} would cite "${read.key}"`;
+  if (/^\s/.test(rest)) return `"${key}" has a space, so ${cut}; a citation key has no spaces`;
+  if (keyPunctuation.test(rest[0]) && rest.length === 1) return `"${key}" ends with "${rest}", which pandoc reads as punctuation after the key, so ${cut}; end the key with a letter, digit or underscore`;
+  if (keyPunctuation.test(rest[0])) return `"${key}" has "${/^[:.#$%&\-+?<>~/]+/.exec(rest)![0]}" after "${read.key}", and pandoc ends a key at punctuation that is not followed by a letter or digit, so ${cut}`;
+  return `"${key}" has "${Array.from(rest)[0]}", which a citation key cannot contain, so ${cut}`;
+}
 
-/** Splits a suffix into a Pandoc locator (`p. 35`, `pp. 58, 64`, `35-37`) and whatever follows. */
+/** The locator terms of pandoc's en-US locale: abbreviations take a full stop, words do not. */
+const locatorTerms: [label: string, forms: string[]][] = [
+  ['book', ['bk.', 'bks.', 'book', 'books']],
+  ['chapter', ['chap.', 'chaps.', 'chapter', 'chapters']],
+  ['column', ['col.', 'cols.', 'column', 'columns']],
+  ['figure', ['fig.', 'figs.', 'figure', 'figures']],
+  ['folio', ['fol.', 'fols.', 'folio', 'folios']],
+  ['number', ['no.', 'nos.', 'number', 'numbers']],
+  ['line', ['l.', 'll.', 'line', 'lines']],
+  ['note', ['n.', 'nn.', 'note', 'notes']],
+  ['opus', ['op.', 'opp.', 'opus', 'opera']],
+  ['page', ['p.', 'pp.', 'page', 'pages']],
+  ['paragraph', ['para.', 'paras.', 'paragraph', 'paragraphs', '¶', '¶¶']],
+  ['part', ['pt.', 'pts.', 'part', 'parts']],
+  ['section', ['sec.', 'secs.', 'section', 'sections', '§', '§§']],
+  ['sub verbo', ['s.v.', 's.vv.', 'sub verbo', 'sub verbis']],
+  ['verse', ['v.', 'vv.', 'verse', 'verses']],
+  ['volume', ['vol.', 'vols.', 'volume', 'volumes']],
+];
+
+const escapeForPattern = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const labelByForm = new Map(locatorTerms.flatMap(([label, forms]) => forms.map((form) => [form, label] as const)));
+// Longest forms first, so that "pp." wins over "p." and "paras." over "para.".
+const termPattern = [...labelByForm.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((form) => (/[.¶§]$/.test(form) ? escapeForPattern(form) : `${escapeForPattern(form)}(?=\\s)`))
+  .join('|');
+/** A locator token holds a digit ("12a", "3.2", "A31", "[3]"); a trailing full stop ends the sentence, not the locator. */
+const digitToken = String.raw`[^\s,;\-–—]*?\d(?:[^\s,;\-–—]*[^\s,;\-–—.])?`;
+const romanToken = String.raw`[ivxlcdmIVXLCDM]+(?![\p{L}\p{N}])`;
+const rangeSeparator = String.raw`\s*(?:--|-|–)\s*`;
+function valuePattern(token: string): string {
+  const range = `${token}(?:${rangeSeparator}(?:${token})?)?`;
+  return `${range}(?:\\s*,\\s*${range})*`;
+}
+const locatorPattern = new RegExp(
+  String.raw`^\s*(?:(${termPattern})\s*(${valuePattern(`(?:${digitToken}|${romanToken})`)})|(${valuePattern(digitToken)}))`,
+  'iu',
+);
+
+/**
+ * Splits a suffix into a locator and whatever follows, as pandoc's citeproc does: `p. 35`, `pp. 58, 64`,
+ * `35-37` (a page when no term is written), or anything in braces, `{ii, A, D-Z}`. `{}` marks a suffix
+ * that has no locator.
+ */
 export function parseLocator(suffix: string): Locator | undefined {
   const text = suffix.replace(/^\s*,/, '');
+  const braced = /^\s*\{([^{}]*)\}/.exec(text);
+  if (braced) {
+    const inner = braced[1].trim();
+    if (!inner) return undefined;
+    const term = new RegExp(`^(${termPattern})\\s*`, 'iu').exec(inner);
+    const label = term ? labelByForm.get(term[1].toLowerCase()) ?? 'page' : 'page';
+    const value = term ? inner.slice(term[0].length) : inner;
+    return { text: braced[0].trim(), pages: label === 'page' ? pagesOf(value) : [], label, value };
+  }
   const match = locatorPattern.exec(text);
   if (!match) return undefined;
-  const term = match[1].toLowerCase();
-  const isPage = term === '' || term.startsWith('p');
+  const label = match[1] ? labelByForm.get(match[1].toLowerCase()) ?? 'page' : 'page';
+  const value = match[2] ?? match[3];
+  return { text: match[0].trim(), pages: label === 'page' ? pagesOf(value) : [], label, value };
+}
+
+function pagesOf(value: string): PageRange[] {
   const pages: PageRange[] = [];
-  if (isPage) {
-    for (const part of match[2].split(/\s*(?:,|&|and)\s*/)) {
-      const [from, to] = part.split(/\s*[-–—]\s*/);
-      if (from) pages.push({ from, to: expandAbbreviatedRange(from, to ?? from) });
-    }
+  for (const part of value.split(/\s*,\s*/)) {
+    const [from, to] = part.split(/\s*(?:--|-|–)\s*/);
+    if (from) pages.push({ from, to: expandAbbreviatedRange(from, to || from) });
   }
-  return { text: match[0].trim(), pages };
+  return pages;
 }
 
 /** "123-45" means 123 to 145. */
@@ -92,11 +179,14 @@ function expandAbbreviatedRange(from: string, to: string): string {
 /** Finds every citation group in the prose of a report. */
 export function parseCitations(prose: string): CitationGroup[] {
   const groups: CitationGroup[] = [];
+  const examples = exampleLabels(prose);
+  const markup = markupRanges(prose);
   let index = 0;
   while (index < prose.length) {
     const at = prose.indexOf('@', index);
     if (at === -1) break;
-    const group = bracketedGroupAround(prose, at) ?? inTextCitation(prose, at);
+    const skip = insideMarkup(markup, at) || isExampleReference(prose, at, examples);
+    const group = skip ? undefined : (bracketedGroupAround(prose, at) ?? inTextCitation(prose, at));
     if (group) {
       groups.push(group);
       index = group.end;
@@ -105,6 +195,44 @@ export function parseCitations(prose: string): CitationGroup[] {
     }
   }
   return groups;
+}
+
+/** Labels of pandoc's numbered examples, `(@good)` at the start of a list item. */
+function exampleLabels(prose: string): Set<string> {
+  return new Set([...prose.matchAll(/^[ \t]*\(@([\p{L}\p{N}_-]+)\)[ \t]/gmu)].map((match) => match[1]));
+}
+
+/** `(@good)` names a numbered example, not a source, wherever the document defines that example. */
+function isExampleReference(prose: string, at: number, examples: Set<string>): boolean {
+  if (prose[at - 1] !== '(') return false;
+  const label = /^[\p{L}\p{N}_-]+(?=\))/u.exec(prose.slice(at + 1, at + 200));
+  return label !== null && examples.has(label[0]);
+}
+
+/**
+ * Where the prose holds HTML tags (`<span title="see @a">`) and pandoc attribute blocks
+ * (`{fig-alt="Chart from @a"}`), as sorted [start, end) ranges: an `@` in them is an attribute value,
+ * which pandoc never reads as a citation. Found once per parse, so each `@` costs a binary search.
+ */
+function markupRanges(prose: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const match of prose.matchAll(/<[A-Za-z][^<>\n]*>|(?<!@)\{\s*(?:[#.][\p{L}\p{N}_-]|[\p{L}\p{N}_-]+\s*=)[^{}\n]*\}/gu)) {
+    ranges.push([match.index, match.index + match[0].length]);
+  }
+  return ranges;
+}
+
+function insideMarkup(ranges: [number, number][], at: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [start, end] = ranges[middle];
+    if (at < start) high = middle - 1;
+    else if (at >= end) low = middle + 1;
+    else return true;
+  }
+  return false;
 }
 
 /** If `@` at `at` lies inside a `[...]` that forms a citation group, parses the whole group. */
@@ -118,37 +246,14 @@ function bracketedGroupAround(prose: string, at: number): CitationGroup | undefi
       break;
     }
   }
-  if (open === -1) return undefined;
-  let depth = 0;
-  let close = -1;
-  for (let index = open + 1; index < prose.length && index - open < 2000; index++) {
-    const char = prose[index];
-    if (char === '\\') {
-      index++;
-      continue;
-    }
-    if (char === '[') depth++;
-    else if (char === ']') {
-      if (depth === 0) {
-        close = index;
-        break;
-      }
-      depth--;
-    } else if (char === '\n' && prose[index + 1] === '\n') return undefined;
-  }
+  // `^[...]` is an inline note: the citations in it are in running text, each one found on its own.
+  if (open === -1 || prose[open - 1] === '^') return undefined;
+  const close = closingBracket(prose, open);
   if (close === -1) return undefined;
   // `[text](url)` and `[text][ref]` are links, not citations.
   if (prose[close + 1] === '(' || prose[close + 1] === '[') return undefined;
   const items: Citation[] = [];
-  let itemStart = open + 1;
-  const parts: [number, number][] = [];
-  for (let index = open + 1; index <= close; index++) {
-    if (index === close || prose[index] === ';') {
-      parts.push([itemStart, index]);
-      itemStart = index + 1;
-    }
-  }
-  for (const [start, end] of parts) {
+  for (const [start, end] of splitItems(prose, open + 1, close)) {
     const item = parseBracketedItem(prose, start, end);
     if (item) items.push(item);
   }
@@ -174,7 +279,8 @@ function parseBracketedItem(prose: string, start: number, end: number): Citation
       start: itemStart,
       end: Math.max(trimmedEnd, key.next),
       prefix: prose.slice(itemStart, prefixEnd).trim(),
-      suffix: suffix.trim(),
+      // `{}` only says that the suffix has no locator.
+      suffix: suffix.trim().replace(/^\{\}/, '').trim(),
       locator: parseLocator(suffix),
       suppressAuthor: match[2] === '-',
       inText: false,
@@ -189,30 +295,70 @@ function inTextCitation(prose: string, at: number): CitationGroup | undefined {
   if (before !== undefined && /[\p{L}\p{N}_.\\@+-]/u.test(before)) return undefined;
   const key = readKey(prose, at + 1);
   if (!key) return undefined;
-  let end = key.next;
-  let suffix = '';
-  const bracket = /^ ?\[([^\]\n@]{1,100})\](?![(\[])/.exec(prose.slice(end, end + 110));
-  if (bracket) {
-    suffix = bracket[1];
-    end += bracket[0].length;
-  }
-  return {
+  const citation: Citation = {
+    key: key.key,
+    keyStart: key.start,
+    keyEnd: key.end,
     start: at,
-    end,
-    bracketed: false,
-    items: [
-      {
-        key: key.key,
-        keyStart: key.start,
-        keyEnd: key.end,
-        start: at,
-        end,
-        prefix: '',
-        suffix: suffix.trim(),
-        locator: suffix ? parseLocator(suffix) : undefined,
-        suppressAuthor: false,
-        inText: true,
-      },
-    ],
+    end: key.next,
+    prefix: '',
+    suffix: '',
+    locator: undefined,
+    suppressAuthor: false,
+    inText: true,
   };
+  const items = [citation];
+  // `@a [p. 33]` gives the in-text citation a suffix; `@a [p. 33; @b]` also cites b, as pandoc reads it.
+  const bracket = /^ ?\[/.exec(prose.slice(key.next, key.next + 2));
+  const close = bracket ? closingBracket(prose, key.next + bracket[0].length - 1) : -1;
+  if (bracket && close !== -1 && prose[close + 1] !== '(' && prose[close + 1] !== '[') {
+    const parts = splitItems(prose, key.next + bracket[0].length, close);
+    const [firstStart, firstEnd] = parts[0];
+    if (!parseBracketedItem(prose, firstStart, firstEnd)) {
+      const suffix = prose.slice(firstStart, firstEnd);
+      citation.suffix = suffix.trim();
+      citation.locator = parseLocator(suffix);
+      citation.end = close + 1;
+      for (const [start, end] of parts.slice(1)) {
+        const item = parseBracketedItem(prose, start, end);
+        if (item) items.push(item);
+      }
+    }
+  }
+  return { start: at, end: citation.end, bracketed: false, items };
+}
+
+/** The `]` that closes the `[` at `open`, within one paragraph; -1 when there is none. */
+function closingBracket(prose: string, open: number): number {
+  let depth = 0;
+  for (let index = open + 1; index < prose.length && index - open < 2000; index++) {
+    const char = prose[index];
+    if (char === '\\') {
+      index++;
+      continue;
+    }
+    if (char === '[') depth++;
+    else if (char === ']') {
+      if (depth === 0) return index;
+      depth--;
+    } else if (char === '\n' && prose[index + 1] === '\n') return -1;
+  }
+  return -1;
+}
+
+/** The `;`-separated items between `start` and `end`; a `;` inside braces (`@{a;b}`) separates nothing. */
+function splitItems(prose: string, start: number, end: number): [number, number][] {
+  const parts: [number, number][] = [];
+  let itemStart = start;
+  let depth = 0;
+  for (let index = start; index <= end; index++) {
+    const char = prose[index];
+    if (char === '{') depth++;
+    else if (char === '}') depth = Math.max(0, depth - 1);
+    if (index === end || (char === ';' && depth === 0)) {
+      parts.push([itemStart, index]);
+      itemStart = index + 1;
+    }
+  }
+  return parts;
 }

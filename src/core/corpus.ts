@@ -419,6 +419,7 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
       path: draft.path,
       relativePath: draft.relativePath,
       corpusRoot: draft.corpusRoot,
+      csl: draft.csl,
     });
     const text = texts.get(draft);
     if (text !== undefined) sourceTexts.set(key, text);
@@ -610,6 +611,7 @@ async function applyBibliography(
       drafts.push(draft);
     }
     applyFields(draft, { ...entry.fields, key: entry.key }, 'bibliography', file, lineOf, problems);
+    draft.csl = entry.csl;
   }
 }
 

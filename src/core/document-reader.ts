@@ -1,3 +1,4 @@
+import type { CslItem } from './bibtex-csl';
 import * as path from 'node:path';
 import { decodeText, describeError, readTextFileSync, type CorpusFile, type CorpusFileKind } from './corpus-files';
 import { type DocumentExtractor, type ExtractedKind } from './extract/document-extractor';
@@ -25,6 +26,8 @@ export interface Draft {
   corpusRoot: string;
   /** Where the draft was declared, for messages about it. */
   origin: { file: string; line?: number };
+  /** The bibliography entry as pandoc reads it, for `citewise bib`. */
+  csl?: CslItem;
 }
 
 /**

@@ -309,9 +309,12 @@ function blankCodeSpans(prose: string, blocks: Block[], chars: Uint16Array): voi
   }
 }
 
-/** Link destinations, autolinks and bare URLs are addresses, not prose: an `@` in them is no citation. */
+/**
+ * Link destinations, autolinks and bare URLs are addresses, not prose: an `@` in them is no citation.
+ * A URL written as a braced citation key, `@{https://…}`, is the key and stays.
+ */
 function blankUrls(prose: string, chars: Uint16Array): void {
-  const patterns = [/\]\(([^)\s]*)(?:\s+"[^"]*")?\)/g, /<[a-z][a-z0-9+.-]*:[^>\s]*>/gi, /\b(?:https?|ftp|mailto):[^\s<>()\]]+/gi];
+  const patterns = [/\]\(([^)\s]*)(?:\s+"[^"]*")?\)/g, /<[a-z][a-z0-9+.-]*:[^>\s]*>/gi, /(?<!@\{)\b(?:https?|ftp|mailto):[^\s<>()\]]+/gi];
   for (const pattern of patterns) {
     for (const match of prose.matchAll(pattern)) {
       const skip = match[0].startsWith('](') ? 2 : 0;

@@ -238,7 +238,9 @@ function extractLocator(tail: string): { locator?: Locator; rest: string } {
   const normalized = written
     .replace(/;/g, ',')
     .replace(/^(pp?|pg)\.?\s*/i, (_match, term: string) => `${term.toLowerCase() === 'pp' ? 'pp' : 'p'}. `)
-    .replace(/\s*(?:--?|–|—)\s*/g, '-');
+    .replace(/\s*(?:--?|–|—)\s*/g, '-')
+    // In free text "pp. 7 and 10" is two pages; in a Pandoc citation pandoc ends the locator at "and".
+    .replace(/\s+(?:and|&)\s+/gi, ', ');
   const locator = parseLocator(normalized);
   const rest = tail.slice(0, from) + ' '.repeat(written.length) + tail.slice(from + written.length);
   return locator ? { locator: { ...locator, text: written.trim() }, rest } : { rest: tail };

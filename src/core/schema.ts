@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { citationKeyProblem } from './citations';
 import { isValidIsoDate } from './dates';
 
 /**
@@ -10,8 +11,6 @@ export const sourceTypes = ['report', 'article', 'news', 'interview', 'correspon
 export const SourceTypeSchema = z.enum(sourceTypes);
 export type SourceType = z.infer<typeof SourceTypeSchema>;
 
-/** A Pandoc citation key: starts with a letter, digit or underscore; inner punctuation allowed. */
-export const citationKeyPattern = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_:.#$%&\-+?<>~/]*[\p{L}\p{N}_])?$/u;
 
 /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a partial date stands for the whole year or month. */
 export const IsoDateSchema = z
@@ -28,9 +27,14 @@ const stringList = z
 
 /** Metadata fields as an author writes them (front matter, manifest); every field optional. */
 export const SourceFieldsSchema = z.object({
-  key: z.string().trim().regex(citationKeyPattern, {
-    message: 'a citation key starts with a letter, digit or underscore and has no spaces',
-  }),
+  // A key must be citable as `@key`, by pandoc's rule (citationKeyProblem says why one is not).
+  key: z
+    .string()
+    .trim()
+    .check((context) => {
+      const problem = citationKeyProblem(context.value);
+      if (problem) context.issues.push({ code: 'custom', message: problem, input: context.value });
+    }),
   title: z.string().trim().min(1),
   author: stringList,
   publisher: z.string().trim().min(1),

@@ -1,3 +1,4 @@
+import type { CslItem } from './bibtex-csl';
 import type { SourceFields } from './schema';
 
 /** Where a metadata field's value came from; later origins win over earlier ones. */
@@ -24,6 +25,8 @@ export interface Source {
   relativePath?: string;
   /** The corpus root the source was loaded from. */
   corpusRoot: string;
+  /** The bibliography entry as pandoc reads it, where a bibliography describes the source; `citewise bib` writes it out. */
+  csl?: CslItem;
 }
 
 /** A problem found while loading the corpus: it names the file and line, and never stops the rest from loading. */
