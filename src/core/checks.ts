@@ -6,7 +6,7 @@ import { LineIndex, type Range } from './line-index';
 import { sectionTrail, type Block, type Directive } from './markdown';
 import { matchQuote, type ClosestPassage } from './quote-match';
 import { ReferenceResolver, type ReferenceResolution } from './reference-resolution';
-import { formatReferenceDate, type FreeTextReference } from './references';
+import { describeReference, type FreeTextReference } from './references';
 import { analyzeReport, type AnalyzedReport, type Quote, type ReferenceSpan, type Sentence } from './report';
 import { rules } from './rules';
 import { defaultTimeframeExempt, type RuleId, type Severity, type SourceType } from './schema';
@@ -281,13 +281,6 @@ function resolvedGroup(span: ReferenceSpan, checked: Map<FreeTextReference, Chec
     return [{ key, keyStart: entry.start, keyEnd: entry.end, start: entry.start, end: entry.end, prefix: '', suffix: '', locator: entry.locator, suppressAuthor: false, inText: false }];
   });
   return items.length ? { start: span.start, end: span.end, bracketed: false, items } : undefined;
-}
-
-/** `“Title” (Publisher, 15 June 2023)`: a reference named in a message. */
-export function describeReference(entry: FreeTextReference): string {
-  const what = entry.title ? `\u201C${entry.title}\u201D` : entry.contributors ?? entry.text;
-  const extras = [entry.title ? entry.contributors : undefined, entry.date ? formatReferenceDate(entry.date) : undefined].filter(Boolean);
-  return extras.length ? `${what} (${extras.join(', ')})` : what;
 }
 
 function unresolvedMessage(entry: FreeTextReference, resolution: ReferenceResolution): string {

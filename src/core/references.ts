@@ -321,6 +321,13 @@ export function looksLikeReference(reference: FreeTextReference): boolean {
   return Boolean(reference.title && /[\u201C\u201D\u201E"]/.test(reference.text)) || Boolean(reference.date) || reference.undated || reference.kind !== 'published';
 }
 
+/** `“Title” (Publisher, 15 June 2023)`: a reference named in a message. */
+export function describeReference(reference: FreeTextReference): string {
+  const what = reference.title ? `\u201C${reference.title}\u201D` : reference.contributors ?? reference.text;
+  const extras = [reference.title ? reference.contributors : undefined, reference.date ? formatReferenceDate(reference.date) : undefined].filter(Boolean);
+  return extras.length ? `${what} (${extras.join(', ')})` : what;
+}
+
 /** `Publisher, “Title”, 15 June 2023, p. 45`: how a source is written as a COI reference. */
 export function formatCoiReference(fields: { author?: string[]; publisher?: string; title?: string; date?: string }, locator?: string): string {
   const who = [fields.publisher, ...(fields.author ?? [])].filter((name, index, all): name is string => Boolean(name) && all.indexOf(name) === index).join(', ');

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
 import { offsetRange, SafeMarkdown } from './convert';
-import { describeReference, type CheckedReference } from '../core/checks';
+import type { CheckedReference } from '../core/checks';
+import { describeReference } from '../core/references';
 import { citationAt, quoteAt, referenceAt, verdictFor, verdictForCitation, verdictForReference } from './report-lookup';
 import { byline, opening, timeframeStatus } from './source-details';
 

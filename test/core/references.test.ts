@@ -286,7 +286,7 @@ describe('references in a report', () => {
   });
 
   it('reads citations and free-text references in inline notes', () => {
-    const text = 'She said “families decide on migration”.^[[@asylos2023, p. 3]; [@ramaj2021, p. 5]] He said “shelters are full”.^[Harbour Watch, “Survey”, 2022.]';
+    const text = 'She said “families decide on migration”.^[See @asylos2023, p. 3, and @ramaj2021, p. 5.] He said “shelters are full”.^[Harbour Watch, “Survey”, 2022.]';
     assert.deepEqual(attributions(text), [
       { quote: 'families decide on migration', keys: ['asylos2023', 'ramaj2021'], reference: undefined, undefinedNote: undefined },
       { quote: 'shelters are full', keys: undefined, reference: ['Survey'], undefinedNote: undefined },
