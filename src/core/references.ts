@@ -50,13 +50,25 @@ export const maxReferenceLength = 1200;
  * Several references in one line, separated by `;`, are read one by one.
  */
 export function parseReferences(text: string, offset: number): FreeTextReference[] {
-  const references: FreeTextReference[] = [];
-  for (const [start, end] of splitReferences(text)) {
-    const parsed = parseReference(text.slice(start, end), offset + start);
-    if (parsed) references.push(parsed);
+  let known = readReferences.get(text);
+  if (!known) {
+    known = [];
+    for (const [start, end] of splitReferences(text)) {
+      const parsed = parseReference(text.slice(start, end), start);
+      if (parsed) known.push(parsed);
+    }
+    if (readReferences.size >= maxRemembered) readReferences.clear();
+    readReferences.set(text, known);
   }
-  return references;
+  return known.map((reference) => ({ ...reference, authors: [...reference.authors], start: reference.start + offset, end: reference.end + offset }));
 }
+
+/**
+ * References already read, by their text: a report is checked again after every pause in typing, and
+ * its hundreds of `Source:` lines are the same each time. Bounded, so no report grows it without end.
+ */
+const readReferences = new Map<string, FreeTextReference[]>();
+const maxRemembered = 10_000;
 
 /**
  * Splits at `;` outside quote marks and brackets, except where what follows is no reference of its own

@@ -132,7 +132,7 @@ export function analyzeReport(text: string): AnalyzedReport {
     const blockQuotes = found.quotes;
     // A footnote printed inside a quoted passage (as text exports place them) does not end the quote.
     if (!definitionBlocks.has(block)) carriesQuote = found.carries;
-    if (found.material || block.kind === 'blockquote' || originalTextLabel.test(prose.slice(block.start, block.end))) material.add(block);
+    if (found.material || block.kind === 'blockquote' || originalTextLabel.test(prose.slice(block.start, Math.min(block.end, block.start + 60)))) material.add(block);
     const blockSentences = splitSentences(prose, block, [...blockQuotes, ...blockNotes], blockCitations, excluded, [...blockNotes, ...footnoteMarkers]);
     sentences.push(...blockSentences);
 
@@ -152,8 +152,11 @@ export function analyzeReport(text: string): AnalyzedReport {
   }
 
   const coveredBlocks = new Set<Block>();
-  for (const span of spans) {
-    if (span.origin === 'source-line') attributeRunBefore(span, prose, blocks, blockQuotesOf, material, spansOfBlock, definitionBlocks, coveredBlocks);
+  const blockIndex = new Map(blocks.map((block, index) => [block, index]));
+  for (const [block, blockSpans] of spansOfBlock) {
+    for (const span of blockSpans) {
+      if (span.origin === 'source-line') attributeRunBefore(span, blockIndex.get(block)!, prose, blocks, blockQuotesOf, material, spansOfBlock, definitionBlocks, coveredBlocks);
+    }
   }
   const references = [...spans, ...definitions].filter((span) => span.citation || span.entries.length);
   references.sort((a, b) => a.start - b.start);
@@ -303,7 +306,9 @@ function isUnfinished(sofar: string, next: string): boolean {
   if (connective.test(text)) return true;
   // `pp. 9-10` / `and 12-13`: the locator goes on.
   if (/^\s*(?:and\b|&|,|pp?\.)\s*\d|^\s*\d{1,4}(?:\s*[-\u2013]\s*\d{1,4})?\s*$/.test(next)) return true;
-  const hasDate = parseReferences(text, 0).some((entry) => entry.date || entry.undated);
+  // A year or `undated` after the title (a year inside the title dates nothing).
+  const afterTitle = text.slice(Math.max(text.lastIndexOf('\u201D'), text.lastIndexOf('"')) + 1);
+  const hasDate = /\b(?:19|20)\d\d\b|\bundated\b|\bn\.\s?d\./i.test(afterTitle);
   if (/(?:^|[\s,])\d{1,2}\s*$/.test(text) && !hasDate) return true;
   return !hasDate && !proseStart.test(next) && (/\b(?:19|20)\d\d\b/.test(next) || /^\s*\[|[\u201C\u201D]/.test(next)) && !/:\s*$/.test(next);
 }
@@ -413,8 +418,12 @@ function findInlineQuotes(
     if (stack.length === 0) outermost.push([open.at, at]);
     else if (stack.length === 1) secondLevel.push([open.at, at]);
   };
-  for (let index = firstChar.index; index < text.length; index++) {
-    const char = text[index];
+  // Only quote marks matter here: a native search jumps from one to the next.
+  const marks = /[\u201C\u201D\u201E"]/g;
+  marks.lastIndex = firstChar.index;
+  for (let found = marks.exec(text); found; found = marks.exec(text)) {
+    const index = found.index;
+    const char = found[0];
     const top = stack[stack.length - 1];
     if (char === '\u201E') stack.push({ at: index, mark: char });
     else if (char === '\u201C') {
@@ -598,6 +607,7 @@ function attributeToNote(quote: Quote, sentence: Sentence, markers: FootnoteMark
  */
 function attributeRunBefore(
   span: ReferenceSpan,
+  spanBlock: number,
   prose: string,
   blocks: Block[],
   quotesOf: Map<Block, Quote[]>,
@@ -611,8 +621,7 @@ function attributeRunBefore(
     if (span.citation) quote.attribution = span.citation;
     else if (span.entries.length) quote.reference = span;
   };
-  let index = blocks.findIndex((block) => span.start >= block.start && span.start < block.end);
-  if (index === -1) return;
+  let index = spanBlock;
   const own = blocks[index];
   const before = (quotesOf.get(own) ?? []).filter((quote) => quote.end <= span.start);
   before.forEach(attribute);
