@@ -1,6 +1,6 @@
 import { renderHighlighted } from '../core/search';
 import { cliWorkspace } from './cli-workspace';
-import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, positiveInteger, UsageError } from './args';
+import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, positiveInteger, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';
 import { paint, portablePath, useColour } from './terminal';
 
@@ -13,6 +13,7 @@ must occur as written.
 Options:
   --corpus DIR     Corpus folder; without it, the corpus that the nearest
                    citewise.yaml (in this folder or above) declares.
+${corpusOptionsHelp}
   --limit N        Show at most N passages (default 10).
   --format FORMAT  text (default): key:line:col and the passage with the matches
                    marked; json: an array of hits.
@@ -37,7 +38,7 @@ export async function runSearch(argv: string[]): Promise<number> {
   // Unquoted words arrive as separate arguments; they are one query.
   const query = positionals.join(' ').trim();
   if (!query) throw new UsageError('No query given: name the words to search for, e.g. citewise search "blood feud".', 'search');
-  const roots = await resolveCorpus('search', values.corpus);
+  const roots = await resolveCorpus('search', values);
   const workspace = cliWorkspace();
   const { corpus } = await workspace.corpus(roots);
   const hits = (await workspace.search(roots)).search(query, { limit, prefix: false });

@@ -3,7 +3,7 @@ import type { Corpus } from '../core/corpus';
 import { sourceFieldNames } from '../core/schema';
 import type { FieldOrigin, FieldProvenance, Source } from '../core/source';
 import { cliWorkspace } from './cli-workspace';
-import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
+import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';
 import { displayPath, paint, plural, portablePath, useColour } from './terminal';
 
@@ -16,6 +16,7 @@ then the problems found while reading the corpus.
 Options:
   --corpus DIR     Corpus folder; without it, the corpus that the nearest
                    citewise.yaml (in this folder or above) declares.
+${corpusOptionsHelp}
   --format FORMAT  text (default) or json.
   -h, --help       Show this help.
 `;
@@ -38,7 +39,7 @@ export async function runSources(argv: string[]): Promise<number> {
   }
   const format = chooseFormat('sources', values.format, formats);
   if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}": sources takes no reports; use --corpus DIR to name the corpus.`, 'sources');
-  const roots = await resolveCorpus('sources', values.corpus);
+  const roots = await resolveCorpus('sources', values);
   const { corpus } = await cliWorkspace().corpus(roots);
   process.stdout.write(format === 'json' ? `${JSON.stringify(toJson(corpus), null, 2)}\n` : formatText(corpus, useColour()));
   return exitCodes.ok;

@@ -38,64 +38,90 @@ export function classify(relativePath: string): CorpusFileKind | undefined {
 }
 
 /**
- * Lists a corpus folder recursively. Symbolic links are followed, but each real folder is entered once,
- * so a link back up the tree cannot loop.
+ * Lists a corpus folder recursively. Symbolic links are followed only while their resolved target stays
+ * inside the corpus root: a link out of it (to `/etc`, to a home folder) would let a corpus someone else
+ * wrote read any file the user can, so it is a corpus problem and is not read. Each real folder is
+ * entered once, so a link back up the tree cannot loop.
  */
 export async function listCorpusFiles(root: string, problems: CorpusProblem[]): Promise<CorpusFile[]> {
   const files: CorpusFile[] = [];
   const seenFolders = new Set<string>();
   const seenFiles = new Set<string>();
+  let realRoot: string;
 
-  const walk = async (folder: string, relative: string): Promise<void> => {
-    let real: string;
-    try {
-      real = await fs.realpath(folder);
-    } catch (error) {
-      problems.push({ file: folder, message: `Cannot open folder: ${describeError(error)}`, severity: 'error' });
-      return;
-    }
-    if (seenFolders.has(real)) return;
+  // Folders are walked from an explicit stack, not by recursion, so a corpus nested thousands of levels
+  // deep cannot exhaust the call stack; a folder's entries are taken in name order and a subfolder is
+  // entered where it sorts, so files keep the order (and the keys) a recursive walk gives them. A folder's
+  // real path is its parent's plus its name, so only a link costs a realpath.
+  interface Frame {
+    folder: string;
+    relative: string;
+    real: string;
+    entries: import('node:fs').Dirent[];
+    next: number;
+  }
+  const open = async (folder: string, relative: string, real: string): Promise<Frame | undefined> => {
+    if (seenFolders.has(real)) return undefined;
     seenFolders.add(real);
-    let entries: import('node:fs').Dirent[];
     try {
-      entries = await fs.readdir(folder, { withFileTypes: true });
+      const entries = await fs.readdir(folder, { withFileTypes: true });
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return { folder, relative, real, entries, next: 0 };
     } catch (error) {
-      problems.push({ file: folder, message: `Cannot read folder: ${describeError(error)}`, severity: 'error' });
-      return;
+      problems.push({ file: folder, line: 1, message: `Cannot read folder: ${describeError(error)}`, severity: 'error' });
+      return undefined;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const full = path.join(folder, entry.name);
-      const relativePath = relative ? `${relative}/${entry.name}` : entry.name;
+  };
+  const walk = async (root: Frame | undefined): Promise<void> => {
+    const stack = root ? [root] : [];
+    while (stack.length) {
+      const frame = stack[stack.length - 1];
+      const entry = frame.entries[frame.next++];
+      if (!entry) {
+        stack.pop();
+        continue;
+      }
+      const full = path.join(frame.folder, entry.name);
+      const relativePath = frame.relative ? `${frame.relative}/${entry.name}` : entry.name;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
+      let realPath = path.join(frame.real, entry.name);
       if (entry.isSymbolicLink()) {
         try {
-          const target = await fs.stat(full);
+          realPath = await fs.realpath(full);
+          const target = await fs.stat(realPath);
           isDirectory = target.isDirectory();
           isFile = target.isFile();
-        } catch {
-          problems.push({ file: full, message: 'Broken symbolic link: its target does not exist.', severity: 'warning' });
+        } catch (error) {
+          problems.push({ file: full, line: 1, message: describeLinkError(error), severity: 'warning' });
+          continue;
+        }
+        if (!isInsideFolder(realPath, realRoot)) {
+          if (isDirectory || (isFile && classify(relativePath) && !entry.name.startsWith('.'))) {
+            problems.push({
+              file: full,
+              line: 1,
+              message: 'Symbolic link to a file or folder outside the corpus: it is not read. Copy what it points at into the corpus to use it.',
+              severity: 'warning',
+            });
+          }
           continue;
         }
       }
       if (isDirectory) {
         if (entry.name.startsWith('.') || skippedFolders.has(entry.name)) continue;
-        await walk(full, relativePath);
+        const child = await open(full, relativePath, realPath);
+        if (child) stack.push(child);
       } else if (isFile) {
         const kind = classify(relativePath);
         if (!kind || entry.name.startsWith('.')) continue;
-        // Only a link needs resolving: a plain file's real path is its real folder's plus its name.
-        let realFile = path.join(real, entry.name);
-        if (entry.isSymbolicLink()) {
-          try {
-            realFile = await fs.realpath(full);
-          } catch {
-            // Listed a moment ago; reading it will report the problem.
-          }
+        if (entry.name.includes('\uFFFD') && !(await exists(full))) {
+          // Node hands over names as UTF-8, replacing bytes that are not; the mangled name opens nothing.
+          problems.push({ file: full, line: 1, message: 'The file name is not valid UTF-8, so the file cannot be opened: rename it.', severity: 'warning' });
+          continue;
         }
-        if (seenFiles.has(realFile)) continue;
-        seenFiles.add(realFile);
+        if (seenFiles.has(realPath)) continue;
+        seenFiles.add(realPath);
         files.push({ kind, path: full, relativePath });
       }
     }
@@ -107,12 +133,35 @@ export async function listCorpusFiles(root: string, problems: CorpusProblem[]): 
       problems.push({ file: root, message: 'The corpus path is not a folder.', severity: 'error' });
       return files;
     }
+    realRoot = await fs.realpath(root);
   } catch {
     problems.push({ file: root, message: 'The corpus folder does not exist.', severity: 'error' });
     return files;
   }
-  await walk(root, '');
+  await walk(await open(root, '', realRoot));
   return files;
+}
+
+/** Whether `file` is `folder` or lies below it; both must already be real paths (links resolved). */
+export function isInsideFolder(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeLinkError(error: unknown): string {
+  const code = error && typeof error === 'object' && 'code' in error ? (error as NodeJS.ErrnoException).code : undefined;
+  if (code === 'ELOOP') return 'Symbolic link loop: the link leads back to itself, so it has no target.';
+  if (code === 'ENOENT') return 'Broken symbolic link: its target does not exist.';
+  return `Cannot follow symbolic link: ${describeError(error)}`;
 }
 
 /** Files larger than this are not read as text: they would only exhaust memory. */
