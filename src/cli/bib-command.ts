@@ -4,7 +4,7 @@ import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { corpusOptions, resolveCorpus } from './corpus-option';
 import { readReport } from './report-files';
-import { plural } from './terminal';
+import { escapeControls, plural } from './terminal';
 
 export const bibHelp = `Usage: citewise bib [REPORT.md] [--corpus DIR]... [--format csl-json]
 
@@ -44,7 +44,7 @@ export async function runBib(argv: string[]): Promise<number> {
     const cited = new Set(result.report.citations.flatMap((group) => group.items.map((item) => item.key)));
     const missing = [...cited].filter((key) => !corpus.has(key));
     if (missing.length) {
-      process.stderr.write(`citewise: ${report.given} cites ${missing.map((key) => `@${key}`).join(', ')}, not in the corpus; Pandoc will not resolve ${missing.length === 1 ? 'it' : 'them'}.\n`);
+      process.stderr.write(escapeControls(`citewise: ${report.given} cites ${missing.map((key) => `@${key}`).join(', ')}, not in the corpus; Pandoc will not resolve ${missing.length === 1 ? 'it' : 'them'}.`) + '\n');
     }
     sources = corpus.sources.filter((source) => cited.has(source.key));
     problemCount = corpus.problems.length;

@@ -9,7 +9,7 @@ import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes
 import { corpusOptions } from './corpus-option';
 import { readReport } from './report-files';
 import { toSarif } from './sarif';
-import { displayPath, paint, plural, portablePath, useColour } from './terminal';
+import { displayPath, escapeControls, paint, plural, portablePath, useColour } from './terminal';
 
 export const checkHelp = `Usage: citewise check REPORT.md... [--corpus DIR]... [--format text|json|sarif]
 
@@ -123,8 +123,8 @@ function formatText(findings: Finding[], reportCount: number, colour: boolean): 
   const severityPaint: Record<Severity, (text: string) => string> = { error: p.red, warning: p.yellow, info: p.blue, hint: p.dim };
   let output = '';
   for (const finding of findings) {
-    const where = `${displayPath(finding.file)}:${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
-    output += `${p.bold(where)} ${severityPaint[finding.severity](finding.severity)} ${p.dim(finding.rule)} ${finding.message}\n`;
+    const where = `${escapeControls(displayPath(finding.file))}:${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
+    output += `${p.bold(where)} ${severityPaint[finding.severity](finding.severity)} ${p.dim(finding.rule)} ${escapeControls(finding.message)}\n`;
   }
   const count = (severity: Severity) => findings.filter((finding) => finding.severity === severity).length;
   const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning'), `${count('info')} info`];

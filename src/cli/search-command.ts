@@ -2,7 +2,7 @@ import { renderHighlighted } from '../core/search';
 import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, positiveInteger, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';
-import { paint, portablePath, useColour } from './terminal';
+import { escapeControls, paint, portablePath, useColour } from './terminal';
 
 export const searchHelp = `Usage: citewise search QUERY [--corpus DIR]... [--limit N] [--format text|json]
 
@@ -56,10 +56,10 @@ export async function runSearch(argv: string[]): Promise<number> {
   let output = '';
   for (const hit of hits) {
     // Without colour the marks must survive copying into plain text, and «» rarely occur in sources themselves.
-    const passage = colour ? renderHighlighted(hit, '\u001b[1m', '\u001b[22m') : renderHighlighted(hit, '«', '»');
-    output += `${p.bold(`${hit.key}:${hit.line}:${hit.column}`)}\n  ${passage}\n\n`;
+    const passage = colour ? renderHighlighted(hit, '\u001b[1m', '\u001b[22m', escapeControls) : renderHighlighted(hit, '«', '»', escapeControls);
+    output += `${p.bold(`${escapeControls(hit.key)}:${hit.line}:${hit.column}`)}\n  ${passage}\n\n`;
   }
   process.stdout.write(output);
-  if (hits.length === 0) process.stderr.write(`No passage matches "${query}".\n`);
+  if (hits.length === 0) process.stderr.write(`No passage matches "${escapeControls(query)}".\n`);
   return exitCodes.ok;
 }

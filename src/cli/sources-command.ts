@@ -5,7 +5,7 @@ import type { FieldOrigin, FieldProvenance, Source } from '../core/source';
 import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';
-import { displayPath, paint, plural, portablePath, useColour } from './terminal';
+import { displayPath, escapeControls, paint, plural, portablePath, useColour } from './terminal';
 
 export const sourcesHelp = `Usage: citewise sources [--corpus DIR]... [--format text|json]
 
@@ -77,14 +77,14 @@ function formatText(corpus: Corpus, colour: boolean): string {
   const width = Math.max(...sourceFieldNames.map((field) => field.length));
   let output = '';
   for (const source of corpus.sources) {
-    output += `${p.bold(`@${source.key}`)}  ${p.dim(source.path ? displayPath(source.path) : '(metadata only)')}\n`;
+    output += `${p.bold(`@${escapeControls(source.key)}`)}  ${p.dim(source.path ? escapeControls(displayPath(source.path)) : '(metadata only)')}\n`;
     const values: Record<string, unknown> = { key: source.key, ...source.metadata };
     for (const field of sourceFieldNames) {
       const value = values[field];
       if (value === undefined) continue;
-      const shown = Array.isArray(value) ? value.join('; ') : String(value);
+      const shown = escapeControls(Array.isArray(value) ? value.join('; ') : String(value));
       const provenance = source.provenance[field];
-      const origin = provenance ? `${originLabels[provenance.origin]} ${displayPath(provenanceFile(source, provenance))}${provenance.line !== undefined ? `:${provenance.line}` : ''}` : '';
+      const origin = provenance ? `${originLabels[provenance.origin]} ${escapeControls(displayPath(provenanceFile(source, provenance)))}${provenance.line !== undefined ? `:${provenance.line}` : ''}` : '';
       output += `  ${field.padEnd(width)}  ${shown}${origin ? `  ${p.dim(`(${origin})`)}` : ''}\n`;
     }
     output += '\n';
@@ -93,8 +93,8 @@ function formatText(corpus: Corpus, colour: boolean): string {
   if (corpus.problems.length) {
     output += '\nProblems:\n';
     for (const problem of corpus.problems) {
-      const where = `${displayPath(problem.file)}${problem.line !== undefined ? `:${problem.line}` : ''}`;
-      output += `${problem.severity === 'error' ? p.red(where) : p.yellow(where)}: ${problem.message}\n`;
+      const where = `${escapeControls(displayPath(problem.file))}${problem.line !== undefined ? `:${problem.line}` : ''}`;
+      output += `${problem.severity === 'error' ? p.red(where) : p.yellow(where)}: ${escapeControls(problem.message)}\n`;
     }
   }
   return output;

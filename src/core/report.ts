@@ -77,17 +77,28 @@ export function analyzeReport(text: string): AnalyzedReport {
 function findInlineQuotes(prose: string, block: Block): Quote[] {
   const quotes: Quote[] = [];
   const text = prose.slice(block.start, block.end);
+  // The scan only moves forward, so where a closing mark was found stays the answer until the scan passes
+  // it, and a mark not found stays not found: without this memory, every unmatched “ in a block would scan
+  // the rest of it, quadratic in the block's length.
+  const found = new Map<string, number>();
+  const next = (mark: string, from: number): number => {
+    const known = found.get(mark);
+    if (known !== undefined && (known === -1 || known >= from)) return known;
+    const at = text.indexOf(mark, from);
+    found.set(mark, at);
+    return at;
+  };
   let index = 0;
   while (index < text.length) {
     const char = text[index];
     let close = -1;
     if (char === '\u201C') {
-      close = text.indexOf('\u201D', index + 1);
+      close = next('\u201D', index + 1);
     } else if (char === '"' && (index === 0 || /[\s([{\u2014\u2013:-]/.test(text[index - 1]))) {
-      close = text.indexOf('"', index + 1);
+      close = next('"', index + 1);
     } else if (char === '\u201E') {
       // German and Albanian typography open with „ and close with “ or ”.
-      const candidates = [text.indexOf('\u201C', index + 1), text.indexOf('\u201D', index + 1)].filter((at) => at !== -1);
+      const candidates = [next('\u201C', index + 1), next('\u201D', index + 1)].filter((at) => at !== -1);
       close = candidates.length ? Math.min(...candidates) : -1;
     }
     if (close === -1) {
@@ -135,9 +146,17 @@ const abbreviations = new Set(
 
 /** Splits a block into sentences, never inside a quote or a citation group. */
 function splitSentences(prose: string, block: Block, quotes: Quote[], citations: CitationGroup[]): Sentence[] {
-  const protectedSpans = [...quotes, ...citations].map((span) => [span.start, span.end] as const);
+  // Every lookup below walks sorted lists forward once: a block of thousands of citations or quotes must
+  // cost n log n, not a scan of them all per full stop and per sentence.
+  const protectedSpans = [...quotes, ...citations].map((span) => [span.start, span.end] as const).sort((a, b) => a[0] - b[0]);
+  let opened = 0;
+  let furthestEnd = -1;
   // A full stop inside a quote ends the sentence only when the quote ends with it: “… decides.” Next.
-  const insideProtected = (offset: number, matchEnd: number) => protectedSpans.some(([start, end]) => offset > start && matchEnd < end);
+  // Full stops come in order, so the spans opened before one only grow, and the furthest end decides.
+  const insideProtected = (offset: number, matchEnd: number) => {
+    for (; opened < protectedSpans.length && protectedSpans[opened][0] < offset; opened++) furthestEnd = Math.max(furthestEnd, protectedSpans[opened][1]);
+    return matchEnd < furthestEnd;
+  };
   const sentences: Sentence[] = [];
   let start = block.start;
   const boundary = /[.!?]+['"\u2019\u201D)\]]*(?=\s+|$)/g;
@@ -162,9 +181,11 @@ function splitSentences(prose: string, block: Block, quotes: Quote[], citations:
     sentence.start += lead;
   }
   // A citation right after the full stop ("… in 2022. [@key]") belongs to the sentence before it.
+  const bracketedAt = new Map<number, CitationGroup>();
+  for (const group of citations) if (group.bracketed && !bracketedAt.has(group.start)) bracketedAt.set(group.start, group);
   for (let index = 1; index < sentences.length; index++) {
     const sentence = sentences[index];
-    const leading = citations.find((group) => group.start === sentence.start && group.bracketed);
+    const leading = bracketedAt.get(sentence.start);
     if (leading) {
       const previous = sentences[index - 1];
       previous.end = leading.end;
@@ -172,8 +193,12 @@ function splitSentences(prose: string, block: Block, quotes: Quote[], citations:
     }
   }
   const kept = sentences.filter((sentence) => sentence.end > sentence.start && prose.slice(sentence.start, sentence.end).trim());
+  // Citations come in document order, as do the sentences.
+  let first = 0;
   for (const sentence of kept) {
-    sentence.citations = citations.filter((group) => group.start >= sentence.start && group.end <= sentence.end);
+    while (first < citations.length && citations[first].start < sentence.start) first++;
+    sentence.citations = [];
+    for (let at = first; at < citations.length && citations[at].start < sentence.end; at++) if (citations[at].end <= sentence.end) sentence.citations.push(citations[at]);
   }
   return kept;
 }
