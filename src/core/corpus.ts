@@ -509,18 +509,44 @@ async function applyManifest(
 ): Promise<void> {
   const text = await readCorpusText(file, problems);
   if (text === undefined) return;
-  const parsed = parseYaml(text);
+  const parsed = parseYaml(text, 1, { valueDespiteDuplicateKeys: true });
   for (const error of parsed.errors) {
+    if (error.duplicateKey) continue;
     problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML: ${error.message}`, severity: 'error' });
   }
   if (parsed.value === undefined || parsed.value === null) return;
+  // A key written twice in one entry leaves that entry ambiguous: it is set aside, and every other entry loads.
+  const duplicateLines = parsed.errors.filter((error) => error.duplicateKey);
   const value = parsed.value as { sources?: unknown };
   if (typeof value !== 'object' || Array.isArray(value) || !Array.isArray(value.sources)) {
     problems.push({ file: file.path, line: 1, message: 'Expected `sources:` followed by a list of entries.', severity: 'error' });
     return;
   }
+  const entryLines = value.sources.map((_, index) => parsed.lineOf(['sources', index]));
+  const faulty = new Map<number, (typeof duplicateLines)[number]>();
+  for (const duplicate of duplicateLines) {
+    // A key at the top (column 1), such as a second `sources:`, leaves the whole file ambiguous.
+    if (duplicate.column <= 1) {
+      problems.push({ file: file.path, line: duplicate.line, column: duplicate.column, message: `Invalid YAML: ${duplicate.message}`, severity: 'error' });
+      return;
+    }
+    let index = entryLines.length - 1;
+    while (index >= 0 && entryLines[index] > duplicate.line) index--;
+    if (index >= 0 && !faulty.has(index)) faulty.set(index, duplicate);
+  }
   value.sources.forEach((entry, index) => {
-    const entryLine = parsed.lineOf(['sources', index]);
+    const entryLine = entryLines[index];
+    const duplicate = faulty.get(index);
+    if (duplicate) {
+      problems.push({
+        file: file.path,
+        line: duplicate.line,
+        column: duplicate.column,
+        message: `Invalid YAML: a field is written twice in the entry at line ${entryLine}, so that entry is skipped; the other entries still load.`,
+        severity: 'error',
+      });
+      return;
+    }
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
       problems.push({ file: file.path, line: entryLine, message: 'Each entry under `sources:` must be a mapping such as `- file: report.md`.', severity: 'error' });
       return;
