@@ -169,7 +169,7 @@ export const maxTextFileBytes = 100 * 1024 * 1024;
 /** PDFs and Word files larger than this are not extracted: a report of that size is almost always scans. */
 export const maxExtractedFileBytes = 150 * 1024 * 1024;
 
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' | 'windows-1252';
 
 export type ReadResult =
   | {
@@ -229,18 +229,33 @@ export function readTextFileSync(file: string): ReadResult & { stamp?: string } 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function decodeText(bytes: Uint8Array): ReadResult {
-  const sniff = bytes.subarray(0, 8192);
-  if (sniff.includes(0)) {
-    const utf16 = (sniff[0] === 0xff && sniff[1] === 0xfe) || (sniff[0] === 0xfe && sniff[1] === 0xff);
+  const byteLength = bytes.length;
+  // UTF-32's byte-order mark begins with UTF-16's, so it is tested first.
+  if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) return decodeUtf32(bytes, true);
+  if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff) return decodeUtf32(bytes, false);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    return { ok: true, text: new TextDecoder(encoding).decode(bytes), encoding, bomBytes: 2, byteLength };
+  }
+  // Buffer's indexOf is a memchr: every byte is checked, so a NUL deep in a file is not taken into its text.
+  const nul = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(0);
+  if (nul >= 0) {
+    const utf16 = utf16WithoutMark(bytes.subarray(0, 8192));
     if (utf16) {
-      const encoding = sniff[0] === 0xff ? 'utf-16le' : 'utf-16be';
-      return { ok: true, text: new TextDecoder(encoding).decode(bytes), encoding, bomBytes: 2, byteLength: bytes.length };
+      return {
+        ok: true,
+        text: new TextDecoder(utf16).decode(bytes),
+        warning: `UTF-16 without a byte-order mark: read as ${utf16.toUpperCase()}. Save the file as UTF-8 to be sure quotes match.`,
+        encoding: utf16,
+        bomBytes: 0,
+        byteLength,
+      };
     }
-    return { ok: false, message: 'Binary file: it contains NUL bytes, so it is not a text source.' };
+    return { ok: false, message: `Binary file: it contains a NUL byte (at byte ${nul}), so it is not a text source.` };
   }
   try {
     const bomBytes = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    return { ok: true, text: utf8Decoder.decode(bytes), encoding: 'utf-8', bomBytes, byteLength: bytes.length };
+    return { ok: true, text: utf8Decoder.decode(bytes), encoding: 'utf-8', bomBytes, byteLength };
   } catch {
     return {
       ok: true,
@@ -248,9 +263,48 @@ export function decodeText(bytes: Uint8Array): ReadResult {
       warning: 'Not valid UTF-8: read as Windows-1252. Save the file as UTF-8 to be sure quotes match.',
       encoding: 'windows-1252',
       bomBytes: 0,
-      byteLength: bytes.length,
+      byteLength,
     };
   }
+}
+
+/**
+ * Text in UTF-16 saved without a byte-order mark: an even length, and the high byte of (nearly) every
+ * character zero, as it is for Latin text; a binary file has NULs scattered at both parities.
+ */
+function utf16WithoutMark(sniff: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = sniff.length >> 1;
+  if (pairs < 2) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let index = 0; index + 1 < sniff.length; index += 2) {
+    if (sniff[index] === 0) evenZeros++;
+    if (sniff[index + 1] === 0) oddZeros++;
+  }
+  if (oddZeros >= pairs * 0.6 && evenZeros === 0) return 'utf-16le';
+  if (evenZeros >= pairs * 0.6 && oddZeros === 0) return 'utf-16be';
+  return undefined;
+}
+
+/** UTF-32 (which TextDecoder does not read), refused as binary where a unit is no Unicode character. */
+function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): ReadResult {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let text = '';
+  for (let offset = 4; offset + 3 < bytes.length; offset += 4) {
+    const code = view.getUint32(offset, littleEndian);
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) {
+      return { ok: false, message: `Binary file: it starts with a UTF-32 byte-order mark, but byte ${offset} holds no character.` };
+    }
+    text += String.fromCodePoint(code);
+  }
+  return {
+    ok: true,
+    text,
+    warning: 'UTF-32 text: read as such. Save the file as UTF-8 to be sure quotes match.',
+    encoding: littleEndian ? 'utf-32le' : 'utf-32be',
+    bomBytes: 4,
+    byteLength: bytes.length,
+  };
 }
 
 /**

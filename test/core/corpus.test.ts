@@ -488,16 +488,17 @@ describe('loadCorpus', () => {
       assert.deepEqual(found.provenance.date, { origin: 'inferred', file: 'dated.md', line: 6 });
     });
 
-    it('reports invalid manifest YAML at its line, and the documents still load', async () => {
+    it('reports a field written twice in a manifest entry at its line, skipping that entry alone', async () => {
       const root = writeTree({
         'doc.md': '---\ntitle: From Front Matter\n---\n',
-        'corpus.yaml': 'sources:\n  - file: doc.md\n    title: One\n    title: Two\n',
+        'corpus.yaml': 'sources:\n  - file: doc.md\n    title: One\n    title: Two\n  - key: held-elsewhere\n    title: Held Elsewhere\n',
       });
       const corpus = await loadCorpus(root);
       assert.deepEqual(relativeProblems(corpus, root), [
-        { file: 'corpus.yaml', line: 4, message: 'Invalid YAML: Map keys must be unique', severity: 'error' },
+        { file: 'corpus.yaml', line: 4, message: 'Invalid YAML: a field is written twice in the entry at line 2, so that entry is skipped; the other entries still load.', severity: 'error' },
       ]);
       assert.equal(source(corpus, 'doc').metadata.title, 'From Front Matter');
+      assert.equal(source(corpus, 'held-elsewhere').metadata.title, 'Held Elsewhere');
     });
 
     it('reports manifest entries that point at missing files, unknown fields and invalid values at their lines', async () => {
@@ -603,7 +604,7 @@ describe('loadCorpus', () => {
       });
       const corpus = await loadCorpus(root);
       assert.deepEqual(relativeProblems(corpus, root), [
-        { file: 'binary.txt', line: 1, message: 'Binary file: it contains NUL bytes, so it is not a text source.', severity: 'error' },
+        { file: 'binary.txt', line: 1, message: 'Binary file: it contains a NUL byte (at byte 4), so it is not a text source.', severity: 'error' },
         {
           file: 'legacy.txt',
           line: 1,
