@@ -164,6 +164,15 @@ function describeLinkError(error: unknown): string {
   return `Cannot follow symbolic link: ${describeError(error)}`;
 }
 
+/**
+ * What tells a file's version from the one read before without reading it: size, modification time, and
+ * the change time. An edit that keeps the size and sets the old modification time back (`touch -d`, a
+ * copy tool, an attacker) still moves the change time, which no one can set; a stat costs no more for it.
+ */
+export function fileStamp(stat: { size: number; mtimeMs: number; ctimeMs: number }): string {
+  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+}
+
 /** Files larger than this are not read as text: they would only exhaust memory. */
 export const maxTextFileBytes = 100 * 1024 * 1024;
 /** PDFs and Word files larger than this are not extracted: a report of that size is almost always scans. */
@@ -218,7 +227,7 @@ export function readTextFileSync(file: string): ReadResult & { stamp?: string } 
     let length = 0;
     for (let read = -1; read !== 0 && length < readBuffer.length; length += read) read = readSync(handle, readBuffer, length, readBuffer.length - length, length);
     const decoded = decodeText(readBuffer.subarray(0, length));
-    return decoded.ok ? { ...decoded, stamp: `${stat.size}:${stat.mtimeMs}` } : decoded;
+    return decoded.ok ? { ...decoded, stamp: fileStamp(stat) } : decoded;
   } catch (error) {
     return { ok: false, message: `Cannot read file: ${describeError(error)}` };
   } finally {

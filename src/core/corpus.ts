@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
-import { documentKinds, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
+import { documentKinds, fileStamp, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
 import { applyFields, normalizeRelative, readBatch, readPreparedText, type DocumentResult, type DocumentText, type Draft } from './document-reader';
 import { extractInProcess, type DocumentExtractor } from './extract/document-extractor';
 import type { PageMap } from './extract/pages';
@@ -392,15 +392,24 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
 
   const sources: Source[] = [];
   const sourceTexts = new Map<string, TextEntry>();
+  // A file keeps the key its own name gives it: otherwise a file that sorts earlier could take that key
+  // just by declaring it (in front matter, corpus.yaml or a bibliography), and the file rightly named so
+  // would be the one reported. Among equals, the first in order keeps the key.
   const claimed = new Map<string, Draft>();
+  for (const draft of drafts) {
+    const key = draft.fields.key;
+    if (!key) continue;
+    const holder = claimed.get(key);
+    if (!holder || (holder.provenance.key?.origin !== 'inferred' && draft.provenance.key?.origin === 'inferred')) claimed.set(key, draft);
+  }
   for (const draft of drafts) {
     const key = draft.fields.key;
     // A metadata-only entry whose key was invalid has already been reported.
     if (!key) continue;
-    const earlier = claimed.get(key);
-    if (earlier) {
+    const holder = claimed.get(key)!;
+    if (holder !== draft) {
       const where = draft.provenance.key ?? { file: draft.relativePath ?? draft.origin.file, line: draft.origin.line };
-      const first = earlier.relativePath ?? earlier.origin.file;
+      const first = holder.relativePath ?? holder.origin.file;
       problems.push({
         file: path.resolve(draft.corpusRoot, where.file),
         // A key inferred from the file name has no line of its own; the file's first line stands for it.
@@ -410,7 +419,6 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
       });
       continue;
     }
-    claimed.set(key, draft);
     const { key: _key, ...metadata } = draft.fields;
     sources.push({
       key,
@@ -488,7 +496,7 @@ async function fileStamps(files: readonly CorpusFile[]): Promise<(string | undef
   for (let index = 0; index < files.length; index++) {
     try {
       const stat = statSync(files[index].path, { throwIfNoEntry: false });
-      stamps[index] = stat ? `${stat.size}:${stat.mtimeMs}` : undefined;
+      stamps[index] = stat ? fileStamp(stat) : undefined;
     } catch {
       stamps[index] = undefined;
     }
