@@ -363,14 +363,28 @@ function lineOfOffset(lines: Line[], offset: number): number {
 
 /** The section titles a block lies under, innermost first. */
 export function sectionTrail(structure: MarkdownStructure, block: Block): Heading[] {
+  const parent = parentHeadings(structure);
   const trail: Heading[] = [];
-  let level = Number.POSITIVE_INFINITY;
-  for (let index = block.section; index >= 0; index--) {
-    const heading = structure.headings[index];
-    if (heading.level < level) {
-      trail.push(heading);
-      level = heading.level;
-    }
-  }
+  for (let index = block.section; index >= 0; index = parent[index]) trail.push(structure.headings[index]);
   return trail;
+}
+
+const parentsByStructure = new WeakMap<MarkdownStructure, number[]>();
+
+/**
+ * For each heading, the nearest heading before it of a higher rank (-1 for none), found once per report
+ * with a stack: walking back through every heading for every block was quadratic in a report of headings.
+ */
+function parentHeadings(structure: MarkdownStructure): number[] {
+  let parent = parentsByStructure.get(structure);
+  if (parent) return parent;
+  parent = [];
+  const open: number[] = [];
+  structure.headings.forEach((heading, index) => {
+    while (open.length && structure.headings[open[open.length - 1]].level >= heading.level) open.pop();
+    parent!.push(open.length ? open[open.length - 1] : -1);
+    open.push(index);
+  });
+  parentsByStructure.set(structure, parent);
+  return parent;
 }
