@@ -204,7 +204,16 @@ function splitSentences(prose: string, block: Block, quotes: Quote[], citations:
 }
 
 function attributionInSentence(quote: Quote, sentences: Sentence[]): CitationGroup | undefined {
-  const sentence = sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
+  // Sentences are in order and do not overlap: a binary search, since a scan per quote is quadratic in a
+  // paragraph of quotes.
+  let low = 0;
+  let high = sentences.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (sentences[middle].start <= quote.start) low = middle;
+    else high = middle - 1;
+  }
+  const sentence = sentences[low] && quote.start >= sentences[low].start && quote.start < sentences[low].end ? sentences[low] : undefined;
   if (!sentence || sentence.citations.length === 0) return undefined;
   const after = sentence.citations.find((group) => group.start >= quote.end);
   if (after) return after;

@@ -7,7 +7,7 @@ async function timed<T>(work: (input: T) => unknown, input: T): Promise<number> 
 }
 
 /** Below this, a time is mostly timer resolution, JIT and the collector's fixed costs, not the algorithm. */
-const minimumMilliseconds = 40;
+const minimumMilliseconds = 80;
 
 /**
  * Asserts that `work` grows at most like n log n: the time at 4n over the time at n must stay well under
