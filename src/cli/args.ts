@@ -30,7 +30,14 @@ export const commonOptions = {
 
 export const corpusOption = {
   corpus: { type: 'string', multiple: true },
+  'allow-corpus': { type: 'string', multiple: true },
 } as const satisfies Options;
+
+/** How --corpus and --allow-corpus read in each command's help. */
+export const corpusOptionsHelp = `  --allow-corpus DIR
+                   Also read a corpus that a report or citewise.yaml declares
+                   inside DIR. Without it, a declared corpus must lie inside the
+                   workspace (the repository, or the declaring file's folder).`;
 
 export const formatOption = {
   format: { type: 'string', short: 'f' },

@@ -1,10 +1,10 @@
 import { toCslJson } from '../core/bibliography';
 import type { Source } from '../core/source';
 import { cliWorkspace } from './cli-workspace';
-import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
-import { corpusFolders, resolveCorpus } from './corpus-option';
+import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
+import { corpusOptions, resolveCorpus } from './corpus-option';
 import { readReport } from './report-files';
-import { plural } from './terminal';
+import { escapeControls, plural } from './terminal';
 
 export const bibHelp = `Usage: citewise bib [REPORT.md] [--corpus DIR]... [--format csl-json]
 
@@ -17,6 +17,7 @@ sources the report cites. Render the report with every citation resolved:
 Options:
   --corpus DIR     Corpus folder; without it, the corpus the report's settings
                    declare, or (without a report) the nearest citewise.yaml's.
+${corpusOptionsHelp}
   --format FORMAT  csl-json (the default and only format).
   -h, --help       Show this help.
 `;
@@ -34,7 +35,7 @@ export async function runBib(argv: string[]): Promise<number> {
   let problemCount: number;
   if (positionals.length === 1) {
     const report = await readReport('bib', positionals[0]);
-    const workspace = cliWorkspace({ corpusOverride: corpusFolders('bib', values.corpus) });
+    const workspace = cliWorkspace(corpusOptions('bib', values));
     const result = await workspace.check(report.path, report.text);
     if (!result.corpus) {
       throw new UsageError(`${report.given} declares no corpus: add \`citewise:\\n  corpus: <folder>\` to its front matter, or pass --corpus DIR.`, 'bib');
@@ -43,12 +44,12 @@ export async function runBib(argv: string[]): Promise<number> {
     const cited = new Set(result.report.citations.flatMap((group) => group.items.map((item) => item.key)));
     const missing = [...cited].filter((key) => !corpus.has(key));
     if (missing.length) {
-      process.stderr.write(`citewise: ${report.given} cites ${missing.map((key) => `@${key}`).join(', ')}, not in the corpus; Pandoc will not resolve ${missing.length === 1 ? 'it' : 'them'}.\n`);
+      process.stderr.write(escapeControls(`citewise: ${report.given} cites ${missing.map((key) => `@${key}`).join(', ')}, not in the corpus; Pandoc will not resolve ${missing.length === 1 ? 'it' : 'them'}.`) + '\n');
     }
     sources = corpus.sources.filter((source) => cited.has(source.key));
     problemCount = corpus.problems.length;
   } else {
-    const roots = await resolveCorpus('bib', values.corpus);
+    const roots = await resolveCorpus('bib', values);
     const { corpus } = await cliWorkspace().corpus(roots);
     sources = corpus.sources;
     problemCount = corpus.problems.length;

@@ -3,12 +3,13 @@ import type { Corpus } from '../core/corpus';
 import { rules } from '../core/rules';
 import type { Severity } from '../core/schema';
 import type { EffectiveSettings } from '../core/settings';
+import type { WorkspaceOptions } from '../core/workspace';
 import { cliWorkspace } from './cli-workspace';
-import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
-import { corpusFolders } from './corpus-option';
+import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
+import { corpusOptions } from './corpus-option';
 import { readReport } from './report-files';
 import { toSarif } from './sarif';
-import { displayPath, paint, plural, portablePath, useColour } from './terminal';
+import { displayPath, escapeControls, paint, plural, portablePath, useColour } from './terminal';
 
 export const checkHelp = `Usage: citewise check REPORT.md... [--corpus DIR]... [--format text|json|sarif]
 
@@ -17,6 +18,7 @@ Checks each report's citations and quotes against its corpus.
 Options:
   --corpus DIR     Corpus folder to check against, instead of the one the report's
                    settings declare. Repeat it to combine several folders.
+${corpusOptionsHelp}
   --format FORMAT  text (default): one line per finding and a summary;
                    json: {"findings": [...]} with 1-based lines and columns;
                    sarif: SARIF 2.1.0 for code-scanning tools.
@@ -35,20 +37,20 @@ export async function runCheck(argv: string[], version: string): Promise<number>
   }
   const format = chooseFormat('check', values.format, formats);
   if (positionals.length === 0) throw new UsageError('No report given: name one or more Markdown reports to check.', 'check');
-  const corpusOverride = corpusFolders('check', values.corpus);
+  const corpus = corpusOptions('check', values);
   // Every report is read before any is checked, so a typo in the last name does not cost a full run.
   const reports = [];
   for (const given of positionals) reports.push(await readReport('check', given));
 
-  const findings = await checkReports(reports, corpusOverride);
+  const findings = await checkReports(reports, corpus);
   if (format === 'json') process.stdout.write(`${JSON.stringify({ findings: findings.map(toJsonFinding) }, null, 2)}\n`);
   else if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(findings, version), null, 2)}\n`);
   else process.stdout.write(formatText(findings, reports.length, useColour()));
   return findings.some((finding) => finding.severity === 'error') ? exitCodes.findings : exitCodes.ok;
 }
 
-async function checkReports(reports: { path: string; text: string }[], corpusOverride: string[]): Promise<Finding[]> {
-  const workspace = cliWorkspace({ corpusOverride });
+async function checkReports(reports: { path: string; text: string }[], corpus: WorkspaceOptions): Promise<Finding[]> {
+  const workspace = cliWorkspace(corpus);
   const reportFindings: Finding[] = [];
   const problemFindings: Finding[] = [];
   for (const report of reports) {
@@ -121,8 +123,8 @@ function formatText(findings: Finding[], reportCount: number, colour: boolean): 
   const severityPaint: Record<Severity, (text: string) => string> = { error: p.red, warning: p.yellow, info: p.blue, hint: p.dim };
   let output = '';
   for (const finding of findings) {
-    const where = `${displayPath(finding.file)}:${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
-    output += `${p.bold(where)} ${severityPaint[finding.severity](finding.severity)} ${p.dim(finding.rule)} ${finding.message}\n`;
+    const where = `${escapeControls(displayPath(finding.file))}:${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
+    output += `${p.bold(where)} ${severityPaint[finding.severity](finding.severity)} ${p.dim(finding.rule)} ${escapeControls(finding.message)}\n`;
   }
   const count = (severity: Severity) => findings.filter((finding) => finding.severity === severity).length;
   const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning'), `${count('info')} info`];

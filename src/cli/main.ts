@@ -6,6 +6,7 @@ import { checkHelp, runCheck } from './check-command';
 import { referencesHelp, runReferences } from './references-command';
 import { runSearch, searchHelp } from './search-command';
 import { runSources, sourcesHelp } from './sources-command';
+import { escapeControls } from './terminal';
 
 const generalHelp = `Usage: citewise COMMAND [options]
 
@@ -91,12 +92,12 @@ main(argv).then(
   (error: unknown) => {
     if (error instanceof UsageError) {
       const help = error.command ? `citewise ${error.command} --help` : 'citewise --help';
-      process.stderr.write(`citewise: ${error.message}\nRun \`${help}\` for usage.\n`);
+      process.stderr.write(`citewise: ${escapeControls(error.message)}\nRun \`${help}\` for usage.\n`);
       process.exitCode = exitCodes.usage;
       return;
     }
     const detail = debug && error instanceof Error && error.stack ? error.stack : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`citewise: unexpected error: ${detail}\n${debug ? '' : 'Run again with --debug for the stack trace.\n'}`);
+    process.stderr.write(`citewise: unexpected error: ${escapeControls(detail)}\n${debug ? '' : 'Run again with --debug for the stack trace.\n'}`);
     process.exitCode = exitCodes.internal;
   },
 );

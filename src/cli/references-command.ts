@@ -2,10 +2,10 @@ import { describeFrame, frameFor } from '../core/timeframe';
 import { LineIndex } from '../core/line-index';
 import { listReferences, type ListedReference } from '../core/reference-list';
 import { cliWorkspace } from './cli-workspace';
-import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
-import { corpusFolders } from './corpus-option';
+import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
+import { corpusOptions } from './corpus-option';
 import { readReport } from './report-files';
-import { displayPath, paint, plural, portablePath, useColour } from './terminal';
+import { displayPath, escapeControls, paint, plural, portablePath, useColour } from './terminal';
 
 export const referencesHelp = `Usage: citewise references REPORT.md... [--corpus DIR]... [--format text|json]
 
@@ -18,6 +18,7 @@ where that date came from, and how many quotes rest on it.
 Options:
   --corpus DIR     Corpus folder, instead of the one the report's settings declare.
                    Repeat it to combine several folders.
+${corpusOptionsHelp}
   --format FORMAT  text (default) or json.
   -h, --help       Show this help.
 `;
@@ -41,10 +42,10 @@ export async function runReferences(argv: string[]): Promise<number> {
   }
   const format = chooseFormat('references', values.format, formats);
   if (positionals.length === 0) throw new UsageError('No report given: name one or more Markdown reports.', 'references');
-  const corpusOverride = corpusFolders('references', values.corpus);
+  const corpus = corpusOptions('references', values);
   const reports = [];
   for (const given of positionals) reports.push(await readReport('references', given));
-  const workspace = cliWorkspace({ corpusOverride });
+  const workspace = cliWorkspace(corpus);
   const colour = useColour();
   const json: object[] = [];
   let text = '';
@@ -66,13 +67,13 @@ export async function runReferences(argv: string[]): Promise<number> {
           end: undefined,
         });
       } else {
-        text += describe(reference, `${displayPath(report.path)}:${range.start.line + 1}:${range.start.character + 1}`, colour);
+        text += describe(reference, `${escapeControls(displayPath(report.path))}:${range.start.line + 1}:${range.start.character + 1}`, colour);
       }
     }
     if (format === 'text') {
       const frame = result.settings.timeframe;
       const resolved = listed.filter((reference) => reference.key).length;
-      text += `${plural(listed.length, 'reference')} in ${displayPath(report.path)}, ${resolved} resting on a source in the corpus${frame ? `; time frame ${describeFrame(frameFor(frame, undefined))}` : ''}\n`;
+      text += `${plural(listed.length, 'reference')} in ${escapeControls(displayPath(report.path))}, ${resolved} resting on a source in the corpus${frame ? `; time frame ${describeFrame(frameFor(frame, undefined))}` : ''}\n`;
     }
   }
   process.stdout.write(format === 'json' ? `${JSON.stringify({ references: json }, null, 2)}\n` : text);
@@ -82,11 +83,12 @@ export async function runReferences(argv: string[]): Promise<number> {
 function describe(reference: ListedReference, where: string, colour: boolean): string {
   const p = paint(colour);
   const origin = reference.origin === 'citation' ? 'citation' : reference.origin === 'source-line' ? 'Source: line' : reference.origin;
-  let out = `${p.bold(where)} ${p.dim(origin)} ${reference.text}\n`;
-  if (reference.key) out += `  source: @${reference.key}\n`;
+  // The reference and the candidates' reasons quote the report and the corpus: no control character reaches the terminal.
+  let out = `${p.bold(where)} ${p.dim(origin)} ${escapeControls(reference.text)}\n`;
+  if (reference.key) out += `  source: @${escapeControls(reference.key)}\n`;
   else if (reference.origin === 'citation') out += `  source: ${p.red('not in the corpus')}\n`;
   else {
-    const close = reference.candidates.map((candidate) => `@${candidate.key} (${Math.round(candidate.score * 100)}%${candidate.reason ? `: ${candidate.reason}` : ''})`);
+    const close = reference.candidates.map((candidate) => escapeControls(`@${candidate.key} (${Math.round(candidate.score * 100)}%${candidate.reason ? `: ${candidate.reason}` : ''})`));
     out += `  source: ${p.yellow('unresolved')}${close.length ? `; closest ${close.join(', ')}` : '; no source comes close'}\n`;
   }
   const date = reference.date ? `${reference.date} (${reference.dateFrom === 'source' ? "the source's metadata" : 'as the reference states'})` : 'none';

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { decodeText } from '../core/corpus-files';
 import { UsageError } from './args';
+import { escapeControls } from './terminal';
 
 export interface ReportFile {
   /** As given on the command line, for messages. */
@@ -28,6 +29,6 @@ export async function readReport(command: string, given: string): Promise<Report
   }
   const decoded = decodeText(bytes);
   if (!decoded.ok) throw new UsageError(`${given}: not a Markdown report: ${decoded.message}`, command);
-  if (decoded.warning) process.stderr.write(`citewise: ${given}: ${decoded.warning}\n`);
+  if (decoded.warning) process.stderr.write(`citewise: ${escapeControls(`${given}: ${decoded.warning}`)}\n`);
   return { given, path: absolute, text: decoded.text };
 }

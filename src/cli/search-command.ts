@@ -1,8 +1,8 @@
 import { renderHighlighted } from '../core/search';
 import { cliWorkspace } from './cli-workspace';
-import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, positiveInteger, UsageError } from './args';
+import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, positiveInteger, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';
-import { paint, portablePath, useColour } from './terminal';
+import { escapeControls, paint, portablePath, useColour } from './terminal';
 
 export const searchHelp = `Usage: citewise search QUERY [--corpus DIR]... [--limit N] [--format text|json]
 
@@ -13,6 +13,7 @@ must occur as written.
 Options:
   --corpus DIR     Corpus folder; without it, the corpus that the nearest
                    citewise.yaml (in this folder or above) declares.
+${corpusOptionsHelp}
   --limit N        Show at most N passages (default 10).
   --format FORMAT  text (default): key:line:col and the passage with the matches
                    marked; json: an array of hits.
@@ -37,7 +38,7 @@ export async function runSearch(argv: string[]): Promise<number> {
   // Unquoted words arrive as separate arguments; they are one query.
   const query = positionals.join(' ').trim();
   if (!query) throw new UsageError('No query given: name the words to search for, e.g. citewise search "blood feud".', 'search');
-  const roots = await resolveCorpus('search', values.corpus);
+  const roots = await resolveCorpus('search', values);
   const workspace = cliWorkspace();
   const { corpus } = await workspace.corpus(roots);
   const hits = (await workspace.search(roots)).search(query, { limit, prefix: false });
@@ -55,10 +56,10 @@ export async function runSearch(argv: string[]): Promise<number> {
   let output = '';
   for (const hit of hits) {
     // Without colour the marks must survive copying into plain text, and «» rarely occur in sources themselves.
-    const passage = colour ? renderHighlighted(hit, '\u001b[1m', '\u001b[22m') : renderHighlighted(hit, '«', '»');
-    output += `${p.bold(`${hit.key}:${hit.line}:${hit.column}`)}\n  ${passage}\n\n`;
+    const passage = colour ? renderHighlighted(hit, '\u001b[1m', '\u001b[22m', escapeControls) : renderHighlighted(hit, '«', '»', escapeControls);
+    output += `${p.bold(`${escapeControls(hit.key)}:${hit.line}:${hit.column}`)}\n  ${passage}\n\n`;
   }
   process.stdout.write(output);
-  if (hits.length === 0) process.stderr.write(`No passage matches "${query}".\n`);
+  if (hits.length === 0) process.stderr.write(`No passage matches "${escapeControls(query)}".\n`);
   return exitCodes.ok;
 }

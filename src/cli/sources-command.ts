@@ -3,9 +3,9 @@ import type { Corpus } from '../core/corpus';
 import { sourceFieldNames } from '../core/schema';
 import type { FieldOrigin, FieldProvenance, Source } from '../core/source';
 import { cliWorkspace } from './cli-workspace';
-import { chooseFormat, commonOptions, corpusOption, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
+import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';
-import { displayPath, paint, plural, portablePath, useColour } from './terminal';
+import { displayPath, escapeControls, paint, plural, portablePath, useColour } from './terminal';
 
 export const sourcesHelp = `Usage: citewise sources [--corpus DIR]... [--format text|json]
 
@@ -16,6 +16,7 @@ then the problems found while reading the corpus.
 Options:
   --corpus DIR     Corpus folder; without it, the corpus that the nearest
                    citewise.yaml (in this folder or above) declares.
+${corpusOptionsHelp}
   --format FORMAT  text (default) or json.
   -h, --help       Show this help.
 `;
@@ -38,7 +39,7 @@ export async function runSources(argv: string[]): Promise<number> {
   }
   const format = chooseFormat('sources', values.format, formats);
   if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}": sources takes no reports; use --corpus DIR to name the corpus.`, 'sources');
-  const roots = await resolveCorpus('sources', values.corpus);
+  const roots = await resolveCorpus('sources', values);
   const { corpus } = await cliWorkspace().corpus(roots);
   process.stdout.write(format === 'json' ? `${JSON.stringify(toJson(corpus), null, 2)}\n` : formatText(corpus, useColour()));
   return exitCodes.ok;
@@ -76,14 +77,14 @@ function formatText(corpus: Corpus, colour: boolean): string {
   const width = Math.max(...sourceFieldNames.map((field) => field.length));
   let output = '';
   for (const source of corpus.sources) {
-    output += `${p.bold(`@${source.key}`)}  ${p.dim(source.path ? displayPath(source.path) : '(metadata only)')}\n`;
+    output += `${p.bold(`@${escapeControls(source.key)}`)}  ${p.dim(source.path ? escapeControls(displayPath(source.path)) : '(metadata only)')}\n`;
     const values: Record<string, unknown> = { key: source.key, ...source.metadata };
     for (const field of sourceFieldNames) {
       const value = values[field];
       if (value === undefined) continue;
-      const shown = Array.isArray(value) ? value.join('; ') : String(value);
+      const shown = escapeControls(Array.isArray(value) ? value.join('; ') : String(value));
       const provenance = source.provenance[field];
-      const origin = provenance ? `${originLabels[provenance.origin]} ${displayPath(provenanceFile(source, provenance))}${provenance.line !== undefined ? `:${provenance.line}` : ''}` : '';
+      const origin = provenance ? `${originLabels[provenance.origin]} ${escapeControls(displayPath(provenanceFile(source, provenance)))}${provenance.line !== undefined ? `:${provenance.line}` : ''}` : '';
       output += `  ${field.padEnd(width)}  ${shown}${origin ? `  ${p.dim(`(${origin})`)}` : ''}\n`;
     }
     output += '\n';
@@ -92,8 +93,8 @@ function formatText(corpus: Corpus, colour: boolean): string {
   if (corpus.problems.length) {
     output += '\nProblems:\n';
     for (const problem of corpus.problems) {
-      const where = `${displayPath(problem.file)}${problem.line !== undefined ? `:${problem.line}` : ''}`;
-      output += `${problem.severity === 'error' ? p.red(where) : p.yellow(where)}: ${problem.message}\n`;
+      const where = `${escapeControls(displayPath(problem.file))}${problem.line !== undefined ? `:${problem.line}` : ''}`;
+      output += `${problem.severity === 'error' ? p.red(where) : p.yellow(where)}: ${escapeControls(problem.message)}\n`;
     }
   }
   return output;

@@ -22,6 +22,27 @@ export function paint(colour: boolean): Paint {
   return colour ? coloured : plain;
 }
 
+/**
+ * Characters that must not reach a terminal as they are: C0 and C1 controls (ESC and CSI begin terminal
+ * commands, OSC ones can retitle the window or write links; a newline or carriage return would forge a line
+ * of CI output) and the bidirectional controls that make text display in an order other than its own.
+ */
+const unsafeCharacters = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a corpus, a report or a file name, made safe to print for a person: each unsafe character is
+ * shown as a visible escape (`\n`, `\x1b`, `\u202e`). Every human-readable printer passes what it did not
+ * write itself through this; JSON and SARIF output stays exact.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(unsafeCharacters, (character) => {
+    if (character === '\n') return '\\n';
+    if (character === '\r') return '\\r';
+    const code = character.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** A path as people type it from where they stand. */
 export function displayPath(file: string, cwd = process.cwd()): string {
   const relative = path.relative(cwd, file);

@@ -159,6 +159,11 @@ const standardMonthMacros: Record<string, string> = Object.fromEntries(
 
 const entryStartPattern = /@\s*([A-Za-z][\w-]*)\s*([{(])/y;
 
+/** The longest value @string macros may build: far beyond any real field (an abstract runs to a few thousand). */
+const maxMacroValueChars = 64 * 1024;
+/** The most characters macros may insert in one file, so many values just under the limit stay bounded too. */
+const maxMacroExpansionChars = 16 * 1024 * 1024;
+
 interface RawEntry {
   type: string;
   key: string;
@@ -172,6 +177,8 @@ class BibReader {
   pos = 0;
   readonly starts: number[];
   readonly macros = new Map<string, string>(Object.entries(standardMonthMacros));
+  /** Characters inserted by macros so far in this file, against `maxMacroExpansionChars`. */
+  expanded = 0;
 
   constructor(readonly text: string) {
     this.starts = lineStarts(text);
@@ -249,6 +256,12 @@ class BibReader {
           entry?.warnings.push(`undefined @string macro "${name}" in field "${field}"; its name was used as the value`);
           result += name;
         } else {
+          // Macros that concatenate earlier macros double with every level: ten levels in 600 bytes would
+          // take gigabytes. A value, and the whole file's expansions, are bounded; past that it is a problem.
+          this.expanded += macro.length;
+          if (result.length + macro.length > maxMacroValueChars || this.expanded > maxMacroExpansionChars) {
+            throw new BibSyntaxError(`@string macro "${name}" expands field "${field}" beyond ${maxMacroValueChars} characters`, this.pos);
+          }
           result += macro;
         }
       }

@@ -191,8 +191,8 @@ export function checkReport(file: string, text: string, context: CheckContext): 
           quote.end,
           `This quote of ${quote.wordCount} words has no citation.${note} Cite its source in the same sentence, or add a "Source:" line right after it.`,
         );
-        const sentence = report.sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
-        if (sentence) uncitedQuoteSentences.add(sentence);
+        const sentence = report.sentences[firstAtOrAfter(report.sentences, quote.start + 1) - 1];
+        if (sentence && quote.start < sentence.end) uncitedQuoteSentences.add(sentence);
       }
       continue;
     }

@@ -38,64 +38,90 @@ export function classify(relativePath: string): CorpusFileKind | undefined {
 }
 
 /**
- * Lists a corpus folder recursively. Symbolic links are followed, but each real folder is entered once,
- * so a link back up the tree cannot loop.
+ * Lists a corpus folder recursively. Symbolic links are followed only while their resolved target stays
+ * inside the corpus root: a link out of it (to `/etc`, to a home folder) would let a corpus someone else
+ * wrote read any file the user can, so it is a corpus problem and is not read. Each real folder is
+ * entered once, so a link back up the tree cannot loop.
  */
 export async function listCorpusFiles(root: string, problems: CorpusProblem[]): Promise<CorpusFile[]> {
   const files: CorpusFile[] = [];
   const seenFolders = new Set<string>();
   const seenFiles = new Set<string>();
+  let realRoot: string;
 
-  const walk = async (folder: string, relative: string): Promise<void> => {
-    let real: string;
-    try {
-      real = await fs.realpath(folder);
-    } catch (error) {
-      problems.push({ file: folder, message: `Cannot open folder: ${describeError(error)}`, severity: 'error' });
-      return;
-    }
-    if (seenFolders.has(real)) return;
+  // Folders are walked from an explicit stack, not by recursion, so a corpus nested thousands of levels
+  // deep cannot exhaust the call stack; a folder's entries are taken in name order and a subfolder is
+  // entered where it sorts, so files keep the order (and the keys) a recursive walk gives them. A folder's
+  // real path is its parent's plus its name, so only a link costs a realpath.
+  interface Frame {
+    folder: string;
+    relative: string;
+    real: string;
+    entries: import('node:fs').Dirent[];
+    next: number;
+  }
+  const open = async (folder: string, relative: string, real: string): Promise<Frame | undefined> => {
+    if (seenFolders.has(real)) return undefined;
     seenFolders.add(real);
-    let entries: import('node:fs').Dirent[];
     try {
-      entries = await fs.readdir(folder, { withFileTypes: true });
+      const entries = await fs.readdir(folder, { withFileTypes: true });
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return { folder, relative, real, entries, next: 0 };
     } catch (error) {
-      problems.push({ file: folder, message: `Cannot read folder: ${describeError(error)}`, severity: 'error' });
-      return;
+      problems.push({ file: folder, line: 1, message: `Cannot read folder: ${describeError(error)}`, severity: 'error' });
+      return undefined;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const full = path.join(folder, entry.name);
-      const relativePath = relative ? `${relative}/${entry.name}` : entry.name;
+  };
+  const walk = async (root: Frame | undefined): Promise<void> => {
+    const stack = root ? [root] : [];
+    while (stack.length) {
+      const frame = stack[stack.length - 1];
+      const entry = frame.entries[frame.next++];
+      if (!entry) {
+        stack.pop();
+        continue;
+      }
+      const full = path.join(frame.folder, entry.name);
+      const relativePath = frame.relative ? `${frame.relative}/${entry.name}` : entry.name;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
+      let realPath = path.join(frame.real, entry.name);
       if (entry.isSymbolicLink()) {
         try {
-          const target = await fs.stat(full);
+          realPath = await fs.realpath(full);
+          const target = await fs.stat(realPath);
           isDirectory = target.isDirectory();
           isFile = target.isFile();
-        } catch {
-          problems.push({ file: full, message: 'Broken symbolic link: its target does not exist.', severity: 'warning' });
+        } catch (error) {
+          problems.push({ file: full, line: 1, message: describeLinkError(error), severity: 'warning' });
+          continue;
+        }
+        if (!isInsideFolder(realPath, realRoot)) {
+          if (isDirectory || (isFile && classify(relativePath) && !entry.name.startsWith('.'))) {
+            problems.push({
+              file: full,
+              line: 1,
+              message: 'Symbolic link to a file or folder outside the corpus: it is not read. Copy what it points at into the corpus to use it.',
+              severity: 'warning',
+            });
+          }
           continue;
         }
       }
       if (isDirectory) {
         if (entry.name.startsWith('.') || skippedFolders.has(entry.name)) continue;
-        await walk(full, relativePath);
+        const child = await open(full, relativePath, realPath);
+        if (child) stack.push(child);
       } else if (isFile) {
         const kind = classify(relativePath);
         if (!kind || entry.name.startsWith('.')) continue;
-        // Only a link needs resolving: a plain file's real path is its real folder's plus its name.
-        let realFile = path.join(real, entry.name);
-        if (entry.isSymbolicLink()) {
-          try {
-            realFile = await fs.realpath(full);
-          } catch {
-            // Listed a moment ago; reading it will report the problem.
-          }
+        if (entry.name.includes('\uFFFD') && !(await exists(full))) {
+          // Node hands over names as UTF-8, replacing bytes that are not; the mangled name opens nothing.
+          problems.push({ file: full, line: 1, message: 'The file name is not valid UTF-8, so the file cannot be opened: rename it.', severity: 'warning' });
+          continue;
         }
-        if (seenFiles.has(realFile)) continue;
-        seenFiles.add(realFile);
+        if (seenFiles.has(realPath)) continue;
+        seenFiles.add(realPath);
         files.push({ kind, path: full, relativePath });
       }
     }
@@ -107,12 +133,44 @@ export async function listCorpusFiles(root: string, problems: CorpusProblem[]): 
       problems.push({ file: root, message: 'The corpus path is not a folder.', severity: 'error' });
       return files;
     }
+    realRoot = await fs.realpath(root);
   } catch {
     problems.push({ file: root, message: 'The corpus folder does not exist.', severity: 'error' });
     return files;
   }
-  await walk(root, '');
+  await walk(await open(root, '', realRoot));
   return files;
+}
+
+/** Whether `file` is `folder` or lies below it; both must already be real paths (links resolved). */
+export function isInsideFolder(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeLinkError(error: unknown): string {
+  const code = error && typeof error === 'object' && 'code' in error ? (error as NodeJS.ErrnoException).code : undefined;
+  if (code === 'ELOOP') return 'Symbolic link loop: the link leads back to itself, so it has no target.';
+  if (code === 'ENOENT') return 'Broken symbolic link: its target does not exist.';
+  return `Cannot follow symbolic link: ${describeError(error)}`;
+}
+
+/**
+ * What tells a file's version from the one read before without reading it: size, modification time, and
+ * the change time. An edit that keeps the size and sets the old modification time back (`touch -d`, a
+ * copy tool, an attacker) still moves the change time, which no one can set; a stat costs no more for it.
+ */
+export function fileStamp(stat: { size: number; mtimeMs: number; ctimeMs: number }): string {
+  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 
 /** Files larger than this are not read as text: they would only exhaust memory. */
@@ -120,7 +178,7 @@ export const maxTextFileBytes = 100 * 1024 * 1024;
 /** PDFs and Word files larger than this are not extracted: a report of that size is almost always scans. */
 export const maxExtractedFileBytes = 150 * 1024 * 1024;
 
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' | 'windows-1252';
 
 export type ReadResult =
   | {
@@ -169,7 +227,7 @@ export function readTextFileSync(file: string): ReadResult & { stamp?: string } 
     let length = 0;
     for (let read = -1; read !== 0 && length < readBuffer.length; length += read) read = readSync(handle, readBuffer, length, readBuffer.length - length, length);
     const decoded = decodeText(readBuffer.subarray(0, length));
-    return decoded.ok ? { ...decoded, stamp: `${stat.size}:${stat.mtimeMs}` } : decoded;
+    return decoded.ok ? { ...decoded, stamp: fileStamp(stat) } : decoded;
   } catch (error) {
     return { ok: false, message: `Cannot read file: ${describeError(error)}` };
   } finally {
@@ -180,18 +238,33 @@ export function readTextFileSync(file: string): ReadResult & { stamp?: string } 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function decodeText(bytes: Uint8Array): ReadResult {
-  const sniff = bytes.subarray(0, 8192);
-  if (sniff.includes(0)) {
-    const utf16 = (sniff[0] === 0xff && sniff[1] === 0xfe) || (sniff[0] === 0xfe && sniff[1] === 0xff);
+  const byteLength = bytes.length;
+  // UTF-32's byte-order mark begins with UTF-16's, so it is tested first.
+  if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) return decodeUtf32(bytes, true);
+  if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff) return decodeUtf32(bytes, false);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    return { ok: true, text: new TextDecoder(encoding).decode(bytes), encoding, bomBytes: 2, byteLength };
+  }
+  // Buffer's indexOf is a memchr: every byte is checked, so a NUL deep in a file is not taken into its text.
+  const nul = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(0);
+  if (nul >= 0) {
+    const utf16 = utf16WithoutMark(bytes.subarray(0, 8192));
     if (utf16) {
-      const encoding = sniff[0] === 0xff ? 'utf-16le' : 'utf-16be';
-      return { ok: true, text: new TextDecoder(encoding).decode(bytes), encoding, bomBytes: 2, byteLength: bytes.length };
+      return {
+        ok: true,
+        text: new TextDecoder(utf16).decode(bytes),
+        warning: `UTF-16 without a byte-order mark: read as ${utf16.toUpperCase()}. Save the file as UTF-8 to be sure quotes match.`,
+        encoding: utf16,
+        bomBytes: 0,
+        byteLength,
+      };
     }
-    return { ok: false, message: 'Binary file: it contains NUL bytes, so it is not a text source.' };
+    return { ok: false, message: `Binary file: it contains a NUL byte (at byte ${nul}), so it is not a text source.` };
   }
   try {
     const bomBytes = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    return { ok: true, text: utf8Decoder.decode(bytes), encoding: 'utf-8', bomBytes, byteLength: bytes.length };
+    return { ok: true, text: utf8Decoder.decode(bytes), encoding: 'utf-8', bomBytes, byteLength };
   } catch {
     return {
       ok: true,
@@ -199,9 +272,48 @@ export function decodeText(bytes: Uint8Array): ReadResult {
       warning: 'Not valid UTF-8: read as Windows-1252. Save the file as UTF-8 to be sure quotes match.',
       encoding: 'windows-1252',
       bomBytes: 0,
-      byteLength: bytes.length,
+      byteLength,
     };
   }
+}
+
+/**
+ * Text in UTF-16 saved without a byte-order mark: an even length, and the high byte of (nearly) every
+ * character zero, as it is for Latin text; a binary file has NULs scattered at both parities.
+ */
+function utf16WithoutMark(sniff: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = sniff.length >> 1;
+  if (pairs < 2) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let index = 0; index + 1 < sniff.length; index += 2) {
+    if (sniff[index] === 0) evenZeros++;
+    if (sniff[index + 1] === 0) oddZeros++;
+  }
+  if (oddZeros >= pairs * 0.6 && evenZeros === 0) return 'utf-16le';
+  if (evenZeros >= pairs * 0.6 && oddZeros === 0) return 'utf-16be';
+  return undefined;
+}
+
+/** UTF-32 (which TextDecoder does not read), refused as binary where a unit is no Unicode character. */
+function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): ReadResult {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let text = '';
+  for (let offset = 4; offset + 3 < bytes.length; offset += 4) {
+    const code = view.getUint32(offset, littleEndian);
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) {
+      return { ok: false, message: `Binary file: it starts with a UTF-32 byte-order mark, but byte ${offset} holds no character.` };
+    }
+    text += String.fromCodePoint(code);
+  }
+  return {
+    ok: true,
+    text,
+    warning: 'UTF-32 text: read as such. Save the file as UTF-8 to be sure quotes match.',
+    encoding: littleEndian ? 'utf-32le' : 'utf-32be',
+    bomBytes: 4,
+    byteLength: bytes.length,
+  };
 }
 
 /**

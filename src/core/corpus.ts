@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
-import { documentKinds, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
+import { documentKinds, fileStamp, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
 import { applyFields, normalizeRelative, readBatch, readPreparedText, type DocumentResult, type DocumentText, type Draft } from './document-reader';
 import { extractInProcess, type DocumentExtractor } from './extract/document-extractor';
 import type { PageMap } from './extract/pages';
@@ -392,15 +392,24 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
 
   const sources: Source[] = [];
   const sourceTexts = new Map<string, TextEntry>();
+  // A file keeps the key its own name gives it: otherwise a file that sorts earlier could take that key
+  // just by declaring it (in front matter, corpus.yaml or a bibliography), and the file rightly named so
+  // would be the one reported. Among equals, the first in order keeps the key.
   const claimed = new Map<string, Draft>();
+  for (const draft of drafts) {
+    const key = draft.fields.key;
+    if (!key) continue;
+    const holder = claimed.get(key);
+    if (!holder || (holder.provenance.key?.origin !== 'inferred' && draft.provenance.key?.origin === 'inferred')) claimed.set(key, draft);
+  }
   for (const draft of drafts) {
     const key = draft.fields.key;
     // A metadata-only entry whose key was invalid has already been reported.
     if (!key) continue;
-    const earlier = claimed.get(key);
-    if (earlier) {
+    const holder = claimed.get(key)!;
+    if (holder !== draft) {
       const where = draft.provenance.key ?? { file: draft.relativePath ?? draft.origin.file, line: draft.origin.line };
-      const first = earlier.relativePath ?? earlier.origin.file;
+      const first = holder.relativePath ?? holder.origin.file;
       problems.push({
         file: path.resolve(draft.corpusRoot, where.file),
         // A key inferred from the file name has no line of its own; the file's first line stands for it.
@@ -410,7 +419,6 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
       });
       continue;
     }
-    claimed.set(key, draft);
     const { key: _key, ...metadata } = draft.fields;
     sources.push({
       key,
@@ -489,7 +497,7 @@ async function fileStamps(files: readonly CorpusFile[]): Promise<(string | undef
   for (let index = 0; index < files.length; index++) {
     try {
       const stat = statSync(files[index].path, { throwIfNoEntry: false });
-      stamps[index] = stat ? `${stat.size}:${stat.mtimeMs}` : undefined;
+      stamps[index] = stat ? fileStamp(stat) : undefined;
     } catch {
       stamps[index] = undefined;
     }
@@ -510,18 +518,44 @@ async function applyManifest(
 ): Promise<void> {
   const text = await readCorpusText(file, problems);
   if (text === undefined) return;
-  const parsed = parseYaml(text);
+  const parsed = parseYaml(text, 1, { valueDespiteDuplicateKeys: true });
   for (const error of parsed.errors) {
+    if (error.duplicateKey) continue;
     problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML: ${error.message}`, severity: 'error' });
   }
   if (parsed.value === undefined || parsed.value === null) return;
+  // A key written twice in one entry leaves that entry ambiguous: it is set aside, and every other entry loads.
+  const duplicateLines = parsed.errors.filter((error) => error.duplicateKey);
   const value = parsed.value as { sources?: unknown };
   if (typeof value !== 'object' || Array.isArray(value) || !Array.isArray(value.sources)) {
     problems.push({ file: file.path, line: 1, message: 'Expected `sources:` followed by a list of entries.', severity: 'error' });
     return;
   }
+  const entryLines = value.sources.map((_, index) => parsed.lineOf(['sources', index]));
+  const faulty = new Map<number, (typeof duplicateLines)[number]>();
+  for (const duplicate of duplicateLines) {
+    // A key at the top (column 1), such as a second `sources:`, leaves the whole file ambiguous.
+    if (duplicate.column <= 1) {
+      problems.push({ file: file.path, line: duplicate.line, column: duplicate.column, message: `Invalid YAML: ${duplicate.message}`, severity: 'error' });
+      return;
+    }
+    let index = entryLines.length - 1;
+    while (index >= 0 && entryLines[index] > duplicate.line) index--;
+    if (index >= 0 && !faulty.has(index)) faulty.set(index, duplicate);
+  }
   value.sources.forEach((entry, index) => {
-    const entryLine = parsed.lineOf(['sources', index]);
+    const entryLine = entryLines[index];
+    const duplicate = faulty.get(index);
+    if (duplicate) {
+      problems.push({
+        file: file.path,
+        line: duplicate.line,
+        column: duplicate.column,
+        message: `Invalid YAML: a field is written twice in the entry at line ${entryLine}, so that entry is skipped; the other entries still load.`,
+        severity: 'error',
+      });
+      return;
+    }
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
       problems.push({ file: file.path, line: entryLine, message: 'Each entry under `sources:` must be a mapping such as `- file: report.md`.', severity: 'error' });
       return;

@@ -248,7 +248,9 @@ export function findDatesInText(text: string): DateMatch[] {
   return [...scanDates(text)];
 }
 
-const yearOnlyLine = /^\s*(?:\*\*)?\s*(19\d\d|20\d\d)\s*(?:\*\*)?\s*$/;
+// Each run of spaces has one place to match: with `\s*(?:\*\*)?\s*` a long blank line (front matter is
+// blanked to spaces) backtracks quadratically.
+const yearOnlyLine = /^\s*(?:\*\*\s*)?(19\d\d|20\d\d)(?:\s*\*\*)?\s*$/;
 
 /** Publication-date inference: the first date in the first `maxLines` (default 40) lines of a document. */
 export function inferPublicationDate(text: string, maxLines = 40): { date: string; line: number } | undefined {

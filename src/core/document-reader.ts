@@ -148,6 +148,14 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
     if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
     const raw = read.text.replace(/^\uFEFF/, '');
     const prepared = prepareText(file.kind, raw);
+    if (file.kind === 'markdown' && !prepared.frontMatter && /^---[ \t]*\r?\n/.test(raw)) {
+      problems.push({
+        file: file.path,
+        line: 1,
+        message: 'The front matter that opens on line 1 is never closed by a `---` line: it was read as text, and none of its fields were used.',
+        severity: 'warning',
+      });
+    }
     text = prepared.text;
     htmlFields = prepared.htmlFields;
     frontMatter = prepared.frontMatter;

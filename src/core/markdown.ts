@@ -314,14 +314,42 @@ function blankCodeSpans(prose: string, blocks: Block[], chars: Uint16Array): voi
  * A URL written as a braced citation key, `@{https://…}`, is the key and stays.
  */
 function blankUrls(prose: string, chars: Uint16Array): void {
-  const patterns = [/\]\(([^)\s]*)(?:\s+"[^"]*")?\)/g, /<[a-z][a-z0-9+.-]*:[^>\s]*>/gi, /(?<!@\{)\b(?:https?|ftp|mailto):[^\s<>()\]]+/gi];
+  for (const [start, end] of linkDestinations(prose)) chars.fill(spaceCode, start, end);
+  const patterns = [/<[a-z][a-z0-9+.-]*:[^>\s]*>/gi, /(?<!@\{)\b(?:https?|ftp|mailto):[^\s<>()\]]+/gi];
   for (const pattern of patterns) {
-    for (const match of prose.matchAll(pattern)) {
-      const skip = match[0].startsWith('](') ? 2 : 0;
-      const start = match.index + skip;
-      const end = match.index + match[0].length - (skip ? 1 : 0);
-      chars.fill(spaceCode, start, end);
+    for (const match of prose.matchAll(pattern)) chars.fill(spaceCode, match.index, match.index + match[0].length);
+  }
+}
+
+/**
+ * The `destination "title"` of each `](destination "title")`, as [start, end) offsets. A scan, not a regular
+ * expression: from every unclosed `](` a pattern would read on to the next `)`, quadratic in a report full
+ * of them. Where a destination or title ends is remembered, and holds for every `](` before that point.
+ */
+function* linkDestinations(prose: string): Generator<[number, number]> {
+  let destinationEnd = -1;
+  let spacesEnd = -1;
+  let quote = -1;
+  for (let open = prose.indexOf(']('); open >= 0; open = prose.indexOf('](', open + 2)) {
+    const start = open + 2;
+    if (destinationEnd < start) {
+      destinationEnd = start;
+      while (destinationEnd < prose.length && prose[destinationEnd] !== ')' && !/\s/.test(prose[destinationEnd])) destinationEnd++;
+      // An optional title follows spaces: "…", then the closing parenthesis.
+      spacesEnd = destinationEnd;
+      while (spacesEnd < prose.length && /\s/.test(prose[spacesEnd])) spacesEnd++;
     }
+    let close = destinationEnd;
+    if (prose[close] !== ')') {
+      close = spacesEnd;
+      if (close === destinationEnd || prose[close] !== '"') continue;
+      if (quote <= close) quote = prose.indexOf('"', close + 1);
+      if (quote < 0) return;
+      close = quote + 1;
+      if (prose[close] !== ')') continue;
+    }
+    yield [start, close];
+    open = close - 1;
   }
 }
 
@@ -338,14 +366,28 @@ function lineOfOffset(lines: Line[], offset: number): number {
 
 /** The section titles a block lies under, innermost first. */
 export function sectionTrail(structure: MarkdownStructure, block: Block): Heading[] {
+  const parent = parentHeadings(structure);
   const trail: Heading[] = [];
-  let level = Number.POSITIVE_INFINITY;
-  for (let index = block.section; index >= 0; index--) {
-    const heading = structure.headings[index];
-    if (heading.level < level) {
-      trail.push(heading);
-      level = heading.level;
-    }
-  }
+  for (let index = block.section; index >= 0; index = parent[index]) trail.push(structure.headings[index]);
   return trail;
+}
+
+const parentsByStructure = new WeakMap<MarkdownStructure, number[]>();
+
+/**
+ * For each heading, the nearest heading before it of a higher rank (-1 for none), found once per report
+ * with a stack: walking back through every heading for every block was quadratic in a report of headings.
+ */
+function parentHeadings(structure: MarkdownStructure): number[] {
+  let parent = parentsByStructure.get(structure);
+  if (parent) return parent;
+  parent = [];
+  const open: number[] = [];
+  structure.headings.forEach((heading, index) => {
+    while (open.length && structure.headings[open[open.length - 1]].level >= heading.level) open.pop();
+    parent!.push(open.length ? open[open.length - 1] : -1);
+    open.push(index);
+  });
+  parentsByStructure.set(structure, parent);
+  return parent;
 }

@@ -133,19 +133,30 @@ export function analyzeReport(text: string): AnalyzedReport {
     // A footnote printed inside a quoted passage (as text exports place them) does not end the quote.
     if (!definitionBlocks.has(block)) carriesQuote = found.carries;
     if (found.material || block.kind === 'blockquote' || originalTextLabel.test(prose.slice(block.start, Math.min(block.end, block.start + 60)))) material.add(block);
-    const blockSentences = splitSentences(prose, block, [...blockQuotes, ...blockNotes], blockCitations, excluded, [...blockNotes, ...footnoteMarkers]);
+    const blockMarkers = within(footnoteMarkers, block.start, block.end);
+    const blockSentences = splitSentences(prose, block, [...blockQuotes, ...blockNotes], blockCitations, excluded, [...blockNotes, ...blockMarkers]);
     sentences.push(...blockSentences);
 
     if (block.kind === 'blockquote' && blockQuotes.length === 0) {
       const whole = blockquoteQuote(prose, block, blockCitations, excluded);
       if (whole) blockQuotes.push(whole);
     }
-    const ownCitations = blockCitations.filter((group) => !excluded.some((span) => group.start >= span.start && group.end <= span.end));
+    // A blockquote's own citations, not those of a `Source:` line inside it (both lists are in reading order).
+    let spanCursor = 0;
+    const ownCitations = blockCitations.filter((group) => {
+      while (spanCursor < excluded.length && excluded[spanCursor].end < group.end) spanCursor++;
+      const span = excluded[spanCursor];
+      return !(span && group.start >= span.start && group.end <= span.end);
+    });
+    // Quotes and sentences are both in reading order: one walk pairs each quote with its sentence.
+    let sentenceCursor = 0;
     for (const quote of blockQuotes) {
-      const sentence = blockSentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end);
+      while (sentenceCursor < blockSentences.length && blockSentences[sentenceCursor].end <= quote.start) sentenceCursor++;
+      const candidate = blockSentences[sentenceCursor];
+      const sentence = candidate && quote.start >= candidate.start && quote.start < candidate.end ? candidate : undefined;
       quote.attribution =
         attributionInSentence(quote, sentence, blockNotes) ?? (block.kind === 'blockquote' && ownCitations.length ? ownCitations[ownCitations.length - 1] : undefined);
-      if (!quote.attribution && sentence) attributeToNote(quote, sentence, footnoteMarkers, notes);
+      if (!quote.attribution && sentence) attributeToNote(quote, sentence, blockMarkers, blockNotes);
       quotes.push(quote);
     }
     blockQuotesOf.set(block, blockQuotes);
@@ -177,9 +188,23 @@ function groupByBlock(spans: ReferenceSpan[], blocks: Block[]): Map<Block, Refer
   return byBlock;
 }
 
+/** The spans (sorted by start, not overlapping) that lie within [start, end), found by bisection. */
+function within<T extends { start: number; end: number }>(spans: readonly T[], start: number, end: number): T[] {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (spans[middle].start < start) low = middle + 1;
+    else high = middle;
+  }
+  const found: T[] = [];
+  for (let index = low; index < spans.length && spans[index].start < end; index++) if (spans[index].end <= end) found.push(spans[index]);
+  return found;
+}
+
 /** The citations inside [start, end) as one group, so that a quote rests on every source a note names. */
 function citationIn(citations: CitationGroup[], start: number, end: number): CitationGroup | undefined {
-  const inside = citations.filter((group) => group.start >= start && group.end <= end);
+  const inside = within(citations, start, end);
   if (inside.length === 0) return undefined;
   if (inside.length === 1) return inside[0];
   return { start: inside[0].start, end: inside[inside.length - 1].end, bracketed: true, items: inside.flatMap((group) => group.items) };
@@ -245,11 +270,12 @@ function findReferenceSpans(
       spans.push(referenceSpan('source-line', block.start + lead, trimEndOffset(prose, block.start, block.end), block.start + lead, prose, citations));
       continue;
     }
-    const groups = citations.filter((group) => group.start >= block.start && group.end <= block.end);
+    const groups = within(citations, block.start, block.end);
     if (groups.length) {
-      let rest = blockText;
-      for (const group of groups) rest = rest.replace(prose.slice(group.start, group.end), '');
-      if (/^[\s.,;:()\u2014\u2013-]*$/.test(rest)) spans.push(referenceSpan('source-line', groups[0].start, groups[groups.length - 1].end, groups[0].start, prose, citations));
+      // What is left of the paragraph between its citations: nothing but punctuation makes it a reference.
+      let between = prose.slice(block.start, groups[0].start) + prose.slice(groups[groups.length - 1].end, block.end);
+      for (let index = 1; index < groups.length && /^[\s.,;:()\u2014\u2013-]*$/.test(between); index++) between = prose.slice(groups[index - 1].end, groups[index].start);
+      if (/^[\s.,;:()\u2014\u2013-]*$/.test(between)) spans.push(referenceSpan('source-line', groups[0].start, groups[groups.length - 1].end, groups[0].start, prose, citations));
     }
   }
   const notes = findInlineNotes(prose, citations);
@@ -556,10 +582,11 @@ function splitSentences(
     sentence.start += lead;
   }
   // A citation or a note right after the full stop ("… in 2022. [@key]", "… in 2022.[^3]") belongs to the sentence before it.
-  const trailing = [...citations.filter((group) => group.bracketed), ...notes].filter((span) => span.start >= block.start && span.start < block.end);
+  const trailing = new Map<number, { end: number }>();
+  for (const span of [...citations.filter((group) => group.bracketed), ...notes]) if (span.start >= block.start && span.start < block.end) trailing.set(span.start, span);
   for (let index = 1; index < sentences.length; index++) {
     const sentence = sentences[index];
-    const leading = trailing.find((span) => span.start === sentence.start);
+    const leading = trailing.get(sentence.start);
     if (leading) {
       const previous = sentences[index - 1];
       previous.end = leading.end;
@@ -567,9 +594,7 @@ function splitSentences(
     }
   }
   const kept = sentences.filter((sentence) => sentence.end > sentence.start && prose.slice(sentence.start, sentence.end).trim());
-  for (const sentence of kept) {
-    sentence.citations = citations.filter((group) => group.start >= sentence.start && group.end <= sentence.end);
-  }
+  for (const sentence of kept) sentence.citations = within(citations, sentence.start, sentence.end);
   return kept;
 }
 
@@ -578,15 +603,18 @@ function attributionInSentence(quote: Quote, sentence: Sentence | undefined, not
   if (!sentence || sentence.citations.length === 0) return undefined;
   const before = sentence.citations.filter((group) => group.end <= quote.start);
   const chosen = sentence.citations.find((group) => group.start >= quote.end) ?? before[before.length - 1] ?? sentence.citations[0];
-  return notes.find((note) => note.citation && chosen.start >= note.start && chosen.end <= note.end)?.citation ?? chosen;
+  const note = within(notes, sentence.start, sentence.end).find((candidate) => chosen.start >= candidate.start && chosen.end <= candidate.end);
+  return note?.citation ?? chosen;
 }
 
 /** A footnote marker or an inline note in the quote's sentence: the one after the quote, else the last before it. */
 function attributeToNote(quote: Quote, sentence: Sentence, markers: FootnoteMarker[], notes: ReferenceSpan[]): void {
   type Mark = { start: number; end: number; marker?: FootnoteMarker; note?: ReferenceSpan };
   const inSentence: Mark[] = [
-    ...markers.filter((marker) => marker.start >= sentence.start && marker.end <= sentence.end).map((marker) => ({ start: marker.start, end: marker.end, marker })),
-    ...notes.filter((note) => note.start >= sentence.start && note.end <= sentence.end && note.entries.length).map((note) => ({ start: note.start, end: note.end, note })),
+    ...within(markers, sentence.start, sentence.end).map((marker) => ({ start: marker.start, end: marker.end, marker })),
+    ...within(notes, sentence.start, sentence.end)
+      .filter((note) => note.entries.length)
+      .map((note) => ({ start: note.start, end: note.end, note })),
   ].sort((a, b) => a.start - b.start);
   const chosen = inSentence.find((mark) => mark.start >= quote.end) ?? inSentence.filter((mark) => mark.end <= quote.start).pop();
   if (!chosen) return;

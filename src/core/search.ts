@@ -626,12 +626,12 @@ export function parseQuery(query: string, prefix: boolean): ParsedQuery {
   return { terms: [...unique.values()], phrases };
 }
 
-export function renderHighlighted(hit: SearchHit, open: string, close: string): string {
+export function renderHighlighted(hit: SearchHit, open: string, close: string, escape: (text: string) => string): string {
   let result = '';
   let last = 0;
   for (const [start, end] of hit.highlights) {
-    result += hit.snippet.slice(last, start) + open + hit.snippet.slice(start, end) + close;
+    result += escape(hit.snippet.slice(last, start)) + open + escape(hit.snippet.slice(start, end)) + close;
     last = end;
   }
-  return result + hit.snippet.slice(last);
+  return result + escape(hit.snippet.slice(last));
 }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isInsideFolder } from './corpus-files';
 import { readFrontMatter, type FrontMatter } from './markdown';
 import {
   ReportSettingsSchema,
@@ -30,6 +31,13 @@ export interface DeclaredSettings {
   file: string;
   settings: ReportSettings;
   problems: SettingsProblem[];
+  /** 1-based line of the `corpus` setting, for a problem with it. */
+  corpusLine?: number;
+  /**
+   * Declared by the user (their own editor settings), not by a file in the workspace: such a corpus may
+   * lie anywhere. Every other layer's corpus must lie inside its workspace (see `confineCorpus`).
+   */
+  byUser?: boolean;
 }
 
 export interface EffectiveSettings {
@@ -91,8 +99,9 @@ export function validateSettings(value: unknown, file: string, parsed: Pick<Pars
     }
   }
   const declared = settings as ReportSettings;
-  if (declared.corpus) declared.corpus = declared.corpus.map((entry) => path.resolve(path.dirname(file), entry));
-  return { file, settings: declared, problems };
+  if (!declared.corpus) return { file, settings: declared, problems };
+  declared.corpus = declared.corpus.map((entry) => path.resolve(path.dirname(file), entry));
+  return { file, settings: declared, problems, corpusLine: parsed.lineOf([...pathPrefix, 'corpus']) };
 }
 
 function validateRules(
@@ -172,6 +181,11 @@ export interface SettingsSources {
   corpusOverride?: string[];
   /** Settings below `citewise.yaml` and the report's own, such as an editor's user and workspace settings. */
   baseSettings?: () => DeclaredSettings | undefined;
+  /**
+   * Folders the user allows a workspace's files to name as a corpus, besides the workspace itself (the
+   * CLI's --allow-corpus, the user setting citewise.allowCorpusIn).
+   */
+  allowedCorpusFolders?: string[];
 }
 
 /** The `citewise.yaml` that applies to a report, if any. */
@@ -194,6 +208,7 @@ export async function resolveSettings(sources: SettingsSources, reportPath: stri
   }
   // Only the front matter is read: a long report's Markdown need not be parsed to find its settings.
   layers.push(readReportSettings(path.resolve(reportPath), readFrontMatter(text)));
+  for (const layer of layers) if (!layer.byUser) await confineCorpus(layer, sources);
   const settings = mergeSettings(...layers);
   if (sources.corpusOverride?.length) settings.corpus = sources.corpusOverride.map((root) => path.resolve(root));
   return settings;
@@ -220,4 +235,66 @@ export function mergeSettings(...layers: DeclaredSettings[]): EffectiveSettings 
     effective.problems.push(...layer.problems);
   }
   return effective;
+}
+
+/**
+ * Keeps a corpus declared by a file in a workspace (a report's front matter, `citewise.yaml`, workspace
+ * settings) inside that workspace, or inside a folder the user allowed: a pull request checked in CI, or a
+ * repository opened in an editor, must not make Citewise read, and print passages of, the runner's or the
+ * user's files. Paths are compared with links resolved, so a link inside the workspace cannot lead out.
+ * A corpus outside is dropped from the layer, with a problem at its line.
+ */
+export async function confineCorpus(declared: DeclaredSettings, sources: Pick<SettingsSources, 'workspaceRoot' | 'allowedCorpusFolders'>): Promise<void> {
+  const corpus = declared.settings.corpus;
+  if (!corpus?.length) return;
+  const workspace = sources.workspaceRoot ?? (await workspaceOf(declared.file));
+  const allowed = await Promise.all([workspace, ...(sources.allowedCorpusFolders ?? [])].map(realPathOf));
+  const kept: string[] = [];
+  for (const root of corpus) {
+    const real = await realPathOf(root);
+    if (allowed.some((folder) => isInsideFolder(real, folder))) {
+      kept.push(root);
+      continue;
+    }
+    declared.problems.push({
+      file: declared.file,
+      line: declared.corpusLine ?? 1,
+      message:
+        `The corpus ${root} is outside the workspace ${workspace}, so it is not read: a file in a workspace may only name a corpus inside it. ` +
+        'To read it, pass --corpus or --allow-corpus on the command line, or add its folder to the user setting citewise.allowCorpusIn.',
+    });
+  }
+  declared.settings = { ...declared.settings, corpus: kept };
+}
+
+/**
+ * The workspace a settings file belongs to: the repository that holds it (the nearest folder above it with
+ * `.git`), else the nearest folder at or above it with a `citewise.yaml`, else the folder that holds it.
+ */
+async function workspaceOf(file: string): Promise<string> {
+  const folder = path.dirname(path.resolve(file));
+  let settingsFolder: string | undefined;
+  for (let current = folder; ; current = path.dirname(current)) {
+    if (await exists(path.join(current, '.git'))) return current;
+    if (!settingsFolder && (await exists(path.join(current, workspaceSettingsFileName)))) settingsFolder = current;
+    if (path.dirname(current) === current) return settingsFolder ?? folder;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The path with every link resolved; a path that does not exist (yet) holds nothing to read, so it stands as written. */
+async function realPathOf(file: string): Promise<string> {
+  try {
+    return await fs.realpath(file);
+  } catch {
+    return path.resolve(file);
+  }
 }

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fileStamp } from './corpus-files';
 import { LineIndex, type Position } from './line-index';
 
 /**
@@ -172,7 +173,7 @@ function readBytes(file: string, stamp: string, position: number, length: number
     if (handle === undefined) {
       handle = openSync(file, 'r');
       const stat = fstatSync(handle);
-      if (`${stat.size}:${stat.mtimeMs}` !== stamp) {
+      if (fileStamp(stat) !== stamp) {
         closeSync(handle);
         return undefined;
       }

@@ -3,13 +3,18 @@ import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } fr
 /** A YAML text parsed with line information, so every problem can name the line it is on. */
 export interface ParsedYaml {
   value: unknown;
-  errors: { line: number; column: number; message: string }[];
+  /** `duplicateKey` marks a key used twice in one mapping: the only error after which a value is still built. */
+  errors: { line: number; column: number; message: string; duplicateKey?: boolean }[];
   /** 1-based line of the node at `path`, or of the nearest ancestor that exists. */
   lineOf(path: readonly (string | number)[]): number;
 }
 
-/** Parses YAML; `firstLine` is the 1-based line of the text's first line within its file. */
-export function parseYaml(text: string, firstLine = 1): ParsedYaml {
+/**
+ * Parses YAML; `firstLine` is the 1-based line of the text's first line within its file. With
+ * `valueDespiteDuplicateKeys`, a text whose only errors are duplicate keys still yields its value (the
+ * later key wins), so a caller can set aside just the part at fault.
+ */
+export function parseYaml(text: string, firstLine = 1, options: { valueDespiteDuplicateKeys?: boolean } = {}): ParsedYaml {
   const lineCounter = new LineCounter();
   let document: Document.Parsed;
   try {
@@ -31,6 +36,7 @@ export function parseYaml(text: string, firstLine = 1): ParsedYaml {
       line: position.line + firstLine - 1,
       column: position.col,
       message: error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, ''),
+      ...(error.code === 'DUPLICATE_KEY' ? { duplicateKey: true } : {}),
     };
   });
   const lineOf = (path: readonly (string | number)[]) => {
@@ -55,7 +61,8 @@ export function parseYaml(text: string, firstLine = 1): ParsedYaml {
   };
   let value: unknown;
   try {
-    value = errors.length === 0 ? document.toJS({ maxAliasCount: 100 }) : undefined;
+    const usable = errors.every((error) => options.valueDespiteDuplicateKeys && error.duplicateKey);
+    value = usable ? document.toJS({ maxAliasCount: 100 }) : undefined;
   } catch (error) {
     errors.push({ line: firstLine, column: 1, message: error instanceof Error ? error.message : String(error) });
   }

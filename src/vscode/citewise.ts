@@ -91,7 +91,14 @@ export class Citewise implements vscode.Disposable {
     const id = folder?.uri.toString() ?? '';
     let workspace = this.workspaces.get(id);
     if (!workspace) {
-      workspace = new RemoteWorkspace(this.client, { workspaceRoot: folder?.uri.fsPath, baseSettings: () => CitewiseConfig.declared(folder) });
+      workspace = new RemoteWorkspace(this.client, {
+        workspaceRoot: folder?.uri.fsPath,
+        baseSettings: () => CitewiseConfig.declared(folder),
+        // A getter, so a change to the user setting applies to the next check without a new workspace.
+        get allowedCorpusFolders() {
+          return CitewiseConfig.allowedCorpusFolders();
+        },
+      });
       this.workspaces.set(id, workspace);
     }
     return { folder, workspace };
@@ -119,7 +126,6 @@ export class Citewise implements vscode.Disposable {
     const { folder, workspace } = this.workspaceFor(document.uri);
     const file = documentPath(document, folder);
     const settings = await workspace.settingsFor(file, document.getText());
-    this.restrictUntrusted(settings, folder);
     if (settings.corpus.length === 0) return { folder, workspace, settings };
     const loaded = await this.loadCorpus(workspace, settings.corpus);
     return { folder, workspace, settings, loaded };
@@ -171,8 +177,7 @@ export class Citewise implements vscode.Disposable {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const { workspace } = this.workspaceFor(folder.uri);
       const settings = await workspace.settingsFor(path.join(folder.uri.fsPath, 'untitled.md'), '');
-      this.restrictUntrusted(settings, folder);
-      if (settings.corpus.length) return { loaded: await this.loadCorpus(workspace, settings.corpus) };
+        if (settings.corpus.length) return { loaded: await this.loadCorpus(workspace, settings.corpus) };
     }
     return {};
   }
@@ -284,23 +289,6 @@ export class Citewise implements vscode.Disposable {
   private settingsChanged(): void {
     this.analyses.clear();
     this.changeEmitter.fire();
-  }
-
-  /**
-   * In an untrusted workspace only folders inside the workspace are read as a corpus: a cloned
-   * repository must not make the editor read files elsewhere on the machine.
-   */
-  private restrictUntrusted(settings: EffectiveSettings, folder: vscode.WorkspaceFolder | undefined): void {
-    if (vscode.workspace.isTrusted) return;
-    const allowed = (vscode.workspace.workspaceFolders ?? []).map((candidate) => candidate.uri.fsPath);
-    const outside = settings.corpus.filter((root) => !allowed.some((base) => isInside(root, base)));
-    if (outside.length === 0) return;
-    settings.corpus = settings.corpus.filter((root) => !outside.includes(root));
-    settings.problems.push({
-      file: folder ? path.join(folder.uri.fsPath, 'citewise.yaml') : 'citewise.yaml',
-      line: 1,
-      message: `This workspace is not trusted, so the corpus folders outside it are not read: ${outside.join(', ')}.`,
-    });
   }
 
   dispose(): void {

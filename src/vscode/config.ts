@@ -41,11 +41,24 @@ export class CitewiseConfig {
     const anchor = folder ? path.join(folder.uri.fsPath, 'settings.json') : path.join(process.cwd(), 'settings.json');
     const declared = validateSettings(raw, anchor, { lineOf: () => 1 }, []);
     const settingsFile = folder ? path.join(folder.uri.fsPath, '.vscode', 'settings.json') : 'settings.json';
+    // A corpus set in the user's own settings may lie anywhere; one set by the workspace is confined to it.
+    const corpusSetting = config.inspect<string | string[]>('corpus');
+    const byUser = corpusSetting?.workspaceFolderValue === undefined && corpusSetting?.workspaceValue === undefined;
     return {
       ...declared,
+      byUser,
       file: settingsFile,
       problems: declared.problems.map((problem) => ({ ...problem, file: settingsFile, message: `Setting citewise.${problem.message.replace(/^Invalid setting /, '')}` })),
     };
+  }
+
+  /**
+   * Folders a workspace's files may name as a corpus besides the workspace itself. Read from the user's
+   * settings alone (the setting has machine scope): a workspace must not widen what it may read.
+   */
+  static allowedCorpusFolders(): string[] {
+    const folders = vscode.workspace.getConfiguration(CitewiseConfig.section).inspect<string[]>('allowCorpusIn')?.globalValue ?? [];
+    return folders.filter((folder) => path.isAbsolute(folder));
   }
 
   static diagnosticsDelay(): number {

@@ -232,6 +232,8 @@ describe('checks', () => {
     it('reads the corpus and time frame from the report front matter and reports bad settings with their line', async () => {
       const tree = writeTree({
         ...corpusFiles,
+        // A repository: a report in one of its folders may name a corpus in another.
+        '.git/HEAD': 'ref: refs/heads/main\n',
         'reports/report.md': [
           '---',
           'citewise:',

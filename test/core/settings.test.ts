@@ -56,6 +56,7 @@ describe('settings', () => {
           quoteMinWords: 3,
         },
         problems: [],
+        corpusLine: 1,
       });
     });
 
@@ -177,6 +178,7 @@ describe('settings', () => {
           timeframe: { from: '2023-01-01' },
         },
         problems: [{ file: reportFile, line: 8, message: 'Invalid setting quoteMinWords: Invalid input: expected number, received string.' }],
+        corpusLine: 4,
       });
     });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { maxExtractedFileBytes } from '../corpus-files';
+import { fileStamp, maxExtractedFileBytes } from '../corpus-files';
 import { extractDocx } from './docx';
 import { ExtractionError, type ExtractedDocument } from './extracted-document';
 import { extractPdf } from './pdf';
@@ -24,28 +24,41 @@ export const extractInProcess: DocumentExtractor = async (file, kind) => {
 };
 
 /** Bumped whenever extraction changes what it produces, so old cache entries are not trusted. */
-const cacheFormat = 1;
+const cacheFormat = 2;
 
 interface CacheEntry {
   format: number;
   file: string;
   stamp: string;
+  /** SHA-256 of the document as written, so an entry edited or damaged into other valid JSON is not trusted. */
+  checksum: string;
   document: ExtractedDocument;
+}
+
+function documentChecksum(document: ExtractedDocument): string {
+  return createHash('sha256').update(JSON.stringify(document)).digest('hex');
 }
 
 /**
  * Keeps extracted text on disk, keyed by path, size and modification time, so a corpus of hundreds of
  * PDFs is extracted once rather than at every start. An entry that is unreadable, from another format
- * version or for another stamp is ignored and replaced; the cache never lives inside the corpus.
+ * version, for another stamp or failing its checksum is ignored and replaced; the cache never lives inside
+ * the corpus.
  */
 export function withExtractionCache(extract: DocumentExtractor, folder: string): DocumentExtractor {
   return async (file, kind) => {
     const stat = await fs.stat(file);
-    const stamp = `${stat.size}:${stat.mtimeMs}`;
+    const stamp = fileStamp(stat);
     const entryFile = path.join(folder, `${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 32)}.json`);
     try {
       const entry = JSON.parse(await fs.readFile(entryFile, 'utf8')) as CacheEntry;
-      if (entry.format === cacheFormat && entry.file === path.resolve(file) && entry.stamp === stamp && Array.isArray(entry.document?.pages)) {
+      if (
+        entry.format === cacheFormat &&
+        entry.file === path.resolve(file) &&
+        entry.stamp === stamp &&
+        Array.isArray(entry.document?.pages) &&
+        entry.checksum === documentChecksum(entry.document)
+      ) {
         return entry.document;
       }
     } catch {
@@ -54,7 +67,7 @@ export function withExtractionCache(extract: DocumentExtractor, folder: string):
     const document = await extract(file, kind);
     try {
       await fs.mkdir(folder, { recursive: true });
-      const entry: CacheEntry = { format: cacheFormat, file: path.resolve(file), stamp, document };
+      const entry: CacheEntry = { format: cacheFormat, file: path.resolve(file), stamp, checksum: documentChecksum(document), document };
       // Written aside and renamed, so a crash never leaves half an entry behind.
       const temporary = `${entryFile}.${process.pid}.tmp`;
       await fs.writeFile(temporary, JSON.stringify(entry));

@@ -32,6 +32,8 @@ export async function extractDocx(data: Uint8Array): Promise<ExtractedDocument> 
     throw new ExtractionError('damaged', 'This Word document is damaged and cannot be read: it is not a valid .docx (zip) file.');
   }
 
+  await checkExpansion(zip);
+
   let text: string;
   try {
     text = (await mammoth.extractRawText({ buffer })).value;
@@ -45,6 +47,54 @@ export async function extractDocx(data: Uint8Array): Promise<ExtractedDocument> 
   if (text.trim() === '') throw new ExtractionError('no-text', 'This Word document has no text.');
 
   return { pages: [text.replace(/\s+$/, '')], properties: await readCoreProperties(zip) };
+}
+
+/** More parts than any Word document has; a zip of many tiny entries only costs time to list. */
+const maxDocxEntries = 10_000;
+/** The most bytes a document's XML parts may expand to (a 1,000-page report's are a few tens of MB). */
+const maxDocxXmlBytes = 64 * 1024 * 1024;
+/**
+ * The most XML tags (counted as "<") the main document may hold: several hundred pages of formatted text.
+ * mammoth builds every element as an object, some 2.5 KB and 25 µs each, so 300 MB of small paragraphs
+ * exhausts the heap; at this limit it takes a few seconds and well under a gigabyte.
+ */
+const maxDocxTags = 600_000;
+
+/**
+ * Refuses a zip bomb before mammoth expands it. The sizes a zip declares can lie, so the XML parts are
+ * inflated as a stream and counted, and the count stops at the first limit it passes.
+ */
+async function checkExpansion(zip: JSZip): Promise<void> {
+  const parts = Object.values(zip.files).filter((file) => !file.dir);
+  if (parts.length > maxDocxEntries) {
+    throw new ExtractionError('too-large', `This Word document has ${parts.length} parts, more than the ${maxDocxEntries} Citewise reads; it is not a normal .docx.`);
+  }
+  let bytes = 0;
+  for (const part of parts) {
+    if (!/\.(?:xml|rels)$/i.test(part.name)) continue;
+    const main = part.name === 'word/document.xml';
+    let tags = 0;
+    await new Promise<void>((resolve, reject) => {
+      // JSZip's stream is an old-style emitter, not async-iterable; pausing it stops the inflating.
+      const stream = part.nodeStream('nodebuffer');
+      const stop = (error: ExtractionError) => {
+        stream.pause();
+        stream.removeAllListeners('data');
+        reject(error);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (main) for (let at = chunk.indexOf(0x3c); at >= 0; at = chunk.indexOf(0x3c, at + 1)) tags++;
+        if (bytes > maxDocxXmlBytes) {
+          stop(new ExtractionError('too-large', `This Word document expands to more than ${maxDocxXmlBytes / 1048576} MB of XML, too large to read; it may be a zip bomb.`));
+        } else if (tags > maxDocxTags) {
+          stop(new ExtractionError('too-large', `This Word document has more than ${maxDocxTags} XML tags, too many to read; split it into smaller files.`));
+        }
+      });
+      stream.on('error', () => reject(new ExtractionError('damaged', `This Word document is damaged and cannot be read: ${part.name} cannot be decompressed.`)));
+      stream.on('end', () => resolve());
+    });
+  }
 }
 
 async function readCoreProperties(zip: JSZip): Promise<ExtractedDocument['properties']> {
