@@ -171,8 +171,7 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
     date: inferred.date?.value,
     language: inferred.language,
   };
-  const inferredLines: Record<string, number | undefined> = { title: inferred.title?.line, date: inferred.date?.line };
-  applyFields(draft, inferredFields, 'inferred', file, () => undefined, problems, { quiet: true, lines: inferredLines });
+  applyFields(draft, inferredFields, 'inferred', file, () => undefined, problems, { quiet: true, evidence: { title: inferred.title, date: inferred.date } });
   if (htmlFields) applyFields(draft, htmlFields, 'inferred', file, () => undefined, problems, { quiet: true });
   // A PDF's or Word file's own properties are often wrong (a template's title, the typist's name), so
   // they rank just above inference and below everything an author wrote down.
@@ -246,8 +245,11 @@ interface ApplyOptions {
   quiet?: boolean;
   /** Front matter carries many fields that are not ours (Pandoc's, for one). */
   ignoreUnknown?: boolean;
-  lines?: Record<string, number | undefined>;
+  /** Where each inferred value was read: line, cue and confidence. */
+  evidence?: Partial<Record<FieldName, Evidence>>;
 }
+
+type Evidence = Pick<FieldProvenance, 'line' | 'cue' | 'confidence'>;
 
 /** Validates each field on its own, so one bad value costs only that field, and records where each came from. */
 export function applyFields(
@@ -287,7 +289,14 @@ export function applyFields(
       continue;
     }
     (draft.fields as Record<string, unknown>)[field] = result.data;
-    draft.provenance[field as FieldName] = { origin, file: file.relativePath, line: options.lines?.[field] ?? lineOf(field) };
+    const evidence = options.evidence?.[field as FieldName];
+    draft.provenance[field as FieldName] = {
+      origin,
+      file: file.relativePath,
+      line: evidence?.line ?? lineOf(field),
+      ...(evidence?.cue !== undefined ? { cue: evidence.cue } : {}),
+      ...(evidence?.confidence !== undefined ? { confidence: evidence.confidence } : {}),
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Confidence } from './dates';
 import type { SourceFields } from './schema';
 
 /** Where a metadata field's value came from; later origins win over earlier ones. */
@@ -10,6 +11,10 @@ export interface FieldProvenance {
   file: string;
   /** 1-based line in that file, where known. */
   line?: number;
+  /** For an inferred value: what it was read from ('date alone on a line', 'JSON-LD datePublished'). */
+  cue?: string;
+  /** For an inferred value: how far to trust it. Values an author or a bibliography wrote down have none. */
+  confidence?: Confidence;
 }
 
 export type SourceMetadata = Omit<SourceFields, 'key'>;
