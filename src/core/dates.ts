@@ -101,20 +101,21 @@ export function isoDateRange(value: string): { start: string; end: string } {
   return { start: iso, end: iso };
 }
 
-// Month names, longest alternatives first so that 'Sept' is not cut to 'Sep' and 'June' not to 'Jun'.
+// Month names in English, Albanian and the languages of the web pages users save most (German, French,
+// Spanish, Italian, Portuguese, Dutch); longest alternatives first so that 'Sept' is not cut to 'Sep'.
 const monthNames: ReadonlyArray<readonly [number, readonly string[]]> = [
-  [1, ['january', 'jan', 'janar']],
-  [2, ['february', 'feb', 'shkurt']],
-  [3, ['march', 'mar', 'mars']],
-  [4, ['april', 'apr', 'prill']],
-  [5, ['may', 'maj']],
-  [6, ['june', 'jun', 'qershor']],
-  [7, ['july', 'jul', 'korrik']],
-  [8, ['august', 'aug', 'gusht']],
-  [9, ['september', 'sept', 'sep', 'shtator']],
-  [10, ['october', 'oct', 'tetor']],
-  [11, ['november', 'nov', 'nëntor', 'nentor']],
-  [12, ['december', 'dec', 'dhjetor']],
+  [1, ['january', 'jan', 'janar', 'januar', 'jänner', 'janvier', 'enero', 'gennaio', 'janeiro', 'januari']],
+  [2, ['february', 'feb', 'shkurt', 'februar', 'février', 'fevrier', 'febrero', 'febbraio', 'fevereiro', 'februari']],
+  [3, ['march', 'mar', 'mars', 'märz', 'maerz', 'marzo', 'março', 'marco', 'maart']],
+  [4, ['april', 'apr', 'prill', 'avril', 'abril', 'aprile']],
+  [5, ['may', 'maj', 'mai', 'mayo', 'maggio', 'maio', 'mei']],
+  [6, ['june', 'jun', 'qershor', 'juni', 'juin', 'junio', 'giugno', 'junho']],
+  [7, ['july', 'jul', 'korrik', 'juli', 'juillet', 'julio', 'luglio', 'julho']],
+  [8, ['august', 'aug', 'gusht', 'août', 'aout', 'agosto', 'augustus']],
+  [9, ['september', 'sept', 'sep', 'shtator', 'septembre', 'septiembre', 'setiembre', 'settembre', 'setembro']],
+  [10, ['october', 'oct', 'tetor', 'oktober', 'octobre', 'octubre', 'ottobre', 'outubro']],
+  [11, ['november', 'nov', 'nëntor', 'nentor', 'novembre', 'noviembre', 'novembro']],
+  [12, ['december', 'dec', 'dhjetor', 'dezember', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro']],
 ];
 
 const monthByName = new Map<string, number>();
@@ -161,8 +162,8 @@ const leadingMonth = (name: string): number => (name === 'may' ? 0 : byName(name
 // Every pattern requires a year: a day and month alone ('21 September') cannot be placed in time.
 const datePatterns: DatePattern[] = [
   {
-    // 21 September 2022, 21st of Sept. 2022, më 21 shtator 2022, 21. September 2022
-    regex: new RegExp(`${START}${DAY}${ORDINAL}\\.?${SP}(?:of${SP})?${MONTH},?${SP}${YEAR}${END}`, 'giu'),
+    // 21 September 2022, 21st of Sept. 2022, më 21 shtator 2022, 21. September 2022, 1er mai 2019, 8 de mayo de 2020
+    regex: new RegExp(`${START}${DAY}(?:${ORDINAL}|er)\\.?${SP}(?:(?:of|de)${SP})?${MONTH},?${SP}(?:de${SP})?${YEAR}${END}`, 'giu'),
     extract: (m) => ({ year: Number(m[3]), month: byName(m[2]), day: Number(m[1]) }),
   },
   {
@@ -171,8 +172,8 @@ const datePatterns: DatePattern[] = [
     extract: (m) => ({ year: Number(m[3]), month: leadingMonth(m[1]), day: Number(m[2]) }),
   },
   {
-    // September 2022, Sept. 2022, shtator 2022
-    regex: new RegExp(`${START}${MONTH},?${SP}${YEAR}${END}`, 'giu'),
+    // September 2022, Sept. 2022, shtator 2022, mayo de 2020
+    regex: new RegExp(`${START}${MONTH},?${SP}(?:de${SP})?${YEAR}${END}`, 'giu'),
     extract: (m) => ({ year: Number(m[2]), month: leadingMonth(m[1]) }),
   },
   {
@@ -268,7 +269,7 @@ export interface InferredDate {
  * date must follow the cue at once.
  */
 const publicationCue =
-  /^(?:first published|published|publication date|date of publication|date published|date of issue|issued|issue|edition|released|written|date|botuar|publikuar|data e publikimit)\b(?:\s+(?:on|of|in|n\u00eb|m\u00eb))?\s*[:\-\u2013\u2014]?\s*/iu;
+  /^(?:first published|published|publication date|date of publication|date published|date of issue|issued|issue|edition|released|written|date|botuar|publikuar|data e publikimit|ver\u00f6ffentlicht|erschienen|publiziert|publi\u00e9|publicado|pubblicato|gepubliceerd)(?![\p{L}\p{N}])(?:\s+(?:on|of|in|n\u00eb|m\u00eb|am|le|el|em|en|il|op))?\s*[:\-\u2013\u2014]?\s*/iu;
 /** What may follow the date on a cue line: a place or a note, not another sentence ('… in Tirana.'). */
 const MAX_CUE_TAIL = 40;
 /** Words after which a date is one the document already looks back on: it was published later. */

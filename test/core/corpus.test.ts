@@ -428,7 +428,7 @@ describe('loadCorpus', () => {
       const corpus = await loadCorpus(root);
       assert.deepEqual(corpus.problems, []);
       const page = source(corpus, 'page');
-      assert.deepEqual(page.metadata, { title: 'Raporti vjetor – Ministria', author: ['Arta Hoxha'], date: '2022-09-21', language: 'sq' });
+      assert.deepEqual(page.metadata, { title: 'Raporti', author: ['Arta Hoxha'], date: '2022-09-21', language: 'sq' });
       assert.deepEqual(page.provenance.author, { origin: 'inferred', file: 'page.htm', line: undefined });
       const text = corpus.rawText('page') ?? '';
       assert.ok(text.includes('Ministria publikoi sot raportin.'), text);
