@@ -135,19 +135,22 @@ export function readHtmlMetadata(html: string): HtmlMetadata {
 }
 
 function structuralDate(document: Document, metas: Map<string, string[]>, entities: JsonObject[], lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  const declared: HtmlField[] = [];
   for (const entity of entities) {
     for (const key of ['datePublished', 'dateCreated']) {
       const value = entity[key];
       const date = typeof value === 'string' ? dayOrLess(value) : undefined;
-      if (date) return { value: date, cue: `JSON-LD ${key}`, confidence: 'high', line: lineOf(`"${key}"`) };
+      if (date) declared.push({ value: date, cue: `JSON-LD ${key}`, confidence: 'high', line: lineOf(`"${key}"`) });
     }
   }
   for (const name of publishedMetaNames) {
     for (const value of metas.get(name) ?? []) {
       const date = dayOrLess(value);
-      if (date) return { value: date, cue: `<meta> ${name}`, confidence: 'high', line: lineOf(value) };
+      if (date) declared.push({ value: date, cue: `<meta> ${name}`, confidence: 'high', line: lineOf(value) });
     }
   }
+  // The first declared date wins; a later one only makes it more precise ('2017/01' and '2017/01/30').
+  if (declared.length > 0) return declared.find((field) => field.value.startsWith(declared[0].value) && field.value.length > declared[0].value.length) ?? declared[0];
   for (const element of firstElements(document, '[itemprop="datePublished"], time[pubdate], [class~="published"][datetime], [class~="entry-date"][datetime]')) {
     if (insideForeignContainer(element)) continue;
     const value = element.getAttribute('content') ?? element.getAttribute('datetime') ?? element.textContent ?? '';
