@@ -153,6 +153,11 @@ export function checkReport(file: string, text: string, context: CheckContext): 
         add('source-undated', quote.start, quote.end, `@${key} has no date, so this quote cannot be checked against the research time frame. Add a date to the source's metadata.`, { source: key });
         continue;
       }
+      const dateEvidence = source.provenance.date;
+      if (dateEvidence?.confidence === 'low') {
+        const where = dateEvidence.line !== undefined ? `line ${dateEvidence.line} of ${dateEvidence.file}` : dateEvidence.file;
+        add('source-date-uncertain', quote.start, quote.end, `@${key} is dated ${source.metadata.date} only from ${dateEvidence.cue ?? 'a weak cue'} (${where}), so the time-frame check of this quote is uncertain. Confirm the date in corpus.yaml.`, { source: key });
+      }
       const frame = frameFor(settings.timeframe, source.metadata.language);
       if (isOutside(source.metadata.date, frame)) {
         add(

@@ -38,6 +38,10 @@ export interface HtmlMetadata {
 const MAX_PARSED_LENGTH = 2_000_000;
 /** Readability gives up past this many elements rather than score them all. */
 const MAX_READABILITY_ELEMENTS = 30_000;
+/** Deeper than any real page's markup (a few dozen levels, a few hundred where tags are left unclosed). */
+const MAX_NESTING = 2_000;
+/** Real pages nest a few dozen elements deep; far deeper is hostile or broken markup, not worth Readability's time. */
+const MAX_READABILITY_DEPTH = 400;
 /** How many elements the byline and date-alone searches look at, and how far up they look for a container. */
 const MAX_SCANNED_ELEMENTS = 5_000;
 const MAX_ANCESTORS = 40;
@@ -84,6 +88,25 @@ const foreignContainer = /(?:^|[\s_-])(?:comments?|reply|replies|respond|sidebar
 /** Class or id words of elements that print the page's byline or date. */
 const bylineContainer = /(?:^|[\s_-])(?:byline|dateline|date|datum|fecha|data|time|timestamp|posted|posted-?on|published|publish|pubdate|entry-?date|post-?date|article-?date|meta|info|author)(?:$|[\s_-])/i;
 
+/** Open tags that are not void elements, and end tags: enough to follow how deep the markup nests. */
+const nestingTag = /<(\/?)(?!(?:br|img|meta|link|input|hr|wbr|source|area|base|col|embed|param|track|p|li|option|td|tr|th)[\s/>])[a-zA-Z]/g;
+
+/**
+ * The part of a page the DOM is built from: at most MAX_PARSED_LENGTH characters, and only as far as the
+ * markup nests less than MAX_NESTING deep, since building a very deep tree costs the square of its depth.
+ * The cues are in the head and at the start of the article, so a hostile or broken tail costs nothing.
+ */
+function parsedPart(html: string): string {
+  const part = html.length > MAX_PARSED_LENGTH ? html.slice(0, MAX_PARSED_LENGTH) : html;
+  let depth = 0;
+  nestingTag.lastIndex = 0;
+  for (let tag = nestingTag.exec(part); tag; tag = nestingTag.exec(part)) {
+    depth = tag[1] ? Math.max(0, depth - 1) : depth + 1;
+    if (depth > MAX_NESTING) return part.slice(0, tag.index);
+  }
+  return part;
+}
+
 type Document = ReturnType<typeof parseHtml>;
 type Element = NonNullable<ReturnType<Document['querySelector']>>;
 
@@ -105,7 +128,7 @@ function parseHtml(html: string) {
 }
 
 export function readHtmlMetadata(html: string): HtmlMetadata {
-  const source = html.length > MAX_PARSED_LENGTH ? html.slice(0, MAX_PARSED_LENGTH) : html;
+  const source = parsedPart(html);
   const document = parseHtml(source);
   if (!document.documentElement) return {};
   const lineOf = lineFinder(source);
@@ -218,6 +241,8 @@ function textDate(mainText: string | undefined): HtmlField | undefined {
 }
 
 function mainContent(document: Document): { text?: string; byline?: string } | undefined {
+  // Readability measures each candidate's text, which costs the square of the nesting depth.
+  if (document.body && nestingDepth(document.body, MAX_READABILITY_DEPTH) >= MAX_READABILITY_DEPTH) return undefined;
   try {
     const article = new Readability(document as never, { maxElemsToParse: MAX_READABILITY_ELEMENTS }).parse();
     // The content's markup read as the page's text is, so that its blocks and <br> stay lines.
@@ -261,6 +286,19 @@ function insideForeignContainer(element: Element): boolean {
     if (foreignContainer.test(`${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`)) return true;
   }
   return footer;
+}
+
+/** How deep elements nest under `root`, counted up to `limit`. */
+function nestingDepth(root: Element, limit: number): number {
+  let deepest = 0;
+  const stack: [Element, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [element, depth] = stack.pop()!;
+    if (depth > deepest) deepest = depth;
+    if (deepest >= limit) return deepest;
+    for (const child of element.children) stack.push([child as Element, depth + 1]);
+  }
+  return deepest;
 }
 
 /**

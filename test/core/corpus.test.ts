@@ -429,7 +429,7 @@ describe('loadCorpus', () => {
       assert.deepEqual(corpus.problems, []);
       const page = source(corpus, 'page');
       assert.deepEqual(page.metadata, { title: 'Raporti', author: ['Arta Hoxha'], date: '2022-09-21', language: 'sq' });
-      assert.deepEqual(page.provenance.author, { origin: 'inferred', file: 'page.htm', line: undefined });
+      assert.deepEqual(page.provenance.author, { origin: 'inferred', file: 'page.htm', line: 5, cue: '<meta> author', confidence: 'high' });
       const text = corpus.rawText('page') ?? '';
       assert.ok(text.includes('Ministria publikoi sot raportin.'), text);
       assert.ok(!text.includes('script text'), text);
