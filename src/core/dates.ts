@@ -205,7 +205,22 @@ export interface DateMatch {
  * impossible date (31 February) is skipped whole so that its 'February 2022' tail is not reported instead.
  */
 function* scanDates(text: string): Generator<DateMatch> {
-  const regexes = datePatterns.map((pattern) => new RegExp(pattern.regex.source, pattern.regex.flags));
+  // Compiling the patterns costs more than running them on a line, so one set is shared; a scan that starts
+  // while another is still open (a generator left unfinished) gets its own.
+  const shared = !sharedRegexesBusy;
+  const regexes = shared ? sharedRegexes : datePatterns.map((pattern) => new RegExp(pattern.regex.source, pattern.regex.flags));
+  if (shared) sharedRegexesBusy = true;
+  try {
+    yield* scanWith(text, regexes);
+  } finally {
+    if (shared) sharedRegexesBusy = false;
+  }
+}
+
+const sharedRegexes = datePatterns.map((pattern) => new RegExp(pattern.regex.source, pattern.regex.flags));
+let sharedRegexesBusy = false;
+
+function* scanWith(text: string, regexes: RegExp[]): Generator<DateMatch> {
   const next: (RegExpExecArray | null | undefined)[] = regexes.map(() => undefined);
   let position = 0;
   for (;;) {
@@ -273,7 +288,8 @@ const publicationCue =
 /** What may follow the date on a cue line: a place or a note, not another sentence ('… in Tirana.'). */
 const MAX_CUE_TAIL = 40;
 /** Words after which a date is one the document already looks back on: it was published later. */
-const pastMarker = /\b(?:retrieved|accessed|consulted|last visited|visited|viewed|downloaded|as of|as at|aksesuar)\b/giu;
+// Spelled out in both cases rather than with the i flag, which makes this scan of the whole text several times slower.
+const pastMarker = /\b(?:[Rr]etrieved|RETRIEVED|[Aa]ccessed|ACCESSED|[Cc]onsulted|[Vv]isited|[Vv]iewed|[Dd]ownloaded|[Aa]s (?:of|at)|AS OF|[Aa]ksesuar)\b/g;
 /** How far after such a word its date may start ('accessed on 1 July 2024', 'retrieved: July 1, 2024'). */
 const PAST_MARKER_REACH = 24;
 
@@ -330,7 +346,6 @@ export function pastDateBound(text: string): { date: string; line: number } | un
 export function inferPublicationDate(text: string, maxLines = 40): InferredDate | undefined {
   if (maxLines < 1) return undefined;
   const lines = text.split('\n', maxLines);
-  const bound = pastDateBound(text);
   const candidates: (InferredDate & { rank: number })[] = [];
   let textLines = 0;
   lines.forEach((raw, index) => {
@@ -338,7 +353,7 @@ export function inferPublicationDate(text: string, maxLines = 40): InferredDate 
     if (line === '') return;
     textLines++;
     const add = (date: string, rank: number, cue: string, confidence: Confidence): void => {
-      if (!bound || isoDateRange(date).end >= bound.date) candidates.push({ date, line: index + 1, cue, confidence, rank });
+      candidates.push({ date, line: index + 1, cue, confidence, rank });
     };
     const cue = publicationCue.exec(line);
     if (cue) {
@@ -365,8 +380,12 @@ export function inferPublicationDate(text: string, maxLines = 40): InferredDate 
     const year = yearAloneOnLine(line);
     if (year !== undefined) add(String(year), 2, 'year alone on a line', 'low');
   });
-  candidates.sort((a, b) => a.rank - b.rank || a.line - b.line);
-  const best = candidates[0];
+  if (candidates.length === 0) return undefined;
+  // Reading the whole text for a bound is the costly part, so it is done only when there is a candidate to judge.
+  const bound = pastDateBound(text);
+  const possible = bound ? candidates.filter((candidate) => isoDateRange(candidate.date).end >= bound.date) : candidates;
+  possible.sort((a, b) => a.rank - b.rank || a.line - b.line);
+  const best = possible[0];
   if (!best) return undefined;
   return { date: best.date, line: best.line, cue: best.cue, confidence: best.confidence };
 }
