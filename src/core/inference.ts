@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { findDateInText, inferPublicationDate, type Confidence } from './dates';
 import { detectLanguage } from './language';
+import type { Source } from './source';
 
 /** A citation key from a file name: "Asylos 2023 – Albania.md" becomes "asylos-2023-albania". */
 export function keyFromFileName(relativePath: string): string {
@@ -124,4 +125,16 @@ export function inferMetadata(relativePath: string, text: string): InferredMetad
     date: date && { value: date.date, line: date.line, cue: date.cue, confidence: date.confidence },
     language,
   };
+}
+
+/**
+ * A source's date as hovers and completion show it: an inferred date says where it was read and, when it
+ * is weak, that it is ('2022, inferred from line 27, low confidence'), so that nobody takes a guess for a fact.
+ */
+export function describeDate(source: Pick<Source, 'metadata' | 'provenance'>): string | undefined {
+  const date = source.metadata.date;
+  const evidence = source.provenance.date;
+  if (!date || evidence?.origin !== 'inferred') return date;
+  const where = evidence.line !== undefined ? `inferred from line ${evidence.line}` : `inferred from ${evidence.cue ?? 'the text'}`;
+  return `${date}, ${where}${evidence.confidence === 'low' ? ', low confidence' : ''}`;
 }
