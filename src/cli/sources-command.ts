@@ -58,7 +58,12 @@ function toJson(corpus: Corpus) {
       provenance: Object.fromEntries(
         Object.entries(source.provenance).map(([field, provenance]) => [
           field,
-          { origin: provenance.origin, file: portablePath(provenanceFile(source, provenance)), ...(provenance.line !== undefined ? { line: provenance.line } : {}) },
+          {
+            origin: provenance.origin,
+            file: portablePath(provenanceFile(source, provenance)),
+            ...(provenance.line !== undefined ? { line: provenance.line } : {}),
+            ...(provenance.cue !== undefined ? { cue: provenance.cue, confidence: provenance.confidence } : {}),
+          },
         ]),
       ),
     })),
@@ -84,7 +89,8 @@ function formatText(corpus: Corpus, colour: boolean): string {
       if (value === undefined) continue;
       const shown = escapeControls(Array.isArray(value) ? value.join('; ') : String(value));
       const provenance = source.provenance[field];
-      const origin = provenance ? `${originLabels[provenance.origin]} ${escapeControls(displayPath(provenanceFile(source, provenance)))}${provenance.line !== undefined ? `:${provenance.line}` : ''}` : '';
+      const evidence = provenance?.cue !== undefined ? `, ${escapeControls(provenance.cue)}, ${provenance.confidence} confidence` : '';
+      const origin = provenance ? `${originLabels[provenance.origin]} ${escapeControls(displayPath(provenanceFile(source, provenance)))}${provenance.line !== undefined ? `:${provenance.line}` : ''}${evidence}` : '';
       output += `  ${field.padEnd(width)}  ${shown}${origin ? `  ${p.dim(`(${origin})`)}` : ''}\n`;
     }
     output += '\n';

@@ -229,7 +229,17 @@ export function checkReport(file: string, text: string, context: CheckContext): 
     if (verdict.status === 'undated') {
       const fix = from === 'source' ? "Add a date to the source's metadata." : 'Add the publication date to the reference.';
       add('source-undated', quote.start, quote.end, `${name} has no date, so this quote cannot be checked against the research time frame. ${fix}`, extra);
-    } else if (verdict.status === 'outside') {
+      return;
+    }
+    if (key && (verdict.status === 'inside' || verdict.status === 'outside')) {
+      // A verdict on a date Citewise only guessed from a weak cue is worth a second look by the author.
+      const evidence = corpus?.get(key)?.provenance.date;
+      if (evidence?.confidence === 'low') {
+        const where = evidence.line !== undefined ? `line ${evidence.line} of ${evidence.file}` : evidence.file;
+        add('source-date-uncertain', quote.start, quote.end, `@${key} is dated ${date} only from ${evidence.cue ?? 'a weak cue'} (${where}), so the time-frame check of this quote is uncertain. Confirm the date in corpus.yaml.`, extra);
+      }
+    }
+    if (verdict.status === 'outside') {
       const frame = verdict.frame!;
       const written = from === 'reference' ? ` (as the reference states)` : '';
       add(

@@ -101,20 +101,21 @@ export function isoDateRange(value: string): { start: string; end: string } {
   return { start: iso, end: iso };
 }
 
-// Month names, longest alternatives first so that 'Sept' is not cut to 'Sep' and 'June' not to 'Jun'.
+// Month names in English, Albanian and the languages of the web pages users save most (German, French,
+// Spanish, Italian, Portuguese, Dutch); longest alternatives first so that 'Sept' is not cut to 'Sep'.
 const monthNames: ReadonlyArray<readonly [number, readonly string[]]> = [
-  [1, ['january', 'jan', 'janar']],
-  [2, ['february', 'feb', 'shkurt']],
-  [3, ['march', 'mar', 'mars']],
-  [4, ['april', 'apr', 'prill']],
-  [5, ['may', 'maj']],
-  [6, ['june', 'jun', 'qershor']],
-  [7, ['july', 'jul', 'korrik']],
-  [8, ['august', 'aug', 'gusht']],
-  [9, ['september', 'sept', 'sep', 'shtator']],
-  [10, ['october', 'oct', 'tetor']],
-  [11, ['november', 'nov', 'nëntor', 'nentor']],
-  [12, ['december', 'dec', 'dhjetor']],
+  [1, ['january', 'jan', 'janar', 'januar', 'jänner', 'janvier', 'enero', 'gennaio', 'janeiro', 'januari']],
+  [2, ['february', 'feb', 'shkurt', 'februar', 'février', 'fevrier', 'febrero', 'febbraio', 'fevereiro', 'februari']],
+  [3, ['march', 'mar', 'mars', 'märz', 'maerz', 'marzo', 'março', 'marco', 'maart']],
+  [4, ['april', 'apr', 'prill', 'avril', 'abril', 'aprile']],
+  [5, ['may', 'maj', 'mai', 'mayo', 'maggio', 'maio', 'mei']],
+  [6, ['june', 'jun', 'qershor', 'juni', 'juin', 'junio', 'giugno', 'junho']],
+  [7, ['july', 'jul', 'korrik', 'juli', 'juillet', 'julio', 'luglio', 'julho']],
+  [8, ['august', 'aug', 'gusht', 'août', 'aout', 'agosto', 'augustus']],
+  [9, ['september', 'sept', 'sep', 'shtator', 'septembre', 'septiembre', 'setiembre', 'settembre', 'setembro']],
+  [10, ['october', 'oct', 'tetor', 'oktober', 'octobre', 'octubre', 'ottobre', 'outubro']],
+  [11, ['november', 'nov', 'nëntor', 'nentor', 'novembre', 'noviembre', 'novembro']],
+  [12, ['december', 'dec', 'dhjetor', 'dezember', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro']],
 ];
 
 const monthByName = new Map<string, number>();
@@ -161,8 +162,8 @@ const leadingMonth = (name: string): number => (name === 'may' ? 0 : byName(name
 // Every pattern requires a year: a day and month alone ('21 September') cannot be placed in time.
 const datePatterns: DatePattern[] = [
   {
-    // 21 September 2022, 21st of Sept. 2022, më 21 shtator 2022, 21. September 2022
-    regex: new RegExp(`${START}${DAY}${ORDINAL}\\.?${SP}(?:of${SP})?${MONTH},?${SP}${YEAR}${END}`, 'giu'),
+    // 21 September 2022, 21st of Sept. 2022, më 21 shtator 2022, 21. September 2022, 1er mai 2019, 8 de mayo de 2020
+    regex: new RegExp(`${START}${DAY}(?:${ORDINAL}|er)\\.?${SP}(?:(?:of|de)${SP})?${MONTH},?${SP}(?:de${SP})?${YEAR}${END}`, 'giu'),
     extract: (m) => ({ year: Number(m[3]), month: byName(m[2]), day: Number(m[1]) }),
   },
   {
@@ -171,8 +172,8 @@ const datePatterns: DatePattern[] = [
     extract: (m) => ({ year: Number(m[3]), month: leadingMonth(m[1]), day: Number(m[2]) }),
   },
   {
-    // September 2022, Sept. 2022, shtator 2022
-    regex: new RegExp(`${START}${MONTH},?${SP}${YEAR}${END}`, 'giu'),
+    // September 2022, Sept. 2022, shtator 2022, mayo de 2020
+    regex: new RegExp(`${START}${MONTH},?${SP}(?:de${SP})?${YEAR}${END}`, 'giu'),
     extract: (m) => ({ year: Number(m[2]), month: leadingMonth(m[1]) }),
   },
   {
@@ -204,7 +205,22 @@ export interface DateMatch {
  * impossible date (31 February) is skipped whole so that its 'February 2022' tail is not reported instead.
  */
 function* scanDates(text: string): Generator<DateMatch> {
-  const regexes = datePatterns.map((pattern) => new RegExp(pattern.regex.source, pattern.regex.flags));
+  // Compiling the patterns costs more than running them on a line, so one set is shared; a scan that starts
+  // while another is still open (a generator left unfinished) gets its own.
+  const shared = !sharedRegexesBusy;
+  const regexes = shared ? sharedRegexes : datePatterns.map((pattern) => new RegExp(pattern.regex.source, pattern.regex.flags));
+  if (shared) sharedRegexesBusy = true;
+  try {
+    yield* scanWith(text, regexes);
+  } finally {
+    if (shared) sharedRegexesBusy = false;
+  }
+}
+
+const sharedRegexes = datePatterns.map((pattern) => new RegExp(pattern.regex.source, pattern.regex.flags));
+let sharedRegexesBusy = false;
+
+function* scanWith(text: string, regexes: RegExp[]): Generator<DateMatch> {
   const next: (RegExpExecArray | null | undefined)[] = regexes.map(() => undefined);
   let position = 0;
   for (;;) {
@@ -248,33 +264,130 @@ export function findDatesInText(text: string): DateMatch[] {
   return [...scanDates(text)];
 }
 
-// Each run of spaces has one place to match: with `\s*(?:\*\*)?\s*` a long blank line (front matter is
-// blanked to spaces) backtracks quadratically.
-const yearOnlyLine = /^\s*(?:\*\*\s*)?(19\d\d|20\d\d)(?:\s*\*\*)?\s*$/;
+/** How much an inferred value can be trusted; a time-frame verdict resting on a `low` one says so. */
+export const confidences = ['low', 'medium', 'high'] as const;
+export type Confidence = (typeof confidences)[number];
 
-/** Publication-date inference: the first date in the first `maxLines` (default 40) lines of a document. */
-export function inferPublicationDate(text: string, maxLines = 40): { date: string; line: number } | undefined {
-  if (maxLines < 1) {
-    return undefined;
+export interface InferredDate {
+  /** ISO partial date. */
+  date: string;
+  /** 1-based line of the cue. */
+  line: number;
+  /** What on that line made it a publication date, for the author to judge. */
+  cue: string;
+  confidence: Confidence;
+}
+
+/**
+ * Words that open a line naming the publication date: 'Published: 3 May 2021', '**Date:** 2021-05-03',
+ * 'Issue of September 2022', 'Botuar në nëntor 2021'. 'Date of Defense: …' names another date, so the
+ * date must follow the cue at once.
+ */
+const publicationCue =
+  /^(?:first published|published|publication date|date of publication|date published|date of issue|issued|issue|edition|released|written|date|botuar|publikuar|data e publikimit|ver\u00f6ffentlicht|erschienen|publiziert|publi\u00e9|publicado|pubblicato|gepubliceerd)(?![\p{L}\p{N}])(?:\s+(?:on|of|in|n\u00eb|m\u00eb|am|le|el|em|en|il|op))?\s*[:\-\u2013\u2014]?\s*/iu;
+/** What may follow the date on a cue line: a place or a note, not another sentence ('… in Tirana.'). */
+const MAX_CUE_TAIL = 40;
+/** Words after which a date is one the document already looks back on: it was published later. */
+// Spelled out in both cases rather than with the i flag, which makes this scan of the whole text several times slower.
+const pastMarker = /\b(?:[Rr]etrieved|RETRIEVED|[Aa]ccessed|ACCESSED|[Cc]onsulted|[Vv]isited|[Vv]iewed|[Dd]ownloaded|[Aa]s (?:of|at)|AS OF|[Aa]ksesuar)\b/g;
+/** How far after such a word its date may start ('accessed on 1 July 2024', 'retrieved: July 1, 2024'). */
+const PAST_MARKER_REACH = 24;
+
+function cleanCueLine(line: string): string {
+  return line.replace(/\[bookmark:[^\]]*\]/g, '').replace(/[*_#>`]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** The date a whole line is, give or take punctuation and a place ('TIRANA, ALBANIA' stays out: it has no date). */
+function dateAloneOnLine(line: string): DateMatch | undefined {
+  const found = findDateInText(line);
+  if (!found) return undefined;
+  const rest = line.slice(0, found.index) + line.slice(found.index + found.length);
+  return rest.replace(/[\s,.;:()\[\]\-\u2013\u2014]/g, '').length === 0 ? found : undefined;
+}
+
+/** A year alone on its line ('2021', '**2021**'), as title pages print it; checked without a backtracking pattern. */
+function yearAloneOnLine(line: string): number | undefined {
+  if (line.length > 16) return undefined;
+  const bare = line.trim();
+  return /^(?:19|20)\d\d$/.test(bare) ? Number(bare) : undefined;
+}
+
+/** A dateline opens news and press releases: 'TIRANA, 21 September 2022 –', 'Tiranë, më 3 nëntor 2021'. */
+const datelinePlace = /^[\p{Lu}][\p{L}.' -]{0,40},\s*(?:(?:më|on)\s+)?$/u;
+
+/**
+ * The latest date the text treats as already past ('retrieved 1 July 2024', 'as of March 2023'): the
+ * document was published on or after it. Returns the first day of that date's range.
+ */
+export function pastDateBound(text: string): { date: string; line: number } | undefined {
+  let bound: { date: string; index: number } | undefined;
+  pastMarker.lastIndex = 0;
+  for (let marker = pastMarker.exec(text); marker; marker = pastMarker.exec(text)) {
+    const from = marker.index + marker[0].length;
+    const window = text.slice(from, from + PAST_MARKER_REACH + 30);
+    const found = findDateInText(window);
+    if (!found || found.index > PAST_MARKER_REACH) continue;
+    const start = isoDateRange(formatIsoDate(found.date)).start;
+    if (!bound || start > bound.date) bound = { date: start, index: from + found.index };
   }
+  if (!bound) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < bound.index; i = text.indexOf('\n', i + 1)) line++;
+  return { date: bound.date, line };
+}
+
+/**
+ * The publication date of a text, from the cues documents print near the top: a 'Published'/'Date:' line,
+ * a date alone on a line, a dateline, a year alone on a title page. A date inside running prose, a
+ * footnote or a reference list is no cue, so it is never taken. A candidate earlier than a date the
+ * document treats as past (`pastDateBound`) is impossible and discarded; where nothing is left the
+ * text is undated, which the author sees, rather than wrongly dated, which nobody would.
+ */
+export function inferPublicationDate(text: string, maxLines = 40): InferredDate | undefined {
+  if (maxLines < 1) return undefined;
   const lines = text.split('\n', maxLines);
-  const head = lines.join('\n');
-  const found = findDateInText(head);
-  let lineOfFound = Infinity;
-  if (found) {
-    lineOfFound = 1;
-    for (let i = head.indexOf('\n'); i !== -1 && i < found.index; i = head.indexOf('\n', i + 1)) {
-      lineOfFound++;
+  const candidates: (InferredDate & { rank: number })[] = [];
+  let textLines = 0;
+  lines.forEach((raw, index) => {
+    const line = cleanCueLine(raw);
+    if (line === '') return;
+    textLines++;
+    const add = (date: string, rank: number, cue: string, confidence: Confidence): void => {
+      candidates.push({ date, line: index + 1, cue, confidence, rank });
+    };
+    const cue = publicationCue.exec(line);
+    if (cue) {
+      const rest = line.slice(cue[0].length);
+      const found = findDateInText(rest);
+      const afterCue = found?.index === 0 && rest.length - found.length <= MAX_CUE_TAIL ? found : undefined;
+      const year = afterCue ? undefined : yearAloneOnLine(rest);
+      if (afterCue || year !== undefined) {
+        add(afterCue ? formatIsoDate(afterCue.date) : String(year), 0, `"${cue[0].replace(/[\s:\-\u2013\u2014]+$/, '')}" line`, 'high');
+        return;
+      }
     }
-  }
-  // A title page often carries only the year on a line of its own; it counts only ahead of any fuller date.
-  for (let i = 0; i < lines.length && i + 1 < lineOfFound; i++) {
-    const year = yearOnlyLine.exec(lines[i]);
-    if (year) {
-      return { date: year[1], line: i + 1 };
+    const alone = dateAloneOnLine(line);
+    if (alone) {
+      // The first lines of a document are its cover or masthead; a date alone further down may be a table's.
+      add(formatIsoDate(alone.date), 1, 'date alone on a line', textLines <= 5 ? 'high' : 'medium');
+      return;
     }
-  }
-  return found ? { date: formatIsoDate(found.date), line: lineOfFound } : undefined;
+    const found = findDateInText(line);
+    if (found && datelinePlace.test(line.slice(0, found.index)) && /^\s*(?:[-\u2013\u2014:(]|$)/.test(line.slice(found.index + found.length))) {
+      add(formatIsoDate(found.date), 1, 'dateline', 'medium');
+      return;
+    }
+    const year = yearAloneOnLine(line);
+    if (year !== undefined) add(String(year), 2, 'year alone on a line', 'low');
+  });
+  if (candidates.length === 0) return undefined;
+  // Reading the whole text for a bound is the costly part, so it is done only when there is a candidate to judge.
+  const bound = pastDateBound(text);
+  const possible = bound ? candidates.filter((candidate) => isoDateRange(candidate.date).end >= bound.date) : candidates;
+  possible.sort((a, b) => a.rank - b.rank || a.line - b.line);
+  const best = possible[0];
+  if (!best) return undefined;
+  return { date: best.date, line: best.line, cue: best.cue, confidence: best.confidence };
 }
 
 const looseIsoPattern = /^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T\s].*)?$/s;

@@ -5,6 +5,7 @@ import { type DocumentExtractor, type ExtractedKind } from './extract/document-e
 import { ExtractionError, type ExtractedDocument } from './extract/extracted-document';
 import { joinPages, type PageMap } from './extract/pages';
 import { htmlToText } from './html';
+import { readHtmlMetadata, type HtmlMetadata } from './html-metadata';
 import { inferMetadata } from './inference';
 import { readFrontMatter } from './markdown';
 import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from './schema';
@@ -130,7 +131,7 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
   let documentFields: Record<string, unknown> | undefined;
   let keeping: TextKeeping;
   let placement: TextPlacement | undefined;
-  let htmlFields: Record<string, unknown> | undefined;
+  let html: HtmlMetadata | undefined;
   let frontMatter: { yaml: string; firstLine: number } | undefined;
   if (file.kind === 'pdf' || file.kind === 'docx') {
     const extracted = await extractDocumentText(file, extract, problems);
@@ -157,7 +158,11 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
       });
     }
     text = prepared.text;
-    htmlFields = prepared.htmlFields;
+    // Metadata and main content come from a parsed page; the text quotes are checked against stays the whole page's.
+    if (file.kind === 'html') {
+      html = readHtmlMetadata(raw);
+      plain = html.mainText;
+    }
     frontMatter = prepared.frontMatter;
     if (file.kind !== 'html' && read.encoding === 'utf-8' && read.stamp && raw.length === read.text.length) {
       keeping = { kind: 'utf8-file', stamp: read.stamp, byteBase: read.bomBytes, blankUntil: prepared.blankUntil ?? 0 };
@@ -179,12 +184,16 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
   const inferredFields: Record<string, unknown> = {
     key: inferred.key,
     title: inferred.title?.value,
-    date: inferred.date?.value,
+    // A page's date comes from its publication cues alone (readHtmlMetadata reads its main text last).
+    date: html ? undefined : inferred.date?.value,
     language: inferred.language,
   };
-  const inferredLines: Record<string, number | undefined> = { title: inferred.title?.line, date: inferred.date?.line };
-  applyFields(draft, inferredFields, 'inferred', file, () => undefined, problems, { quiet: true, lines: inferredLines });
-  if (htmlFields) applyFields(draft, htmlFields, 'inferred', file, () => undefined, problems, { quiet: true });
+  applyFields(draft, inferredFields, 'inferred', file, () => undefined, problems, { quiet: true, evidence: { title: inferred.title, date: inferred.date } });
+  if (html) {
+    const { title, author, publisher, date } = html;
+    const htmlFields = { title: title?.value, author: author?.value, publisher: publisher?.value, date: date?.value, language: html.language };
+    applyFields(draft, htmlFields, 'inferred', file, () => undefined, problems, { quiet: true, evidence: { title, author, publisher, date } });
+  }
   // A PDF's or Word file's own properties are often wrong (a template's title, the typist's name), so
   // they rank just above inference and below everything an author wrote down.
   if (documentFields) applyFields(draft, documentFields, 'document-properties', file, () => undefined, problems, { quiet: true });
@@ -216,11 +225,8 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
 export function prepareText(
   kind: CorpusFileKind,
   raw: string,
-): { text: string; htmlFields?: Record<string, unknown>; frontMatter?: { yaml: string; firstLine: number }; blankUntil?: number } {
-  if (kind === 'html') {
-    const html = htmlToText(raw);
-    return { text: html.text, htmlFields: { title: html.title, author: html.author, date: html.date, language: html.language } };
-  }
+): { text: string; frontMatter?: { yaml: string; firstLine: number }; blankUntil?: number } {
+  if (kind === 'html') return { text: htmlToText(raw) };
   if (kind === 'markdown') {
     const front = readFrontMatter(raw);
     if (front) {
@@ -257,8 +263,11 @@ interface ApplyOptions {
   quiet?: boolean;
   /** Front matter carries many fields that are not ours (Pandoc's, for one). */
   ignoreUnknown?: boolean;
-  lines?: Record<string, number | undefined>;
+  /** Where each inferred value was read: line, cue and confidence. */
+  evidence?: Partial<Record<FieldName, Evidence>>;
 }
+
+type Evidence = Pick<FieldProvenance, 'line' | 'cue' | 'confidence'>;
 
 /** Validates each field on its own, so one bad value costs only that field, and records where each came from. */
 export function applyFields(
@@ -298,7 +307,14 @@ export function applyFields(
       continue;
     }
     (draft.fields as Record<string, unknown>)[field] = result.data;
-    draft.provenance[field as FieldName] = { origin, file: file.relativePath, line: options.lines?.[field] ?? lineOf(field) };
+    const evidence = options.evidence?.[field as FieldName];
+    draft.provenance[field as FieldName] = {
+      origin,
+      file: file.relativePath,
+      line: evidence?.line ?? lineOf(field),
+      ...(evidence?.cue !== undefined ? { cue: evidence.cue } : {}),
+      ...(evidence?.confidence !== undefined ? { confidence: evidence.confidence } : {}),
+    };
   }
 }
 

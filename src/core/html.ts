@@ -1,21 +1,9 @@
-import { formatIsoDate, parseLooseDate } from './dates';
-
 /**
- * HTML to plain text for quote checking, plus the bibliographic metadata pages carry in their head.
- * A hand-written scanner rather than a parser dependency: saved web pages are often truncated or
- * malformed, and every step below moves forward through the input, so the cost stays linear however
- * broken the markup is.
+ * HTML to the plain text a reader sees, for quote checking and the index. A hand-written scanner: it
+ * must give every offset of the text the same way on each read of the file, and every step below moves
+ * forward through the input, so the cost stays linear however broken the markup is. What a page says
+ * about itself (title, date, main content) is read with a real parser in `html-metadata.ts`.
  */
-
-export interface HtmlDocument {
-  text: string;
-  title?: string;
-  author?: string;
-  /** ISO partial date (YYYY, YYYY-MM or YYYY-MM-DD). */
-  date?: string;
-  /** ISO 639-1 primary subtag of the declared language. */
-  language?: string;
-}
 
 const namedEntities: Readonly<Record<string, string>> = {
   nbsp: '\u00a0', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'",
@@ -108,7 +96,6 @@ class TextBuilder {
   private pendingSpace = false;
   private lineHasText = false;
   private hasText = false;
-  private capture: string[] | undefined;
 
   block(strength: number): void {
     this.pendingBreaks = Math.max(this.pendingBreaks, strength);
@@ -151,16 +138,6 @@ class TextBuilder {
     });
   }
 
-  startCapture(): void {
-    this.capture = [];
-  }
-
-  endCapture(): string | undefined {
-    const captured = this.capture?.join('').replace(/\s+/g, ' ').trim();
-    this.capture = undefined;
-    return captured;
-  }
-
   private emit(text: string, spaceBefore: boolean): void {
     let prefix = '';
     if (this.hasText && this.pendingBreaks > 0) {
@@ -172,9 +149,6 @@ class TextBuilder {
     this.pendingBreaks = 0;
     this.pendingSpace = false;
     this.parts.push(prefix, text);
-    if (this.capture) {
-      this.capture.push(prefix === '' ? '' : ' ', text);
-    }
     this.lineHasText = true;
     this.hasText = true;
   }
@@ -184,48 +158,12 @@ class TextBuilder {
   }
 }
 
-function parseAttributes(source: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  for (const match of source.matchAll(/([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g)) {
-    const name = match[1].toLowerCase();
-    if (!attributes.has(name)) {
-      attributes.set(name, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ''));
-    }
-  }
-  return attributes;
-}
-
-/** Meta names carrying the publication date, most specific first. */
-const dateMetaNames = [
-  'citation_publication_date',
-  'citation_date',
-  'dc.date.issued',
-  'dcterms.issued',
-  'dc.date',
-  'dcterms.date',
-  'date',
-  'article:published_time',
-];
-
-function primaryLanguage(tag: string | undefined): string | undefined {
-  const match = /^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$/.exec(tag ?? '');
-  return match ? match[1].toLowerCase() : undefined;
-}
-
 const isAsciiLetter = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 const isTagNameChar = (code: number): boolean =>
   isAsciiLetter(code) || (code >= 48 && code <= 57) || code === 45 /* - */ || code === 58 /* : */;
 
-const cleanText = (value: string): string => decodeEntities(value).replace(/\s+/g, ' ').trim();
-
-export function htmlToText(html: string): HtmlDocument {
+export function htmlToText(html: string): string {
   const out = new TextBuilder();
-  const metas = new Map<string, string[]>();
-  let title: string | undefined;
-  let h1: string | undefined;
-  let capturingH1 = false;
-  let lang: string | undefined;
-  let timeDatetime: string | undefined;
   let inHead = false;
   let preDepth = 0;
   let skipTag: string | undefined;
@@ -234,14 +172,6 @@ export function htmlToText(html: string): HtmlDocument {
   // that keeps a page full of unterminated attributes from costing a scan to the end per tag.
   const noQuoteFrom: Record<string, number> = { '"': Infinity, "'": Infinity };
   const length = html.length;
-
-  // An unclosed <h1> must not make the whole rest of the page the title, so any other block ends it.
-  const finishH1 = (): void => {
-    if (capturingH1) {
-      h1 = out.endCapture() || undefined;
-      capturingH1 = false;
-    }
-  };
 
   const text = (from: number, to: number): void => {
     if (to <= from || inHead || skipTag !== undefined) {
@@ -347,7 +277,6 @@ export function htmlToText(html: string): HtmlDocument {
       if (name === 'td' || name === 'th') {
         out.space();
       } else if (blockBreaks[name] !== undefined) {
-        finishH1();
         out.block(blockBreaks[name]);
       }
       continue;
@@ -356,9 +285,6 @@ export function htmlToText(html: string): HtmlDocument {
     if (inHead && !headElements.has(name)) {
       inHead = false;
     }
-    const needsAttributes = name === 'meta' || name === 'html' || (name === 'time' && timeDatetime === undefined);
-    const attributes = needsAttributes ? parseAttributes(html.slice(nameEnd, end - 1)) : undefined;
-
     switch (name) {
       case 'head':
         inHead = true;
@@ -366,33 +292,11 @@ export function htmlToText(html: string): HtmlDocument {
       case 'body':
         inHead = false;
         break;
-      case 'html':
-        lang ??= primaryLanguage(attributes?.get('lang') ?? attributes?.get('xml:lang'));
-        break;
-      case 'meta': {
-        const key = (attributes?.get('name') ?? attributes?.get('property') ?? attributes?.get('http-equiv'))?.toLowerCase();
-        const content = attributes?.get('content');
-        if (key && content !== undefined && content.trim() !== '') {
-          const values = metas.get(key) ?? [];
-          values.push(content.trim());
-          metas.set(key, values);
-        }
-        break;
-      }
-      case 'time':
-        timeDatetime ??= attributes?.get('datetime');
-        break;
       case 'br':
         out.lineBreak();
         break;
       case 'pre':
         preDepth++;
-        break;
-      case 'h1':
-        if (h1 === undefined && !capturingH1) {
-          capturingH1 = true;
-          out.startCapture();
-        }
         break;
     }
 
@@ -407,9 +311,7 @@ export function htmlToText(html: string): HtmlDocument {
       const rcdata = name === 'title' || name === 'textarea';
       const nextTag = rcdata && !close ? html.indexOf('<', end) : -1;
       const contentEnd = close ? close.index : nextTag !== -1 ? nextTag : length;
-      if (name === 'title') {
-        title ??= cleanText(html.slice(end, contentEnd)) || undefined;
-      } else if (name === 'textarea') {
+      if (name === 'textarea') {
         text(end, contentEnd);
       }
       position = close ? tagEnd(close.index + close[0].length) : contentEnd;
@@ -423,35 +325,11 @@ export function htmlToText(html: string): HtmlDocument {
     if (name === 'td' || name === 'th') {
       out.space();
     } else if (blockBreaks[name] !== undefined && name !== 'br') {
-      if (name !== 'h1') {
-        finishH1();
-      }
       out.block(blockBreaks[name]);
     }
   }
 
-  const document: HtmlDocument = { text: finishText(out.toString()) };
-  finishH1();
-  const chosenTitle = title ?? h1;
-  if (chosenTitle) {
-    document.title = chosenTitle;
-  }
-  const author = metas.get('author')?.[0] ?? metas.get('citation_author')?.join('; ') ?? metas.get('dc.creator')?.[0];
-  if (author) {
-    document.author = author.replace(/\s+/g, ' ');
-  }
-  for (const candidate of [...dateMetaNames.flatMap((key) => metas.get(key) ?? []), ...(timeDatetime ? [timeDatetime] : [])]) {
-    const parsed = parseLooseDate(candidate);
-    if (parsed) {
-      document.date = formatIsoDate(parsed);
-      break;
-    }
-  }
-  const language = lang ?? primaryLanguage(metas.get('content-language')?.[0]) ?? primaryLanguage(metas.get('dc.language')?.[0]);
-  if (language) {
-    document.language = language;
-  }
-  return document;
+  return finishText(out.toString());
 }
 
 function finishText(text: string): string {

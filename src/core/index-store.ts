@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CorpusCache, type TextEntry } from './corpus';
 import type { CorpusFileKind } from './corpus-files';
+import type { Confidence } from './dates';
 import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
 import { directorySteps, type Directory, type SavedDirectory } from './search';
@@ -31,7 +32,8 @@ import { Vocabulary } from './vocabulary';
 const manifestMagic = 0x4d495743; // "CWIM"
 const segmentMagic = 0x53495743; // "CWIS"
 const directoryMagic = 0x44495743; // "CWID"
-export const indexFormat = 4;
+// 5: provenance keeps an inferred value's cue and confidence, and inference changed (issue 13).
+export const indexFormat = 5;
 const manifestName = 'index.cwm';
 const directoryName = 'directory.cwd';
 
@@ -510,7 +512,7 @@ interface StoredDocument {
 }
 
 /** Provenance with the file left out where it is the document itself, which it almost always is. */
-type StoredProvenance = Record<string, { origin: string; file?: string; line?: number }>;
+type StoredProvenance = Record<string, { origin: string; file?: string; line?: number; cue?: string; confidence?: Confidence }>;
 
 interface ManifestHeader {
   roots: string[];
@@ -642,7 +644,12 @@ function storeProvenance(draft: Draft, relative: string): StoredProvenance {
   const stored: StoredProvenance = {};
   for (const [field, provenance] of Object.entries(draft.provenance)) {
     if (!provenance) continue;
-    stored[field] = { origin: provenance.origin, ...(provenance.file !== relative ? { file: provenance.file } : {}), ...(provenance.line !== undefined ? { line: provenance.line } : {}) };
+    stored[field] = {
+      origin: provenance.origin,
+      ...(provenance.file !== relative ? { file: provenance.file } : {}),
+      ...(provenance.line !== undefined ? { line: provenance.line } : {}),
+      ...(provenance.cue !== undefined ? { cue: provenance.cue, confidence: provenance.confidence } : {}),
+    };
   }
   return stored;
 }
@@ -650,7 +657,12 @@ function storeProvenance(draft: Draft, relative: string): StoredProvenance {
 function restoreDraft(stored: NonNullable<StoredDocument['draft']>, root: string, relative: string): Draft {
   const provenance: Draft['provenance'] = {};
   for (const [field, value] of Object.entries(stored.provenance)) {
-    (provenance as Record<string, unknown>)[field] = { origin: value.origin, file: value.file ?? relative, line: value.line };
+    (provenance as Record<string, unknown>)[field] = {
+      origin: value.origin,
+      file: value.file ?? relative,
+      line: value.line,
+      ...(value.cue !== undefined ? { cue: value.cue, confidence: value.confidence } : {}),
+    };
   }
   const documentPath = path.join(root, ...relative.split('/'));
   return { fields: stored.fields, provenance, path: documentPath, relativePath: relative, corpusRoot: root, origin: { file: relative } };

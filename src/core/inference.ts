@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { findDateInText, inferPublicationDate } from './dates';
+import { findDateInText, inferPublicationDate, type Confidence } from './dates';
 import { detectLanguage } from './language';
+import type { Source } from './source';
 
 /** A citation key from a file name: "Asylos 2023 – Albania.md" becomes "asylos-2023-albania". */
 export function keyFromFileName(relativePath: string): string {
@@ -16,23 +17,73 @@ export function keyFromFileName(relativePath: string): string {
 }
 
 /**
- * The first heading near the top, else the first line that reads like a title (not a bare date or
- * page number), cleaned of Markdown emphasis. A title line ending in a colon continues on the next.
+ * Headings that open a section of any document rather than name one: a text that starts with
+ * 'Abstract' or 'Executive summary' has lost its title page, and the heading is no title.
  */
-export function inferTitle(text: string): { title: string; line: number } | undefined {
+const genericHeading = new RegExp(
+  '^(?:(?:\\d+(?:\\.\\d+)*|[ivxlc]+|[a-z])[.)]?\\s+)?(?:' +
+    [
+      'abstract', 'summary', 'executive summary', 'summary of findings', 'key findings', 'main findings', 'introduction',
+      'background', 'context', 'overview', 'contents', 'table of contents', 'foreword', 'preface', 'prologue',
+      'acknowledge?ments?', 'methodology', 'methods', 'scope', 'disclaimer', 'copyright', 'dedication', 'declaration',
+      'approval page', 'glossary', 'acronyms', 'abbreviations', '(?:list of )?(?:acronyms|abbreviations|figures|tables)(?: and \\w+)?',
+      'references', 'bibliography', 'works cited', 'sources', 'notes', 'endnotes', 'footnotes', 'conclusions?', 'recommendations',
+      'appendix(?: \\w+)?', 'annexe?(?: \\w+)?', 'chapter \\w+', 'part \\w+', 'about (?:this|the) (?:report|study|paper)',
+      'hyrje', 'p[eë]rmbledhje(?: ekzekutive)?', 'parath[eë]nie', 'p[eë]rmbajtja', 'abstrakt', 'falenderime', 'metodologjia',
+    ].join('|') +
+    ')[.:]?$',
+  'iu',
+);
+
+/**
+ * A line of running prose is no title: titles are short, do not end a sentence, and a long line whose
+ * next line goes on in lower case is the first line of a hard-wrapped paragraph. Headings are
+ * not judged this way: one may start in lower case ('# iOS security').
+ */
+function readsLikeProse(line: string, nextLine: string | undefined): boolean {
+  const words = line.split(' ').length;
+  // A line that starts in lower case, or breaks a word at its end, continues or is continued by prose.
+  if (/^\p{Ll}/u.test(line) || /\p{L}-$/u.test(line)) return true;
+  return words > 30 || (words > 12 && (/[.!?…]["'’”]?$/.test(line) || /^\p{Ll}/u.test(nextLine ?? '')));
+}
+
+export interface InferredTitle {
+  title: string;
+  line: number;
+  cue: string;
+  confidence: Confidence;
+}
+
+/**
+ * The first heading near the top, else the first line that reads like a title (not a bare date, page
+ * number, section heading or sentence), cleaned of Markdown emphasis. A title line ending in a colon
+ * continues on the next. Better no title, so the key shows, than a section heading shown as the title.
+ */
+export function inferTitle(text: string): InferredTitle | undefined {
   const lines = text.split('\n', 400);
-  const candidates: { text: string; line: number; heading: boolean }[] = [];
-  for (let index = 0; index < lines.length && candidates.length < 5; index++) {
+  const candidates: { text: string; line: number; heading: boolean; nextLine?: string }[] = [];
+  for (let index = 0; index < lines.length && candidates.length < 6; index++) {
     const heading = /^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$/.exec(lines[index]);
     const title = cleanTitle(heading ? heading[1] : lines[index]);
-    if (title && /\p{L}/u.test(title)) candidates.push({ text: title, line: index + 1, heading: Boolean(heading) });
+    if (!title) continue;
+    const previous = candidates[candidates.length - 1];
+    if (previous && previous.nextLine === undefined) previous.nextLine = title;
+    if (/\p{L}/u.test(title)) candidates.push({ text: title, line: index + 1, heading: Boolean(heading) });
   }
-  const chosen = candidates.find((candidate) => candidate.heading) ?? candidates.find((candidate) => !looksLikeDate(candidate.text));
+  const usable = candidates
+    .slice(0, 5)
+    .filter((candidate) => !genericHeading.test(candidate.text) && (candidate.heading || !readsLikeProse(candidate.text, candidate.nextLine)));
+  const chosen = usable.find((candidate) => candidate.heading) ?? usable.find((candidate) => !looksLikeDate(candidate.text));
   if (!chosen) return undefined;
   let title = chosen.text;
   const next = candidates.find((candidate) => candidate.line > chosen.line);
   if (title.endsWith(':') && next && !next.heading) title = `${title} ${next.text}`;
-  return { title: title.length > 200 ? `${title.slice(0, 197).replace(/\s+\S*$/, '')}…` : title, line: chosen.line };
+  return {
+    title: title.length > 200 ? `${title.slice(0, 197).replace(/\s+\S*$/, '')}…` : title,
+    line: chosen.line,
+    cue: chosen.heading ? 'first heading' : 'first line',
+    confidence: chosen.heading ? 'medium' : 'low',
+  };
 }
 
 function looksLikeDate(line: string): boolean {
@@ -49,10 +100,18 @@ function cleanTitle(line: string): string {
   return cleaned;
 }
 
+/** An inferred value with its evidence: the line and the cue it was read from, and how far to trust it. */
+export interface Inferred {
+  value: string;
+  line: number;
+  cue: string;
+  confidence: Confidence;
+}
+
 export interface InferredMetadata {
   key: string;
-  title?: { value: string; line: number };
-  date?: { value: string; line: number };
+  title?: Inferred;
+  date?: Inferred;
   language?: string;
 }
 
@@ -62,8 +121,20 @@ export function inferMetadata(relativePath: string, text: string): InferredMetad
   const language = detectLanguage(text);
   return {
     key: keyFromFileName(relativePath),
-    title: title && { value: title.title, line: title.line },
-    date: date && { value: date.date, line: date.line },
+    title: title && { value: title.title, line: title.line, cue: title.cue, confidence: title.confidence },
+    date: date && { value: date.date, line: date.line, cue: date.cue, confidence: date.confidence },
     language,
   };
+}
+
+/**
+ * A source's date as hovers and completion show it: an inferred date says where it was read and, when it
+ * is weak, that it is ('2022, inferred from line 27, low confidence'), so that nobody takes a guess for a fact.
+ */
+export function describeDate(source: Pick<Source, 'metadata' | 'provenance'>): string | undefined {
+  const date = source.metadata.date;
+  const evidence = source.provenance.date;
+  if (!date || evidence?.origin !== 'inferred') return date;
+  const where = evidence.line !== undefined ? `inferred from line ${evidence.line}` : `inferred from ${evidence.cue ?? 'the text'}`;
+  return `${date}, ${where}${evidence.confidence === 'low' ? ', low confidence' : ''}`;
 }

@@ -28,6 +28,11 @@ export const rules: Record<RuleId, RuleInfo> = {
     defaultSeverity: 'info',
     summary: 'A quoted source has no date, so the time frame cannot be checked.',
   },
+  'source-date-uncertain': {
+    id: 'source-date-uncertain',
+    defaultSeverity: 'info',
+    summary: "A time-frame verdict rests on a date Citewise inferred with low confidence (a year alone on a line, a date in a page's title); the message names the line and cue.",
+  },
   'quote-not-in-source': {
     id: 'quote-not-in-source',
     defaultSeverity: 'warning',

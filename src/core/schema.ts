@@ -68,6 +68,7 @@ export const ruleIds = [
   'quote-uncited',
   'quote-outside-timeframe',
   'source-undated',
+  'source-date-uncertain',
   'quote-not-in-source',
   'locator-mismatch',
   'reference-unresolved',

@@ -1,4 +1,5 @@
 import type { CslItem } from './bibtex-csl';
+import type { Confidence } from './dates';
 import type { SourceFields } from './schema';
 
 /** Where a metadata field's value came from; later origins win over earlier ones. */
@@ -11,6 +12,10 @@ export interface FieldProvenance {
   file: string;
   /** 1-based line in that file, where known. */
   line?: number;
+  /** For an inferred value: what it was read from ('date alone on a line', 'JSON-LD datePublished'). */
+  cue?: string;
+  /** For an inferred value: how far to trust it. Values an author or a bibliography wrote down have none. */
+  confidence?: Confidence;
 }
 
 export type SourceMetadata = Omit<SourceFields, 'key'>;

@@ -1,15 +1,20 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PageRange } from '../core/citations';
 import { formatCoiReference } from '../core/references';
 import { referenceLabel } from '../core/report';
+import { manifestFileName } from '../core/corpus-files';
+import { manifestWithDate } from '../core/manifest-edit';
+import { IsoDateSchema } from '../core/schema';
 import type { Citewise } from './citewise';
 import { offsetRange } from './convert';
 import { citationAt, quoteAt, referenceAt } from './report-lookup';
 
 /**
  * Quick fixes for Citewise diagnostics: replace an unknown key with a close one, cite the source an
- * uncited quote was found in, or switch a rule off for one line with a comment. And, where the cursor
- * is on a reference, rewrite it from one citation style to the other.
+ * uncited quote was found in, confirm an uncertain inferred date in corpus.yaml, or switch a rule off for
+ * one line with a comment. And, where the cursor is on a reference, rewrite it from one citation style
+ * to the other.
  */
 export function registerCodeActions(citewise: Citewise): vscode.Disposable {
   const provider: vscode.CodeActionProvider = {
@@ -20,14 +25,65 @@ export function registerCodeActions(citewise: Citewise): vscode.Disposable {
         const rule = diagnostic.code as string;
         if (rule === 'unknown-source') actions.push(...(await replaceKeyActions(citewise, document, diagnostic)));
         if (rule === 'quote-uncited') actions.push(...(await citeFoundSourceActions(citewise, document, diagnostic, token)));
+        if (rule === 'source-date-uncertain') actions.push(confirmDateAction(document, diagnostic));
         actions.push(disableNextLineAction(document, diagnostic, rule));
       }
       return actions.length ? actions : undefined;
     },
   };
-  return vscode.languages.registerCodeActionsProvider({ language: 'markdown' }, provider, {
-    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite],
+  return vscode.Disposable.from(
+    vscode.languages.registerCodeActionsProvider({ language: 'markdown' }, provider, {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite],
+    }),
+    vscode.commands.registerCommand(confirmDateCommand, (report: vscode.Uri, key: string) => confirmDate(citewise, report, key)),
+  );
+}
+
+const confirmDateCommand = 'citewise.confirmSourceDate';
+
+/** The message of source-date-uncertain starts with the key it is about (checks.ts writes it so). */
+function confirmDateAction(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  const key = /^@(\S+) is dated /.exec(diagnostic.message)?.[1] ?? '';
+  const action = new vscode.CodeAction(`Confirm the date of @${key} in ${manifestFileName}…`, vscode.CodeActionKind.QuickFix);
+  // Nothing is written until the author has typed or accepted a date: the edit is made by the command.
+  action.command = { command: confirmDateCommand, title: action.title, arguments: [document.uri, key] };
+  action.diagnostics = [diagnostic];
+  return action;
+}
+
+/** Asks the author for the source's date and records it in corpus.yaml as one undoable editor edit. */
+async function confirmDate(citewise: Citewise, report: vscode.Uri, key: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(report);
+  const loaded = (await citewise.reportContext(document)).loaded;
+  const source = loaded?.corpus.sources.find((candidate) => candidate.key === key);
+  if (!source?.relativePath) {
+    void vscode.window.showWarningMessage(`Citewise: @${key} is not a document of the corpus; its date cannot be recorded.`);
+    return;
+  }
+  const date = await vscode.window.showInputBox({
+    title: `Date of @${key}`,
+    prompt: `The date ${source.relativePath} was published (YYYY, YYYY-MM or YYYY-MM-DD); it is written to ${manifestFileName}.`,
+    value: source.metadata.date,
+    validateInput: (value) => (IsoDateSchema.safeParse(value).success ? undefined : 'A date written YYYY, YYYY-MM or YYYY-MM-DD.'),
   });
+  if (date === undefined) return;
+  const manifest = vscode.Uri.file(path.join(source.corpusRoot, manifestFileName));
+  const existing = await vscode.workspace.openTextDocument(manifest).then(
+    (opened) => opened,
+    () => undefined,
+  );
+  const updated = manifestWithDate(existing?.getText() ?? '', source.relativePath, IsoDateSchema.parse(date));
+  if (updated === undefined) {
+    void vscode.window.showWarningMessage(`Citewise: ${manifestFileName} is not a mapping with a sources: list; fix it first (see its corpus problem).`);
+    return;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  if (existing) edit.replace(manifest, new vscode.Range(existing.positionAt(0), existing.positionAt(existing.getText().length)), updated);
+  else {
+    edit.createFile(manifest, { ignoreIfExists: true });
+    edit.insert(manifest, new vscode.Position(0, 0), updated);
+  }
+  await vscode.workspace.applyEdit(edit);
 }
 
 /** `p. 45` or `pp. 6-7, 10`, as Pandoc locators are written. */

@@ -3,6 +3,7 @@ import { parseMarkdown } from '../core/markdown';
 import { formatCoiReference } from '../core/references';
 import { referenceLabel } from '../core/report';
 import type { CitationStyle } from '../core/schema';
+import { describeDate } from '../core/inference';
 import type { RemoteCorpus } from '../core/corpus-client';
 import type { Source } from '../core/source';
 import type { Citewise } from './citewise';
@@ -60,7 +61,7 @@ export function registerCompletion(citewise: Citewise): vscode.Disposable {
         const status = timeframeStatus(source, context.settings);
         const documentation = new SafeMarkdown();
         const item = new SourceItem(
-          { label: source.key, description: [source.metadata.date, status?.outside ? 'outside time frame' : undefined].filter(Boolean).join(' · ') },
+          { label: source.key, description: [describeDate(source), status?.outside ? 'outside time frame' : undefined].filter(Boolean).join(' · ') },
           source,
           loaded,
           documentation,
@@ -72,7 +73,7 @@ export function registerCompletion(citewise: Citewise): vscode.Disposable {
         item.sortText = String(rank).padStart(4, '0');
         documentation.text(source.metadata.title ?? source.key);
         documentation.markdown('\n\n');
-        const facts = [byline(source), source.metadata.date, source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
+        const facts = [byline(source), describeDate(source), source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
         if (facts) documentation.text(facts).markdown('\n\n');
         if (status) documentation.text(status.text).markdown('\n\n');
         item.documentation = documentation.value;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Source } from '../core/source';
+import { describeDate } from '../core/inference';
 import type { Citewise } from './citewise';
 import { offsetRange, SafeMarkdown } from './convert';
 import type { CheckedReference } from '../core/checks';
@@ -94,7 +95,7 @@ export function registerHover(citewise: Citewise): vscode.Disposable {
 
 function describeSource(markdown: SafeMarkdown, source: Source, settings: Parameters<typeof timeframeStatus>[1]): void {
   markdown.markdown('**').text(source.metadata.title ?? source.key).markdown('**\n\n');
-  const facts = [byline(source), source.metadata.date ?? 'undated', source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
+  const facts = [byline(source), describeDate(source) ?? 'undated', source.metadata.language, source.metadata.type].filter(Boolean).join(' · ');
   markdown.text(facts);
   if (source.metadata.url) markdown.markdown('\n\n').text(source.metadata.url);
   const status = timeframeStatus(source, settings);

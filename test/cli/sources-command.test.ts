@@ -27,7 +27,7 @@ describe('citewise sources', () => {
     assert.deepEqual(asylos.provenance.author, { origin: 'manifest', file: 'corpus/corpus.yaml', line: 3 });
     assert.deepEqual(asylos.metadata.author, ['Hoxha, Arta']);
 
-    assert.deepEqual(byKey.get('notes')!.provenance.title, { origin: 'inferred', file: 'corpus/notes.txt', line: 1 });
+    assert.deepEqual(byKey.get('notes')!.provenance.title, { origin: 'inferred', file: 'corpus/notes.txt', line: 1, cue: 'first line', confidence: 'low' });
     assert.equal(byKey.get('notes')!.metadata.title, 'Field notes from Shkodër');
     assert.deepEqual(byKey.get('unhcr-2022')!.provenance.date, { origin: 'manifest', file: 'corpus/corpus.yaml', line: 8 });
     assert.equal(byKey.get('unhcr-2022')!.file, undefined);
@@ -52,6 +52,7 @@ describe('citewise sources', () => {
     assert.match(fieldLine('asylos-2023', 'title')!, /Albania Country Report {2}\(front matter corpus\/asylos-2023\.md:2\)$/);
     assert.match(fieldLine('asylos-2023', 'author')!, /Hoxha, Arta {2}\(manifest corpus\/corpus\.yaml:3\)$/);
     assert.match(fieldLine('asylos-2023', 'key')!, /asylos-2023 {2}\(inferred corpus\/asylos-2023\.md\)$/);
+    assert.match(fieldLine('notes', 'title')!, /Field notes from Shkodër {2}\(inferred corpus\/notes\.txt:1, first line, low confidence\)$/);
     assert.match(fieldLine('doe-2021', 'author')!, /Doe, Jane {2}\(bibliography corpus\/refs\.bib:1\)$/);
     assert.ok(lines.includes('corpus/broken.md:3: Invalid date "2023-02-30": no such date in the calendar.'), result.stdout);
   });

@@ -21,6 +21,7 @@ const corpusFiles = {
   'corpus/family-study.md': familySource,
   'corpus/old-report.md': '---\ntitle: Old report\ndate: 2019-05\n---\nThe state offered shelters to all returning victims in every region.\n',
   'corpus/undated-notes.md': '# Notes\n\nOfficials said the shelters were full most of the year.\n',
+  'corpus/year-only.md': '# Annual review\n\nMinistry of Interior\n\n2022\n\nShelters reopened in the northern regions after the reform.\n',
   'corpus/albanian-news.md': '---\nlanguage: sq\ndate: 2023-09-01\n---\nQeveria njoftoi një plan të ri për viktimat e trafikimit.\n',
 };
 
@@ -122,6 +123,19 @@ describe('checks', () => {
     it('treats a partial date overlapping the frame as inside', () => {
       const findings = check('“offered shelters to all returning victims” [@old-report].', { timeframe: { from: '2019-05-20', to: '2020-01-01' } });
       assert.deepEqual(findings, []);
+    });
+
+    it('says when a time-frame verdict rests on a low-confidence inferred date, naming the line and cue', () => {
+      const report = '“Shelters reopened in the northern regions” [@year-only].';
+      const findings = check(report, frame);
+      assert.deepEqual(rulesOf(findings), ['source-date-uncertain']);
+      assert.equal(findings[0].severity, 'info');
+      assert.match(findings[0].message, /@year-only is dated 2022 only from year alone on a line \(line 5 of year-only\.md\)/);
+      const outside = check(report, { timeframe: { from: '2023-01-01', to: '2023-12-06' } });
+      assert.deepEqual(rulesOf(outside), ['source-date-uncertain', 'quote-outside-timeframe']);
+      // A date read from a strong cue, or written down by the author, is not questioned.
+      assert.deepEqual(check('“collective decision where parents, siblings, and extended family members play a crucial role” [@family-study].', frame), []);
+      assert.deepEqual(check(report), []);
     });
 
     it('reports an undated quoted source as info when a frame is declared, and not otherwise', () => {

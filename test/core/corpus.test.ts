@@ -56,7 +56,7 @@ describe('loadCorpus', () => {
       const corpus = await loadCorpus(root);
       const found = source(corpus, 'heading');
       assert.equal(found.metadata.title, 'Annual Report on Migration');
-      assert.deepEqual(found.provenance.title, { origin: 'inferred', file: 'heading.md', line: 2 });
+      assert.deepEqual(found.provenance.title, { origin: 'inferred', file: 'heading.md', line: 2, cue: 'first heading', confidence: 'medium' });
       assert.deepEqual(corpus.problems, []);
     });
 
@@ -64,24 +64,24 @@ describe('loadCorpus', () => {
       const root = writeTree({ 'notes.txt': '\n\n   Country Profile of Albania   \nA second line of text.\n' });
       const found = source(await loadCorpus(root), 'notes');
       assert.equal(found.metadata.title, 'Country Profile of Albania');
-      assert.deepEqual(found.provenance.title, { origin: 'inferred', file: 'notes.txt', line: 3 });
+      assert.deepEqual(found.provenance.title, { origin: 'inferred', file: 'notes.txt', line: 3, cue: 'first line', confidence: 'low' });
     });
 
-    const dateCases: [string, string, string][] = [
-      ['long', 'Published on 21 September 2022 in Tirana.', '2022-09-21'],
-      ['month-year', 'Issue of September 2022', '2022-09'],
-      ['iso', 'Date: 2022-09-21', '2022-09-21'],
-      ['slashes', 'Tirana, 21/09/2022', '2022-09-21'],
-      ['dots', 'Tirana, 21.09.2022', '2022-09-21'],
-      ['albanian', 'Tiranë, më 21 shtator 2022', '2022-09-21'],
-      ['albanian-month', 'Botuar në nëntor 2021', '2021-11'],
+    const dateCases: [string, string, string, string, string][] = [
+      ['long', 'Published on 21 September 2022 in Tirana.', '2022-09-21', '"Published on" line', 'high'],
+      ['month-year', 'Issue of September 2022', '2022-09', '"Issue of" line', 'high'],
+      ['iso', 'Date: 2022-09-21', '2022-09-21', '"Date" line', 'high'],
+      ['slashes', 'Tirana, 21/09/2022', '2022-09-21', 'dateline', 'medium'],
+      ['dots', 'Tirana, 21.09.2022', '2022-09-21', 'dateline', 'medium'],
+      ['albanian', 'Tiranë, më 21 shtator 2022', '2022-09-21', 'dateline', 'medium'],
+      ['albanian-month', 'Botuar në nëntor 2021', '2021-11', '"Botuar në" line', 'high'],
     ];
-    for (const [name, line, expected] of dateCases) {
+    for (const [name, line, expected, cue, confidence] of dateCases) {
       it(`infers the date from "${line}"`, async () => {
         const root = writeTree({ [`${name}.txt`]: `Some Title\n\n${line}\n\nLater, on 1 January 2024, more happened.\n` });
         const found = source(await loadCorpus(root), name);
         assert.equal(found.metadata.date, expected);
-        assert.deepEqual(found.provenance.date, { origin: 'inferred', file: `${name}.txt`, line: 3 });
+        assert.deepEqual(found.provenance.date, { origin: 'inferred', file: `${name}.txt`, line: 3, cue, confidence });
       });
     }
 
@@ -165,7 +165,7 @@ describe('loadCorpus', () => {
         key: { origin: 'front-matter', file: 'report.md', line: 2 },
         title: { origin: 'front-matter', file: 'report.md', line: 3 },
         author: { origin: 'front-matter', file: 'report.md', line: 4 },
-        date: { origin: 'inferred', file: 'report.md', line: 14 },
+        date: { origin: 'inferred', file: 'report.md', line: 14, cue: '"Published" line', confidence: 'high' },
         language: { origin: 'front-matter', file: 'report.md', line: 7 },
         type: { origin: 'front-matter', file: 'report.md', line: 8 },
         url: { origin: 'front-matter', file: 'report.md', line: 9 },
@@ -432,8 +432,8 @@ describe('loadCorpus', () => {
       const corpus = await loadCorpus(root);
       assert.deepEqual(corpus.problems, []);
       const page = source(corpus, 'page');
-      assert.deepEqual(page.metadata, { title: 'Raporti vjetor – Ministria', author: ['Arta Hoxha'], date: '2022-09-21', language: 'sq' });
-      assert.deepEqual(page.provenance.author, { origin: 'inferred', file: 'page.htm', line: undefined });
+      assert.deepEqual(page.metadata, { title: 'Raporti', author: ['Arta Hoxha'], date: '2022-09-21', language: 'sq' });
+      assert.deepEqual(page.provenance.author, { origin: 'inferred', file: 'page.htm', line: 5, cue: '<meta> author', confidence: 'high' });
       const text = corpus.rawText('page') ?? '';
       assert.ok(text.includes('Ministria publikoi sot raportin.'), text);
       assert.ok(!text.includes('script text'), text);
@@ -485,7 +485,7 @@ describe('loadCorpus', () => {
       assert.deepEqual(found.metadata.author, ['Someone']);
       // The inferred date stands, since the front matter's could not replace it.
       assert.equal(found.metadata.date, '2023-03-03');
-      assert.deepEqual(found.provenance.date, { origin: 'inferred', file: 'dated.md', line: 6 });
+      assert.deepEqual(found.provenance.date, { origin: 'inferred', file: 'dated.md', line: 6, cue: '"Written" line', confidence: 'high' });
     });
 
     it('reports a field written twice in a manifest entry at its line, skipping that entry alone', async () => {

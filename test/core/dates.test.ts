@@ -4,6 +4,7 @@ import {
   findDatesInText,
   formatIsoDate,
   inferPublicationDate,
+  pastDateBound,
   isValidIsoDate,
   isoDateRange,
   parseIsoDate,
@@ -197,7 +198,26 @@ describe('dates', () => {
     });
   });
 
+  describe('pastDateBound', () => {
+    it('takes the latest date after "retrieved", "accessed" or "as of", with its line', () => {
+      const notes = 'Text\n1 Report, retrieved 12 May 2023.\n2 Page, accessed on 1 July 2024.\n3 As of March 2022, 40 cases.';
+      assert.deepEqual(pastDateBound(notes), { date: '2024-07-01', line: 3 });
+      assert.deepEqual(pastDateBound('Data as of March 2022.'), { date: '2022-03-01', line: 1 });
+    });
+
+    it('ignores a date far from the word, and text without one', () => {
+      assert.equal(pastDateBound('It was retrieved by the police after a long search that ended on 3 May 2020.'), undefined);
+      assert.equal(pastDateBound('No such words here, 3 May 2020.'), undefined);
+    });
+  });
+
   describe('inferPublicationDate', () => {
+    /** The date and line alone; the cue and confidence are checked where they are the point. */
+    const inferPublicationDateAt = (text: string, maxLines?: number): { date: string; line: number } | undefined => {
+      const found = inferPublicationDate(text, maxLines);
+      return found && { date: found.date, line: found.line };
+    };
+
     it('finds the month on a thesis title page', () => {
       const thesis = [
         'EUROPEAN UNIVERSITY OF TIRANA',
@@ -220,28 +240,28 @@ describe('dates', () => {
         'Abstract',
         'This thesis examines the reform adopted on 12 March 2015.',
       ].join('\n');
-      assert.deepEqual(inferPublicationDate(thesis), { date: '2022-09', line: 16 });
+      assert.deepEqual(inferPublicationDateAt(thesis), { date: '2022-09', line: 16 });
     });
 
     it('finds the date that opens a news file', () => {
       const news = '21 September 2022\n\nParliament approves the budget\n\nThe vote on 20 September 2022 followed...';
-      assert.deepEqual(inferPublicationDate(news), { date: '2022-09-21', line: 1 });
+      assert.deepEqual(inferPublicationDateAt(news), { date: '2022-09-21', line: 1 });
     });
 
     it('finds an Albanian dateline', () => {
       const news = 'Lajme\r\nTiranë, më 3 nëntor 2021\r\nQeveria miratoi sot...';
-      assert.deepEqual(inferPublicationDate(news), { date: '2021-11-03', line: 2 });
+      assert.deepEqual(inferPublicationDateAt(news), { date: '2021-11-03', line: 2 });
     });
 
     it('counts a year alone on a line when nothing fuller comes before it', () => {
       const report = '# Annual Report\n\nMinistry of Finance\n\n**2021**\n\nAdopted on 15 March 2022.';
-      assert.deepEqual(inferPublicationDate(report), { date: '2021', line: 5 });
-      assert.deepEqual(inferPublicationDate('Title\n  2019  \nbody'), { date: '2019', line: 2 });
+      assert.deepEqual(inferPublicationDateAt(report), { date: '2021', line: 5 });
+      assert.deepEqual(inferPublicationDateAt('Title\n  2019  \nbody'), { date: '2019', line: 2 });
     });
 
     it('prefers a fuller date that comes before a year line', () => {
       const report = 'Report\nMay 2021\n\n2021\n';
-      assert.deepEqual(inferPublicationDate(report), { date: '2021-05', line: 2 });
+      assert.deepEqual(inferPublicationDateAt(report), { date: '2021-05', line: 2 });
     });
 
     it('does not take a year inside a sentence, or out of range, as a year line', () => {
@@ -253,9 +273,42 @@ describe('dates', () => {
     it('looks only at the first maxLines lines', () => {
       const text = `${'filler line\n'.repeat(45)}21 September 2022\n`;
       assert.equal(inferPublicationDate(text), undefined);
-      assert.deepEqual(inferPublicationDate(text, 50), { date: '2022-09-21', line: 46 });
+      assert.deepEqual(inferPublicationDateAt(text, 50), { date: '2022-09-21', line: 46 });
       assert.equal(inferPublicationDate('a\nb\n1 May 2020', 2), undefined);
-      assert.deepEqual(inferPublicationDate('a\nb\n1 May 2020', 3), { date: '2020-05-01', line: 3 });
+      assert.deepEqual(inferPublicationDateAt('a\nb\n1 May 2020', 3), { date: '2020-05-01', line: 3 });
+    });
+
+    it('never takes a date from running prose, a footnote or a reference list', () => {
+      const report = [
+        'Introduction',
+        '',
+        'In July 2023, the Government of the United Kingdom passed the Illegal Migration Bill into law.',
+        '1 Home Office, Country Policy and Information Note, 6 December 2022.',
+        'Smith, J. (2021) Trafficking in Albania. London, 3 March 2021.',
+      ].join('\n');
+      assert.equal(inferPublicationDate(report), undefined);
+    });
+
+    it('reads a "Published" or "Date:" line as a strong cue, ahead of a date alone on a line', () => {
+      const page = 'Country report\n\n12 March 2019\n\n**Published:** 3 May 2021\n';
+      assert.deepEqual(inferPublicationDate(page), { date: '2021-05-03', line: 5, cue: '"Published" line', confidence: 'high' });
+      assert.equal(inferPublicationDate('Date: 2020\nText')?.date, '2020');
+      // 'Date of Defense' names another date than the publication's.
+      assert.equal(inferPublicationDate('Date of Defense: 15 July 2022\nText'), undefined);
+    });
+
+    it('rates a cover-page date higher than one further down, and a year alone lowest', () => {
+      assert.equal(inferPublicationDate('21 September 2022\nTitle')?.confidence, 'high');
+      assert.equal(inferPublicationDate('a\nb\nc\nd\ne\nf\n21 September 2022')?.confidence, 'medium');
+      assert.equal(inferPublicationDate('Title\n2019')?.confidence, 'low');
+    });
+
+    it('discards a date earlier than one the document treats as past', () => {
+      const article = 'Abstract\n\nMay 2020\n\nText.\n\n12 UNHCR, Report (London, 2020), retrieved 1 July 2024.';
+      assert.equal(inferPublicationDate(article), undefined);
+      assert.equal(inferPublicationDate('August 2024\n\nAs of 1 July 2024, there were 12 shelters.')?.date, '2024-08');
+      // The same month is not earlier: 'July 2024' may well be published after 1 July 2024.
+      assert.equal(inferPublicationDate('July 2024\n\n(accessed 1 July 2024)')?.date, '2024-07');
     });
 
     it('returns undefined for an undated or empty text', () => {

@@ -43,6 +43,13 @@ describe('extractDocx', () => {
     });
   });
 
+  it('drops a title that a template or the file name left in the properties', async () => {
+    for (const junk of ['Microsoft Word - draft3.docx', 'Untitled', 'Slide 1', 'report_final.docx', 'Document1']) {
+      const docx = await writeDocx({ paragraphs: ['Text.'], title: junk, creator: 'Smith, Jane' });
+      assert.deepEqual((await extractDocx(docx)).properties, { author: ['Smith, Jane'] }, junk);
+    }
+  });
+
   it('fails with damaged for bytes that are not a zip, and for a zip without a document', async () => {
     const notZip = await extractionFailure(new TextEncoder().encode('This is plain text, not a Word document.'));
     assert.equal(notZip.failure, 'damaged');

@@ -148,6 +148,11 @@ describe('extractPdf', function () {
     });
   });
 
+  it('drops a title that a template or the file name left in the Info dictionary', async () => {
+    const pdf = writePdf({ pages: [{ lines: textLines(['Text.']) }], info: { title: 'Microsoft Word - draft3.docx', author: 'Smith, Jane' } });
+    assert.deepEqual((await extractPdf(pdf)).properties, { author: ['Smith, Jane'] });
+  });
+
   it('gives the page labels the document declares', async () => {
     const pdf = writePdf({
       pages: ['Preface', 'Contents', 'Chapter one', 'Chapter one, continued'].map((text) => ({ lines: textLines([text]) })),

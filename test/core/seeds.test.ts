@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../src/core/checks';
+import { isoDateRange, pastDateBound } from '../../src/core/dates';
 import { CitewiseWorkspace } from '../../src/core/workspace';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
@@ -104,6 +105,24 @@ describe('seed documents as a corpus without metadata', function () {
     assert.match(findings[0].message, /dated 2022-09-21/);
     const inside = await check(`“ICAT calls on States to harness the opportunities presented by technology” [@${keys.news}].`, '  timeframe: { from: 2021-03-31, to: 2023-12-06 }\n');
     assert.deepEqual(inside, []);
+  });
+
+  it('never dates a seed before a date it treats as past, nor titles it with a section heading', async () => {
+    const { corpus } = await workspace.corpus([seeds]);
+    for (const source of corpus.sources) {
+      const text = fs.readFileSync(path.join(seeds, `${source.key}.txt`), 'utf8');
+      const bound = pastDateBound(text);
+      const date = source.metadata.date;
+      if (date && bound) assert.ok(isoDateRange(date).end >= bound.date, `${source.key}: dated ${date}, but it treats ${bound.date} as past (line ${bound.line})`);
+      assert.doesNotMatch(source.metadata.title ?? '', /^(?:abstract|introduction|summary|background|contents)$/i, source.key);
+    }
+    // The article's footnotes cite a 2022 work and were retrieved in July 2024; the COI report names July
+    // 2023 only in its prose. Neither prints its own date, so both are undated, and say so.
+    assert.equal(corpus.get(keys.article)?.metadata.date, undefined);
+    assert.equal(corpus.get(keys.coi)?.metadata.date, undefined);
+    for (const key of [keys.article, keys.coi, keys.families]) assert.equal(corpus.get(key)?.metadata.title, undefined, key);
+    const findings = await check(`“Recent migration studies highlight the influence of the family on migrants’ decision-making” [@${keys.article}].`, '  timeframe: { from: 2021-03-31, to: 2023-12-06 }\n');
+    assert.deepEqual(findings.map((finding) => finding.rule), ['source-undated']);
   });
 
   it('finds seed passages through full-text search', async () => {

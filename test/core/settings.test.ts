@@ -95,7 +95,7 @@ describe('settings', () => {
           file: workspaceFile,
           line: 7,
           message:
-            'Unknown rule "no-such-rule"; known rules are unknown-source, quote-uncited, quote-outside-timeframe, source-undated, quote-not-in-source, locator-mismatch, reference-unresolved, uncited-claim, corpus-problem, invalid-settings.',
+            'Unknown rule "no-such-rule"; known rules are unknown-source, quote-uncited, quote-outside-timeframe, source-undated, source-date-uncertain, quote-not-in-source, locator-mismatch, reference-unresolved, uncited-claim, corpus-problem, invalid-settings.',
         },
         { file: workspaceFile, line: 9, message: 'Invalid setting skipSections: Invalid input: expected array, received string.' },
         { file: workspaceFile, line: 10, message: 'Invalid setting quoteMinWords: Too small: expected number to be >=1.' },

@@ -4,6 +4,7 @@ import {
   ExtractedDocument,
   ExtractionError,
   cleanProperty,
+  documentTitle,
   normalizeDocumentDate,
   normalizeLanguage,
   splitAuthors,
@@ -101,7 +102,7 @@ async function readCoreProperties(zip: JSZip): Promise<ExtractedDocument['proper
   const xml = await zip.file(await corePropertiesPath(zip))?.async('string').catch(() => undefined);
   if (!xml) return {};
   const properties: ExtractedDocument['properties'] = {};
-  const title = cleanProperty(elementText(xml, 'title'));
+  const title = documentTitle(elementText(xml, 'title'));
   const author = splitAuthors(cleanProperty(elementText(xml, 'creator')));
   const date = normalizeDocumentDate(cleanProperty(elementText(xml, 'created')));
   const language = normalizeLanguage(cleanProperty(elementText(xml, 'language')));

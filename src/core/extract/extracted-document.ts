@@ -64,3 +64,17 @@ export function cleanProperty(value: unknown): string | undefined {
   const cleaned = value.replace(/\s+/g, ' ').trim();
   return cleaned === '' ? undefined : cleaned;
 }
+
+/**
+ * Titles that word processors and PDF makers write on their own: the file name ('Microsoft Word -
+ * draft3.docx', 'report_final.pdf'), a template's placeholder ('Untitled', 'Slide 1', 'Title'). They are
+ * no title, and an inferred one is better.
+ */
+const templateTitle =
+  /^(?:microsoft (?:word|powerpoint|excel) - .*|.*\.(?:docx?|pdf|pptx?|xlsx?|rtf|odt|indd|qxp?|txt|html?)|untitled(?:[- ]\w+)?|title|document\s*\d*|slide \d+|presentation\d*|powerpoint presentation|template|draft|no title|\(?anonymous\)?|\d+|[\W_]+)$/i;
+
+/** A document property's title, unless it is template junk. */
+export function documentTitle(value: unknown): string | undefined {
+  const title = cleanProperty(value);
+  return title && !templateTitle.test(title) ? title : undefined;
+}

@@ -2,6 +2,7 @@ import {
   ExtractedDocument,
   ExtractionError,
   cleanProperty,
+  documentTitle,
   normalizeDocumentDate,
   normalizeLanguage,
   splitAuthors,
@@ -150,11 +151,13 @@ async function readProperties(document: PdfJsDocument): Promise<ExtractedDocumen
   };
   const xmpAuthors = xmp('dc:creator');
   const properties: ExtractedDocument['properties'] = {};
-  const title = cleanProperty(info.Title) ?? xmpText('dc:title');
+  const title = documentTitle(info.Title) ?? documentTitle(xmpText('dc:title'));
   const author =
     splitAuthors(cleanProperty(info.Author)) ??
     splitAuthors(Array.isArray(xmpAuthors) ? xmpAuthors.filter((entry): entry is string => typeof entry === 'string') : cleanProperty(xmpAuthors));
-  const date = normalizeDocumentDate(cleanProperty(info.CreationDate)) ?? normalizeDocumentDate(xmpText('xmp:createdate'));
+  // XMP's publication date, where a publisher wrote one, is the date wanted; creation dates are the fallback.
+  const date =
+    normalizeDocumentDate(xmpText('prism:publicationdate')) ?? normalizeDocumentDate(cleanProperty(info.CreationDate)) ?? normalizeDocumentDate(xmpText('xmp:createdate'));
   const language = normalizeLanguage(cleanProperty(info.Language) ?? cleanProperty(info.Lang)) ?? normalizeLanguage(xmpText('dc:language'));
   if (title) properties.title = title;
   if (author) properties.author = author;

@@ -1,0 +1,447 @@
+import { Readability } from '@mozilla/readability';
+import { DOMParser } from 'linkedom';
+import { htmlToText } from './html';
+import { findDateInText, formatIsoDate, inferPublicationDate, parseLooseDate, type Confidence, type PartialDate } from './dates';
+
+/**
+ * What a web page says about itself: title, author, publisher, publication date and language, each with
+ * the cue it was read from, and the page's main content (the article without menus, cookie banners,
+ * sidebars and related-article lists) for inference. The page is parsed with a real HTML parser
+ * (linkedom, over htmlparser2) and the main content found with Mozilla's Readability. The text that
+ * quotes are checked against is still the whole visible text (`htmlToText`): a quote may come from a
+ * caption or a box that Readability leaves out.
+ */
+
+export interface HtmlField {
+  value: string;
+  /** 1-based line of the cue in the HTML file, where it can be found there. */
+  line?: number;
+  cue: string;
+  confidence: Confidence;
+}
+
+export interface HtmlMetadata {
+  title?: HtmlField;
+  author?: HtmlField;
+  publisher?: HtmlField;
+  date?: HtmlField;
+  /** ISO 639-1 primary subtag of the declared language. */
+  language?: string;
+  /** The main content's text, where Readability found one. */
+  mainText?: string;
+}
+
+/**
+ * Pages past this size are parsed only this far for metadata: the head and the article's start, where
+ * the cues are, come first, and a DOM of a huge page would cost memory and time out of all proportion.
+ */
+const MAX_PARSED_LENGTH = 2_000_000;
+/** Readability gives up past this many elements rather than score them all. */
+const MAX_READABILITY_ELEMENTS = 30_000;
+/** Deeper than any real page's markup (a few dozen levels, a few hundred where tags are left unclosed). */
+const MAX_NESTING = 2_000;
+/** Real pages nest a few dozen elements deep; far deeper is hostile or broken markup, not worth Readability's time. */
+const MAX_READABILITY_DEPTH = 400;
+/** How many elements the byline and date-alone searches look at, and how far up they look for a container. */
+const MAX_SCANNED_ELEMENTS = 5_000;
+const MAX_ANCESTORS = 40;
+
+/** Meta names and properties that carry the original publication date, most specific first; never a modification date. */
+const publishedMetaNames = [
+  'citation_publication_date',
+  'citation_date',
+  'citation_online_date',
+  'article:published_time',
+  'og:article:published_time',
+  'article.published',
+  'published_time',
+  'published-date',
+  'publish-date',
+  'publish_date',
+  'publishdate',
+  'publication_date',
+  'pubdate',
+  'datepublished',
+  'date.published',
+  'originalpublicationdate',
+  'original-publish-date',
+  'article_date_original',
+  'parsely-pub-date',
+  'sailthru.date',
+  'dc.date.issued',
+  'dcterms.issued',
+  'dc.date.created',
+  'dcterms.created',
+  'dc.date',
+  'dcterms.date',
+  'date',
+  'created',
+  'dateline',
+];
+
+/** JSON-LD types whose dates are the page's own; a Comment's or a Review's dates are not. */
+const pageEntityType = /^(?:\w*Article|BlogPosting|SocialMediaPosting|Report|WebPage|ItemPage|CreativeWork|Blog|LiveBlogPosting|Thesis|Book|Legislation|Dataset|PodcastEpisode|VideoObject|Movie|Recipe)$/;
+
+/** Containers whose dates belong to something else than the page: comments, sidebars, archives, footers, teasers. */
+const foreignContainer = /(?:^|[\s_-])(?:comments?|reply|replies|respond|sidebar|widget|aside|archives?|related|recommended|popular|trending|more-?stories|teasers?|copyright|nav|navigation|menu|breadcrumbs?|calendar|ads?|advert\w*|promo\w*|newsletter|cookies?|banner)(?:$|[\s_-])/i;
+
+/** Class or id words of elements that print the page's byline or date. */
+const bylineContainer = /(?:^|[\s_-])(?:byline|dateline|date|datum|fecha|data|time|timestamp|posted|posted-?on|published|publish|pubdate|entry-?date|post-?date|article-?date|meta|info|author)(?:$|[\s_-])/i;
+
+/** Open tags that are not void elements, and end tags: enough to follow how deep the markup nests. */
+const nestingTag = /<(\/?)(?!(?:br|img|meta|link|input|hr|wbr|source|area|base|col|embed|param|track|p|li|option|td|tr|th)[\s/>])[a-zA-Z]/g;
+
+/**
+ * The part of a page the DOM is built from: at most MAX_PARSED_LENGTH characters, and only as far as the
+ * markup nests less than MAX_NESTING deep, since building a very deep tree costs the square of its depth.
+ * The cues are in the head and at the start of the article, so a hostile or broken tail costs nothing.
+ */
+function parsedPart(html: string): string {
+  const part = html.length > MAX_PARSED_LENGTH ? html.slice(0, MAX_PARSED_LENGTH) : html;
+  let depth = 0;
+  nestingTag.lastIndex = 0;
+  for (let tag = nestingTag.exec(part); tag; tag = nestingTag.exec(part)) {
+    depth = tag[1] ? Math.max(0, depth - 1) : depth + 1;
+    if (depth > MAX_NESTING) return part.slice(0, tag.index);
+  }
+  return part;
+}
+
+type Document = ReturnType<typeof parseHtml>;
+type Element = NonNullable<ReturnType<Document['querySelector']>>;
+
+/**
+ * Parses a page as browsers do in the two ways linkedom does not: a fragment without <html> gets the
+ * document around it, and attribute names are matched in any case (old pages write NAME= and CONTENT=).
+ */
+function parseHtml(html: string) {
+  const document = new DOMParser().parseFromString(/<html[\s>]/i.test(html) ? html : `<!DOCTYPE html><html><head></head><body>${html}</body></html>`, 'text/html');
+  for (const element of document.querySelectorAll('*')) {
+    for (const name of element.getAttributeNames()) {
+      const lower = name.toLowerCase();
+      if (lower === name) continue;
+      if (!element.hasAttribute(lower)) element.setAttribute(lower, element.getAttribute(name) ?? '');
+      element.removeAttribute(name);
+    }
+  }
+  return document;
+}
+
+export function readHtmlMetadata(html: string): HtmlMetadata {
+  const source = parsedPart(html);
+  const document = parseHtml(source);
+  if (!document.documentElement) return {};
+  const lineOf = lineFinder(source);
+  const metas = readMetas(document);
+  const entities = readJsonLd(document);
+  const metadata: HtmlMetadata = {};
+
+  const siteName = metas.get('og:site_name')?.[0] ?? entities.map((entity) => nameOf(entity.publisher)).find(Boolean);
+  const title = pageTitle(document, metas, entities, siteName, lineOf);
+  if (title) metadata.title = title;
+  const author = pageAuthor(metas, entities, lineOf);
+  if (author) metadata.author = author;
+  if (siteName) metadata.publisher = { value: clean(siteName), cue: metas.has('og:site_name') ? 'og:site_name' : 'JSON-LD publisher', confidence: 'high', line: lineOf(siteName) };
+  const language = primaryLanguage(document.documentElement?.getAttribute('lang') ?? document.documentElement?.getAttribute('xml:lang') ?? undefined)
+    ?? primaryLanguage(metas.get('content-language')?.[0]) ?? primaryLanguage(metas.get('dc.language')?.[0]);
+  if (language) metadata.language = language;
+
+  // Readability moves the document's nodes around, so every cue that reads the markup is taken first.
+  const structural = structuralDate(document, metas, entities, lineOf);
+  const titleText = pageTitleElement(document)?.textContent ?? '';
+  const aloneInElement = structural ? undefined : dateAloneInElement(document, lineOf);
+  const main = mainContent(document);
+  if (main?.text) metadata.mainText = main.text;
+  const date = structural ?? bylineDate(main?.byline, lineOf) ?? textDate(main?.text) ?? aloneInElement ?? titleDate(titleText, lineOf);
+  if (date) metadata.date = date;
+  return metadata;
+}
+
+function structuralDate(document: Document, metas: Map<string, string[]>, entities: JsonObject[], lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  const declared: HtmlField[] = [];
+  for (const entity of entities) {
+    for (const key of ['datePublished', 'dateCreated']) {
+      const value = entity[key];
+      const date = typeof value === 'string' ? dayOrLess(value) : undefined;
+      if (date) declared.push({ value: date, cue: `JSON-LD ${key}`, confidence: 'high', line: lineOf(`"${key}"`) });
+    }
+  }
+  for (const name of publishedMetaNames) {
+    for (const value of metas.get(name) ?? []) {
+      const date = dayOrLess(value);
+      if (date) declared.push({ value: date, cue: `<meta> ${name}`, confidence: 'high', line: lineOf(value) });
+    }
+  }
+  // The first declared date wins; a later one only makes it more precise ('2017/01' and '2017/01/30').
+  if (declared.length > 0) return declared.find((field) => field.value.startsWith(declared[0].value) && field.value.length > declared[0].value.length) ?? declared[0];
+  for (const element of firstElements(document, '[itemprop="datePublished"], time[pubdate], [class~="published"][datetime], [class~="entry-date"][datetime]')) {
+    if (insideForeignContainer(element)) continue;
+    const value = element.getAttribute('content') ?? element.getAttribute('datetime') ?? element.textContent ?? '';
+    const date = dayOrLess(value);
+    if (date) return { value: date, cue: element.hasAttribute('itemprop') ? 'itemprop datePublished' : `<${element.localName}> marked as published`, confidence: 'high', line: lineOf(value.trim()) };
+  }
+  const url = metas.get('og:url')?.[0] ?? document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined;
+  const fromUrl = url ? dateInUrl(url) : undefined;
+  if (fromUrl) return { value: fromUrl, cue: 'date in the page URL', confidence: 'high', line: lineOf(url!) };
+  for (const element of firstElements(document, 'time[datetime]')) {
+    if (insideForeignContainer(element) || /modif|updat/i.test(`${element.className} ${element.getAttribute('itemprop') ?? ''}`)) continue;
+    const value = element.getAttribute('datetime') ?? '';
+    const date = dayOrLess(value);
+    if (date) return { value: date, cue: '<time> element', confidence: 'medium', line: lineOf(value) };
+  }
+  for (const element of firstElements(document, '[class], [id]')) {
+    const label = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
+    if (!bylineContainer.test(label) || /modif|updat/i.test(label) || insideForeignContainer(element)) continue;
+    const text = shortText(element, 120);
+    if (!text || /modif|updat|aktualisiert|actualiz/i.test(text)) continue;
+    const date = dayOrLess(text, true);
+    if (date) return { value: date, cue: `byline (${label.trim().split(/\s+/)[0]})`, confidence: 'medium', line: lineOf(text.slice(0, 40)) };
+  }
+  return undefined;
+}
+
+/** The date in the byline Readability found ('By Arta Hoxha, 3 May 2021'). */
+function bylineDate(byline: string | undefined, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  const date = byline ? dayOrLess(byline, true) : undefined;
+  return date ? { value: date, cue: 'byline', confidence: 'medium', line: lineOf(byline!.slice(0, 40)) } : undefined;
+}
+
+/**
+ * The first element whose whole text is a day ('<span>14. Februar 2012</span>', '<dd>12.01.2017</dd>'),
+ * a time of day aside, outside comments, sidebars and archives: how many pages print their date.
+ */
+function dateAloneInElement(document: Document, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  const body = document.body;
+  if (!body) return undefined;
+  for (const element of firstElements(body, '*')) {
+    if (element.children.length > 2) continue;
+    const text = shortText(element, 48);
+    if (!text || text.length < 6) continue;
+    const found = findDateInText(text);
+    if (!found || found.date.day === undefined || found.date.year < 1990) continue;
+    const rest = (text.slice(0, found.index) + text.slice(found.index + found.length)).replace(/\d{1,2}:\d{2}(?::\d{2})?|[\s\p{P}\p{S}]/gu, '');
+    if (rest.length > 12 || /\d/.test(rest) || insideForeignContainer(element)) continue;
+    return { value: formatIsoDate(found.date), cue: `date alone in <${element.localName}>`, confidence: 'low', line: lineOf(text.slice(0, 40)) };
+  }
+  return undefined;
+}
+
+/** A day in the page's <title> ('08.11.2021 | Fachtag …'): it may be an event's date rather than the page's, so it is weak. */
+function titleDate(title: string, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  const found = findDateInText(title);
+  if (!found || found.date.day === undefined || found.date.year < 1990) return undefined;
+  return { value: formatIsoDate(found.date), cue: 'date in the <title>', confidence: 'low', line: lineOf(title.trim().slice(0, 40)) };
+}
+
+/** A date from the first lines of the main content, as for a text file; weaker, since a page rarely prints its date that way. */
+function textDate(mainText: string | undefined): HtmlField | undefined {
+  if (!mainText) return undefined;
+  const found = inferPublicationDate(mainText, 15);
+  return found && { value: found.date, cue: `${found.cue} in the main content`, confidence: found.confidence === 'high' ? 'medium' : 'low' };
+}
+
+function mainContent(document: Document): { text?: string; byline?: string } | undefined {
+  // Readability measures each candidate's text, which costs the square of the nesting depth.
+  if (document.body && nestingDepth(document.body, MAX_READABILITY_DEPTH) >= MAX_READABILITY_DEPTH) return undefined;
+  try {
+    const article = new Readability(document as never, { maxElemsToParse: MAX_READABILITY_ELEMENTS }).parse();
+    // The content's markup read as the page's text is, so that its blocks and <br> stay lines.
+    const text = article?.content ? htmlToText(article.content) : undefined;
+    return { text: text || undefined, byline: article?.byline?.trim() || undefined };
+  } catch {
+    // Too many elements, or markup Readability cannot score: inference goes on without the main content.
+    return undefined;
+  }
+}
+
+/** A date written in the URL path: /2020/02/18/, /2020-02-18-, /20200218/. A month alone is not enough here. */
+function dateInUrl(url: string): string | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(url, 'https://page.invalid/').pathname;
+  } catch {
+    return undefined;
+  }
+  const match = /\/((?:19|20)\d\d)[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?!\d)/.exec(pathname) ?? /[/_-]((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)/.exec(pathname);
+  if (!match) return undefined;
+  return formatIsoDate({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) });
+}
+
+/** A date from a machine- or human-written value; in free text only one with a day, since a month alone is often an archive's. */
+function dayOrLess(value: string, requireDay = false): string | undefined {
+  const date: PartialDate | undefined = parseLooseDate(value);
+  if (!date || date.year < 1990 || (requireDay && date.day === undefined)) return undefined;
+  return formatIsoDate(date);
+}
+
+function insideForeignContainer(element: Element): boolean {
+  let footer = false;
+  let depth = 0;
+  for (let node: Element | null = element; node && depth < MAX_ANCESTORS; node = node.parentElement, depth++) {
+    const name = node.localName;
+    // An article's own <footer> often holds its date; the page's footer holds the copyright and archives.
+    if (name === 'article') return false;
+    if (name === 'aside' || name === 'nav') return true;
+    if (name === 'footer') footer = true;
+    if (foreignContainer.test(`${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`)) return true;
+  }
+  return footer;
+}
+
+/** How deep elements nest under `root`, counted up to `limit`. */
+function nestingDepth(root: Element, limit: number): number {
+  let deepest = 0;
+  const stack: [Element, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [element, depth] = stack.pop()!;
+    if (depth > deepest) deepest = depth;
+    if (deepest >= limit) return deepest;
+    for (const child of element.children) stack.push([child as Element, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * An element's text when it is short, else undefined; it stops reading early, so that asking every element
+ * of a deeply nested page costs little.
+ */
+function shortText(element: Element, limit: number): string | undefined {
+  let text = '';
+  let visited = 0;
+  const stack: unknown[] = [...(element.childNodes as unknown as unknown[])].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as { nodeType: number; nodeValue: string | null; childNodes: unknown };
+    if (++visited > 64) return undefined;
+    if (node.nodeType === 3) {
+      text += node.nodeValue ?? '';
+      if (text.length > limit * 2) return undefined;
+    } else if (node.nodeType === 1) {
+      stack.push(...[...(node.childNodes as unknown[])].reverse());
+    }
+  }
+  const cleaned = clean(text);
+  return cleaned.length > 0 && cleaned.length <= limit ? cleaned : undefined;
+}
+
+/** The first elements of a selection, in document order: cues sit near the top, and a hostile page may have millions. */
+function firstElements(root: Pick<Document, 'querySelectorAll'>, selector: string): Element[] {
+  return [...root.querySelectorAll(selector)].slice(0, MAX_SCANNED_ELEMENTS) as Element[];
+}
+
+function readMetas(document: Document): Map<string, string[]> {
+  const metas = new Map<string, string[]>();
+  for (const meta of document.querySelectorAll('meta[content]')) {
+    const key = (meta.getAttribute('name') ?? meta.getAttribute('property') ?? meta.getAttribute('itemprop') ?? meta.getAttribute('http-equiv'))?.trim().toLowerCase();
+    const content = meta.getAttribute('content')?.trim();
+    if (!key || !content) continue;
+    metas.set(key, [...(metas.get(key) ?? []), content]);
+  }
+  return metas;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** The page's own JSON-LD entities (articles, pages), from every block and @graph; a block that is not valid JSON is skipped. */
+function readJsonLd(document: Document): JsonObject[] {
+  const entities: JsonObject[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 4 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+      return;
+    }
+    const object = value as JsonObject;
+    const types = ([] as unknown[]).concat(object['@type'] ?? []).map(String);
+    if (types.some((type) => pageEntityType.test(type))) entities.push(object);
+    if (object['@graph']) visit(object['@graph'], depth + 1);
+    if (object.mainEntity) visit(object.mainEntity, depth + 1);
+  };
+  for (const script of document.querySelectorAll('script[type*="ld+json" i]')) {
+    try {
+      visit(JSON.parse(script.textContent ?? ''), 0);
+    } catch {
+      // Pages ship broken JSON-LD (trailing commas, unescaped quotes); the other cues remain.
+    }
+  }
+  // An article's date is more specific than its page's: a WebPage's datePublished may be the site's.
+  return entities.sort((a, b) => Number(/WebPage|Blog$/.test(String(a['@type']))) - Number(/WebPage|Blog$/.test(String(b['@type']))));
+}
+
+function nameOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (Array.isArray(value)) return value.map(nameOf).filter(Boolean).join('; ') || undefined;
+  if (value && typeof value === 'object' && typeof (value as JsonObject).name === 'string') return ((value as JsonObject).name as string).trim() || undefined;
+  return undefined;
+}
+
+function pageTitle(document: Document, metas: Map<string, string[]>, entities: JsonObject[], siteName: string | undefined, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  const h1s = document.querySelectorAll('h1');
+  const candidates: [string | undefined, string, Confidence][] = [
+    [metas.get('citation_title')?.[0], 'citation_title', 'high'],
+    [metas.get('og:title')?.[0], 'og:title', 'high'],
+    [entities.map((entity) => (typeof entity.headline === 'string' ? entity.headline : undefined)).find(Boolean), 'JSON-LD headline', 'high'],
+    [metas.get('dc.title')?.[0], 'DC.title', 'high'],
+    // Several <h1> are a site's logo and widgets as often as the article's title.
+    [h1s.length === 1 ? h1s[0].textContent ?? undefined : undefined, '<h1>', 'medium'],
+    [pageTitleElement(document)?.textContent ?? undefined, '<title>', 'medium'],
+    [h1s.length > 1 ? h1s[0].textContent ?? undefined : undefined, 'first <h1>', 'low'],
+  ];
+  for (const [raw, cue, confidence] of candidates) {
+    const value = raw && withoutSiteName(clean(raw), siteName);
+    if (value) return { value, cue, confidence, line: lineOf(raw.trim().slice(0, 40)) };
+  }
+  return undefined;
+}
+
+/** The page's <title>, not an icon's <svg><title>. */
+function pageTitleElement(document: Document): Element | undefined {
+  return [...document.querySelectorAll('title')].find((element) => !element.closest('svg'));
+}
+
+/** 'Annual report – Ministry of Finance' without ' – Ministry of Finance' where that is the site's name. */
+function withoutSiteName(title: string, siteName: string | undefined): string {
+  const parts = title.split(/\s+[|\u2013\u2014·»:-]\s+/);
+  if (parts.length < 2) return title;
+  const site = siteName ? clean(siteName).toLowerCase() : undefined;
+  const last = parts[parts.length - 1].toLowerCase();
+  const first = parts[0].toLowerCase();
+  if (site && (last === site || last.includes(site) || site.includes(last))) return title.slice(0, title.length - parts[parts.length - 1].length).replace(/\s+[|\u2013\u2014·»:-]\s+$/, '').trim();
+  if (site && (first === site || site.includes(first))) return title.slice(parts[0].length).replace(/^\s+[|\u2013\u2014·»:-]\s+/, '').trim();
+  // Without a declared site name, a short last part after a pipe is the usual 'Title | Site' suffix.
+  if (!site && /\s\|\s/.test(title) && last.split(' ').length <= 4) return title.slice(0, title.lastIndexOf('|')).trim();
+  return title;
+}
+
+function pageAuthor(metas: Map<string, string[]>, entities: JsonObject[], lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  const candidates: [string | undefined, string][] = [
+    [metas.get('citation_author')?.join('; '), 'citation_author'],
+    [metas.get('author')?.[0], '<meta> author'],
+    [metas.get('dc.creator')?.[0], 'DC.creator'],
+    [entities.map((entity) => nameOf(entity.author)).find(Boolean), 'JSON-LD author'],
+  ];
+  for (const [raw, cue] of candidates) {
+    const value = raw && clean(raw);
+    // A URL or a handle is not a name.
+    if (value && !/^(?:https?:|@|www\.)/i.test(value)) return { value, cue, confidence: 'high', line: lineOf(raw.split(';')[0].trim()) };
+  }
+  return undefined;
+}
+
+function primaryLanguage(tag: string | undefined): string | undefined {
+  const match = /^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$/.exec(tag ?? '');
+  return match ? match[1].toLowerCase() : undefined;
+}
+
+const clean = (value: string): string => value.replace(/\s+/g, ' ').trim();
+
+/** The line of the first occurrence of a cue's text in the file, so that an author can look at it. */
+function lineFinder(html: string): (needle: string) => number | undefined {
+  return (needle) => {
+    if (!needle) return undefined;
+    const index = html.indexOf(needle);
+    if (index === -1) return undefined;
+    let line = 1;
+    for (let i = html.indexOf('\n'); i !== -1 && i < index; i = html.indexOf('\n', i + 1)) line++;
+    return line;
+  };
+}

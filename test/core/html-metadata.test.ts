@@ -1,0 +1,83 @@
+import { strict as assert } from 'node:assert';
+import { readHtmlMetadata } from '../../src/core/html-metadata';
+import { articlePage } from './html.test';
+
+const date = (html: string): string | undefined => readHtmlMetadata(html).date?.value;
+const page = (head: string, body = ''): string => `<!DOCTYPE html><html><head>${head}</head><body>${body}</body></html>`;
+const article = (text: string): string =>
+  `<article><h2>Story</h2>${Array.from({ length: 6 }, (_, i) => `<p>${text} Paragraph ${i} goes on with enough words, commas, and sentences to read as content, as articles do.</p>`).join('')}</article>`;
+
+describe('readHtmlMetadata', () => {
+  it('reads a realistic article page: title, author, date and language, each with its cue', () => {
+    const metadata = readHtmlMetadata(articlePage);
+    assert.deepEqual(metadata.title, { value: 'Raporti vjetor', cue: '<h1>', confidence: 'medium', line: 17 });
+    assert.deepEqual(metadata.author, { value: 'Arta Hoxha', cue: '<meta> author', confidence: 'high', line: 6 });
+    assert.deepEqual(metadata.date, { value: '2022-09-21', cue: '<meta> citation_publication_date', confidence: 'high', line: 7 });
+    assert.equal(metadata.language, 'sq');
+  });
+
+  it('takes the title from the page metadata, without the site name', () => {
+    const head = '<title>Annual report | Ministry of Finance</title><meta property="og:site_name" content="Ministry of Finance">';
+    assert.equal(readHtmlMetadata(page(`${head}<meta property="og:title" content="Annual report 2022 – Ministry of Finance">`)).title?.value, 'Annual report 2022');
+    assert.equal(readHtmlMetadata(page(head)).title?.value, 'Annual report');
+    assert.equal(readHtmlMetadata(page('<meta name="citation_title" content="Trafficking in Albania">', '<h1>Site</h1>')).title?.value, 'Trafficking in Albania');
+    const jsonLd = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Parliament votes","publisher":{"name":"Daily"}}</script>';
+    const metadata = readHtmlMetadata(page(jsonLd));
+    assert.equal(metadata.title?.value, 'Parliament votes');
+    assert.equal(metadata.publisher?.value, 'Daily');
+    assert.equal(readHtmlMetadata(page('<title>  </title>', '<h1>Heading</h1>')).title?.value, 'Heading');
+    assert.equal(readHtmlMetadata(page('', '<svg><title>icon</title></svg><p>no title</p>')).title, undefined);
+  });
+
+  it('reads citation_author values, joined when there are several', () => {
+    const html = '<meta name="citation_author" content="Hoxha, Arta"><meta name="citation_author" content="Kola, Ilir">';
+    assert.equal(readHtmlMetadata(html).author?.value, 'Hoxha, Arta; Kola, Ilir');
+    assert.equal(readHtmlMetadata('<META NAME="Author" CONTENT="A &amp; B">').author?.value, 'A & B');
+  });
+
+  it('prefers the original publication date to a modification date, whatever the order', () => {
+    const jsonLd = '<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite"},{"@type":"NewsArticle","dateModified":"2023-01-05","datePublished":"2022-11-30T09:00:00+01:00","comment":[{"@type":"Comment","datePublished":"2024-01-01"}]}]}</script>';
+    assert.equal(date(page(jsonLd)), '2022-11-30');
+    assert.equal(date(page('<meta property="article:modified_time" content="2023-01-05"><meta property="article:published_time" content="2022-11-30T23:30:00-05:00">')), '2022-11-30');
+    assert.equal(date(page('<meta name="date" content="September 2022">')), '2022-09');
+    assert.equal(date(page('<meta name="DC.date.issued" content="2019">')), '2019');
+    assert.equal(date(page('<meta name="date" content="0000-00-00">')), undefined);
+    assert.equal(date(page('<script type="application/ld+json">{"@type": "Article", "datePublished": </script>')), undefined);
+  });
+
+  it('reads <time> elements, the URL and bylines, but not dates in comments, sidebars or archives', () => {
+    assert.equal(date(page('', `<aside><time datetime="2019-01-01">1 Jan</time></aside><div class="comments"><time datetime="2024-02-02">x</time></div>${article('Text.')}<p>Posted <time datetime="2021-03-04T05:00">4 March</time></p>`)), '2021-03-04');
+    assert.equal(date(page('<link rel="canonical" href="https://example.org/news/2020/02/18/story-title/">')), '2020-02-18');
+    assert.equal(date(page('', `<div class="sidebar"><span class="date">1 May 2018</span></div><div class="byline">By Arta Hoxha, 3 May 2021</div>${article('Text.')}`)), '2021-05-03');
+    assert.equal(date(page('', `${article('Text.')}<footer><p>© 2022 Ministry</p><ul class="archive"><li>12.01.2017</li></ul></footer>`)), undefined);
+  });
+
+  it('reads a date alone in an element, in the languages users save pages in', () => {
+    assert.equal(date(page('', `<p><span>14. Februar 2012</span></p>${article('Der Text.')}`)), '2012-02-14');
+    assert.equal(date(page('', `<p class="content">23 mai 2019</p>${article('Le texte.')}`)), '2019-05-23');
+    const german = readHtmlMetadata(page('', article('Der Text.').replace('<h2>Story</h2>', '<h2>Story</h2><p>Veröffentlicht am 16.08.2019</p>')));
+    assert.deepEqual(german.date, { value: '2019-08-16', cue: '"Veröffentlicht am" line in the main content', confidence: 'medium' });
+  });
+
+  it('finds the main content and leaves menus and cookie banners out of it', () => {
+    const html = page('', `<nav><ul><li>Home</li><li>News</li></ul></nav><div class="cookie-banner">We use cookies to improve your experience.</div>${article('The ministry published its report.')}`);
+    const main = readHtmlMetadata(html).mainText ?? '';
+    assert.match(main, /The ministry published its report/);
+    assert.doesNotMatch(main, /cookies|Home/);
+  });
+
+  it('reads the language from <html lang>', () => {
+    assert.equal(readHtmlMetadata('<html lang="sq-AL"><body>x</body></html>').language, 'sq');
+    assert.equal(readHtmlMetadata("<html lang='EN'>").language, 'en');
+    assert.equal(readHtmlMetadata('<html lang=fr_FR>').language, 'fr');
+    assert.equal(readHtmlMetadata('<html>').language, undefined);
+    assert.equal(readHtmlMetadata('<html lang="not a language">').language, undefined);
+  });
+
+  it('survives malformed and huge pages without throwing', function () {
+    this.timeout(20_000);
+    for (const html of ['', '<', '<html lang=>', '<meta name="date" content=>', '<time datetime>', '<a x="'.repeat(100_000), '<div>'.repeat(200_000)]) {
+      assert.doesNotThrow(() => readHtmlMetadata(html), html.slice(0, 20));
+    }
+  });
+});
