@@ -7,7 +7,7 @@ import { sectionTrail, type Block, type Directive } from './markdown';
 import { matchQuote, type ClosestPassage } from './quote-match';
 import { ReferenceResolver, type ReferenceResolution } from './reference-resolution';
 import { describeReference, type FreeTextReference } from './references';
-import { analyzeReport, type AnalyzedReport, type Quote, type ReferenceSpan, type Sentence } from './report';
+import { analyzeReport, firstAtOrAfter, type AnalyzedReport, type Quote, type ReferenceSpan, type Sentence } from './report';
 import { rules } from './rules';
 import { defaultTimeframeExempt, type RuleId, type Severity, type SourceType } from './schema';
 import { stopWordHits } from './language';
@@ -458,18 +458,6 @@ function checkUncitedClaims(
     const evidence = signal.pattern.exec(text)![0].trim();
     add('uncited-claim', sentence.start, trimEnd(prose, sentence.start, sentence.end), `This sentence states a checkable fact (${signal.label}: “${evidence}”) but cites no source. Add a citation such as [@key].`);
   }
-}
-
-/** The index of the first span starting at or after `offset`, in spans sorted by start. */
-function firstAtOrAfter(spans: readonly { start: number }[], offset: number): number {
-  let low = 0;
-  let high = spans.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (spans[middle].start < offset) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 function trimEnd(prose: string, start: number, end: number): number {

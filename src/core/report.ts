@@ -188,17 +188,22 @@ function groupByBlock(spans: ReferenceSpan[], blocks: Block[]): Map<Block, Refer
   return byBlock;
 }
 
-/** The spans (sorted by start, not overlapping) that lie within [start, end), found by bisection. */
-function within<T extends { start: number; end: number }>(spans: readonly T[], start: number, end: number): T[] {
+/** The index of the first span starting at or after `offset`, in spans sorted by start. */
+export function firstAtOrAfter(spans: readonly { start: number }[], offset: number): number {
   let low = 0;
   let high = spans.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (spans[middle].start < start) low = middle + 1;
+    if (spans[middle].start < offset) low = middle + 1;
     else high = middle;
   }
+  return low;
+}
+
+/** The spans (sorted by start, not overlapping) that lie within [start, end), found by bisection. */
+function within<T extends { start: number; end: number }>(spans: readonly T[], start: number, end: number): T[] {
   const found: T[] = [];
-  for (let index = low; index < spans.length && spans[index].start < end; index++) if (spans[index].end <= end) found.push(spans[index]);
+  for (let index = firstAtOrAfter(spans, start); index < spans.length && spans[index].start < end; index++) if (spans[index].end <= end) found.push(spans[index]);
   return found;
 }
 
