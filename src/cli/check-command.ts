@@ -55,8 +55,8 @@ async function checkReports(reports: { path: string; text: string }[], corpus: W
   const problemFindings: Finding[] = [];
   for (const report of reports) {
     const result = await workspace.check(report.path, report.text);
-    reportFindings.push(...result.findings);
-    if (result.corpus) problemFindings.push(...corpusProblemFindings(result.corpus, result.settings));
+    for (const finding of result.findings) reportFindings.push(finding);
+    if (result.corpus) for (const finding of corpusProblemFindings(result.corpus, result.settings)) problemFindings.push(finding);
   }
   problemFindings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line);
   // Reports that share a corpus, or a citewise.yaml, would otherwise repeat its problems once per report.

@@ -359,7 +359,7 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
         const result = results[index];
         if (!result) return;
         seen.add(file.path);
-        problems.push(...result.problems);
+        for (const problem of result.problems) problems.push(problem);
         if (!result.loaded) return;
         drafts.push(result.loaded.draft);
         texts.set(result.loaded.draft, result.loaded.text as TextEntry);

@@ -36,8 +36,15 @@ export interface HtmlMetadata {
  * the cues are, come first, and a DOM of a huge page would cost memory and time out of all proportion.
  */
 const MAX_PARSED_LENGTH = 2_000_000;
-/** Readability gives up past this many elements rather than score them all. */
+/** Past this many tags the rest of a page is not parsed: real pages have a few thousand, and linkedom takes seconds per 100,000. */
+const MAX_PARSED_TAGS = 50_000;
+/**
+ * Readability is not run on a page with more tags than this. Its own `maxElemsToParse` cannot enforce it:
+ * it counts `getElementsByTagName('*')`, which linkedom answers with an empty list.
+ */
 const MAX_READABILITY_ELEMENTS = 30_000;
+/** A page title longer than this is a heading full of markup or a hostile page, not a title. */
+const MAX_TITLE_LENGTH = 500;
 /** Deeper than any real page's markup (a few dozen levels, a few hundred where tags are left unclosed). */
 const MAX_NESTING = 2_000;
 /** Real pages nest a few dozen elements deep; far deeper is hostile or broken markup, not worth Readability's time. */
@@ -92,19 +99,28 @@ const bylineContainer = /(?:^|[\s_-])(?:byline|dateline|date|datum|fecha|data|ti
 const nestingTag = /<(\/?)(?!(?:br|img|meta|link|input|hr|wbr|source|area|base|col|embed|param|track|p|li|option|td|tr|th)[\s/>])[a-zA-Z]/g;
 
 /**
- * The part of a page the DOM is built from: at most MAX_PARSED_LENGTH characters, and only as far as the
- * markup nests less than MAX_NESTING deep, since building a very deep tree costs the square of its depth.
- * The cues are in the head and at the start of the article, so a hostile or broken tail costs nothing.
+ * The part of a page the DOM is built from, with the number of tags in it: at most MAX_PARSED_LENGTH
+ * characters and MAX_PARSED_TAGS tags, and only as far as the markup nests less than MAX_NESTING deep,
+ * since building a very deep tree costs the square of its depth. The cues are in the head and at the
+ * start of the article, so a hostile or broken tail costs nothing.
  */
-function parsedPart(html: string): string {
-  const part = html.length > MAX_PARSED_LENGTH ? html.slice(0, MAX_PARSED_LENGTH) : html;
+function parsedPart(html: string): { part: string; tags: number } {
+  let part = html.length > MAX_PARSED_LENGTH ? html.slice(0, MAX_PARSED_LENGTH) : html;
   let depth = 0;
   nestingTag.lastIndex = 0;
   for (let tag = nestingTag.exec(part); tag; tag = nestingTag.exec(part)) {
     depth = tag[1] ? Math.max(0, depth - 1) : depth + 1;
-    if (depth > MAX_NESTING) return part.slice(0, tag.index);
+    if (depth > MAX_NESTING) {
+      part = part.slice(0, tag.index);
+      break;
+    }
   }
-  return part;
+  let tags = 0;
+  for (let open = part.indexOf('<'); open !== -1; open = part.indexOf('<', open + 1)) {
+    if (!/[a-zA-Z]/.test(part[open + 1] ?? '')) continue;
+    if (++tags > MAX_PARSED_TAGS) return { part: part.slice(0, open), tags: tags - 1 };
+  }
+  return { part, tags };
 }
 
 type Document = ReturnType<typeof parseHtml>;
@@ -128,7 +144,7 @@ function parseHtml(html: string) {
 }
 
 export function readHtmlMetadata(html: string): HtmlMetadata {
-  const source = parsedPart(html);
+  const { part: source, tags } = parsedPart(html);
   const document = parseHtml(source);
   if (!document.documentElement) return {};
   const lineOf = lineFinder(source);
@@ -150,7 +166,7 @@ export function readHtmlMetadata(html: string): HtmlMetadata {
   const structural = structuralDate(document, metas, entities, lineOf);
   const titleText = pageTitleElement(document)?.textContent ?? '';
   const aloneInElement = structural ? undefined : dateAloneInElement(document, lineOf);
-  const main = mainContent(document);
+  const main = tags > MAX_READABILITY_ELEMENTS ? undefined : mainContent(document);
   if (main?.text) metadata.mainText = main.text;
   const date = structural ?? bylineDate(main?.byline, lineOf) ?? textDate(main?.text) ?? aloneInElement ?? titleDate(titleText, lineOf);
   if (date) metadata.date = date;
@@ -244,12 +260,12 @@ function mainContent(document: Document): { text?: string; byline?: string } | u
   // Readability measures each candidate's text, which costs the square of the nesting depth.
   if (document.body && nestingDepth(document.body, MAX_READABILITY_DEPTH) >= MAX_READABILITY_DEPTH) return undefined;
   try {
-    const article = new Readability(document as never, { maxElemsToParse: MAX_READABILITY_ELEMENTS }).parse();
+    const article = new Readability(document as never).parse();
     // The content's markup read as the page's text is, so that its blocks and <br> stay lines.
     const text = article?.content ? htmlToText(article.content) : undefined;
     return { text: text || undefined, byline: article?.byline?.trim() || undefined };
   } catch {
-    // Too many elements, or markup Readability cannot score: inference goes on without the main content.
+    // Markup Readability cannot score: inference goes on without the main content.
     return undefined;
   }
 }
@@ -316,7 +332,8 @@ function shortText(element: Element, limit: number): string | undefined {
       text += node.nodeValue ?? '';
       if (text.length > limit * 2) return undefined;
     } else if (node.nodeType === 1) {
-      stack.push(...[...(node.childNodes as unknown[])].reverse());
+      const children = node.childNodes as ArrayLike<unknown>;
+      for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]);
     }
   }
   const cleaned = clean(text);
@@ -388,7 +405,7 @@ function pageTitle(document: Document, metas: Map<string, string[]>, entities: J
   ];
   for (const [raw, cue, confidence] of candidates) {
     const value = raw && withoutSiteName(clean(raw), siteName);
-    if (value) return { value, cue, confidence, line: lineOf(raw.trim().slice(0, 40)) };
+    if (value && value.length <= MAX_TITLE_LENGTH) return { value, cue, confidence, line: lineOf(raw.trim().slice(0, 40)) };
   }
   return undefined;
 }

@@ -220,7 +220,7 @@ export function parseTex(input: string): TexInline[] {
   const out: TexInline[] = [];
   // A stray `}` is skipped rather than ending the text.
   while (reader.i < input.length) {
-    out.push(...reader.inlines());
+    for (const inline of reader.inlines()) out.push(inline);
     reader.i++;
   }
   return out;

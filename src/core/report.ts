@@ -135,7 +135,7 @@ export function analyzeReport(text: string): AnalyzedReport {
     if (found.material || block.kind === 'blockquote' || originalTextLabel.test(prose.slice(block.start, Math.min(block.end, block.start + 60)))) material.add(block);
     const blockMarkers = within(footnoteMarkers, block.start, block.end);
     const blockSentences = splitSentences(prose, block, [...blockQuotes, ...blockNotes], blockCitations, excluded, [...blockNotes, ...blockMarkers]);
-    sentences.push(...blockSentences);
+    for (const sentence of blockSentences) sentences.push(sentence);
 
     if (block.kind === 'blockquote' && blockQuotes.length === 0) {
       const whole = blockquoteQuote(prose, block, blockCitations, excluded);
@@ -284,7 +284,7 @@ function findReferenceSpans(
     }
   }
   const notes = findInlineNotes(prose, citations);
-  spans.push(...notes);
+  for (const note of notes) spans.push(note);
   spans.sort((a, b) => a.start - b.start);
   return { spans, definitions, notes };
 }
@@ -294,10 +294,11 @@ function lineEndAt(prose: string, from: number, limit: number): number {
   return newline === -1 || newline > limit ? limit : newline;
 }
 
-function referenceSpan(origin: ReferenceSpan['origin'], start: number, end: number, textStart: number, prose: string, citations: CitationGroup[]): ReferenceSpan {
+/** `textEnd` is where the reference's words end when the span goes on past them (the `]` of an inline note). */
+function referenceSpan(origin: ReferenceSpan['origin'], start: number, end: number, textStart: number, prose: string, citations: CitationGroup[], textEnd = end): ReferenceSpan {
   const citation = citationIn(citations, start, end);
   if (citation) return { start, end, origin, citation, entries: [] };
-  const entries = parseReferences(prose.slice(textStart, end), textStart).filter((entry) => origin === 'source-line' || looksLikeReference(entry));
+  const entries = parseReferences(prose.slice(textStart, textEnd), textStart).filter((entry) => origin === 'source-line' || looksLikeReference(entry));
   return { start, end, origin, entries };
 }
 
@@ -362,8 +363,7 @@ function findInlineNotes(prose: string, citations: CitationGroup[]): ReferenceSp
       from = open + 2;
       continue;
     }
-    const span = referenceSpan('inline-note', open, close + 1, open + 2, prose.slice(0, close) + ' '.repeat(prose.length - close), citations);
-    notes.push(span);
+    notes.push(referenceSpan('inline-note', open, close + 1, open + 2, prose, citations, close));
     from = close + 1;
   }
   return notes;
@@ -400,9 +400,16 @@ function findFootnoteMarkers(prose: string, definitions: ReferenceSpan[]): Footn
     list.push(span);
     byLabel.set(id, list);
   }
+  // Markers come in text order, so the start of the current line only moves forward (one long line of
+  // markers must not be scanned back once per marker).
+  let lineStart = 0;
+  let nextNewline = prose.indexOf('\n');
   for (const match of prose.matchAll(footnoteMarkerPattern)) {
+    while (nextNewline !== -1 && nextNewline < match.index) {
+      lineStart = nextNewline + 1;
+      nextNewline = prose.indexOf('\n', lineStart);
+    }
     // A definition's own label (`[^3]:` at the start of its block) is not a marker.
-    const lineStart = prose.lastIndexOf('\n', match.index) + 1;
     if (starts.has(lineStart) && /^[ \t]*$/.test(prose.slice(lineStart, match.index))) continue;
     markers.push({ start: match.index, end: match.index + match[0].length, label: match[1], definition: byLabel.get(`pandoc:${match[1]}`)?.[0] });
   }
@@ -431,11 +438,18 @@ function findInlineQuotes(
   excluded: ReferenceSpan[],
   notes: ReferenceSpan[],
 ): { quotes: Quote[]; carries: boolean; material: boolean } {
-  let text = prose.slice(block.start, block.end);
-  // What references and notes quote are titles, not quotes of the report.
-  for (const span of [...excluded, ...notes]) {
-    text = text.slice(0, span.start - block.start) + ' '.repeat(span.end - span.start) + text.slice(span.end - block.start);
+  // What references and notes quote are titles, not quotes of the report: they are blanked, in one pass.
+  const blanked = [...excluded, ...notes].sort((a, b) => a.start - b.start);
+  let text = '';
+  let copied = block.start;
+  for (const span of blanked) {
+    const from = Math.max(span.start, copied);
+    const to = Math.min(span.end, block.end);
+    if (to <= from) continue;
+    text += prose.slice(copied, from) + ' '.repeat(to - from);
+    copied = to;
   }
+  text += prose.slice(copied, block.end);
   const firstChar = /\S/.exec(text);
   if (!firstChar) return { quotes: [], carries: continued, material: false };
   const startsQuoted = openingQuoteMarks.includes(firstChar[0]);

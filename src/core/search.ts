@@ -431,7 +431,7 @@ export class CorpusSearch {
     });
     packed.sort();
     const anchors: number[] = [];
-    if (phrases.length) anchors.push(...phraseStarts[0]);
+    if (phrases.length) for (const start of phraseStarts[0]) anchors.push(start);
     else for (let index = 0; index < total; index++) anchors.push(Math.floor(packed[index] / wordSlots));
     // Two cursors over the merged positions keep count of the distinct words inside [anchor, anchor + passageWords).
     const inWindow = new Int32Array(matchIds.length);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import JSZip from 'jszip';
 import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus';
 import { withExtractionCache, type DocumentExtractor } from '../../src/core/extract/document-extractor';
+import { readHtmlMetadata } from '../../src/core/html-metadata';
 import { resolveSettings } from '../../src/core/settings';
 import { writeDocx } from '../support/docx-writer';
 import { assertNearLinear } from '../support/growth';
@@ -214,6 +215,17 @@ describe('hostile corpora', () => {
     fs.writeFileSync(path.join(deep, 'deep.md'), '# Deep\n');
     const corpus = await loadCorpus(root);
     assert.deepEqual(corpus.keys().sort(), ['deep', 'good']);
+  });
+
+  it('reads a page whose heading holds 300,000 elements as a page, not as a 300,000-letter title', async () => {
+    const wide = `<html><head><title>Wide Page</title></head><body><h1>${'<b>x</b>'.repeat(300_000)}</h1><p>Text.</p></body></html>`;
+    const { corpus } = await loadHostile({ 'wide.html': wide });
+    assert.equal(corpus.get('wide')?.metadata.title, 'Wide Page');
+  });
+
+  it('reads the metadata of pages with ever more elements in near-linear time', async () => {
+    const make = (n: number) => `<html><head><title>Wide Page</title></head><body><div>${'<span>word</span> '.repeat(n)}</div></body></html>`;
+    await assertNearLinear('a page of many elements', make, (html) => readHtmlMetadata(html), 5_000, 320_000);
   });
 
   it('loads a source with a long front-matter line in near-linear time', async () => {

@@ -26,6 +26,9 @@ const generators: Record<string, (n: number) => string> = {
   'a long front-matter line': (n) => `---\ntitle: ${' '.repeat(n)}x\n---\nText.\n`,
   'many headings': (n) => '# a\n'.repeat(n / 4),
   'many blockquote lines': (n) => '> a\n'.repeat(n / 4),
+  'a paragraph of inline notes': (n) => 'Text said “so”.^[Harbour Watch, “Survey”, 2022.] '.repeat(n / 48),
+  'many Source: lines': (n) => '“A quote.”\n\nSource: Harbour Watch, “Survey”, 2022\n\n'.repeat(n / 50),
+  'many footnotes': (n) => 'Text.[^1] '.repeat(n / 20) + '\n\n[^1]: Harbour Watch, “Survey”, 2022.\n',
   'escape and control characters': (n) => 'a\u001b[31m \u0000\u0007\u009b“x” '.repeat(n / 14),
 };
 
