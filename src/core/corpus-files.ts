@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CorpusProblem } from './source';
 
@@ -218,8 +218,11 @@ let readBuffer = Buffer.allocUnsafe(1 << 20);
 export function readTextFileSync(file: string): ReadResult & { stamp?: string } {
   let handle: number | undefined;
   try {
-    handle = openSync(file, 'r');
+    // Not blocking: a file swapped for a named pipe since it was listed would otherwise hold the thread until
+    // something writes to the pipe. It is refused below, as the listing refuses pipes.
+    handle = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stat = fstatSync(handle);
+    if (!stat.isFile()) return { ok: false, message: 'Cannot read file: it is no longer a regular file (a pipe or a device took its place).' };
     if (stat.size > maxTextFileBytes) {
       return { ok: false, message: `File is too large to read as text (${Math.round(stat.size / 1048576)} MB; the limit is ${maxTextFileBytes / 1048576} MB).` };
     }

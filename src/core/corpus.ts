@@ -36,7 +36,8 @@ export interface LoadOptions {
    * Read and index documents in worker threads (the compiled `index-worker.js`), on all cores and off the
    * caller's thread. Workers extract PDFs themselves, caching in `extractionCacheFolder`.
    */
-  workers?: { file: string; count: number; extractionCacheFolder?: string };
+  /** Index in worker threads; `fileTimeoutMs` is how long one file may take (3 minutes unless given). */
+  workers?: { file: string; count: number; extractionCacheFolder?: string; fileTimeoutMs?: number };
   /** How many bytes of documents one batch (one segment) takes; by default set from the corpus size. */
   batchBytes?: number;
 }

@@ -88,9 +88,12 @@ export async function readBatch(
   vocabulary: Vocabulary,
   /** Reused from batch to batch by a worker: its tables grow with the vocabulary, and fresh memory is slow. */
   builder = new SegmentBuilder(),
+  /** Told as each file is taken up, so that a worker's pool can time each file. */
+  onFileStart?: (index: number) => void,
 ): Promise<BatchResult> {
   const results: DocumentResult[] = [];
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
+    onFileStart?.(index);
     const problems: CorpusProblem[] = [];
     let prepared: PreparedDocument | undefined;
     try {

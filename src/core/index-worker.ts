@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CorpusFile } from './corpus-files';
 import { readBatch } from './document-reader';
 import { extractInProcess, withExtractionCache } from './extract/document-extractor';
+import type { WorkerReply } from './index-worker-pool';
 import { SegmentBuilder, segmentBuffers } from './segment';
 import { Vocabulary } from './vocabulary';
 
@@ -44,7 +45,8 @@ const builder = new SegmentBuilder();
 let sentWords = 0;
 
 parentPort?.on('message', (request: IndexRequest) => {
-  readBatch(request.root, request.files, extract, vocabulary, builder).then(
+  const started = (index: number) => parentPort!.postMessage({ id: request.id, started: index } satisfies WorkerReply);
+  readBatch(request.root, request.files, extract, vocabulary, builder, started).then(
     (batch) => {
       const newWords = vocabulary.words.slice(sentWords);
       sentWords = vocabulary.size;

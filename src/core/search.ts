@@ -39,8 +39,12 @@ export interface SearchOptions {
 const passageWords = 64;
 const k1 = 1.2;
 const b = 0.75;
-/** How many of the best-ranked sources a query looks into for passages. */
-const maxSourcesExamined = 300;
+/**
+ * How many of the best-ranked sources are ranked first; when a phrase is missing from all of them (its
+ * words can stand apart in many sources), the rest are ranked and looked into as well, so that every
+ * source holding the phrase can be found, as a plain-text search finds it.
+ */
+const firstRankedSources = 300;
 /** A long source should not crowd out every other source. */
 const maxHitsPerSource = 3;
 /** How long after a search is ready a saved directory is read whole. */
@@ -235,15 +239,11 @@ export class CorpusSearch {
     if (sourceCount === 0) return [];
     const vocabulary = this.corpus.vocabulary;
     const phraseIds = parsed.phrases.map((phrase) => phrase.map((word) => vocabulary.idOf(word)));
-    rankCandidates(candidates, candidateScores, maxSourcesExamined + limit);
     const matchIds = [...new Set(termIds.flat())].slice(0, wordSlots);
     const matchWords = new Set(matchIds.map((id) => vocabulary.words[id]));
     const hits: SearchHit[] = [];
-    let examined = 0;
-    for (const source of candidates) {
-      // A phrase can be missing from sources that hold all its words; looking through every such source
-      // of a large corpus would make one query slow, so the best-ranked ones are enough.
-      if (hits.length >= limit || examined++ >= maxSourcesExamined) break;
+    for (const source of inRankOrder(candidates, candidateScores, firstRankedSources + limit)) {
+      if (hits.length >= limit) break;
       const windows = this.bestWindows(source, matchIds, phraseIds, Math.min(maxHitsPerSource, limit - hits.length));
       if (windows.length === 0) continue;
       const text = this.corpus.text(this.keys[source]);
@@ -459,6 +459,21 @@ export class CorpusSearch {
     }
     return chosen;
   }
+}
+
+/**
+ * Candidates best first: the best `first` of them ranked at once, the others only if the search gets that
+ * far (only a phrase missing from the best-ranked sources takes it there).
+ */
+function* inRankOrder(candidates: number[], scores: Map<number, number>, first: number): Generator<number> {
+  const all = candidates.slice();
+  rankCandidates(candidates, scores, first);
+  yield* candidates;
+  if (candidates.length === all.length) return;
+  const ranked = new Set(candidates);
+  const rest = all.filter((source) => !ranked.has(source));
+  rest.sort((x, y) => scores.get(y)! - scores.get(x)! || x - y);
+  yield* rest;
 }
 
 /**

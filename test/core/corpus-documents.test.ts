@@ -5,7 +5,6 @@ import { checkReport } from '../../src/core/checks';
 import { loadCorpus } from '../../src/core/corpus';
 import { extractInProcess, withExtractionCache, type DocumentExtractor } from '../../src/core/extract/document-extractor';
 import { ExtractionError } from '../../src/core/extract/extracted-document';
-import { createWorkerExtractor } from '../../src/core/extract/worker-extractor';
 import { mergeSettings } from '../../src/core/settings';
 import { writeDocx } from '../support/docx-writer';
 import { textLines, writePdf } from '../support/pdf-writer';
@@ -148,42 +147,6 @@ describe('PDF and Word sources in a corpus', () => {
       assert.equal(calls, 3);
       // The cache lives where it was told to, never in the corpus.
       assert.deepEqual(fs.readdirSync(root), ['monitor-2023.pdf']);
-    });
-  });
-
-  describe('worker thread', () => {
-    const workerFile = path.resolve(__dirname, '../../src/core/extract/extract-worker.js');
-
-    it('extracts in a worker thread and reports failures as extraction errors', async () => {
-      const root = writeTree({ 'monitor-2023.pdf': Buffer.from(reportPdf()), 'damaged.pdf': Buffer.from(reportPdf().subarray(0, 300)) });
-      const worker = createWorkerExtractor(workerFile);
-      try {
-        const document = await worker.extract(path.join(root, 'monitor-2023.pdf'), 'pdf');
-        assert.equal(document.pages.length, 3);
-        assert.deepEqual(document.pageLabels, ['i', '1', '2']);
-        await assert.rejects(worker.extract(path.join(root, 'damaged.pdf'), 'pdf'), (error: unknown) => error instanceof ExtractionError && error.failure === 'damaged');
-        // The worker survives a failure and goes on extracting.
-        const corpus = await loadCorpus(root, { extract: worker.extract });
-        assert.deepEqual(corpus.keys(), ['monitor-2023']);
-      } finally {
-        await worker.dispose();
-      }
-    });
-
-    it('gives up on a file that takes too long, and recovers', async () => {
-      const root = writeTree({ 'monitor-2023.pdf': Buffer.from(reportPdf()) });
-      const impatient = createWorkerExtractor(workerFile, 1);
-      try {
-        await assert.rejects(impatient.extract(path.join(root, 'monitor-2023.pdf'), 'pdf'), /took longer than/);
-      } finally {
-        await impatient.dispose();
-      }
-      const patient = createWorkerExtractor(workerFile);
-      try {
-        assert.equal((await patient.extract(path.join(root, 'monitor-2023.pdf'), 'pdf')).pages.length, 3);
-      } finally {
-        await patient.dispose();
-      }
     });
   });
 });

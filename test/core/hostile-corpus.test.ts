@@ -4,9 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import JSZip from 'jszip';
 import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus';
-import { withExtractionCache, type DocumentExtractor } from '../../src/core/extract/document-extractor';
+import { readBatch } from '../../src/core/document-reader';
+import { extractInProcess, withExtractionCache, type DocumentExtractor } from '../../src/core/extract/document-extractor';
 import { readHtmlMetadata } from '../../src/core/html-metadata';
 import { resolveSettings } from '../../src/core/settings';
+import { Vocabulary } from '../../src/core/vocabulary';
 import { writeDocx } from '../support/docx-writer';
 import { assertNearLinear } from '../support/growth';
 import { removeTrees, writeTree } from '../support/temp-tree';
@@ -97,6 +99,17 @@ describe('hostile corpora', () => {
       spawnSync('mkfifo', [path.join(root, 'pipe.txt')]);
     });
     assert.equal(corpus.has('pipe'), false);
+  });
+
+  it('does not block on a file swapped for a FIFO after it was listed', async function () {
+    if (spawnSync('mkfifo', ['--help']).error) this.skip();
+    const root = writeTree(good);
+    const pipe = path.join(root, 'pipe.md');
+    spawnSync('mkfifo', [pipe]);
+    // As the reader meets it when the swap happens between listing and reading.
+    const batch = await readBatch(root, [{ kind: 'markdown', path: pipe, relativePath: 'pipe.md' }], extractInProcess, new Vocabulary());
+    assert.equal(batch.results[0].loaded, undefined);
+    assert.match(batch.results[0].problems[0].message, /no longer a regular file/);
   });
 
   it('bounds nested @string macros, keeping the other entries', async () => {

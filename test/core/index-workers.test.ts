@@ -87,4 +87,18 @@ describe('indexing in worker threads', () => {
     assert.equal(cache.lastRead, 0);
     assert.deepEqual(words(again, 'alpha').slice(0, 3), ['families', 'decide', 'together']);
   });
+
+  it('leaves out a file that takes longer than the time limit, with a problem at it, and reads the rest', async () => {
+    // A file that really takes long (a PDF of 1,000 full pages) against a short limit, in place of one that
+    // would never finish; the other files come before and after it in the same batch.
+    const pages = Array.from({ length: 1000 }, (_, page) => ({ lines: textLines(Array.from({ length: 40 }, (_, line) => `Page ${page}, line ${line}, about shelters.`)) }));
+    const root = writeTree({ 'alpha.md': files['alpha.md'], 'slow.pdf': Buffer.from(writePdf({ pages })), 'zeta.md': '# Zeta\n\nReturns rose.\n' });
+    const corpus = await loadCorpus(root, { workers: { file: workerFile, count: 1, fileTimeoutMs: 1000 } });
+    assert.deepEqual(corpus.keys().sort(), ['alpha', 'zeta']);
+    assert.deepEqual(
+      corpus.problems.map((problem) => [path.basename(problem.file), problem.line, /took longer than 1 s/.test(problem.message)]),
+      [['slow.pdf', 1, true]],
+    );
+    assert.deepEqual(words(corpus, 'zeta'), ['zeta', 'returns', 'rose']);
+  });
 });

@@ -5,6 +5,22 @@ import { CorpusSearch, parseQuery, renderHighlighted } from '../../src/core/sear
 import { SourceLookup } from '../../src/core/source-lookup';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
+describe('corpus search for a phrase whose words stand apart in many sources', () => {
+  after(removeTrees);
+
+  it('finds the one source that holds the phrase, however low it ranks', async () => {
+    // 400 short sources dense in the three words, never together; one long source holds the phrase once,
+    // so it ranks last of all on the words alone.
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 400; index++) files[`dense-${index}.md`] = `# Dense ${index}\n\nFull shelters. Shelters are many; are full? Full, full shelters.\n`;
+    const filler = Array.from({ length: 400 }, (_, index) => `Paragraph ${index} is about roads and markets.`).join('\n');
+    files['long.md'] = `# Long\n\n${filler}\nIn winter the shelters are full again.\n${filler}\n`;
+    const corpus = await loadCorpus(writeTree(files));
+    const hits = new CorpusSearch(corpus).search('"shelters are full"', { limit: 50 });
+    assert.deepEqual(hits.map((hit) => hit.key), ['long']);
+  });
+});
+
 describe('corpus search', () => {
   let corpus: Corpus;
   let search: CorpusSearch;
