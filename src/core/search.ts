@@ -241,17 +241,36 @@ export class CorpusSearch {
     const phraseIds = parsed.phrases.map((phrase) => phrase.map((word) => vocabulary.idOf(word)));
     const matchIds = [...new Set(termIds.flat())].slice(0, wordSlots);
     const matchWords = new Set(matchIds.map((id) => vocabulary.words[id]));
-    const hits: SearchHit[] = [];
-    for (const source of inRankOrder(candidates, candidateScores, firstRankedSources + limit)) {
-      if (hits.length >= limit) break;
-      const windows = this.bestWindows(source, matchIds, phraseIds, Math.min(maxHitsPerSource, limit - hits.length));
-      if (windows.length === 0) continue;
-      const text = this.corpus.text(this.keys[source]);
-      if (!text) continue;
-      for (const window of windows) {
-        const hit = passageHit(this.keys[source], text, window, candidateScores.get(source)!, matchWords);
-        if (hit) hits.push(hit);
+    const all = candidates.slice();
+    rankCandidates(candidates, candidateScores, firstRankedSources + limit);
+    /** Up to `wanted` passages from these sources, in their order. */
+    const collect = (sources: readonly number[], wanted: number) => {
+      const found: SearchHit[] = [];
+      for (const source of sources) {
+        if (found.length >= wanted) break;
+        const windows = this.bestWindows(source, matchIds, phraseIds, Math.min(maxHitsPerSource, wanted - found.length));
+        if (windows.length === 0) continue;
+        const text = this.corpus.text(this.keys[source]);
+        if (!text) continue;
+        for (const window of windows) {
+          const hit = passageHit(this.keys[source], text, window, candidateScores.get(source)!, matchWords);
+          if (hit) found.push(hit);
+        }
       }
+      return found;
+    };
+    const hits = collect(candidates, limit);
+    if (hits.length < limit && candidates.length < all.length) {
+      // Only a phrase missing from the best-ranked sources gets here. The others are looked into in source
+      // order, which is the order of the index's segments and documents, so that positions are read a
+      // block at a time rather than a source at a time; what they yield is then ranked.
+      const looked = new Set(candidates);
+      const more = collect(
+        all.filter((source) => !looked.has(source)).sort((x, y) => x - y),
+        limit - hits.length,
+      );
+      more.sort((x, y) => y.score - x.score);
+      hits.push(...more);
     }
     return hits;
   }
@@ -459,21 +478,6 @@ export class CorpusSearch {
     }
     return chosen;
   }
-}
-
-/**
- * Candidates best first: the best `first` of them ranked at once, the others only if the search gets that
- * far (only a phrase missing from the best-ranked sources takes it there).
- */
-function* inRankOrder(candidates: number[], scores: Map<number, number>, first: number): Generator<number> {
-  const all = candidates.slice();
-  rankCandidates(candidates, scores, first);
-  yield* candidates;
-  if (candidates.length === all.length) return;
-  const ranked = new Set(candidates);
-  const rest = all.filter((source) => !ranked.has(source));
-  rest.sort((x, y) => scores.get(y)! - scores.get(x)! || x - y);
-  yield* rest;
 }
 
 /**

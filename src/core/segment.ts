@@ -502,6 +502,8 @@ export class Segment {
   private ranges?: PostingsRanges;
   /** Terms' postings read a range at a time while the whole postings are not in memory, most recent last. */
   private readonly rangeCache = new Map<number, TermPostings>();
+  /** Blocks of positions (with their postings' counts) read from the segment's file, most recent last. */
+  private readonly blockCache = new Map<number, { bytes: Uint8Array; counts: Uint8Array; starts?: Uint32Array }>();
   private loadedCore?: SegmentCore;
   readonly termCount: number;
   /** The index folder whose file for this segment is written, if any. */
@@ -716,26 +718,37 @@ export class Segment {
     let bytes: Uint8Array;
     let at: number;
     let counts: (index: number) => number;
+    let skipFrom = blockStart;
     if (this.readsRanges) {
-      // The block's bytes and counts, from the segment's file.
+      // The block's bytes and counts, from the segment's file; a search that goes through sources in
+      // document order asks for the same block for the next few documents.
       const countOverflow = this.countOverflowFromFile();
-      const read = this.fromRanges(() => {
-        const [start, end] = this.ranges!.positionBlock(blockStart / positionBlockSize);
-        return { bytes: this.ranges!.positions(start, end), counts: this.ranges!.counts(blockStart, posting + 1) };
-      }, { bytes: new Uint8Array(0), counts: new Uint8Array(0) });
-      bytes = read.bytes;
-      at = 0;
-      counts = (index) => exactCount(read.counts[index - blockStart] ?? 0, index, countOverflow);
+      const block = blockStart / positionBlockSize;
+      let read = this.blockCache.get(block);
+      if (read) {
+        this.blockCache.delete(block);
+      } else {
+        read = this.fromRanges(() => {
+          const [start, end] = this.ranges!.positionBlock(block);
+          return { bytes: this.ranges!.positions(start, end), counts: this.ranges!.counts(blockStart, blockStart + positionBlockSize) };
+        }, { bytes: new Uint8Array(0), counts: new Uint8Array(0) });
+        if (this.blockCache.size >= maxCachedBlocks) this.blockCache.delete(this.blockCache.keys().next().value as number);
+      }
+      this.blockCache.set(block, read);
+      const { bytes: blockBytes, counts: blockCounts } = read;
+      bytes = blockBytes;
+      counts = (index) => exactCount(blockCounts[index - blockStart] ?? 0, index, countOverflow);
+      // Where each posting's positions start in the block, found once for all the calls that share it.
+      read.starts ??= postingStarts(blockBytes, positionBlockSize, (offset) => counts(blockStart + offset));
+      at = read.starts[posting - blockStart];
+      skipFrom = posting;
     } else {
       const postings = this.postings();
       bytes = postings.positions;
       at = postings.positionBlocks[blockStart / positionBlockSize];
       counts = (index) => exactCount(postings.postingCounts[index], index, postings.countOverflow);
     }
-    for (let skipped = blockStart; skipped < posting; skipped++) {
-      // Skipping a varint is finding its last byte: the one without the continuation bit.
-      for (let count = counts(skipped); count > 0 && at < bytes.length; ) if ((bytes[at++] & 0x80) === 0) count--;
-    }
+    at = skipVarints(bytes, at, skipFrom, posting, counts);
     const count = counts(posting);
     let position = 0;
     for (let index = 0; index < count; index++) {
@@ -830,6 +843,24 @@ export function indexOfAscending(values: Uint16Array | Uint32Array, from: number
 
 /** How many terms' postings a segment keeps that were read a range at a time. */
 const maxCachedTerms = 4096;
+/** Enough for the blocks of a few query words while a search walks sources in document order. */
+const maxCachedBlocks = 64;
+
+/** Past the positions of postings [from, to) that start at byte `at`: returns where the next posting's start. */
+function skipVarints(bytes: Uint8Array, at: number, from: number, to: number, counts: (posting: number) => number): number {
+  for (let skipped = from; skipped < to; skipped++) {
+    // Skipping a varint is finding its last byte: the one without the continuation bit.
+    for (let count = counts(skipped); count > 0 && at < bytes.length; ) if ((bytes[at++] & 0x80) === 0) count--;
+  }
+  return at;
+}
+
+/** Where each of a block's postings starts in the block's bytes. */
+function postingStarts(bytes: Uint8Array, size: number, countAt: (offset: number) => number): Uint32Array {
+  const starts = new Uint32Array(size + 1);
+  for (let offset = 0; offset < size; offset++) starts[offset + 1] = skipVarints(bytes, starts[offset], offset, offset + 1, countAt);
+  return starts;
+}
 
 /** A posting's count: its byte, or for 255 (and more) the exact count kept aside. */
 function exactCount(count: number, posting: number, countOverflow: Uint32Array): number {
