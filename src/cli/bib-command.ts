@@ -1,4 +1,4 @@
-import { toCslJson } from '../core/bibliography';
+import { toCslJson } from '../core/bibliography/csl-export';
 import type { Source } from '../core/source';
 import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';

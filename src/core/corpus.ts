@@ -1,14 +1,16 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseBibtex, parseCslJson, isCslJsonCandidate, type ParsedBibliography } from './bibliography';
+import type { ParsedBibliography } from './bibliography/bibliography-entry';
+import { parseBibtex } from './bibliography/bibtex';
+import { isCslJsonCandidate, parseCslJson } from './bibliography/csl-json';
 import { documentKinds, fileStamp, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
-import { applyFields, normalizeRelative, readBatch, readPreparedText, type DocumentResult, type DocumentText, type Draft } from './document-reader';
+import { applyFields, normalizeRelative, readBatch, readPreparedText, type BatchReader, type DocumentResult, type DocumentText, type Draft } from './document-reader';
 import { extractInProcess, type DocumentExtractor } from './extract/document-extractor';
 import type { PageMap } from './extract/pages';
 import { IndexedText } from './indexed-text';
 import { IndexWorkerPool } from './index-worker-pool';
 import type { Directory } from './search';
-import { Segment, SegmentBuilder } from './segment';
+import { newSegmentId, Segment, SegmentBuilder } from './segment';
 import { SourceText } from './source-text';
 import { indexWords } from './tokenize';
 import type { CorpusProblem, Source, SourceMetadata } from './source';
@@ -276,16 +278,6 @@ function sourceTextOf(entry: TextEntry): SourceText {
   if (keeping.kind === 'in-segment') return new SourceText({ kind: 'prepared', load: () => entry.segment.storedText(keeping.offset, keeping.length, keeping.checksum, entry.file) });
   const checkpoints = entry.segment.checkpoints(entry.document);
   return new SourceText({ ...keeping, file: entry.file }, checkpoints, () => readPreparedText(entry.file, entry.kind));
-}
-
-/** Reads a batch of documents into a segment. */
-export type BatchReader = (root: string, files: readonly CorpusFile[]) => Promise<{ results: DocumentResult[]; segment: Segment }>;
-
-let segmentCounter = 0;
-
-/** A name for a new segment that no other segment of this or an earlier run has. */
-export function newSegmentId(): string {
-  return `${Date.now().toString(36)}-${process.pid.toString(36)}-${(segmentCounter++).toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
 }
 
 export async function loadCorpus(roots: string | readonly string[], options: LoadOptions = {}): Promise<Corpus> {

@@ -1,4 +1,4 @@
-import type { CslItem } from './bibtex-csl';
+import type { CslItem } from './bibliography/bibtex-csl';
 import * as path from 'node:path';
 import { decodeText, describeError, readTextFileSync, type CorpusFile, type CorpusFileKind } from './corpus-files';
 import { type DocumentExtractor, type ExtractedKind } from './extract/document-extractor';
@@ -9,7 +9,7 @@ import { readHtmlMetadata, type HtmlMetadata } from './html-metadata';
 import { inferMetadata } from './inference';
 import { readFrontMatter } from './markdown';
 import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from './schema';
-import { SegmentBuilder, type SegmentData, type TextPlacement } from './segment';
+import { SegmentBuilder, type Segment, type SegmentData, type TextPlacement } from './segment';
 import type { CorpusProblem, FieldOrigin, FieldProvenance } from './source';
 import { readFileSync } from 'node:fs';
 import { indexWords } from './tokenize';
@@ -60,6 +60,9 @@ export interface DocumentResult {
   loaded?: { draft: Draft; text: DocumentText };
   problems: CorpusProblem[];
 }
+
+/** Reads a batch of documents into a segment. */
+export type BatchReader = (root: string, files: readonly CorpusFile[]) => Promise<{ results: DocumentResult[]; segment: Segment }>;
 
 /** What reading a batch of documents yields: one result per file, in order, and the segment of their words. */
 export interface BatchResult {

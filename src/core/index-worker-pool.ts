@@ -1,9 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { BatchReader } from './corpus';
-import { newSegmentId } from './corpus';
 import type { CorpusFile } from './corpus-files';
-import type { BatchResult, DocumentResult } from './document-reader';
-import { Segment, withTermIds } from './segment';
+import type { BatchReader, BatchResult, DocumentResult } from './document-reader';
+import { newSegmentId, Segment, withTermIds } from './segment';
 import type { Vocabulary } from './vocabulary';
 
 /**

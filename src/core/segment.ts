@@ -927,3 +927,10 @@ export function segmentBuffers(data: SegmentData): ArrayBuffer[] {
   }
   return [...buffers];
 }
+
+let segmentCounter = 0;
+
+/** A name for a new segment that no other segment of this or an earlier run has. */
+export function newSegmentId(): string {
+  return `${Date.now().toString(36)}-${process.pid.toString(36)}-${(segmentCounter++).toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+}

@@ -1,4 +1,4 @@
-import type { CslItem } from './bibtex-csl';
+import type { CslItem } from './bibliography/bibtex-csl';
 import type { Confidence } from './dates';
 import type { SourceFields } from './schema';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { toCslJson } from '../core/bibliography';
+import { toCslJson } from '../core/bibliography/csl-export';
 import { parseCitations } from '../core/citations';
 import { parseMarkdown } from '../core/markdown';
 import type { Citewise } from './citewise';

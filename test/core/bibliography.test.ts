@@ -1,14 +1,9 @@
 import { strict as assert } from 'node:assert';
-import {
-  isCslJsonCandidate,
-  latexToUnicode,
-  parseBibtex,
-  parseCslJson,
-  parseFileField,
-  toCslJson,
-  type BibliographyEntry,
-  type ParsedBibliography,
-} from '../../src/core/bibliography';
+import type { BibliographyEntry, ParsedBibliography } from '../../src/core/bibliography/bibliography-entry';
+import { parseBibtex, parseFileField } from '../../src/core/bibliography/bibtex';
+import { toCslJson } from '../../src/core/bibliography/csl-export';
+import { isCslJsonCandidate, parseCslJson } from '../../src/core/bibliography/csl-json';
+import { latexToUnicode } from '../../src/core/bibliography/latex-text';
 import { SourceFieldsSchema } from '../../src/core/schema';
 import type { SourceMetadata } from '../../src/core/source';
 

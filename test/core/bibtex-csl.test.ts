@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { parseBibtex, parseCslJson, toCslJson, type BibliographyEntry } from '../../src/core/bibliography';
-import { edtfDate, parseName } from '../../src/core/bibtex-csl';
-import { latexToUnicode } from '../../src/core/latex-text';
+import type { BibliographyEntry } from '../../src/core/bibliography/bibliography-entry';
+import { parseBibtex } from '../../src/core/bibliography/bibtex';
+import { edtfDate, parseName } from '../../src/core/bibliography/bibtex-csl';
+import { toCslJson } from '../../src/core/bibliography/csl-export';
+import { parseCslJson } from '../../src/core/bibliography/csl-json';
+import { latexToUnicode } from '../../src/core/bibliography/latex-text';
 import { SourceFieldsSchema } from '../../src/core/schema';
 
 function only(bib: string): BibliographyEntry {

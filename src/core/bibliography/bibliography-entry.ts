@@ -1,0 +1,143 @@
+import { parseMonth, type CslItem } from './bibtex-csl';
+
+/**
+ * Reading the bibliographies reference managers export (BibTeX/biblatex from Zotero, Better BibTeX,
+ * JabRef, Mendeley; CSL-JSON) into source fields, and writing CSL-JSON for Pandoc.
+ *
+ * Parsing never throws: a bad entry becomes a problem at the line where it starts and the rest still
+ * loads, because one broken entry in a 500-entry export must not hide the other 499.
+ * Values are returned unvalidated; the caller runs them through SourceFieldsSchema.
+ */
+
+export interface BibliographyEntry {
+  key: string;
+  /** 1-based line where the entry starts in the file. */
+  line: number;
+  /** Only the fields present; shaped as SourceFieldsSchema input. */
+  fields: {
+    title?: string;
+    author?: string[];
+    publisher?: string;
+    date?: string;
+    language?: string;
+    type?: string;
+    url?: string;
+    derivedFrom?: string[];
+  };
+  /** Document paths the entry links to, as written in the file (unescaped, not resolved). */
+  files: string[];
+  /** The entry as pandoc reads it, which `citewise bib` writes out; the fields above are drawn from it. */
+  csl: CslItem;
+}
+
+export interface BibliographyProblem {
+  line: number;
+  message: string;
+}
+
+export interface ParsedBibliography {
+  entries: BibliographyEntry[];
+  problems: BibliographyProblem[];
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export function formatDate(year: number, month?: number, day?: number): string {
+  let out = String(year).padStart(4, '0');
+  if (month !== undefined) {
+    out += `-${pad2(month)}`;
+    if (day !== undefined) out += `-${pad2(day)}`;
+  }
+  return out;
+}
+
+/** Reads the date spellings that turn up in exported metadata; anything else is left unread. */
+export function parseLooseDate(raw: string): string | undefined {
+  const value = raw.trim().replace(/[?~%]/g, '');
+  let m = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s].*)?$/.exec(value);
+  if (m) return checkedDate(m[1], m[2], m[3]);
+  m = /^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$/.exec(value);
+  if (m) return checkedDate(m[3], m[2], m[1]);
+  m = /^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+\.?),?\s+(\d{4})$/.exec(value);
+  if (m) return withMonthName(m[3], m[2], m[1]);
+  m = /^([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/.exec(value);
+  if (m) return withMonthName(m[3], m[1], m[2]);
+  m = /^([A-Za-z]+\.?),?\s+(\d{4})$/.exec(value);
+  if (m) return withMonthName(m[2], m[1]);
+  return undefined;
+}
+
+function withMonthName(year: string, monthName: string, day?: string): string | undefined {
+  const month = parseMonth(monthName);
+  return month === undefined ? undefined : checkedDate(year, String(month), day);
+}
+
+function checkedDate(year: string, month?: string, day?: string): string | undefined {
+  const y = Number(year);
+  const mo = month === undefined ? undefined : Number(month);
+  const d = day === undefined ? undefined : Number(day);
+  if (mo !== undefined && (mo < 1 || mo > 12)) return undefined;
+  if (d !== undefined && (mo === undefined || d < 1 || d > 31)) return undefined;
+  return formatDate(y, mo, d);
+}
+
+const languageNames: Record<string, string> = {
+  english: 'en', american: 'en', british: 'en', ukenglish: 'en', usenglish: 'en', canadian: 'en', australian: 'en',
+  albanian: 'sq', shqip: 'sq', french: 'fr', francais: 'fr', 'français': 'fr', german: 'de', ngerman: 'de',
+  deutsch: 'de', austrian: 'de', naustrian: 'de', swissgerman: 'de', nswissgerman: 'de', italian: 'it', italiano: 'it',
+  spanish: 'es', 'español': 'es', espanol: 'es', portuguese: 'pt', brazilian: 'pt', dutch: 'nl', greek: 'el',
+  serbian: 'sr', croatian: 'hr', bosnian: 'bs', macedonian: 'mk', slovenian: 'sl', bulgarian: 'bg', romanian: 'ro',
+  turkish: 'tr', russian: 'ru', ukrainian: 'uk', polish: 'pl', czech: 'cs', slovak: 'sk', hungarian: 'hu',
+  swedish: 'sv', norwegian: 'no', norsk: 'no', danish: 'da', finnish: 'fi', arabic: 'ar', persian: 'fa', farsi: 'fa',
+  kurdish: 'ku', pashto: 'ps', urdu: 'ur', hindi: 'hi', chinese: 'zh', japanese: 'ja', korean: 'ko',
+  amharic: 'am', tigrinya: 'ti', somali: 'so', hebrew: 'he', georgian: 'ka', armenian: 'hy',
+};
+
+/** ISO 639 code for a language name or code; undefined when it cannot be recognised. */
+function toLanguageCode(raw: string): string | undefined {
+  // biblatex allows a list ("english and french"); the first language is the document's.
+  const first = raw.trim().split(/\s+and\s+|[,;]/)[0].trim().toLowerCase();
+  if (!first) return undefined;
+  if (languageNames[first]) return languageNames[first];
+  if (/^[a-z]{2,3}([-_][a-z0-9]{2,8})*$/.test(first)) return first.replace(/_/g, '-');
+  return undefined;
+}
+
+export function doiToUrl(raw: string): string | undefined {
+  const doi = raw.trim().replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:\s*)/i, '');
+  return doi ? `https://doi.org/${doi}` : undefined;
+}
+
+export function splitKeys(raw: string): string[] {
+  return raw
+    .split(/[,;]/)
+    .map((key) => key.trim().replace(/^@/, ''))
+    .filter(Boolean);
+}
+
+/**
+ * An export in which every entry says `langid = {Anglais}` has one problem, not one per entry: it is
+ * reported once, at the first entry, with the number of entries.
+ */
+export class UnknownLanguages {
+  private readonly seen = new Map<string, { line: number; count: number }>();
+
+  /** The language code for a language field; an unknown name is noted for the file's problems. */
+  code(language: string, line: number): string | undefined {
+    const code = toLanguageCode(language);
+    if (code) return code;
+    const found = this.seen.get(language);
+    if (found) found.count++;
+    else this.seen.set(language, { line, count: 1 });
+    return undefined;
+  }
+
+  problems(): BibliographyProblem[] {
+    return [...this.seen].map(([language, { line, count }]) => ({
+      line,
+      message: `language "${language}" is not one this tool knows${count > 1 ? ` (${count} entries, the first here)` : ''}; give an ISO code such as en or sq`,
+    }));
+  }
+}
