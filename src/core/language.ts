@@ -120,3 +120,30 @@ export function detectLanguage(text: string): string | undefined {
   }
   return best[0];
 }
+
+/** Language names as reference managers and document properties write them (biblatex's `langid`, Word's names). */
+const languageNames: Record<string, string> = {
+  english: 'en', american: 'en', british: 'en', ukenglish: 'en', usenglish: 'en', canadian: 'en', australian: 'en',
+  albanian: 'sq', shqip: 'sq', french: 'fr', francais: 'fr', 'français': 'fr', german: 'de', ngerman: 'de',
+  deutsch: 'de', austrian: 'de', naustrian: 'de', swissgerman: 'de', nswissgerman: 'de', italian: 'it', italiano: 'it',
+  spanish: 'es', 'español': 'es', espanol: 'es', portuguese: 'pt', brazilian: 'pt', dutch: 'nl', greek: 'el',
+  serbian: 'sr', croatian: 'hr', bosnian: 'bs', macedonian: 'mk', slovenian: 'sl', bulgarian: 'bg', romanian: 'ro',
+  turkish: 'tr', russian: 'ru', ukrainian: 'uk', polish: 'pl', czech: 'cs', slovak: 'sk', hungarian: 'hu',
+  swedish: 'sv', norwegian: 'no', norsk: 'no', danish: 'da', finnish: 'fi', arabic: 'ar', persian: 'fa', farsi: 'fa',
+  kurdish: 'ku', pashto: 'ps', urdu: 'ur', hindi: 'hi', chinese: 'zh', japanese: 'ja', korean: 'ko',
+  amharic: 'am', tigrinya: 'ti', somali: 'so', hebrew: 'he', georgian: 'ka', armenian: 'hy',
+};
+
+/**
+ * The ISO 639 code of a language as a source's metadata declares it: a code or tag ('en', 'en-GB',
+ * 'sq_AL'), a name ('Albanian', 'ngerman'), or a list whose first language is the document's ('english
+ * and french'). Only the primary subtag is kept: time frames and matching go by language, and regional
+ * variants would only split them. Undefined when nothing in it is a language.
+ */
+export function languageCode(raw: string | undefined): string | undefined {
+  const first = raw?.trim().split(/\s+and\s+|[,;]/)[0].trim().toLowerCase();
+  if (!first) return undefined;
+  if (languageNames[first]) return languageNames[first];
+  const tag = /^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$/.exec(first);
+  return tag ? tag[1] : undefined;
+}

@@ -102,7 +102,7 @@ describe('parseBibtex', () => {
       author: ['Asylos', 'ARC Foundation'],
       publisher: 'ARC Publishing',
       date: '2021-06-03',
-      language: 'en-gb',
+      language: 'en',
       type: 'report',
     });
     assert.deepEqual(report.files, ['files/asylos-2021.pdf', 'files/asylos.html']);
@@ -482,7 +482,7 @@ describe('parseCslJson', () => {
         author: ['Home Office'],
         publisher: 'Home Office',
         date: '2022-09-21',
-        language: 'en-gb',
+        language: 'en',
         url: 'https://www.gov.uk/government/publications/albania',
         type: 'report',
       },

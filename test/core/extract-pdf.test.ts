@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ExtractionError, normalizeDocumentDate, normalizeLanguage, splitAuthors } from '../../src/core/extract/extracted-document';
+import { ExtractionError, normalizeDocumentDate, splitAuthors } from '../../src/core/extract/extracted-document';
+import { languageCode } from '../../src/core/language';
 import { extractPdf } from '../../src/core/extract/pdf';
 import { PdfLine, textLines, writePdf } from '../support/pdf-writer';
 import { removeTrees, writeTree } from '../support/temp-tree';
@@ -220,10 +221,13 @@ describe('document properties', () => {
     assert.equal(normalizeDocumentDate(undefined), undefined);
   });
 
-  it('keeps the primary language subtag', () => {
-    assert.equal(normalizeLanguage('en-GB'), 'en');
-    assert.equal(normalizeLanguage('SQ'), 'sq');
-    assert.equal(normalizeLanguage('not a language'), undefined);
+  it('keeps the primary language subtag, and reads language names', () => {
+    assert.equal(languageCode('en-GB'), 'en');
+    assert.equal(languageCode('SQ'), 'sq');
+    assert.equal(languageCode('sq_AL'), 'sq');
+    assert.equal(languageCode('Albanian'), 'sq');
+    assert.equal(languageCode('english and french'), 'en');
+    assert.equal(languageCode('not a language'), undefined);
   });
 
   it('splits authors on semicolons only', () => {

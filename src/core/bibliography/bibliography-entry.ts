@@ -1,3 +1,4 @@
+import { languageCode } from '../language';
 import { parseMonth, type CslItem } from './bibtex-csl';
 
 /**
@@ -83,28 +84,6 @@ function checkedDate(year: string, month?: string, day?: string): string | undef
   return formatDate(y, mo, d);
 }
 
-const languageNames: Record<string, string> = {
-  english: 'en', american: 'en', british: 'en', ukenglish: 'en', usenglish: 'en', canadian: 'en', australian: 'en',
-  albanian: 'sq', shqip: 'sq', french: 'fr', francais: 'fr', 'français': 'fr', german: 'de', ngerman: 'de',
-  deutsch: 'de', austrian: 'de', naustrian: 'de', swissgerman: 'de', nswissgerman: 'de', italian: 'it', italiano: 'it',
-  spanish: 'es', 'español': 'es', espanol: 'es', portuguese: 'pt', brazilian: 'pt', dutch: 'nl', greek: 'el',
-  serbian: 'sr', croatian: 'hr', bosnian: 'bs', macedonian: 'mk', slovenian: 'sl', bulgarian: 'bg', romanian: 'ro',
-  turkish: 'tr', russian: 'ru', ukrainian: 'uk', polish: 'pl', czech: 'cs', slovak: 'sk', hungarian: 'hu',
-  swedish: 'sv', norwegian: 'no', norsk: 'no', danish: 'da', finnish: 'fi', arabic: 'ar', persian: 'fa', farsi: 'fa',
-  kurdish: 'ku', pashto: 'ps', urdu: 'ur', hindi: 'hi', chinese: 'zh', japanese: 'ja', korean: 'ko',
-  amharic: 'am', tigrinya: 'ti', somali: 'so', hebrew: 'he', georgian: 'ka', armenian: 'hy',
-};
-
-/** ISO 639 code for a language name or code; undefined when it cannot be recognised. */
-function toLanguageCode(raw: string): string | undefined {
-  // biblatex allows a list ("english and french"); the first language is the document's.
-  const first = raw.trim().split(/\s+and\s+|[,;]/)[0].trim().toLowerCase();
-  if (!first) return undefined;
-  if (languageNames[first]) return languageNames[first];
-  if (/^[a-z]{2,3}([-_][a-z0-9]{2,8})*$/.test(first)) return first.replace(/_/g, '-');
-  return undefined;
-}
-
 export function doiToUrl(raw: string): string | undefined {
   const doi = raw.trim().replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:\s*)/i, '');
   return doi ? `https://doi.org/${doi}` : undefined;
@@ -126,7 +105,7 @@ export class UnknownLanguages {
 
   /** The language code for a language field; an unknown name is noted for the file's problems. */
   code(language: string, line: number): string | undefined {
-    const code = toLanguageCode(language);
+    const code = languageCode(language);
     if (code) return code;
     const found = this.seen.get(language);
     if (found) found.count++;

@@ -1,3 +1,4 @@
+import { languageCode } from '../language';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import {
@@ -6,7 +7,6 @@ import {
   cleanProperty,
   documentTitle,
   normalizeDocumentDate,
-  normalizeLanguage,
   splitAuthors,
 } from './extracted-document';
 
@@ -105,7 +105,7 @@ async function readCoreProperties(zip: JSZip): Promise<ExtractedDocument['proper
   const title = documentTitle(elementText(xml, 'title'));
   const author = splitAuthors(cleanProperty(elementText(xml, 'creator')));
   const date = normalizeDocumentDate(cleanProperty(elementText(xml, 'created')));
-  const language = normalizeLanguage(cleanProperty(elementText(xml, 'language')));
+  const language = languageCode(cleanProperty(elementText(xml, 'language')));
   if (title) properties.title = title;
   if (author) properties.author = author;
   if (date) properties.date = date;

@@ -42,12 +42,6 @@ export function normalizeDocumentDate(value: string | undefined): string | undef
   return `${year}-${month}-${day}`;
 }
 
-/** 'en-GB' → 'en': sources are matched by primary language, so regional variants would only split them. */
-export function normalizeLanguage(value: string | undefined): string | undefined {
-  const match = value ? /^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$/.exec(value) : null;
-  return match ? match[1].toLowerCase() : undefined;
-}
-
 /** One author per ';'-separated entry; commas stay because they separate family and given names. */
 export function splitAuthors(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;

@@ -1,10 +1,10 @@
+import { languageCode } from '../language';
 import {
   ExtractedDocument,
   ExtractionError,
   cleanProperty,
   documentTitle,
   normalizeDocumentDate,
-  normalizeLanguage,
   splitAuthors,
 } from './extracted-document';
 
@@ -158,7 +158,7 @@ async function readProperties(document: PdfJsDocument): Promise<ExtractedDocumen
   // XMP's publication date, where a publisher wrote one, is the date wanted; creation dates are the fallback.
   const date =
     normalizeDocumentDate(xmpText('prism:publicationdate')) ?? normalizeDocumentDate(cleanProperty(info.CreationDate)) ?? normalizeDocumentDate(xmpText('xmp:createdate'));
-  const language = normalizeLanguage(cleanProperty(info.Language) ?? cleanProperty(info.Lang)) ?? normalizeLanguage(xmpText('dc:language'));
+  const language = languageCode(cleanProperty(info.Language) ?? cleanProperty(info.Lang)) ?? languageCode(xmpText('dc:language'));
   if (title) properties.title = title;
   if (author) properties.author = author;
   if (date) properties.date = date;
