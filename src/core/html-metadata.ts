@@ -231,7 +231,8 @@ function dateNearHeading(document: Document, titles: (string | undefined)[], lin
     if (!text || notPublicationDate.test(text)) return undefined;
     const found = dayInText(text);
     if (!found || foreignBesideHeading(element, heading)) return undefined;
-    return { value: formatIsoDate(found.date), cue: `date beside the heading, in <${element.localName}>`, confidence: 'medium', line: lineOf(text.slice(0, 40)) };
+    // The date's own words are where the file has them; the element's text may join several tags.
+    return { value: formatIsoDate(found.date), cue: `date beside the heading, in <${element.localName}>`, confidence: 'medium', line: lineOf(text.slice(found.index, found.index + found.length)) };
   };
   for (let i = at + 1, texts = 0; i < elements.length && texts < HEADING_REACH_AFTER; i++) {
     if (encloses(heading, elements[i])) continue;
@@ -320,7 +321,7 @@ function dateAloneInElement(document: Document, lineOf: (needle: string) => numb
   for (const element of firstElements(body, '*')) {
     if (element.children.length > 2) continue;
     const text = shortText(element, 48);
-    if (!text || text.length < 6) continue;
+    if (!text || text.length < 6 || notPublicationDate.test(text)) continue;
     const found = dayInText(text);
     if (!found) continue;
     const rest = (text.slice(0, found.index) + text.slice(found.index + found.length)).replace(/\d{1,2}:\d{2}(?::\d{2})?|[\s\p{P}\p{S}]/gu, '');

@@ -15,12 +15,11 @@ const folder = path.resolve(__dirname, '../../../../test/fixtures/date-eval');
 const COVERAGE_TARGET = 0.9;
 const PRECISION_TARGET = 0.95;
 /**
- * While the targets are not met on the whole set, the suite holds the figures reached so far as floors
- * (right days at least, wrong dates at most, of the 350 pages), so that no change makes dates worse
- * unnoticed; BENCHMARKS.md keeps the figures.
+ * The precision target is met on the whole set (96.3%, 309 of 321), and asserted. The coverage target is
+ * not (88.3%, 309 of 350): until it is, the suite holds the figure reached so far as a floor, so that no
+ * change makes dates worse unnoticed; BENCHMARKS.md keeps the figures of each split.
  */
-const RIGHT_FLOOR = 302;
-const WRONG_CEILING = 17;
+const RIGHT_FLOOR = 309;
 
 interface Label {
   file: string;
@@ -73,7 +72,7 @@ describe('publication dates of real web pages (labelled evaluation set)', functi
     assert.ok(all.right >= RIGHT_FLOOR, describeTally('combined', all));
   });
 
-  it(`gives no more than ${WRONG_CEILING} wrong dates (the target, at most ${Math.round((1 - PRECISION_TARGET) * 100)}% of the dates given, is not met yet)`, () => {
-    assert.ok(all.given - all.right <= WRONG_CEILING, `${describeTally('combined', all)}; wrong:\n${wrong.join('\n')}`);
+  it(`gets at least ${PRECISION_TARGET * 100}% of the dates it gives right`, () => {
+    assert.ok(all.right >= PRECISION_TARGET * all.given, `${describeTally('combined', all)}; wrong:\n${wrong.join('\n')}`);
   });
 });
