@@ -280,11 +280,11 @@ export interface InferredDate {
 
 /**
  * Words that open a line naming the publication date: 'Published: 3 May 2021', '**Date:** 2021-05-03',
- * 'Issue of September 2022', 'Botuar në nëntor 2021'. 'Date of Defense: …' names another date, so the
- * date must follow the cue at once.
+ * 'Issue of September 2022', 'Botuar në nëntor 2021', 'Mise en ligne le 23 mai 2019', 'Erstellt am
+ * 12.01.2017'. 'Date of Defense: …' names another date, so the date must follow the cue at once.
  */
 const publicationCue =
-  /^(?:first published|published|publication date|date of publication|date published|date of issue|issued|issue|edition|released|written|date|botuar|publikuar|data e publikimit|ver\u00f6ffentlicht|erschienen|publiziert|publi\u00e9|publicado|pubblicato|gepubliceerd)(?![\p{L}\p{N}])(?:\s+(?:on|of|in|n\u00eb|m\u00eb|am|le|el|em|en|il|op))?\s*[:\-\u2013\u2014]?\s*/iu;
+  /^(?:first published|published|posted|publication date|date of publication|date published|date of issue|issued|issue|edition|released|written|date|botuar|publikuar|data e publikimit|ver\u00f6ffentlicht|erschienen|publiziert|erstellt|datum|publi\u00e9|mis en ligne|mise en ligne|publicado|pubblicato|gepubliceerd)(?![\p{L}\p{N}])(?:\s+(?:on|of|in|n\u00eb|m\u00eb|am|le|el|em|en|il|op))?\s*[:\-\u2013\u2014]?\s*/iu;
 /** What may follow the date on a cue line: a place or a note, not another sentence ('… in Tirana.'). */
 const MAX_CUE_TAIL = 40;
 /** Words after which a date is one the document already looks back on: it was published later. */

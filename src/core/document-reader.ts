@@ -135,6 +135,7 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
   /** What inference reads: the text without page markers. */
   let plain: string | undefined;
   let documentFields: Record<string, unknown> | undefined;
+  let printedTitle: string | undefined;
   let keeping: TextKeeping;
   let placement: TextPlacement | undefined;
   let html: HtmlMetadata | undefined;
@@ -145,6 +146,7 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
     ({ text, pages } = joinPages(extracted, file.kind === 'pdf'));
     plain = extracted.pages.join('\n\n');
     documentFields = { ...extracted.properties };
+    printedTitle = extracted.printedTitle;
     keeping = { kind: 'stored', text };
   } else {
     const read = readTextFileSync(file.path);
@@ -178,7 +180,7 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
     }
   }
 
-  const inferred = inferMetadata(file.relativePath, plain ?? text);
+  const inferred = inferMetadata(file.relativePath, plain ?? text, printedTitle);
   const draft: Draft = {
     fields: {},
     provenance: {},

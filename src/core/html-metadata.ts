@@ -1,7 +1,8 @@
 import { Readability } from '@mozilla/readability';
 import { DOMParser } from 'linkedom';
 import { htmlToText } from './html';
-import { findDateInText, formatIsoDate, inferPublicationDate, parseLooseDate, type Confidence, type PartialDate } from './dates';
+import { languageCode } from './language';
+import { findDatesInText, formatIsoDate, inferPublicationDate, parseLooseDate, type Confidence, type DateMatch, type PartialDate } from './dates';
 
 /**
  * What a web page says about itself: title, author, publisher, publication date and language, each with
@@ -158,17 +159,20 @@ export function readHtmlMetadata(html: string): HtmlMetadata {
   const author = pageAuthor(metas, entities, lineOf);
   if (author) metadata.author = author;
   if (siteName) metadata.publisher = { value: clean(siteName), cue: metas.has('og:site_name') ? 'og:site_name' : 'JSON-LD publisher', confidence: 'high', line: lineOf(siteName) };
-  const language = primaryLanguage(document.documentElement?.getAttribute('lang') ?? document.documentElement?.getAttribute('xml:lang') ?? undefined)
-    ?? primaryLanguage(metas.get('content-language')?.[0]) ?? primaryLanguage(metas.get('dc.language')?.[0]);
+  const language = languageCode(document.documentElement?.getAttribute('lang') ?? document.documentElement?.getAttribute('xml:lang') ?? undefined)
+    ?? languageCode(metas.get('content-language')?.[0]) ?? languageCode(metas.get('dc.language')?.[0]);
   if (language) metadata.language = language;
 
+  // A page saved from the Wayback Machine carries its toolbar, whose dates are the capture's, not the page's.
+  for (const toolbar of document.querySelectorAll('#wm-ipp-base, #wm-ipp, #donato')) toolbar.remove();
   // Readability moves the document's nodes around, so every cue that reads the markup is taken first.
   const structural = structuralDate(document, metas, entities, lineOf);
   const titleText = pageTitleElement(document)?.textContent ?? '';
-  const aloneInElement = structural ? undefined : dateAloneInElement(document, lineOf);
+  const nearHeading = structural ? undefined : dateNearHeading(document, [metadata.title?.value, titleText], lineOf);
+  const aloneInElement = structural || nearHeading ? undefined : dateAloneInElement(document, lineOf);
   const main = tags > MAX_READABILITY_ELEMENTS ? undefined : mainContent(document);
   if (main?.text) metadata.mainText = main.text;
-  const date = structural ?? bylineDate(main?.byline, lineOf) ?? textDate(main?.text) ?? aloneInElement ?? titleDate(titleText, lineOf);
+  const date = structural ?? bylineDate(main?.byline, lineOf) ?? nearHeading ?? textDate(main?.text) ?? aloneInElement ?? titleDate(titleText, lineOf);
   if (date) metadata.date = date;
   return metadata;
 }
@@ -196,9 +200,10 @@ function structuralDate(document: Document, metas: Map<string, string[]>, entiti
     const date = dayOrLess(value);
     if (date) return { value: date, cue: element.hasAttribute('itemprop') ? 'itemprop datePublished' : `<${element.localName}> marked as published`, confidence: 'high', line: lineOf(value.trim()) };
   }
-  const url = metas.get('og:url')?.[0] ?? document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined;
-  const fromUrl = url ? dateInUrl(url) : undefined;
-  if (fromUrl) return { value: fromUrl, cue: 'date in the page URL', confidence: 'high', line: lineOf(url!) };
+  // The page's address, as Open Graph and the canonical link give it (a syndicated copy's canonical link is the original's).
+  const urls = [metas.get('og:url')?.[0], document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined];
+  const fromUrl = urls.map((url) => url && { url, date: dateInUrl(url) }).find((found) => found && found.date);
+  if (fromUrl) return { value: fromUrl.date!, cue: 'date in the page URL', confidence: 'high', line: lineOf(fromUrl.url) };
   for (const element of firstElements(document, 'time[datetime]')) {
     if (insideForeignContainer(element) || /modif|updat/i.test(`${element.className} ${element.getAttribute('itemprop') ?? ''}`)) continue;
     const value = element.getAttribute('datetime') ?? '';
@@ -216,6 +221,107 @@ function structuralDate(document: Document, metas: Map<string, string[]>, entiti
   return undefined;
 }
 
+/** How far around the article's heading its date is looked for, in elements with text, and how long a date's element may be. */
+const HEADING_REACH_AFTER = 20;
+const HEADING_REACH_BEFORE = 6;
+const MAX_DATE_ELEMENT_TEXT = 100;
+/** An element with this much text of its own is the article's body: dates past it are the story's, not its publication's. */
+const BODY_TEXT_LENGTH = 200;
+/** Words that make an element's date the last modification's or an event's, not the publication's. */
+const notPublicationDate = /modif|updat|aktualisiert|ge(?:ä|ae)ndert|actualiz|mis à jour|bijgewerkt|termin|veranstaltung|event|deadline|frist|bis zum|until/i;
+
+/**
+ * The date printed beside the article's heading: the short element after its <h1> ('Von Claudia Lindner
+ * 27.1.2022', '1. Februar 2022, Daniel Dillenburg') or just before it (a kicker line). That is where
+ * pages without metadata print their date, and it keeps the dates of teaser lists and headers, which come
+ * first in many pages, out.
+ */
+function dateNearHeading(document: Document, titles: (string | undefined)[], lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  const heading = articleHeading(document, titles);
+  if (!heading) return undefined;
+  const elements = firstElements(document.body ?? document, '*');
+  const at = elements.indexOf(heading);
+  if (at === -1) return undefined;
+  const tryElement = (element: Element): HtmlField | undefined => {
+    if (element.children.length > 3 || encloses(heading, element) || encloses(element, heading)) return undefined;
+    const text = shortText(element, MAX_DATE_ELEMENT_TEXT);
+    if (!text || notPublicationDate.test(text)) return undefined;
+    const found = dayInText(text);
+    if (!found || foreignBesideHeading(element, heading)) return undefined;
+    // The date's own words are where the file has them; the element's text may join several tags.
+    return { value: formatIsoDate(found.date), cue: `date beside the heading, in <${element.localName}>`, confidence: 'medium', line: lineOf(text.slice(found.index, found.index + found.length)) };
+  };
+  for (let i = at + 1, texts = 0; i < elements.length && texts < HEADING_REACH_AFTER; i++) {
+    if (encloses(heading, elements[i])) continue;
+    const found = tryElement(elements[i]);
+    if (found) return found;
+    const length = ownTextLength(elements[i]);
+    if (length > BODY_TEXT_LENGTH) break;
+    if (length > 0) texts++;
+  }
+  for (let i = at - 1, texts = 0; i >= 0 && texts < HEADING_REACH_BEFORE; i--) {
+    const found = tryElement(elements[i]);
+    if (found) return found;
+    if (ownTextLength(elements[i]) > 0) texts++;
+  }
+  return undefined;
+}
+
+/**
+ * The article's heading: the <h1> or <h2> whose text the page's title repeats (many sites put their name
+ * in the <h1>), else the only <h1> outside menus and sidebars.
+ */
+function articleHeading(document: Document, titles: (string | undefined)[]): Element | undefined {
+  const named = titles.map((title) => clean(title ?? '').toLowerCase()).filter((title) => title.length >= 8);
+  const headings = firstElements(document, 'h1, h2').filter((heading) => !insideForeignContainer(heading));
+  const titled = headings.find((heading) => {
+    const text = clean(heading.textContent ?? '').toLowerCase();
+    return text.length >= 8 && named.some((title) => title.includes(text) || text.includes(title));
+  });
+  const h1s = headings.filter((heading) => heading.localName === 'h1');
+  return titled ?? (h1s.length === 1 ? h1s[0] : undefined);
+}
+
+/**
+ * Whether a date's element beside the heading belongs to something else: a comment, a teaser list or a
+ * sidebar between it and the container it shares with the heading. What shares the heading's own parent is
+ * the article's header, whatever its class says ('teaser-meta' above a press release's title).
+ */
+function foreignBesideHeading(element: Element, heading: Element): boolean {
+  if (element.parentElement === heading.parentElement) return false;
+  for (let node: Element | null = element; node && !encloses(node, heading); node = node.parentElement) {
+    if (node.localName === 'aside' || node.localName === 'nav') return true;
+    if (foreignContainer.test(`${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`)) return true;
+  }
+  return false;
+}
+
+/** Whether `inner` is `outer` or lies inside it (linkedom's typings give Node.contains no parameter). */
+function encloses(outer: Element, inner: Element): boolean {
+  for (let node: Element | null = inner; node; node = node.parentElement) if (node === outer) return true;
+  return false;
+}
+
+/** The length of the text an element holds directly, not in its children. */
+function ownTextLength(element: Element): number {
+  let length = 0;
+  for (const node of element.childNodes as unknown as { nodeType: number; nodeValue: string | null }[]) if (node.nodeType === 3) length += (node.nodeValue ?? '').trim().length;
+  return length;
+}
+
+/**
+ * The one day a short text gives ('Mise en ligne 23 mai 2019'); none where it gives two different days, or
+ * where its day ends a range ('14.–20. Januar 2022' is a week, not the 20th).
+ */
+function dayInText(text: string): DateMatch | undefined {
+  const days = findDatesInText(text).filter((found) => found.date.day !== undefined && found.date.year >= 1990);
+  if (days.length === 0 || days.some((found) => formatIsoDate(found.date) !== formatIsoDate(days[0].date))) return undefined;
+  return rangeEnd.test(text.slice(0, days[0].index)) ? undefined : days[0];
+}
+
+/** What precedes the second date of a range: '14.–', '14 -', '14 bis ', '3 to '. */
+const rangeEnd = /\d\.?\s*(?:[-\u2013\u2014]|bis|to|au|al)\s*$/i;
+
 /** The date in the byline Readability found ('By Arta Hoxha, 3 May 2021'). */
 function bylineDate(byline: string | undefined, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
   const date = byline ? dayOrLess(byline, true) : undefined;
@@ -232,9 +338,9 @@ function dateAloneInElement(document: Document, lineOf: (needle: string) => numb
   for (const element of firstElements(body, '*')) {
     if (element.children.length > 2) continue;
     const text = shortText(element, 48);
-    if (!text || text.length < 6) continue;
-    const found = findDateInText(text);
-    if (!found || found.date.day === undefined || found.date.year < 1990) continue;
+    if (!text || text.length < 6 || notPublicationDate.test(text)) continue;
+    const found = dayInText(text);
+    if (!found) continue;
     const rest = (text.slice(0, found.index) + text.slice(found.index + found.length)).replace(/\d{1,2}:\d{2}(?::\d{2})?|[\s\p{P}\p{S}]/gu, '');
     if (rest.length > 12 || /\d/.test(rest) || insideForeignContainer(element)) continue;
     return { value: formatIsoDate(found.date), cue: `date alone in <${element.localName}>`, confidence: 'low', line: lineOf(text.slice(0, 40)) };
@@ -244,8 +350,8 @@ function dateAloneInElement(document: Document, lineOf: (needle: string) => numb
 
 /** A day in the page's <title> ('08.11.2021 | Fachtag …'): it may be an event's date rather than the page's, so it is weak. */
 function titleDate(title: string, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
-  const found = findDateInText(title);
-  if (!found || found.date.day === undefined || found.date.year < 1990) return undefined;
+  const found = dayInText(title);
+  if (!found) return undefined;
   return { value: formatIsoDate(found.date), cue: 'date in the <title>', confidence: 'low', line: lineOf(title.trim().slice(0, 40)) };
 }
 
@@ -374,10 +480,14 @@ function readJsonLd(document: Document): JsonObject[] {
     if (object.mainEntity) visit(object.mainEntity, depth + 1);
   };
   for (const script of document.querySelectorAll('script[type*="ld+json" i]')) {
+    const text = script.textContent ?? '';
     try {
-      visit(JSON.parse(script.textContent ?? ''), 0);
+      visit(JSON.parse(text), 0);
     } catch {
-      // Pages ship broken JSON-LD (trailing commas, unescaped quotes); the other cues remain.
+      // Pages ship broken JSON-LD (trailing commas, unescaped quotes, two objects in one block); its first
+      // publication date, the article's in such blocks, is still plainly written.
+      const published = /"datePublished"\s*:\s*"([^"]{4,40})"/.exec(text);
+      if (published) entities.push({ '@type': 'Article', datePublished: published[1] });
     }
   }
   // An article's date is more specific than its page's: a WebPage's datePublished may be the site's.
@@ -442,11 +552,6 @@ function pageAuthor(metas: Map<string, string[]>, entities: JsonObject[], lineOf
     if (value && !/^(?:https?:|@|www\.)/i.test(value)) return { value, cue, confidence: 'high', line: lineOf(raw.split(';')[0].trim()) };
   }
   return undefined;
-}
-
-function primaryLanguage(tag: string | undefined): string | undefined {
-  const match = /^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$/.exec(tag ?? '');
-  return match ? match[1].toLowerCase() : undefined;
 }
 
 const clean = (value: string): string => value.replace(/\s+/g, ' ').trim();

@@ -86,6 +86,19 @@ export function inferTitle(text: string): InferredTitle | undefined {
   };
 }
 
+function titleFromLayout(printed: string, text: string): InferredTitle | undefined {
+  const title = cleanTitle(printed);
+  if (genericHeading.test(title) || looksLikeDate(title)) return undefined;
+  const opening = title.slice(0, 24);
+  const line = text.split('\n', 400).findIndex((candidate) => candidate.includes(opening));
+  return {
+    title: title.length > 200 ? `${title.slice(0, 197).replace(/\s+\S*$/, '')}…` : title,
+    line: line === -1 ? 1 : line + 1,
+    cue: 'largest text on page 1',
+    confidence: 'medium',
+  };
+}
+
 function looksLikeDate(line: string): boolean {
   const match = findDateInText(line);
   return match !== undefined && (line.slice(0, match.index) + line.slice(match.index + match.length)).replace(/[\s,.]/g, '').length < 4;
@@ -115,8 +128,13 @@ export interface InferredMetadata {
   language?: string;
 }
 
-export function inferMetadata(relativePath: string, text: string): InferredMetadata {
-  const title = inferTitle(text);
+/**
+ * What a source's text says about itself. `printedTitle` is a PDF's first-page text in the largest type
+ * (`ExtractedDocument.printedTitle`): a title page's title, better evidence than the text's first line
+ * unless it is a section heading or a date.
+ */
+export function inferMetadata(relativePath: string, text: string, printedTitle?: string): InferredMetadata {
+  const title = (printedTitle && titleFromLayout(printedTitle, text)) || inferTitle(text);
   const date = inferPublicationDate(text);
   const language = detectLanguage(text);
   return {

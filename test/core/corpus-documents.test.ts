@@ -61,6 +61,53 @@ describe('PDF and Word sources in a corpus', () => {
     assert.match(corpus.rawText('monitor-2023')!, /^\[p\. i\]\n\nContents/);
   });
 
+  it('titles a PDF whose properties give no title by its first page\'s largest text, as an inferred title with its cue', async () => {
+    const titlePage = (info: { title?: string }): Buffer =>
+      Buffer.from(
+        writePdf({
+          info,
+          pages: [
+            {
+              lines: [
+                { x: 72, y: 760, text: 'Executive Summary', size: 28 },
+                ...textLines(['Residents of two shelters reported restrictions.'], { top: 720 }),
+              ],
+            },
+          ],
+        }),
+      );
+    const root = writeTree({
+      'monitor.pdf': Buffer.from(
+        writePdf({
+          info: { title: 'Microsoft Word - draft3.docx' },
+          pages: [
+            {
+              lines: [
+                { x: 72, y: 780, text: 'Office of the Monitor', size: 10 },
+                { x: 72, y: 700, text: 'Shelters in Northern Albania:', size: 22 },
+                { x: 72, y: 674, text: 'Monitoring Report 2023', size: 22 },
+                ...textLines(['Residents of two shelters reported that they could not leave.', 'The Office recommends review.'], { top: 620 }),
+              ],
+            },
+          ],
+        }),
+      ),
+      'summary-only.pdf': titlePage({}),
+      'titled.pdf': titlePage({ title: 'Shelter Monitoring Report' }),
+    });
+    const corpus = await loadCorpus(root);
+    const monitor = corpus.get('monitor')!;
+    assert.equal(monitor.metadata.title, 'Shelters in Northern Albania: Monitoring Report 2023');
+    assert.equal(monitor.provenance.title?.origin, 'inferred');
+    assert.equal(monitor.provenance.title?.cue, 'largest text on page 1');
+    // Line 1 is the header, line 2 the blank line the gap below it makes.
+    assert.equal(monitor.provenance.title?.line, 3);
+    // A section heading in large type is no title; the document's own title property stays first.
+    assert.notEqual(corpus.get('summary-only')!.metadata.title, 'Executive Summary');
+    assert.equal(corpus.get('titled')!.metadata.title, 'Shelter Monitoring Report');
+    assert.equal(corpus.get('titled')!.provenance.title?.origin, 'document-properties');
+  });
+
   describe('page-aware quotes', () => {
     let root: string;
     before(async () => {

@@ -8,30 +8,43 @@ import { readHtmlMetadata } from '../../src/core/html-metadata';
  * Publication dates of real web pages that nobody on the team wrote, against the labels their collectors
  * gave them (test/fixtures/date-eval/README.md says where they come from and how they were chosen). The
  * goal of issue 13: the right day for at least 90% of pages, and at least 95% of the dates given right.
+ * The set has a dev split (looked at while the extractor was written) and a held-out split (only counted);
+ * the targets are asserted on both together, and the figures of each are printed.
  */
 const folder = path.resolve(__dirname, '../../../../test/fixtures/date-eval');
 const COVERAGE_TARGET = 0.9;
 const PRECISION_TARGET = 0.95;
 /**
- * The targets are not met yet (84.0% and 92.0% when this suite was written; BENCHMARKS.md keeps the
- * figures and issue 13 stays open). Until they are, the suite holds the figures reached so far as floors,
- * so that no change makes dates worse unnoticed, and prints how far the targets still are.
+ * The precision target is met on the whole set (96.3%, 309 of 321), and asserted. The coverage target is
+ * not (88.3%, 309 of 350): until it is, the suite holds the figure reached so far as a floor, so that no
+ * change makes dates worse unnoticed; BENCHMARKS.md keeps the figures of each split.
  */
-const RIGHT_FLOOR = 126;
-const WRONG_CEILING = 11;
+const RIGHT_FLOOR = 309;
 
 interface Label {
   file: string;
   url: string;
   date: string;
   set: string;
+  split: 'dev' | 'held-out';
 }
 
+interface Tally {
+  pages: number;
+  given: number;
+  right: number;
+}
+
+const percent = (part: number, whole: number): string => `${whole ? ((part / whole) * 100).toFixed(1) : '0.0'}%`;
+const describeTally = (name: string, tally: Tally): string =>
+  `${name}: ${tally.pages} pages, right day for ${tally.right} (coverage ${percent(tally.right, tally.pages)}), ` +
+  `${tally.given} dates given, ${tally.given - tally.right} wrong (precision ${percent(tally.right, tally.given)})`;
+
 describe('publication dates of real web pages (labelled evaluation set)', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   const labels = JSON.parse(fs.readFileSync(path.join(folder, 'labels.json'), 'utf8')) as Label[];
-  let given = 0;
-  let right = 0;
+  const tallies = new Map<string, Tally>([['dev', { pages: 0, given: 0, right: 0 }], ['held-out', { pages: 0, given: 0, right: 0 }]]);
+  const all: Tally = { pages: 0, given: 0, right: 0 };
   const wrong: string[] = [];
 
   before(() => {
@@ -39,26 +52,27 @@ describe('publication dates of real web pages (labelled evaluation set)', functi
       const html = gunzipSync(fs.readFileSync(path.join(folder, 'pages', label.file))).toString('utf8');
       // As a new user has it: the saved page alone, without the URL it was fetched from.
       const date = readHtmlMetadata(html).date;
-      if (!date) continue;
-      given++;
-      if (date.value === label.date) right++;
-      else wrong.push(`${label.file}: ${date.value} from ${date.cue} (${date.confidence}), labelled ${label.date}`);
+      const tally = tallies.get(label.split)!;
+      for (const counted of [tally, all]) {
+        counted.pages++;
+        if (date) counted.given++;
+        if (date?.value === label.date) counted.right++;
+      }
+      if (date && date.value !== label.date) wrong.push(`${label.file} (${label.split}): ${date.value} from ${date.cue} (${date.confidence}), labelled ${label.date}`);
     }
-    console.log(
-      `    ${labels.length} pages: right day for ${right} (coverage ${(right / labels.length * 100).toFixed(1)}%, target ${COVERAGE_TARGET * 100}%), ` +
-        `${given} dates given, ${given - right} wrong (precision ${(right / given * 100).toFixed(1)}%, target ${PRECISION_TARGET * 100}%)`,
-    );
+    for (const [name, tally] of tallies) console.log(`    ${describeTally(name, tally)}`);
+    console.log(`    ${describeTally('combined', all)}; targets: coverage ${COVERAGE_TARGET * 100}%, precision ${PRECISION_TARGET * 100}%`);
   });
 
-  it('holds at least 100 labelled pages', () => {
-    assert.ok(labels.length >= 100, `${labels.length} pages`);
+  it('holds at least 100 labelled pages in each split', () => {
+    for (const [name, tally] of tallies) assert.ok(tally.pages >= 100, `${name}: ${tally.pages} pages`);
   });
 
   it(`gives the right day for at least ${RIGHT_FLOOR} of the pages (the target, ${COVERAGE_TARGET * 100}%, is not met yet)`, () => {
-    assert.ok(right >= RIGHT_FLOOR, `coverage ${right}/${labels.length}`);
+    assert.ok(all.right >= RIGHT_FLOOR, describeTally('combined', all));
   });
 
-  it(`gives no more than ${WRONG_CEILING} wrong dates (the target, at most ${Math.round((1 - PRECISION_TARGET) * 100)}% of the dates given, is not met yet)`, () => {
-    assert.ok(given - right <= WRONG_CEILING, `precision ${right}/${given}; wrong:\n${wrong.join('\n')}`);
+  it(`gets at least ${PRECISION_TARGET * 100}% of the dates it gives right`, () => {
+    assert.ok(all.right >= PRECISION_TARGET * all.given, `${describeTally('combined', all)}; wrong:\n${wrong.join('\n')}`);
   });
 });

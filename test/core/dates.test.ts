@@ -248,6 +248,19 @@ describe('dates', () => {
       assert.deepEqual(inferPublicationDateAt(news), { date: '2022-09-21', line: 1 });
     });
 
+    it('reads "Posted on", "Mise en ligne le", "Erstellt am" and "Datum:" lines as publication cues', () => {
+      for (const [line, date] of [
+        ['Posted on 3 May 2021', '2021-05-03'],
+        ['Mise en ligne le 23 mai 2019', '2019-05-23'],
+        ['Erstellt am 12.01.2017', '2017-01-12'],
+        ['Datum: 12.01.2017', '2017-01-12'],
+      ]) {
+        const found = inferPublicationDate(`Title of the page\n${line}\nThe story, told on 1 June 2020, goes on.`);
+        assert.equal(found?.date, date, line);
+        assert.equal(found?.confidence, 'high', line);
+      }
+    });
+
     it('finds an Albanian dateline', () => {
       const news = 'Lajme\r\nTiranë, më 3 nëntor 2021\r\nQeveria miratoi sot...';
       assert.deepEqual(inferPublicationDateAt(news), { date: '2021-11-03', line: 2 });

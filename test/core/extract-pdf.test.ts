@@ -154,6 +154,51 @@ describe('extractPdf', function () {
     assert.deepEqual((await extractPdf(pdf)).properties, { author: ['Smith, Jane'] });
   });
 
+  it('gives the first page\'s largest text, joined over its lines, as the printed title', async () => {
+    const pdf = writePdf({
+      pages: [
+        {
+          lines: [
+            { x: 72, y: 780, text: 'Refugee Review Office', size: 9 },
+            { x: 72, y: 700, text: 'Kosovo: Treatment of Ethnic', size: 24 },
+            { x: 72, y: 672, text: 'Minorities in Mitrovica', size: 24 },
+            { x: 72, y: 640, text: 'Country Focus', size: 16 },
+            ...textLines(['This report was prepared for the asylum tribunal.', 'It covers the period from 2021 to 2023.'], { top: 600 }),
+            { x: 72, y: 300, text: 'Second Large Block', size: 24 },
+          ],
+        },
+        { lines: [{ x: 72, y: 700, text: 'A larger heading on page two', size: 30 }, ...textLines(['Body text.'], { top: 650 })] },
+      ],
+    });
+    const document = await extractPdf(pdf);
+    assert.equal(document.printedTitle, 'Kosovo: Treatment of Ethnic Minorities in Mitrovica');
+    assert.deepEqual(document.properties, {});
+  });
+
+  // Real PDFs nobody on the team made, as Debian installs them (libtasn1-doc: the GNU Libtasn1 manual, made
+  // with Texinfo; shared-mime-info: the freedesktop.org specification, made with DocBook); neither has an Info title.
+  for (const [file, title] of [
+    ['/usr/share/doc/libtasn1-doc/libtasn1.pdf', 'Libtasn1'],
+    ['/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf', 'Shared MIME-info Database'],
+  ] as const) {
+    it(`gives the printed title of ${path.basename(file)}, a real PDF without a title property`, async function () {
+      if (!fs.existsSync(file)) {
+        console.log(`      skipped: ${file} is not installed here`);
+        this.skip();
+      }
+      const document = await extractPdf(new Uint8Array(fs.readFileSync(file)));
+      assert.equal(document.properties.title, undefined);
+      assert.equal(document.printedTitle, title);
+    });
+  }
+
+  it('gives no printed title when nothing on the first page stands out from the body text', async () => {
+    const pdf = writePdf({
+      pages: [{ lines: [{ x: 72, y: 770, text: 'Section heading', size: 11 }, ...textLines(['Body text, line one.', 'Body text, line two.'], { top: 740 })] }],
+    });
+    assert.equal((await extractPdf(pdf)).printedTitle, undefined);
+  });
+
   it('gives the page labels the document declares', async () => {
     const pdf = writePdf({
       pages: ['Preface', 'Contents', 'Chapter one', 'Chapter one, continued'].map((text) => ({ lines: textLines([text]) })),

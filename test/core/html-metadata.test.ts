@@ -52,6 +52,36 @@ describe('readHtmlMetadata', () => {
     assert.equal(date(page('', `${article('Text.')}<footer><p>© 2022 Ministry</p><ul class="archive"><li>12.01.2017</li></ul></footer>`)), undefined);
   });
 
+  it('reads the date printed beside the article\'s heading before dates of teaser lists that come first in the page', () => {
+    const teasers = '<ul class="list"><li><a href="/a">Older story</a> <span>21. Januar 2022</span></li></ul>';
+    const head = '<title>Nachruf: Aus dem Ghetto nach Augusta | Golf</title>';
+    const body = `${teasers}<div><h1>Nachruf: Aus dem Ghetto nach Augusta</h1><div><span>1. Februar 2022</span>, <a>Daniel Dillenburg</a></div>${article('Der Text.')}</div>`;
+    assert.deepEqual(readHtmlMetadata(page(head, body)).date, { value: '2022-02-01', cue: 'date beside the heading, in <div>', confidence: 'medium', line: 1 });
+    // A kicker line just above the heading, in the heading's own container, whatever its class says.
+    const kicker = `${teasers}<div class="columns"><h3 class="teaser-meta">02.01.2022</h3><h1>Land zahlte die Erlegungsprämie aus</h1>${article('Der Text.')}</div>`;
+    assert.equal(date(page('<title>Land zahlte die Erlegungsprämie aus</title>', kicker)), '2022-01-02');
+    // A site's name in the <h1> is not the heading: the <h2> the title repeats is.
+    const sited = `<h1>L-Mag</h1><nav><span>01.01.2020</span></nav><h2>Gedenktag mit Stolpersteinverlegung</h2><p>Von Claudia Lindner, 27.1.2022</p>${article('Der Text.')}`;
+    assert.equal(date(page('<title>Gedenktag mit Stolpersteinverlegung</title>', sited)), '2022-01-27');
+    // An update or an event beside the heading is not the publication.
+    const updated = `<h1>Budget approved by parliament</h1><p>Updated 5 March 2023</p>${article('Text.')}`;
+    assert.equal(date(page('<title>Budget approved by parliament</title>', updated)), undefined);
+  });
+
+  it('gives no date for a day that ends a range, and reads a broken JSON-LD block\'s datePublished', () => {
+    assert.equal(date(page('<title>Wochenbericht 14.–20. Januar 2022</title>')), undefined);
+    assert.equal(date(page('<title>Lawinenbericht 20. Januar 2022</title>')), '2022-01-20');
+    const broken = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2020-10-26T18:10:00+01:00"} }</script>';
+    assert.equal(date(page(broken)), '2020-10-26');
+  });
+
+  it('reads the canonical link\'s URL date when og:url has none, and not the dates of a Wayback Machine toolbar', () => {
+    const syndicated = '<meta property="og:url" content="https://copy.example/news/263700449/story"><link rel="canonical" href="https://origin.example/World/News/story-20200113">';
+    assert.equal(date(page(syndicated)), '2020-01-13');
+    const archived = `<div id="wm-ipp-base"><div id="wm-ipp"><span>16 Feb 2012</span></div></div>${article('Text.')}`;
+    assert.equal(date(page('', archived)), undefined);
+  });
+
   it('reads a date alone in an element, in the languages users save pages in', () => {
     assert.equal(date(page('', `<p><span>14. Februar 2012</span></p>${article('Der Text.')}`)), '2012-02-14');
     assert.equal(date(page('', `<p class="content">23 mai 2019</p>${article('Le texte.')}`)), '2019-05-23');

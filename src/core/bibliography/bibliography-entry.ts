@@ -1,5 +1,6 @@
+import { formatIsoDate, parseLooseDate } from '../dates';
 import { languageCode } from '../language';
-import { parseMonth, type CslItem } from './bibtex-csl';
+import type { CslItem } from './bibtex-csl';
 
 /**
  * Reading the bibliographies reference managers export (BibTeX/biblatex from Zotero, Better BibTeX,
@@ -41,47 +42,13 @@ export interface ParsedBibliography {
   problems: BibliographyProblem[];
 }
 
-function pad2(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-export function formatDate(year: number, month?: number, day?: number): string {
-  let out = String(year).padStart(4, '0');
-  if (month !== undefined) {
-    out += `-${pad2(month)}`;
-    if (day !== undefined) out += `-${pad2(day)}`;
-  }
-  return out;
-}
-
-/** Reads the date spellings that turn up in exported metadata; anything else is left unread. */
-export function parseLooseDate(raw: string): string | undefined {
-  const value = raw.trim().replace(/[?~%]/g, '');
-  let m = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s].*)?$/.exec(value);
-  if (m) return checkedDate(m[1], m[2], m[3]);
-  m = /^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$/.exec(value);
-  if (m) return checkedDate(m[3], m[2], m[1]);
-  m = /^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+\.?),?\s+(\d{4})$/.exec(value);
-  if (m) return withMonthName(m[3], m[2], m[1]);
-  m = /^([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/.exec(value);
-  if (m) return withMonthName(m[3], m[1], m[2]);
-  m = /^([A-Za-z]+\.?),?\s+(\d{4})$/.exec(value);
-  if (m) return withMonthName(m[2], m[1]);
-  return undefined;
-}
-
-function withMonthName(year: string, monthName: string, day?: string): string | undefined {
-  const month = parseMonth(monthName);
-  return month === undefined ? undefined : checkedDate(year, String(month), day);
-}
-
-function checkedDate(year: string, month?: string, day?: string): string | undefined {
-  const y = Number(year);
-  const mo = month === undefined ? undefined : Number(month);
-  const d = day === undefined ? undefined : Number(day);
-  if (mo !== undefined && (mo < 1 || mo > 12)) return undefined;
-  if (d !== undefined && (mo === undefined || d < 1 || d > 31)) return undefined;
-  return formatDate(y, mo, d);
+/**
+ * A date as exported metadata writes it ('2022-09-21', '21 September 2022', 'Sep. 2022', '2022-09-21T10:00'),
+ * as YYYY, YYYY-MM or YYYY-MM-DD; EDTF's marks of uncertainty (?, ~, %) are dropped.
+ */
+export function exportedDate(raw: string): string | undefined {
+  const date = parseLooseDate(raw.replace(/[?~%]/g, ''));
+  return date && formatIsoDate(date);
 }
 
 export function doiToUrl(raw: string): string | undefined {

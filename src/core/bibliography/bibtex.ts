@@ -1,13 +1,13 @@
 import {
   doiToUrl,
-  formatDate,
-  parseLooseDate,
+  exportedDate,
   splitKeys,
   UnknownLanguages,
   type BibliographyEntry,
   type BibliographyProblem,
   type ParsedBibliography,
 } from './bibliography-entry';
+import { formatIsoDate } from '../dates';
 import { bibtexToCsl, monthNames, nameToString, plainValue, resolveCrossReferences, type CslDate, type CslName } from './bibtex-csl';
 import { LineIndex } from '../line-index';
 import { latexToUnicode } from './latex-text';
@@ -432,12 +432,12 @@ function metadataDate(issued: CslDate | undefined, raw: RawEntry, problems: stri
     const [year, month, day] = parts;
     // "19uu" spans a century, which no single year stands for.
     if (year < 1 || year > 9999 || /^\s*y?-?\d*u/i.test(raw.fields.get('date') ?? '')) return undefined;
-    if (month === undefined || month > 12) return formatDate(year);
-    return day === undefined ? formatDate(year, month) : formatDate(year, month, day);
+    if (month === undefined || month > 12) return formatIsoDate({ year });
+    return formatIsoDate({ year, month, day });
   }
   const literal = issued.literal ?? '';
   if (raw.fields.has('date')) {
-    const loose = parseLooseDate(literal);
+    const loose = exportedDate(literal);
     if (loose) return loose;
     problems.push(`date "${literal}" is not a date this tool can read; write it as YYYY, YYYY-MM or YYYY-MM-DD`);
     return undefined;

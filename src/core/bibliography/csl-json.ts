@@ -1,13 +1,13 @@
 import {
   doiToUrl,
-  formatDate,
-  parseLooseDate,
+  exportedDate,
   splitKeys,
   UnknownLanguages,
   type BibliographyEntry,
   type BibliographyProblem,
   type ParsedBibliography,
 } from './bibliography-entry';
+import { formatIsoDate } from '../dates';
 import { LineIndex } from '../line-index';
 import { nameToString, type CslItem, type CslName } from './bibtex-csl';
 
@@ -292,7 +292,7 @@ function cslNames(value: unknown): string[] {
 function cslDate(value: unknown): { date?: string; problem?: string } {
   if (value === undefined || value === null) return {};
   if (typeof value === 'string' || typeof value === 'number') {
-    const date = parseLooseDate(String(value));
+    const date = exportedDate(String(value));
     return date ? { date } : { problem: `issued "${value}" is not a date this tool can read` };
   }
   if (!isPlainObject(value)) return { problem: 'issued is not a CSL date' };
@@ -303,13 +303,13 @@ function cslDate(value: unknown): { date?: string; problem?: string } {
       // Months 13–16 are CSL seasons, which name no calendar month.
       const month = Number.isInteger(m) && m >= 1 && m <= 12 ? m : undefined;
       const day = month !== undefined && Number.isInteger(d) && d >= 1 && d <= 31 ? d : undefined;
-      return { date: formatDate(y, month, day) };
+      return { date: formatIsoDate({ year: y, month, day }) };
     }
   }
   for (const field of ['raw', 'literal'] as const) {
     const text = stringOf(value[field]);
     if (text) {
-      const date = parseLooseDate(text.split('/')[0]);
+      const date = exportedDate(text.split('/')[0]);
       return date ? { date } : { problem: `issued "${text}" is not a date this tool can read` };
     }
   }

@@ -23,8 +23,8 @@ export const extractInProcess: DocumentExtractor = async (file, kind) => {
   return kind === 'pdf' ? extractPdf(data) : extractDocx(data);
 };
 
-/** Bumped whenever extraction changes what it produces, so old cache entries are not trusted. */
-const cacheFormat = 2;
+/** Bumped whenever extraction changes what it produces, so old cache entries are not trusted (3: a PDF's printed title). */
+const cacheFormat = 3;
 
 interface CacheEntry {
   format: number;

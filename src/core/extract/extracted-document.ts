@@ -6,6 +6,8 @@ export interface ExtractedDocument {
   pageLabels?: string[];
   /** Document properties: PDF Info dictionary / XMP, DOCX docProps/core.xml. Dates as ISO 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'. */
   properties: { title?: string; author?: string[]; date?: string; language?: string };
+  /** The title a PDF's first page prints in its largest type, for when its properties give none; inference judges it. */
+  printedTitle?: string;
 }
 
 /**

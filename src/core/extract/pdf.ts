@@ -106,11 +106,14 @@ export async function extractPdf(data: Uint8Array): Promise<ExtractedDocument> {
     }
 
     const pages: string[] = [];
+    let printedTitle: string | undefined;
     try {
       for (let pageNumber = 1; pageNumber <= document.numPages; pageNumber++) {
         const page = await document.getPage(pageNumber);
         const content = await page.getTextContent();
-        pages.push(pageText(content.items.filter(isTextItem).map(toItem)));
+        const items = content.items.filter(isTextItem);
+        pages.push(pageText(items.map(toItem)));
+        if (pageNumber === 1) printedTitle = largestText(items);
         page.cleanup();
       }
     } catch (error) {
@@ -121,6 +124,7 @@ export async function extractPdf(data: Uint8Array): Promise<ExtractedDocument> {
     }
 
     const result: ExtractedDocument = { pages, properties: await readProperties(document) };
+    if (printedTitle) result.printedTitle = printedTitle;
     const labels = await document.getPageLabels().catch(() => null);
     if (labels && labels.length === pages.length) result.pageLabels = labels;
     return result;
@@ -164,6 +168,45 @@ async function readProperties(document: PdfJsDocument): Promise<ExtractedDocumen
   if (date) properties.date = date;
   if (language) properties.language = language;
   return properties;
+}
+
+/** Type this much larger than the page's body text is a title's; a heading set a little larger is not. */
+const TITLE_SIZE_RATIO = 1.3;
+/** Items within this share of the largest size are set in the title's type (rounding, kerning, small caps). */
+const SAME_SIZE_SHARE = 0.92;
+const MAX_PRINTED_TITLE = 250;
+
+/**
+ * The first page's largest text, upright, when it stands out from the body text: the lines set in that
+ * size that follow each other from the first one, joined ('Kosovo:' / 'Country Focus' → 'Kosovo: Country
+ * Focus'). Undefined when no text stands out, or when the largest text is too long or too short to be a title.
+ */
+function largestText(items: PdfJsTextItem[]): string | undefined {
+  const upright = items
+    .filter((item) => item.str.trim() !== '' && Math.abs(item.transform[1]) < 1e-6 && Math.abs(item.transform[2]) < 1e-6)
+    .map(toItem);
+  if (upright.length === 0) return undefined;
+  // The body size is the one most characters are set in.
+  const charactersBySize = new Map<number, number>();
+  for (const item of upright) charactersBySize.set(Math.round(item.size * 10) / 10, (charactersBySize.get(Math.round(item.size * 10) / 10) ?? 0) + item.str.length);
+  const bodySize = [...charactersBySize].sort((a, b) => b[1] - a[1])[0][0];
+  const lettered = upright.filter((item) => /\p{L}/u.test(item.str));
+  const largest = Math.max(...lettered.map((item) => item.size));
+  if (!(largest >= TITLE_SIZE_RATIO * bodySize)) return undefined;
+  const lines = streamLines(upright.filter((item) => item.size >= SAME_SIZE_SHARE * largest));
+  // The title's lines follow each other; a second run of that size further down is another thing.
+  const title: Line[] = [lines[0]];
+  for (const line of lines.slice(1)) {
+    const drop = title[title.length - 1].y - line.y;
+    if (drop <= 0 || drop > 2 * line.size) break;
+    title.push(line);
+  }
+  const text = title
+    .map((line) => line.text)
+    .reduce((joined, line) => (/\p{L}-$/u.test(joined) && /^\p{Ll}/u.test(line) ? joined.slice(0, -1) + line : `${joined} ${line}`))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length >= 4 && text.length <= MAX_PRINTED_TITLE && /\p{L}{2}/u.test(text) ? text : undefined;
 }
 
 interface Item {
