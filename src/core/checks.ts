@@ -12,7 +12,6 @@ import { rules } from './rules';
 import { defaultTimeframeExempt, type RuleId, type Severity, type SourceType } from './schema';
 import { stopWordHits } from './language';
 import type { EffectiveSettings } from './settings';
-import type { Source } from './source';
 import { SourceLookup } from './source-lookup';
 
 export interface Finding {

@@ -5,7 +5,7 @@ import type { HostMessage, HostOptions, HostRequest, LoadedSummary } from './cor
 import type { CheckSummary, CorpusService, CorpusSummary, FoundQuote } from './corpus-service';
 import type { Position } from './line-index';
 import type { SearchHit, SearchOptions } from './search';
-import { resolveSettings, settingsFileFor, type EffectiveSettings, type SettingsSources } from './settings';
+import { corpusId, resolveSettings, type EffectiveSettings, type SettingsSources } from './settings';
 import type { CorpusProblem, Source } from './source';
 import { SourceLookup } from './source-lookup';
 
@@ -238,10 +238,6 @@ export class RemoteWorkspace {
     return resolveSettings(this.sources, reportPath, text);
   }
 
-  workspaceSettingsFile(reportPath: string): Promise<string | undefined> {
-    return settingsFileFor(this.sources, reportPath);
-  }
-
   /** Loads the corpus of these folders once; later calls share the same load. */
   corpus(roots: readonly string[], options: { onProgress?: (progress: LoadProgress) => void } = {}): Promise<RemoteCorpus> {
     const id = corpusId(roots);
@@ -302,8 +298,4 @@ export class RemoteWorkspace {
     this.received.set(id, corpus);
     return corpus;
   }
-}
-
-function corpusId(roots: readonly string[]): string {
-  return roots.map((root) => path.resolve(root)).join('\u0000');
 }

@@ -5,8 +5,6 @@ import type { CorpusProblem } from './source';
 /** Kinds of file a corpus is made of; anything else in the folder is left alone. */
 export type CorpusFileKind = 'markdown' | 'text' | 'html' | 'pdf' | 'docx' | 'manifest' | 'bibtex' | 'csl-json';
 
-/** Kinds whose text is extracted from a binary format rather than read as text. */
-export const extractedKinds: readonly CorpusFileKind[] = ['pdf', 'docx'];
 export const documentKinds: readonly CorpusFileKind[] = ['markdown', 'text', 'html', 'pdf', 'docx'];
 
 export interface CorpusFile {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ParsedBibliography } from './bibliography/bibliography-entry';
 import { parseBibtex } from './bibliography/bibtex';
 import { isCslJsonCandidate, parseCslJson } from './bibliography/csl-json';
-import { documentKinds, fileStamp, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile, type CorpusFileKind } from './corpus-files';
+import { documentKinds, fileStamp, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile } from './corpus-files';
 import { applyFields, normalizeRelative, readBatch, readPreparedText, type BatchReader, type DocumentResult, type DocumentText, type Draft } from './document-reader';
 import { extractInProcess, type DocumentExtractor } from './extract/document-extractor';
 import type { PageMap } from './extract/pages';

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CorpusCache, type TextEntry } from './corpus';
-import type { CorpusFileKind } from './corpus-files';
+import { isInsideFolder, type CorpusFileKind } from './corpus-files';
 import type { Confidence } from './dates';
 import type { DocumentText, Draft, TextKeeping } from './document-reader';
 import type { PageMap } from './extract/pages';
 import { directorySteps, type Directory, type SavedDirectory } from './search';
-import { bySegmentName, bytesChecksum, checksum, positionBlockSize, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
+import { bySegmentName, bytesChecksum, positionBlockSize, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
 import type { CorpusProblem } from './source';
 import { Vocabulary } from './vocabulary';
 
@@ -565,7 +565,7 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
   }
   const documents: StoredDocument[] = [];
   for (const [documentPath, cached] of cache.documents) {
-    const root = resolvedRoots.findIndex((candidate) => isInside(documentPath, candidate));
+    const root = resolvedRoots.findIndex((candidate) => isInsideFolder(documentPath, candidate));
     if (root < 0) continue;
     const relative = path.relative(resolvedRoots[root], documentPath).split(path.sep).join('/');
     const loaded = cached.loaded;
@@ -745,9 +745,4 @@ export async function loadIndex(directory: string, roots: readonly string[]): Pr
   } catch {
     return undefined;
   }
-}
-
-function isInside(file: string, folder: string): boolean {
-  const relative = path.relative(folder, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }

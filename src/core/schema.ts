@@ -57,7 +57,6 @@ export const sourceFieldNames = Object.keys(SourceFieldsSchema.shape) as (keyof 
 
 /** One entry of `corpus.yaml`; `file` links it to a document, without it the source is metadata only. */
 export const ManifestEntrySchema = SourceFieldsSchema.extend({ file: z.string().trim().min(1).optional() });
-export const ManifestSchema = z.object({ sources: z.array(z.unknown()).default([]) });
 
 export const severities = ['error', 'warning', 'info', 'hint'] as const;
 export const SeveritySchema = z.enum(severities);

@@ -189,7 +189,7 @@ export interface SettingsSources {
 }
 
 /** The `citewise.yaml` that applies to a report, if any. */
-export function settingsFileFor(sources: SettingsSources, reportPath: string): Promise<string | undefined> {
+function settingsFileFor(sources: SettingsSources, reportPath: string): Promise<string | undefined> {
   return sources.workspaceRoot ? findWorkspaceSettingsFile(sources.workspaceRoot, sources.workspaceRoot) : findWorkspaceSettingsFile(path.dirname(path.resolve(reportPath)));
 }
 
@@ -297,4 +297,9 @@ async function realPathOf(file: string): Promise<string> {
   } catch {
     return path.resolve(file);
   }
+}
+
+/** One name for the corpus made of these folders, however they were written. */
+export function corpusId(roots: readonly string[]): string {
+  return roots.map((root) => path.resolve(root)).join('\u0000');
 }

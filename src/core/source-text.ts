@@ -203,17 +203,6 @@ function readBytes(file: string, stamp: string, position: number, length: number
   }
 }
 
-/** Closes the files kept open for reading passages (when a corpus is dropped, and in tests). */
-export function closeSourceFiles(): void {
-  for (const handle of openFiles.values()) {
-    try {
-      closeSync(handle);
-    } catch {
-      // Already closed.
-    }
-  }
-  openFiles.clear();
-}
 
 /** Line and character of `offset`, counted from a checkpoint and the text read from it. */
 function positionAfter(anchor: { char: number; line: number; lineStart: number }, text: string, offset: number): Position {

@@ -5,7 +5,7 @@ import { compactSegments, CorpusCache, loadCorpus, type Corpus, type LoadOptions
 import { indexDirectoryFor, loadIndex, saveIndex } from './index-store';
 import { CorpusSearch } from './search';
 import type { Segment } from './segment';
-import { resolveSettings, settingsFileFor, type EffectiveSettings, type SettingsSources } from './settings';
+import { corpusId, resolveSettings, type EffectiveSettings, type SettingsSources } from './settings';
 import { SourceLookup } from './source-lookup';
 
 export interface WorkspaceOptions extends SettingsSources {
@@ -55,11 +55,6 @@ export class CitewiseWorkspace {
 
   settingsFor(reportPath: string, text: string): Promise<EffectiveSettings> {
     return resolveSettings(this.options, reportPath, text);
-  }
-
-  /** The `citewise.yaml` that applies to a report, if any. */
-  workspaceSettingsFile(reportPath: string): Promise<string | undefined> {
-    return settingsFileFor(this.options, reportPath);
   }
 
   /** Loads the corpus made of these folders once; later calls share the same load. */
@@ -177,8 +172,3 @@ export class CitewiseWorkspace {
 }
 
 const prefetchDelay = 1000;
-
-/** Order matters: when two folders hold the same key, the first folder's source wins. */
-function corpusId(roots: readonly string[]): string {
-  return roots.map((root) => path.resolve(root)).join('\u0000');
-}

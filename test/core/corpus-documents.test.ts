@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { checkReport } from '../../src/core/checks';
 import { loadCorpus } from '../../src/core/corpus';
 import { extractInProcess, withExtractionCache, type DocumentExtractor } from '../../src/core/extract/document-extractor';
-import { ExtractionError } from '../../src/core/extract/extracted-document';
 import { mergeSettings } from '../../src/core/settings';
 import { writeDocx } from '../support/docx-writer';
 import { textLines, writePdf } from '../support/pdf-writer';
