@@ -1,7 +1,7 @@
 // The test command (`npm test`): builds once, then runs every suite in turn and closes with one combined
 // "tests: N passed, N failed, N skipped" line. A suite that cannot run fails the whole command: nothing is
 // reported as passed that did not run.
-//   unit     core and CLI suites (mocha)
+//   unit     lint (test/lint/eslint.config.mjs), then the core and CLI suites (mocha)
 //   vscode   the same extension API suite inside a real VS Code extension host (code-server)
 //   e2e      UI tests in that VS Code in Chromium, against the packaged .vsix
 // `node test/run-all.mjs unit vscode` runs only the named suites.
@@ -14,6 +14,7 @@ const suites = chosen.length ? chosen : all;
 const steps = [
   { name: 'build', command: ['node', 'esbuild.mjs'] },
   { name: 'compile tests', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
+  ...(suites.includes('unit') ? [{ name: 'lint', command: ['npx', 'eslint', '-c', 'test/lint/eslint.config.mjs', 'src', 'test'] }] : []),
   ...(suites.includes('unit') ? [{ name: 'unit', command: ['npx', 'mocha'], counts: true }] : []),
   ...(suites.includes('vscode') ? [{ name: 'vscode', command: ['node', 'out/tsc/test/vscode/launch-code-server.js'], counts: true }] : []),
   ...(suites.includes('e2e')

@@ -709,7 +709,6 @@ function runChildProcess(size: number, seed: number, profile: boolean, timeoutMs
 }
 
 function summarize(key: string, value: unknown): string {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const v = value as Record<string, any>;
   if ('p95' in v) return `p50 ${fmtMs(v.p50)}, p95 ${fmtMs(v.p95)} (${v.samples} samples)`;
   if ('latency' in v) return `p50 ${fmtMs((v.latency as Latency).p50)}, p95 ${fmtMs((v.latency as Latency).p95)}`;
