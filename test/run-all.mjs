@@ -14,7 +14,7 @@ const suites = chosen.length ? chosen : all;
 const steps = [
   { name: 'build', command: ['node', 'esbuild.mjs'] },
   { name: 'compile tests', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
-  ...(suites.includes('unit') ? [{ name: 'lint', command: ['npx', 'eslint', '-c', 'test/lint/eslint.config.mjs', 'src', 'test'] }] : []),
+  ...(suites.includes('unit') ? [{ name: 'lint', command: ['npx', 'eslint', '-c', 'test/lint/eslint.config.mjs', 'src', 'test'], continues: true }] : []),
   ...(suites.includes('unit') ? [{ name: 'unit', command: ['npx', 'mocha'], counts: true }] : []),
   ...(suites.includes('vscode') ? [{ name: 'vscode', command: ['node', 'out/tsc/test/vscode/launch-code-server.js'], counts: true }] : []),
   ...(suites.includes('e2e')
@@ -61,8 +61,8 @@ for (const step of steps) {
   }
   if (code !== 0) {
     failedStep = step.name;
-    // A failed build or package leaves nothing to test; a failed suite does not stop the next one.
-    if (!step.counts) break;
+    // A failed build or package leaves nothing to test; a failed suite or lint does not stop the next one.
+    if (!step.counts && !step.continues) break;
   }
 }
 
