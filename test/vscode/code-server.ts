@@ -88,6 +88,8 @@ export function printNotInstalledBanner(suite: string, missing: string[]): void 
 /** The files of one run, all under one temporary folder. */
 export interface Sandbox {
   dir: string;
+  /** False for a run in an untrusted workspace (Restricted Mode): workspace trust is on and never granted. */
+  trusted: boolean;
   userDataDir: string;
   extensionsDir: string;
   configFile: string;
@@ -98,10 +100,11 @@ export interface Sandbox {
   browserLog: string;
 }
 
-export function createSandbox(name: string): Sandbox {
+export function createSandbox(name: string, trusted = true): Sandbox {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `citewise-${name}-`));
   const sandbox: Sandbox = {
     dir,
+    trusted,
     userDataDir: path.join(dir, 'user-data'),
     extensionsDir: path.join(dir, 'extensions'),
     configFile: path.join(dir, 'code-server.yaml'),
@@ -114,7 +117,11 @@ export function createSandbox(name: string): Sandbox {
   for (const folder of [sandbox.extensionsDir, sandbox.resultsDir, sandbox.browserProfile, path.join(sandbox.userDataDir, 'User')]) {
     fs.mkdirSync(folder, { recursive: true });
   }
-  fs.writeFileSync(path.join(sandbox.userDataDir, 'User', 'settings.json'), `${JSON.stringify(userSettings, null, 2)}\n`);
+  // Untrusted: trust is on, the folder was never trusted, and VS Code opens it in Restricted Mode without asking.
+  const settings = trusted
+    ? userSettings
+    : { ...userSettings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' };
+  fs.writeFileSync(path.join(sandbox.userDataDir, 'User', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   // Bound to 127.0.0.1 and without a password; the port comes from --bind-addr.
   fs.writeFileSync(sandbox.configFile, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
   // A copy, so that typing in the editor never changes the repository's fixture.
@@ -228,7 +235,7 @@ export class CodeServer {
       '--extensions-dir', sandbox.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(sandbox.trusted ? ['--disable-workspace-trust'] : []),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       sandbox.workspace,

@@ -1,7 +1,8 @@
 /**
  * Runs the mocha suite in test/vscode/suite inside a real VS Code extension host (code-server 4.100.3 in
  * headless Chromium), with the repository root as the extension under development and a copy of
- * test/fixtures/workspace as the workspace, and exits with the suite's status.
+ * test/fixtures/workspace as the workspace, and exits with the suite's status. A second pass opens another
+ * copy as an untrusted workspace (Restricted Mode) and runs test/vscode/untrusted.
  *
  *   node out/tsc/test/vscode/launch-code-server.js        (after `node esbuild.mjs && tsc -p tsconfig.json`)
  *
@@ -113,17 +114,71 @@ async function main(): Promise<void> {
   }, timeoutMs);
   watchdog.unref();
 
-  sandbox = createSandbox('vscode');
+  const passes: Pass[] = [
+    { name: 'trusted workspace', trusted: true },
+    { name: 'untrusted workspace (Restricted Mode)', trusted: false, suite: 'untrusted', prepare: prepareUntrustedWorkspace },
+  ];
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  let failed = false;
+  for (const pass of passes) {
+    const outcome = await runPass(pass);
+    totals.passed += outcome.results.passed;
+    totals.failed += outcome.results.failed;
+    totals.skipped += outcome.results.skipped;
+    failed ||= outcome.failed;
+    await cleanUp();
+    cleaning = undefined;
+  }
+  clearTimeout(watchdog);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  say(`both passes done after ${seconds} s`);
+  // The line run-all.mjs counts.
+  process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+  await finish(failed ? 1 : 0);
+}
+
+interface Pass {
+  name: string;
+  trusted: boolean;
+  /** Which tests the in-host runner loads: test/vscode/suite (default) or test/vscode/untrusted. */
+  suite?: 'untrusted';
+  /** Changes the copy of the fixture workspace, or the user's settings, before VS Code opens it. */
+  prepare?: (sandbox: Sandbox) => void;
+}
+
+/**
+ * The untrusted pass: the workspace's own settings name its corpus folder, and the user's settings name
+ * another corpus outside it; citewise.yaml names none. In Restricted Mode VS Code withholds the workspace's
+ * value of a restricted setting (`citewise.corpus`), so the user's corpus is the one checked against, and it
+ * counts as the user's (allowed outside the workspace). Trusted, the workspace's corpus would win.
+ */
+function prepareUntrustedWorkspace(box: Sandbox): void {
+  const userCorpus = path.join(box.dir, 'user-corpus');
+  fs.mkdirSync(userCorpus, { recursive: true });
+  fs.writeFileSync(path.join(userCorpus, 'user-source.md'), '---\ntitle: A Source in the User\'s Corpus\ndate: 2022-05-01\n---\nThe user\'s source says that shelters were full.\n');
+  const userSettingsFile = path.join(box.userDataDir, 'User', 'settings.json');
+  const userSettings = JSON.parse(fs.readFileSync(userSettingsFile, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(userSettingsFile, `${JSON.stringify({ ...userSettings, 'citewise.corpus': [userCorpus] }, null, 2)}\n`);
+  fs.mkdirSync(path.join(box.workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(box.workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'citewise.corpus': ['corpus'] }, null, 2)}\n`);
+  const yamlFile = path.join(box.workspace, 'citewise.yaml');
+  fs.writeFileSync(yamlFile, fs.readFileSync(yamlFile, 'utf8').replace(/^corpus:.*\n/m, ''));
+}
+
+async function runPass(pass: Pass): Promise<{ results: SuiteResults; failed: boolean }> {
+  const passStarted = Date.now();
+  sandbox = createSandbox(pass.trusted ? 'vscode' : 'vscode-untrusted', pass.trusted);
+  pass.prepare?.(sandbox);
   const resultsText = path.join(sandbox.resultsDir, 'results.txt');
   const resultsJson = path.join(sandbox.resultsDir, 'results.json');
-  say(`extension: ${extensionPath}`);
-  say(`workspace: copy of test/fixtures/workspace in ${sandbox.workspace}`);
+  say(`${pass.name}: a copy of test/fixtures/workspace in ${sandbox.workspace}`);
 
   // Environment variables reach the extension host only through the code-server process.
   const env: Record<string, string> = { CITEWISE_TEST_RESULTS_DIR: sandbox.resultsDir, CITEWISE_FIXTURE_WORKSPACE: sandbox.workspace };
+  if (pass.suite) env.CITEWISE_SUITE = pass.suite;
   if (process.env.CITEWISE_TEST_GREP) env.CITEWISE_TEST_GREP = process.env.CITEWISE_TEST_GREP;
   server = await CodeServer.start(sandbox, env);
-  say(`code-server ${server.port} (process group ${server.pid}) up after ${Date.now() - started} ms`);
+  say(`code-server ${server.port} (process group ${server.pid}) up after ${Date.now() - passStarted} ms`);
 
   browser = await launchBrowser(sandbox, 'suite');
   const page = browser.pages()[0] ?? (await browser.newPage());
@@ -155,7 +210,6 @@ async function main(): Promise<void> {
   const code = await Promise.race([exitCode, serverGone]);
   follower.flush();
   follower.stop();
-  clearTimeout(watchdog);
 
   if (code === -1) await finish(1, `code-server exited while the suite ran:\n${server.logTail()}`);
 
@@ -165,16 +219,16 @@ async function main(): Promise<void> {
   } catch {
     results = undefined;
   }
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const seconds = ((Date.now() - passStarted) / 1000).toFixed(1);
   if (!results) {
     const consoleTail = fs.existsSync(sandbox.browserLog) ? fs.readFileSync(sandbox.browserLog, 'utf8').split('\n').filter((l) => !isConsoleNoise(l)).slice(-30).join('\n') : '';
-    await finish(1, `FAILED: VS Code exited with code ${code}, but the suite wrote no results (it did not load or crashed before the end).\n--- browser console (tail) ---\n${consoleTail}\n--- code-server log (tail) ---\n${server.logTail()}`);
-    return;
+    await finish(1, `FAILED (${pass.name}): VS Code exited with code ${code}, but the suite wrote no results (it did not load or crashed before the end).\n--- browser console (tail) ---\n${consoleTail}\n--- code-server log (tail) ---\n${server.logTail()}`);
+    throw new Error('unreachable');
   }
-  const failed = code !== 0 || results.failed > 0 || results.passed + results.failed === 0;
-  say(`VS Code exited with code ${code} after ${seconds} s: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
-  if (results.passed + results.failed === 0) process.stderr.write('[test:vscode] no test ran: counting that as a failure\n');
-  await finish(failed ? 1 : 0);
+  const noneRan = results.passed + results.failed === 0;
+  say(`${pass.name}: VS Code exited with code ${code} after ${seconds} s: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
+  if (noneRan) process.stderr.write(`[test:vscode] ${pass.name}: no test ran: counting that as a failure\n`);
+  return { results, failed: code !== 0 || results.failed > 0 || noneRan };
 }
 
 main().catch((error: unknown) => finish(1, `error: ${(error as Error)?.stack ?? error}`));
