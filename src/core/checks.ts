@@ -1,6 +1,6 @@
 import type { CitationGroup, PageRange } from './citations';
 import { pagesBetween } from './extract/pages';
-import type { Corpus } from './corpus';
+import type { CheckableCorpus } from './corpus';
 import { describeFrame, frameFor, isOutside, type Frame } from './timeframe';
 import { LineIndex, type Range } from './line-index';
 import { sectionTrail, type Block, type Directive } from './markdown';
@@ -32,7 +32,7 @@ export type FindingFix =
   | { kind: 'closest-passage'; key: string; line: number; similarity: number; excerpt: string };
 
 export interface CheckContext {
-  corpus?: Corpus;
+  corpus?: CheckableCorpus;
   settings: EffectiveSettings;
   /** Built once per corpus and reused across reports and keystrokes. */
   lookup?: SourceLookup;
@@ -66,7 +66,7 @@ export interface CheckedReference {
 }
 
 /** The message for a quote found in a paged source, but not on the pages its citation names. */
-function locatorMismatch(verdict: QuoteVerdict, group: CitationGroup, corpus: Corpus): string | undefined {
+function locatorMismatch(verdict: QuoteVerdict, group: CitationGroup, corpus: CheckableCorpus): string | undefined {
   const cited = group.items.find((item) => item.key === verdict.key)?.locator?.pages;
   if (!cited?.length || !verdict.pages?.length || !corpus.pages(verdict.key!)) return undefined;
   if (verdict.pages.some((page) => cited.some((range) => rangeCovers(range, page)))) return undefined;
@@ -274,9 +274,9 @@ export function timeframeStatus(
 }
 
 /** Resolvers by corpus: a corpus never changes (a reload makes a new one), so its title index is built once. */
-const resolvers = new WeakMap<Corpus, ReferenceResolver>();
+const resolvers = new WeakMap<CheckableCorpus, ReferenceResolver>();
 
-function resolverFor(corpus: Corpus): ReferenceResolver {
+function resolverFor(corpus: CheckableCorpus): ReferenceResolver {
   let resolver = resolvers.get(corpus);
   if (!resolver) resolvers.set(corpus, (resolver = new ReferenceResolver(corpus.sources)));
   return resolver;
@@ -320,10 +320,10 @@ interface InternalVerdict extends QuoteVerdict {
  * Verdicts by corpus, citation keys and quote text. A report is checked again after every pause in
  * typing, and nearly all its quotes are unchanged; a corpus never changes (a reload makes a new one).
  */
-const verdicts = new WeakMap<Corpus, Map<string, Omit<InternalVerdict, 'quote'>>>();
+const verdicts = new WeakMap<CheckableCorpus, Map<string, Omit<InternalVerdict, 'quote'>>>();
 const maxRememberedVerdicts = 20_000;
 
-function rememberedVerdict(quote: Quote, group: CitationGroup, corpus: Corpus): InternalVerdict {
+function rememberedVerdict(quote: Quote, group: CitationGroup, corpus: CheckableCorpus): InternalVerdict {
   let known = verdicts.get(corpus);
   if (!known) verdicts.set(corpus, (known = new Map()));
   const id = `${group.items.map((item) => item.key).join('\u0001')}\u0000${quote.text}`;
@@ -339,7 +339,7 @@ function rememberedVerdict(quote: Quote, group: CitationGroup, corpus: Corpus): 
 }
 
 /** A quote rests on any of the sources of its citation group; it is faithful if one of them contains it. */
-function verifyQuote(quote: Quote, group: CitationGroup, corpus: Corpus): InternalVerdict {
+function verifyQuote(quote: Quote, group: CitationGroup, corpus: CheckableCorpus): InternalVerdict {
   let best: { key: string; closest?: ClosestPassage } | undefined;
   let checked = 0;
   for (const item of group.items) {

@@ -141,8 +141,22 @@ export function compactSegments(cache: CorpusCache): boolean {
   return true;
 }
 
+/**
+ * What the checks read of a corpus: its sources, and each source's text, pages and passages. The seam
+ * for another kind of corpus (one shared on a database server, say): it implements this, and the checks
+ * work on it unchanged. Search goes through `CorpusService.search`, which any backend answers its own way.
+ */
+export interface CheckableCorpus {
+  readonly sources: readonly Source[];
+  get(key: string): Source | undefined;
+  has(key: string): boolean;
+  text(key: string): IndexedText | undefined;
+  pages(key: string): PageMap | undefined;
+  passage(key: string, start: number, end: number): { line: number; text: string } | undefined;
+}
+
 /** The sources of one or more corpus folders, with everything that went wrong while reading them. */
-export class Corpus {
+export class Corpus implements CheckableCorpus {
   private readonly byKey = new Map<string, Source>();
   /** Texts read back for passages, most recently used last; older ones are let go beyond a budget. */
   private readonly recentlyRead = new Map<string, IndexedText>();

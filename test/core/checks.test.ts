@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { checkReport, type Finding } from '../../src/core/checks';
-import { loadCorpus, type Corpus } from '../../src/core/corpus';
+import { loadCorpus, type CheckableCorpus, type Corpus } from '../../src/core/corpus';
 import { mergeSettings, type EffectiveSettings } from '../../src/core/settings';
 import type { ReportSettings } from '../../src/core/schema';
 import { CitewiseWorkspace } from '../../src/core/workspace';
@@ -291,4 +291,27 @@ describe('checks', () => {
       );
     });
   });
+
+  it('checks against any corpus that has the sources and texts the checks read, not only a loaded one', () => {
+    // A plain object, as a corpus from another backend would be: nothing of the loaded corpus but its answers.
+    const elsewhere: CheckableCorpus = {
+      sources: corpus.sources.map((source) => ({ ...source })),
+      get: (key) => corpus.get(key),
+      has: (key) => corpus.has(key),
+      text: (key) => corpus.text(key),
+      pages: (key) => corpus.pages(key),
+      passage: (key, start, end) => corpus.passage(key, start, end),
+    };
+    const report = [
+      'Families decide: “The decision to migrate is rarely an individual one” [@family-study].',
+      'Officials said “the shelters were always empty” [@undated-notes]. See also [@no-such-source].',
+      'The state offered “shelters to all returning victims” [@old-report].',
+    ].join('\n\n');
+    const settingsOfReport = settings({ timeframe: { from: '2021-01-01', to: '2023-12-31' } });
+    const summary = (findings: Finding[]) => findings.map((finding) => [finding.rule, finding.range.start.line, finding.message]);
+    const loaded = checkReport(path.join(root, 'report.md'), report, { corpus, settings: settingsOfReport }).findings;
+    assert.deepEqual(summary(checkReport(path.join(root, 'report.md'), report, { corpus: elsewhere, settings: settingsOfReport }).findings), summary(loaded));
+    assert.ok(new Set(loaded.map((finding) => finding.rule)).size >= 3, JSON.stringify(rulesOf(loaded)));
+  });
 });
+
