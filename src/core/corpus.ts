@@ -14,6 +14,7 @@ import { newSegmentId, Segment, SegmentBuilder } from './segment';
 import { SourceText } from './source-text';
 import { indexWords } from './tokenize';
 import type { CorpusProblem, Source, SourceMetadata } from './source';
+import { ManifestEntrySchema } from './schema';
 import { Vocabulary } from './vocabulary';
 import { parseYaml } from './yaml-document';
 
@@ -571,7 +572,12 @@ async function applyManifest(
     const lineOf = (field: string) => parsed.lineOf(['sources', index, field]);
     let draft: Draft | undefined;
     if (fields.file !== undefined) {
-      const target = normalizeRelative(String(fields.file));
+      const declared = ManifestEntrySchema.shape.file.safeParse(fields.file);
+      if (!declared.success || declared.data === undefined) {
+        problems.push({ file: file.path, line: lineOf('file'), message: '`file` must be the path of a document in the corpus, such as `reports/asylos-2023.pdf`; the entry is skipped.', severity: 'error' });
+        return;
+      }
+      const target = normalizeRelative(declared.data);
       draft = byRelativePath.get(target);
       if (!draft) {
         problems.push({

@@ -51,7 +51,6 @@ export const SourceFieldsSchema = z.object({
   url: z.string().trim().url(),
   derivedFrom: stringList,
 }).partial();
-export type SourceFieldsInput = z.input<typeof SourceFieldsSchema>;
 export type SourceFields = z.output<typeof SourceFieldsSchema>;
 export const sourceFieldNames = Object.keys(SourceFieldsSchema.shape) as (keyof SourceFields)[];
 
@@ -148,7 +147,6 @@ export const ReportSettingsSchema = z
   })
   .partial()
   .strict();
-export type ReportSettingsInput = z.input<typeof ReportSettingsSchema>;
 export type ReportSettings = z.output<typeof ReportSettingsSchema>;
 
 export const defaultSkipSections = ['Methodology', 'Acknowledgements', 'Acknowledgments', 'Contents', 'Table of Contents', 'References', 'Bibliography'];

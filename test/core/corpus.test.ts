@@ -514,6 +514,7 @@ describe('loadCorpus', () => {
           '    publisher: Kept Publisher',
           '  - title: No key and no file',
           '  - just a string',
+          '  - file: [doc.md, other.md]',
           '',
         ].join('\n'),
       });
@@ -543,6 +544,12 @@ describe('loadCorpus', () => {
           file: 'corpus.yml',
           line: 9,
           message: 'Each entry under `sources:` must be a mapping such as `- file: report.md`.',
+          severity: 'error',
+        },
+        {
+          file: 'corpus.yml',
+          line: 10,
+          message: '`file` must be the path of a document in the corpus, such as `reports/asylos-2023.pdf`; the entry is skipped.',
           severity: 'error',
         },
       ]);
