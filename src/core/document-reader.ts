@@ -53,6 +53,12 @@ export interface DocumentText {
   keeping: TextKeeping;
   /** For paged documents (PDF): where each page starts. */
   pages?: PageMap;
+  /**
+   * For web pages whose main content was found: its words, [first, past the end). Search shows passages
+   * only from there, so a site's menus, banners and teaser lists do not turn up as hits; quotes are still
+   * checked against every word of the page.
+   */
+  mainWords?: [number, number];
 }
 
 /** What reading one document yields: its draft and text (unless it could not be read) and its problems. */
@@ -77,6 +83,8 @@ interface PreparedDocument {
   pages?: PageMap;
   keeping: TextKeeping;
   placement?: TextPlacement;
+  /** For a web page: where its main content is in `text`, [start, end). */
+  mainContent?: [number, number];
 }
 
 /**
@@ -109,8 +117,19 @@ export async function readBatch(
       continue;
     }
     let document: number;
+    const main = prepared.mainContent;
+    let words = 0;
+    let mainFirst = -1;
+    let mainEnd = 0;
     try {
-      indexWords(prepared.text, vocabulary, (id, start) => builder.add(id, start));
+      indexWords(prepared.text, vocabulary, (id, start) => {
+        builder.add(id, start);
+        if (main && start >= main[0] && start < main[1]) {
+          if (mainFirst < 0) mainFirst = words;
+          mainEnd = words + 1;
+        }
+        words++;
+      });
       document = builder.endDocument(prepared.placement);
     } catch (error) {
       builder.abandonDocument();
@@ -121,7 +140,15 @@ export async function readBatch(
     results.push({
       loaded: {
         draft: prepared.draft,
-        text: { document, wordCount: builder.wordCountOf(document), file: file.path, kind: file.kind, keeping: prepared.keeping, pages: prepared.pages },
+        text: {
+          document,
+          wordCount: builder.wordCountOf(document),
+          file: file.path,
+          kind: file.kind,
+          keeping: prepared.keeping,
+          pages: prepared.pages,
+          ...(mainFirst >= 0 ? { mainWords: [mainFirst, mainEnd] as [number, number] } : {}),
+        },
       },
       problems,
     });
@@ -139,6 +166,7 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
   let keeping: TextKeeping;
   let placement: TextPlacement | undefined;
   let html: HtmlMetadata | undefined;
+  let mainContent: [number, number] | undefined;
   let frontMatter: { yaml: string; firstLine: number } | undefined;
   if (file.kind === 'pdf' || file.kind === 'docx') {
     const extracted = await extractDocumentText(file, extract, problems);
@@ -170,6 +198,7 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
     if (file.kind === 'html') {
       html = readHtmlMetadata(raw);
       plain = html.mainText;
+      mainContent = plain === undefined ? undefined : placeWithin(text, plain);
     }
     frontMatter = prepared.frontMatter;
     if (file.kind !== 'html' && read.encoding === 'utf-8' && read.stamp && raw.length === read.text.length) {
@@ -223,7 +252,22 @@ export async function loadDocument(root: string, file: CorpusFile, problems: Cor
       });
     }
   }
-  return { draft, text, pages, keeping, placement };
+  return { draft, text, pages, keeping, placement, mainContent };
+}
+
+/**
+ * Where a page's main content stands in the page's whole text: from its first line to its last (lines of
+ * some length, found in order), or undefined when they cannot both be found. Both texts come from the same
+ * conversion of markup to text, so the article's lines stand in the page's text as they are.
+ */
+function placeWithin(text: string, main: string): [number, number] | undefined {
+  const lines = main.split('\n').map((line) => line.trim()).filter((line) => line.length >= 20);
+  if (lines.length === 0) return undefined;
+  const start = text.indexOf(lines[0]);
+  if (start < 0) return undefined;
+  const last = lines[lines.length - 1];
+  const lastAt = text.indexOf(last, start);
+  return lastAt < 0 ? undefined : [start, lastAt + last.length];
 }
 
 /**

@@ -34,7 +34,7 @@ const segmentMagic = 0x53495743; // "CWIS"
 const directoryMagic = 0x44495743; // "CWID"
 // 5: provenance keeps an inferred value's cue and confidence, and inference changed (issue 13).
 // 6: a PDF's title from its first page's largest text, web-page dates beside the heading (issue 13).
-export const indexFormat = 6;
+export const indexFormat = 7;
 const manifestName = 'index.cwm';
 const directoryName = 'directory.cwd';
 
@@ -509,7 +509,7 @@ interface StoredDocument {
   stamp: string;
   problems: CorpusProblem[];
   draft?: { fields: Draft['fields']; provenance: StoredProvenance };
-  text?: { segment: number; document: number; wordCount: number; kind: CorpusFileKind; keeping: TextKeeping; pages?: PageMap };
+  text?: { segment: number; document: number; wordCount: number; kind: CorpusFileKind; keeping: TextKeeping; pages?: PageMap; mainWords?: [number, number] };
 }
 
 /** Provenance with the file left out where it is the document itself, which it almost always is. */
@@ -583,6 +583,7 @@ export async function saveIndex(directory: string, roots: readonly string[], cac
         kind: entry.kind,
         keeping: entry.keeping,
         pages: entry.pages,
+        mainWords: entry.mainWords,
       },
     });
   }

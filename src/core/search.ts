@@ -57,6 +57,9 @@ export class CorpusSearch {
   private readonly keys: string[] = [];
   private readonly segments: Segment[] = [];
   private sourceSegment = new Uint32Array(0);
+  /** Per source, the words search shows passages from (a web page's main content); [0, -1) for all of them. */
+  private mainFrom = new Int32Array(0);
+  private mainTo = new Int32Array(0);
   private sourceDocument = new Uint32Array(0);
   private lengths = new Uint32Array(0);
   /** Per segment, per document: the source number, or -1 for a document no current source uses. */
@@ -114,6 +117,8 @@ export class CorpusSearch {
     const corpus = this.corpus;
     const sourceSegment: number[] = [];
     const sourceDocument: number[] = [];
+    const mainFrom: number[] = [];
+    const mainTo: number[] = [];
     const lengths: number[] = [];
     let totalWords = 0;
     // Segments in the order of their names, the order a saved directory lists them in.
@@ -134,6 +139,8 @@ export class CorpusSearch {
       sourceSegment.push(index);
       sourceDocument.push(entry.document);
       lengths.push(entry.wordCount);
+      mainFrom.push(entry.mainWords?.[0] ?? 0);
+      mainTo.push(entry.mainWords?.[1] ?? -1);
       totalWords += entry.wordCount;
     }
     yield;
@@ -164,6 +171,8 @@ export class CorpusSearch {
     for (const [key, bucket] of buckets) this.buckets.set(key, bucket);
     this.sourceSegment = Uint32Array.from(sourceSegment);
     this.sourceDocument = Uint32Array.from(sourceDocument);
+    this.mainFrom = Int32Array.from(mainFrom);
+    this.mainTo = Int32Array.from(mainTo);
     this.lengths = Uint32Array.from(lengths);
     this.directoryStarts = starts;
     this.directory = directory;
@@ -452,6 +461,14 @@ export class CorpusSearch {
     const anchors: number[] = [];
     if (phrases.length) for (const start of phraseStarts[0]) anchors.push(start);
     else for (let index = 0; index < total; index++) anchors.push(Math.floor(packed[index] / wordSlots));
+    // A web page's passages come from its main content only: its menus and teasers are no hits.
+    const mainTo = this.mainTo[source];
+    if (mainTo >= 0) {
+      const mainFrom = this.mainFrom[source];
+      let kept = 0;
+      for (const anchor of anchors) if (anchor >= mainFrom && anchor < mainTo) anchors[kept++] = anchor;
+      anchors.length = kept;
+    }
     // Two cursors over the merged positions keep count of the distinct words inside [anchor, anchor + passageWords).
     const inWindow = new Int32Array(matchIds.length);
     let distinct = 0;

@@ -5,6 +5,32 @@ import { CorpusSearch, parseQuery, renderHighlighted } from '../../src/core/sear
 import { SourceLookup } from '../../src/core/source-lookup';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
+describe('corpus search in web pages', () => {
+  after(removeTrees);
+
+  it('finds passages in a page\'s main content only, while quotes are still checked against all of its text', async () => {
+    const article = [
+      'The ministry reported that returns of trafficking survivors rose sharply in 2023, and caseworkers in every region asked for more places in shelters and for longer support after the first months.',
+      'Regional offices said the new reintegration programme reached every district by the end of the year, although the grants it offered covered only six months of rent and training.',
+      'Survivors interviewed for the report described debts to recruiters as the hardest problem after leaving a shelter, and several said that they had been approached again within weeks of their return.',
+    ];
+    const page = [
+      '<html><head><title>Returns rose in 2023</title></head><body>',
+      '<nav><ul><li><a href="/">Home</a></li><li><a href="/donate">Donate to our shelters campaign</a></li><li><a href="/contact">Contact</a></li></ul></nav>',
+      `<article><h1>Returns rose in 2023</h1>${article.map((paragraph) => `<p>${paragraph}</p>`).join('')}</article>`,
+      '<aside><h2>Related</h2><ul><li><a href="/x">Donate to our shelters campaign today and help survivors</a></li></ul></aside>',
+      '</body></html>',
+    ].join('\n');
+    const root = writeTree({ 'returns-2023.html': page });
+    const corpus = await loadCorpus(root);
+    const search = new CorpusSearch(corpus);
+    assert.deepEqual(search.search('donate campaign', { prefix: false }), []);
+    assert.deepEqual(search.search('debts recruiters', { prefix: false }).map((hit) => hit.key), ['returns-2023']);
+    // The quote checks read the whole page: a quote of its sidebar is found there.
+    assert.deepEqual(search.findQuote('Donate to our shelters campaign today and help survivors').map((hit) => hit.key), ['returns-2023']);
+  });
+});
+
 describe('corpus search for a phrase whose words stand apart in many sources', () => {
   after(removeTrees);
 
