@@ -20,7 +20,7 @@ export const exitCodes = {
   internal: 3,
 } as const;
 
-export type Options = NonNullable<ParseArgsConfig['options']>;
+type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Options every command accepts. */
 export const commonOptions = {

@@ -19,7 +19,7 @@ function folderOption(command: string, option: string, folders: readonly string[
   });
 }
 
-export interface CorpusOptionValues {
+interface CorpusOptionValues {
   corpus?: string[];
   'allow-corpus'?: string[];
 }

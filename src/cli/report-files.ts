@@ -4,7 +4,7 @@ import { decodeText } from '../core/corpus-files';
 import { UsageError } from './args';
 import { escapeControls } from './terminal';
 
-export interface ReportFile {
+interface ReportFile {
   /** As given on the command line, for messages. */
   given: string;
   path: string;

@@ -6,7 +6,7 @@ export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean 
   return Boolean(stream.isTTY) && !process.env.NO_COLOR;
 }
 
-export interface Paint {
+interface Paint {
   bold(text: string): string;
   dim(text: string): string;
   red(text: string): string;

@@ -27,11 +27,11 @@ export interface Finding {
   fix?: FindingFix;
 }
 
-export type FindingFix =
+type FindingFix =
   | { kind: 'replace-key'; keys: string[] }
   | { kind: 'closest-passage'; key: string; line: number; similarity: number; excerpt: string };
 
-export interface CheckContext {
+interface CheckContext {
   corpus?: CheckableCorpus;
   settings: EffectiveSettings;
   /** Built once per corpus and reused across reports and keystrokes. */
@@ -486,7 +486,7 @@ function normalizeHeading(text: string): string {
 }
 
 /** Applies markdownlint-style comments: disable-line, disable-next-line, disable/enable ranges, disable-file. */
-export function applyDirectives(findings: Finding[], directives: Directive[], file: string, lines: LineIndex): Finding[] {
+function applyDirectives(findings: Finding[], directives: Directive[], file: string, lines: LineIndex): Finding[] {
   if (directives.length === 0) return findings;
   const covers = (directive: Directive, rule: RuleId) => directive.rules.length === 0 || directive.rules.includes(rule);
   const ordered = [...directives].sort((a, b) => a.start - b.start);

@@ -15,7 +15,7 @@ import { SourceLookup } from './source-lookup';
  * dies it is started again on the next request, and whoever listens is told the corpora are gone.
  */
 
-export interface ClientOptions extends HostOptions {
+interface ClientOptions extends HostOptions {
   /** The compiled `corpus-worker.js`. */
   workerFile: string;
 }
@@ -190,7 +190,7 @@ export class RemoteCorpus implements CorpusService {
 }
 
 /** The sources of a corpus, by key. */
-export class SourceList implements CorpusSummary {
+class SourceList implements CorpusSummary {
   private readonly byKey = new Map<string, Source>();
 
   constructor(

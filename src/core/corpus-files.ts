@@ -30,7 +30,7 @@ export const manifestFileName = 'corpus.yaml';
 /** Folders that hold tooling, not sources. */
 const skippedFolders = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode', '.citewise']);
 
-export function classify(relativePath: string): CorpusFileKind | undefined {
+function classify(relativePath: string): CorpusFileKind | undefined {
   if (relativePath === manifestFileName || relativePath === 'corpus.yml') return 'manifest';
   return byExtension[path.extname(relativePath).toLowerCase()];
 }
@@ -172,13 +172,13 @@ export function fileStamp(stat: { size: number; mtimeMs: number; ctimeMs: number
 }
 
 /** Files larger than this are not read as text: they would only exhaust memory. */
-export const maxTextFileBytes = 100 * 1024 * 1024;
+const maxTextFileBytes = 100 * 1024 * 1024;
 /** PDFs and Word files larger than this are not extracted: a report of that size is almost always scans. */
 export const maxExtractedFileBytes = 150 * 1024 * 1024;
 
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' | 'windows-1252';
+type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' | 'windows-1252';
 
-export type ReadResult =
+type ReadResult =
   | {
       ok: true;
       text: string;

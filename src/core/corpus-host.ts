@@ -56,7 +56,7 @@ export type HostMessage =
   | { type: 'changed'; summary: LoadedSummary }
   | { type: 'indexError'; message: string };
 
-export type Post = (message: HostMessage) => void;
+type Post = (message: HostMessage) => void;
 
 /** Whether two loads gave the same sources with the same metadata, in the same order. */
 function sameSources(before: readonly Source[], after: readonly Source[]): boolean {

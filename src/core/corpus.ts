@@ -18,7 +18,6 @@ import { ManifestEntrySchema } from './schema';
 import { Vocabulary } from './vocabulary';
 import { parseYaml } from './yaml-document';
 
-export type { Draft } from './document-reader';
 
 export interface LoadProgress {
   /** Files read so far and in all. */
@@ -54,7 +53,7 @@ export interface TextEntry extends DocumentText {
   indexed?: IndexedText;
 }
 
-export interface CachedDocument {
+interface CachedDocument {
   stamp: string;
   /** Absent when the file could not be read: a scan stays a scan until the file changes. */
   loaded?: { draft: Draft; entry: TextEntry };

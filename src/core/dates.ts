@@ -18,7 +18,7 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   if (month === 2) {
     return isLeapYear(year) ? 29 : 28;
   }
@@ -26,7 +26,7 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 /** True when the parts name a real calendar day (or month, or year). */
-export function isValidPartialDate(date: PartialDate): boolean {
+function isValidPartialDate(date: PartialDate): boolean {
   const { year, month, day } = date;
   if (!Number.isInteger(year) || year < 0 || year > 9999) {
     return false;
@@ -265,10 +265,9 @@ export function findDatesInText(text: string): DateMatch[] {
 }
 
 /** How much an inferred value can be trusted; a time-frame verdict resting on a `low` one says so. */
-export const confidences = ['low', 'medium', 'high'] as const;
-export type Confidence = (typeof confidences)[number];
+export type Confidence = 'low' | 'medium' | 'high';
 
-export interface InferredDate {
+interface InferredDate {
   /** ISO partial date. */
   date: string;
   /** 1-based line of the cue. */

@@ -156,7 +156,7 @@ export async function readBatch(
   return { results, segment: builder.build() };
 }
 
-export async function loadDocument(root: string, file: CorpusFile, problems: CorpusProblem[], extract: DocumentExtractor): Promise<PreparedDocument | undefined> {
+async function loadDocument(root: string, file: CorpusFile, problems: CorpusProblem[], extract: DocumentExtractor): Promise<PreparedDocument | undefined> {
   let text: string;
   let pages: PageMap | undefined;
   /** What inference reads: the text without page markers. */
@@ -274,7 +274,7 @@ function placeWithin(text: string, main: string): [number, number] | undefined {
  * The text a source's words come from: HTML reduced to text, Markdown front matter blanked. Blanking
  * keeps every offset and line of the file, so a passage can be read from the file where the index says.
  */
-export function prepareText(
+function prepareText(
   kind: CorpusFileKind,
   raw: string,
 ): { text: string; frontMatter?: { yaml: string; firstLine: number }; blankUntil?: number } {

@@ -13,7 +13,7 @@ import { findDatesInText, formatIsoDate, inferPublicationDate, parseLooseDate, t
  * caption or a box that Readability leaves out.
  */
 
-export interface HtmlField {
+interface HtmlField {
   value: string;
   /** 1-based line of the cue in the HTML file, where it can be found there. */
   line?: number;

@@ -34,7 +34,7 @@ const segmentMagic = 0x53495743; // "CWIS"
 const directoryMagic = 0x44495743; // "CWID"
 // 5: provenance keeps an inferred value's cue and confidence, and inference changed (issue 13).
 // 6: a PDF's title from its first page's largest text, web-page dates beside the heading (issue 13).
-export const indexFormat = 7;
+const indexFormat = 7;
 const manifestName = 'index.cwm';
 const directoryName = 'directory.cwd';
 

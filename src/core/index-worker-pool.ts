@@ -9,7 +9,7 @@ import type { Vocabulary } from './vocabulary';
  * 150 MB PDF reads in well under a minute), so it only ever stops a file that would hold the load forever:
  * an extractor caught in a loop on crafted input, a file swapped for a pipe, a stalled network drive.
  */
-export const defaultFileTimeoutMs = 180_000;
+const defaultFileTimeoutMs = 180_000;
 
 interface WorkerState {
   worker: Worker;

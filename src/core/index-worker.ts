@@ -15,7 +15,7 @@ import type { WorkerReply } from './index-worker-pool';
 import { SegmentBuilder, segmentBuffers } from './segment';
 import { Vocabulary } from './vocabulary';
 
-export interface IndexRequest {
+interface IndexRequest {
   id: number;
   root: string;
   files: CorpusFile[];

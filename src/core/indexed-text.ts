@@ -4,7 +4,7 @@ import { SourceText, type TextWindow } from './source-text';
 import { indexWords, scanWords } from './tokenize';
 import { Vocabulary } from './vocabulary';
 
-export { checkpointInterval };
+
 
 /**
  * A source's words with the means to find a quote in them: its word numbers, scanned when a quote is
@@ -206,7 +206,7 @@ function collect(text: string, vocabulary: Vocabulary): { ids: Uint32Array; offs
 }
 
 /** Joins hard-wrapped lines and words hyphenated at a line end into running text. */
-export function unwrap(text: string): string {
+function unwrap(text: string): string {
   return text
     .replace(/([\p{L}\p{N}])[-\u2010]\s*\n\s*(?=[\p{L}\p{N}])/gu, '$1')
     .replace(/\u00AD/g, '')

@@ -47,7 +47,7 @@ function readsLikeProse(line: string, nextLine: string | undefined): boolean {
   return words > 30 || (words > 12 && (/[.!?…]["'’”]?$/.test(line) || /^\p{Ll}/u.test(nextLine ?? '')));
 }
 
-export interface InferredTitle {
+interface InferredTitle {
   title: string;
   line: number;
   cue: string;
@@ -59,7 +59,7 @@ export interface InferredTitle {
  * number, section heading or sentence), cleaned of Markdown emphasis. A title line ending in a colon
  * continues on the next. Better no title, so the key shows, than a section heading shown as the title.
  */
-export function inferTitle(text: string): InferredTitle | undefined {
+function inferTitle(text: string): InferredTitle | undefined {
   const lines = text.split('\n', 400);
   const candidates: { text: string; line: number; heading: boolean; nextLine?: string }[] = [];
   for (let index = 0; index < lines.length && candidates.length < 6; index++) {
@@ -114,14 +114,14 @@ function cleanTitle(line: string): string {
 }
 
 /** An inferred value with its evidence: the line and the cue it was read from, and how far to trust it. */
-export interface Inferred {
+interface Inferred {
   value: string;
   line: number;
   cue: string;
   confidence: Confidence;
 }
 
-export interface InferredMetadata {
+interface InferredMetadata {
   key: string;
   title?: Inferred;
   date?: Inferred;

@@ -48,7 +48,7 @@ for (const [language, words] of Object.entries(stopWords)) {
 }
 
 /** The languages detectLanguage can return. */
-export const detectableLanguages: readonly string[] = Object.keys(stopWords);
+const detectableLanguages: readonly string[] = Object.keys(stopWords);
 
 const SAMPLE_CHARS = 20_000;
 const MIN_HITS = 20;

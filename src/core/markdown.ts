@@ -6,7 +6,7 @@
  */
 import { stringFromCodes } from './vocabulary';
 
-export type BlockKind = 'paragraph' | 'heading' | 'blockquote' | 'list-item' | 'table-row';
+type BlockKind = 'paragraph' | 'heading' | 'blockquote' | 'list-item' | 'table-row';
 
 export interface Block {
   kind: BlockKind;
@@ -22,7 +22,7 @@ export interface Block {
   quoteGroup?: number;
 }
 
-export interface Heading {
+interface Heading {
   level: number;
   text: string;
   line: number;

@@ -9,7 +9,7 @@ import { tokenize } from './tokenize';
 
 type Gap = 'omission' | 'substitution';
 
-export interface QuotePattern {
+interface QuotePattern {
   /** Runs of words that must appear verbatim, in order. */
   segments: string[][];
   /** What may stand between segment i and i+1. */
@@ -72,7 +72,7 @@ export function parseQuotePattern(quote: string): QuotePattern {
   return { segments, gaps };
 }
 
-export interface QuoteLocation {
+interface QuoteLocation {
   /** Offsets in the source text. */
   start: number;
   end: number;
@@ -88,11 +88,11 @@ export interface ClosestPassage extends QuoteLocation {
   differences: [string, string][];
 }
 
-export type QuoteMatch =
+type QuoteMatch =
   | { found: true; location: QuoteLocation }
   | { found: false; closest?: ClosestPassage; wordCount: number };
 
-export function countQuoteWords(pattern: QuotePattern): number {
+function countQuoteWords(pattern: QuotePattern): number {
   return pattern.segments.reduce((sum, segment) => sum + segment.length, 0);
 }
 

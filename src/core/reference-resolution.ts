@@ -42,7 +42,7 @@ const stopWords = new Set(
 );
 
 /** Lower-case words without diacritics or stop words: how titles are compared. */
-export function titleWords(text: string): string[] {
+function titleWords(text: string): string[] {
   const folded = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
   return (folded.match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !stopWords.has(word));
 }

@@ -9,8 +9,7 @@ import { findDatesInText, formatIsoDate, type PartialDate } from './dates';
  */
 
 /** What a reference points at; interviews and correspondence are usually exempt from the research time frame. */
-export const referenceKinds = ['published', 'interview', 'correspondence', 'legislation'] as const;
-export type ReferenceKind = (typeof referenceKinds)[number];
+export type ReferenceKind = 'published' | 'interview' | 'correspondence' | 'legislation';
 
 export interface FreeTextReference {
   /** Offsets of this reference in the report. */
@@ -350,7 +349,7 @@ export function formatCoiReference(fields: { author?: string[]; publisher?: stri
 const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** `2023-06-15` → `15 June 2023`, as COI references write dates. */
-export function formatReferenceDate(iso: string): string {
+function formatReferenceDate(iso: string): string {
   const [year, month, day] = iso.split('-').map(Number);
   if (!month) return String(year);
   return [day, monthNames[month - 1], year].filter((part) => part !== undefined).join(' ');

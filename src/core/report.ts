@@ -34,7 +34,7 @@ export interface ReferenceSpan {
   entries: FreeTextReference[];
 }
 
-export interface FootnoteMarker {
+interface FootnoteMarker {
   start: number;
   end: number;
   label: string;

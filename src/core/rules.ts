@@ -1,6 +1,6 @@
 import type { RuleId, Severity } from './schema';
 
-export interface RuleInfo {
+interface RuleInfo {
   id: RuleId;
   defaultSeverity: Severity;
   summary: string;

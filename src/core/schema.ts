@@ -7,8 +7,8 @@ import { isValidIsoDate } from './dates';
  * every type that describes them is inferred from these schemas.
  */
 
-export const sourceTypes = ['report', 'article', 'news', 'interview', 'correspondence', 'thesis', 'legislation', 'other'] as const;
-export const SourceTypeSchema = z.enum(sourceTypes);
+const sourceTypes = ['report', 'article', 'news', 'interview', 'correspondence', 'thesis', 'legislation', 'other'] as const;
+const SourceTypeSchema = z.enum(sourceTypes);
 export type SourceType = z.infer<typeof SourceTypeSchema>;
 
 
@@ -58,7 +58,7 @@ export const sourceFieldNames = Object.keys(SourceFieldsSchema.shape) as (keyof 
 export const ManifestEntrySchema = SourceFieldsSchema.extend({ file: z.string().trim().min(1).optional() });
 
 export const severities = ['error', 'warning', 'info', 'hint'] as const;
-export const SeveritySchema = z.enum(severities);
+const SeveritySchema = z.enum(severities);
 export type Severity = z.infer<typeof SeveritySchema>;
 
 export const ruleIds = [
@@ -87,7 +87,7 @@ const TimeWindowSchema = z
   })
   .describe('The time frame for sources in this language; `from` must not be later than `to`.');
 
-export const TimeframeSchema = z.object({
+const TimeframeSchema = z.object({
   from: IsoDateSchema.optional().describe(
     'Start of the research time frame (YYYY, YYYY-MM or YYYY-MM-DD). Quotes from sources dated wholly before it are flagged.',
   ),
@@ -110,7 +110,7 @@ export const TimeframeSchema = z.object({
 export type Timeframe = z.infer<typeof TimeframeSchema>;
 
 /** How an author cites: Pandoc keys, or COI references written out in `Source:` lines and footnotes. */
-export const CitationStyleSchema = z.enum(['pandoc', 'coi']);
+const CitationStyleSchema = z.enum(['pandoc', 'coi']);
 export type CitationStyle = z.infer<typeof CitationStyleSchema>;
 
 /** Sources the research time frame does not apply to unless a report says otherwise: what the authors gathered themselves. */

@@ -626,7 +626,7 @@ export function* directorySteps(segments: readonly Segment[], vocabularySize: nu
   return { starts, segments: directorySegments, ordinals };
 }
 
-export function buildDirectory(segments: readonly Segment[], vocabularySize: number): Required<Omit<Directory, 'read'>> {
+function buildDirectory(segments: readonly Segment[], vocabularySize: number): Required<Omit<Directory, 'read'>> {
   const steps = directorySteps(segments, vocabularySize);
   for (;;) {
     const step = steps.next();

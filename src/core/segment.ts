@@ -15,7 +15,7 @@ export const positionBlockSize = 16;
 /** Every this many words of a document, where the word starts in its text is kept. */
 export const checkpointInterval = 256;
 /** Segment-local document numbers take two bytes. */
-export const maxSegmentDocuments = 65_535;
+const maxSegmentDocuments = 65_535;
 
 /** Which documents hold each word, how often, and where: what search needs, and read from disk only then. */
 export interface SegmentPostings {
@@ -33,7 +33,7 @@ export interface SegmentPostings {
 }
 
 /** The postings' sections of a segment file, read a range at a time: what search uses before it has them all. */
-export interface PostingsRanges {
+interface PostingsRanges {
   /** Where a term's postings are: [from, to). */
   postingRange(ordinal: number): [number, number];
   /** Where the positions of a block of `positionBlockSize` postings are in the positions: [start, end). */
@@ -46,14 +46,14 @@ export interface PostingsRanges {
 }
 
 /** A term's postings in one segment: the global number of its first posting, its documents and their counts. */
-export interface TermPostings {
+interface TermPostings {
   from: number;
   documents: Uint16Array;
   counts: Uint8Array;
 }
 
 /** Where each document's words are, which a segment always holds. */
-export interface SegmentDocuments {
+interface SegmentDocuments {
   documentCount: number;
   /** Document d's words are forward[documentStarts[d] .. documentStarts[d + 1]). */
   documentStarts: Uint32Array;
@@ -396,7 +396,7 @@ function documentChecksums(forward: Uint32Array, documentStarts: Uint32Array): U
  * same numbers agree), for telling damaged data from good: FNV-1a in four lanes, which the processor can
  * run side by side, combined at the end.
  */
-export function checksum(values: Uint8Array | Uint16Array | Uint32Array, from = 0, to = values.length): number {
+function checksum(values: Uint8Array | Uint16Array | Uint32Array, from = 0, to = values.length): number {
   // One loop per array type: a loop that sees several kinds of array runs several times slower.
   if (values instanceof Uint32Array) return checksum32(values, from, to);
   if (values instanceof Uint16Array) return checksum16(values, from, to);
@@ -483,7 +483,7 @@ export function bySegmentName(a: Segment, b: Segment): number {
 }
 
 /** Reads a document's words back when the segment's copy of them is on disk: ordinals from `from` to `to`. */
-export type ForwardReader = (from: number, to: number) => Uint16Array | Uint32Array;
+type ForwardReader = (from: number, to: number) => Uint16Array | Uint32Array;
 
 /**
  * A built segment, ready for queries. Words are looked up by their corpus-wide number; a document's

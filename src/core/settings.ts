@@ -19,7 +19,7 @@ import { parseYaml, type ParsedYaml } from './yaml-document';
 
 export const workspaceSettingsFileName = 'citewise.yaml';
 
-export interface SettingsProblem {
+interface SettingsProblem {
   file: string;
   /** 1-based. */
   line: number;

@@ -8,7 +8,7 @@ import { LineIndex, type Position } from './line-index';
  * at the byte offset of the nearest checkpoint, without reading the rest. Other texts (HTML reduced to
  * text, legacy encodings) are prepared again from the whole file; extracted PDF and Word text is kept.
  */
-export type TextOrigin =
+type TextOrigin =
   | {
       kind: 'utf8-file';
       file: string;
@@ -31,7 +31,7 @@ export interface TextWindow {
   positionAt(offset: number): Position;
 }
 
-export interface Checkpoints {
+interface Checkpoints {
   chars: Uint32Array;
   bytes: Uint32Array;
   lines: Uint32Array;

@@ -3,8 +3,7 @@ import type { Confidence } from './dates';
 import type { SourceFields } from './schema';
 
 /** Where a metadata field's value came from; later origins win over earlier ones. */
-export const fieldOrigins = ['inferred', 'document-properties', 'front-matter', 'manifest', 'bibliography'] as const;
-export type FieldOrigin = (typeof fieldOrigins)[number];
+export type FieldOrigin = 'inferred' | 'document-properties' | 'front-matter' | 'manifest' | 'bibliography';
 
 export interface FieldProvenance {
   origin: FieldOrigin;

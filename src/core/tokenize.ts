@@ -30,7 +30,7 @@ const artefact = /\[(?:footnoteRef:\s*\d+|bookmark:[^\]\n]{0,200}|\^\d+|\d{1,3}|
 const foldCache = new Map<string, string>();
 
 /** Lower-cases and strips diacritics, so "Shtëpia" and "shtepia" are the same word. */
-export function foldWord(word: string): string {
+function foldWord(word: string): string {
   if (/^[a-z0-9]+$/.test(word)) return word;
   let folded = foldCache.get(word);
   if (folded === undefined) {
@@ -350,7 +350,7 @@ function wordCharacters(text: string, start: number, end: number): string {
   return segmentStart === start ? text.slice(start, end) : raw + text.slice(segmentStart, end);
 }
 
-export interface TokenizeOptions {
+interface TokenizeOptions {
   /** Drop footnote markers; right for sources, wrong for the text an author typed. */
   dropFootnoteMarkers?: boolean;
 }

@@ -8,14 +8,14 @@ import type { EffectiveSettings } from '../core/settings';
 import { CitewiseConfig } from './config';
 
 /** A report's settings and the corpus they name, as far as it could be loaded. */
-export interface ReportContext {
+interface ReportContext {
   folder: vscode.WorkspaceFolder | undefined;
   workspace: RemoteWorkspace;
   settings: EffectiveSettings;
   loaded?: RemoteCorpus;
 }
 
-export interface Analysis extends CheckSummary {
+interface Analysis extends CheckSummary {
   context: ReportContext;
   version: number;
 }
@@ -299,13 +299,13 @@ export class Citewise implements vscode.Disposable {
   }
 }
 
-export function isInside(file: string, folder: string): boolean {
+function isInside(file: string, folder: string): boolean {
   const relative = path.relative(folder, file);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /** Untitled reports are checked as if they were saved in the workspace folder. */
-export function documentPath(document: vscode.TextDocument, folder: vscode.WorkspaceFolder | undefined): string {
+function documentPath(document: vscode.TextDocument, folder: vscode.WorkspaceFolder | undefined): string {
   if (document.uri.scheme === 'file') return document.uri.fsPath;
   const base = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
   return path.join(base, 'untitled.md');

@@ -105,7 +105,7 @@ export function registerDiagnostics(citewise: Citewise): vscode.Disposable {
   );
 }
 
-export function toDiagnostic(finding: Finding): vscode.Diagnostic {
+function toDiagnostic(finding: Finding): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, toSeverity(finding.severity));
   diagnostic.source = 'citewise';
   diagnostic.code = finding.rule;

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Citewise } from './citewise';
 
-export const extractedScheme = 'citewise-extracted';
+const extractedScheme = 'citewise-extracted';
 
 /** Text extracted from a PDF or Word source, as a read-only document: VS Code has no PDF viewer of its own. */
 export function extractedTextUri(sourcePath: string): vscode.Uri {

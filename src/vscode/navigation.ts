@@ -74,7 +74,7 @@ export function registerNavigation(citewise: Citewise): vscode.Disposable {
 }
 
 /** Every citation of a key in the workspace's reports, reading open editors' unsaved text first. */
-export async function findCitations(citewise: Citewise, key: string, token?: vscode.CancellationToken): Promise<vscode.Location[]> {
+async function findCitations(citewise: Citewise, key: string, token?: vscode.CancellationToken): Promise<vscode.Location[]> {
   const files = await vscode.workspace.findFiles('**/*.{md,markdown}', '**/node_modules/**', 5000, token);
   const open = new Map(vscode.workspace.textDocuments.map((document) => [document.uri.toString(), document]));
   const locations: vscode.Location[] = [];

@@ -99,7 +99,7 @@ export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
 const sentenceReach = 800;
 
 /** The sentence of the source around an offset, unwrapped, for quoting it whole. */
-export function sentenceAround(text: string, offset: number): string {
+function sentenceAround(text: string, offset: number): string {
   const before = text.slice(Math.max(0, offset - 600), offset);
   const startMatch = /[.!?…]["”’)]*\s+(?=[^.!?…]*$)/.exec(before);
   const start = startMatch ? offset - before.length + startMatch.index + startMatch[0].length : Math.max(0, offset - before.length);

@@ -37,7 +37,7 @@ export interface CslItem {
 }
 
 /** An entry as the reader found it: lower-case field names, raw values (macros expanded). */
-export interface RawFields {
+interface RawFields {
   type: string;
   key: string;
   fields: Map<string, string>;
@@ -263,7 +263,7 @@ export function edtfDate(raw: string): CslDate | undefined {
 export const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 /** A month as exports write it: a number or an English name; a range ("jan--feb") stands for its first month, and a season names none. */
-export function parseMonth(value: string): number | undefined {
+function parseMonth(value: string): number | undefined {
   const first = value.trim().toLowerCase().split(/\s*(?:-{1,3}|–|—|\/)\s*/)[0].replace(/\.$/, '');
   if (/^\d{1,2}$/.test(first)) {
     const n = Number(first);

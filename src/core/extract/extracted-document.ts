@@ -14,7 +14,7 @@ export interface ExtractedDocument {
  * Why a document gave no text: `no-text` (e.g. a scan without a text layer), `encrypted` (needs a password),
  * `damaged` (not readable as its format), `too-large` (over a size limit set by the caller).
  */
-export type ExtractionFailure = 'no-text' | 'encrypted' | 'damaged' | 'too-large';
+type ExtractionFailure = 'no-text' | 'encrypted' | 'damaged' | 'too-large';
 
 /** A failure whose message is written for the researcher who put the file in the corpus. */
 export class ExtractionError extends Error {

@@ -7,7 +7,7 @@ export interface PageMap {
 }
 
 /** A line of its own between pages, so a reader of the extracted text sees where each page begins. */
-export function pageMarker(label: string): string {
+function pageMarker(label: string): string {
   return `[p. ${label}]`;
 }
 
@@ -30,7 +30,7 @@ export function joinPages(document: ExtractedDocument, paged: boolean): { text: 
 }
 
 /** The label of the page an offset lies on. */
-export function pageAt(map: PageMap, offset: number): string {
+function pageAt(map: PageMap, offset: number): string {
   let low = 0;
   let high = map.starts.length - 1;
   while (low < high) {
