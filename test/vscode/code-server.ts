@@ -275,9 +275,12 @@ export class CodeServer {
     return `vscode-remote://127.0.0.1:${this.port}${fsPath}`;
   }
 
-  /** The page that opens `folder`, with extension development and test paths in the URL's `payload`. */
-  url(options: { folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string } = {}): string {
-    const params = new URLSearchParams({ folder: options.folder ?? this.sandbox.workspace });
+  /**
+   * The page that opens `folder` (or the multi-root `workspace` file), with extension development and test
+   * paths in the URL's `payload`.
+   */
+  url(options: { folder?: string; workspace?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string } = {}): string {
+    const params = new URLSearchParams(options.workspace ? { workspace: options.workspace } : { folder: options.folder ?? this.sandbox.workspace });
     const payload: [string, string][] = [];
     if (options.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', this.remoteUri(options.extensionDevelopmentPath)]);
     if (options.extensionTestsPath) payload.push(['extensionTestsPath', this.remoteUri(options.extensionTestsPath)]);

@@ -2,7 +2,8 @@
  * Runs the mocha suite in test/vscode/suite inside a real VS Code extension host (code-server 4.100.3 in
  * headless Chromium), with the repository root as the extension under development and a copy of
  * test/fixtures/workspace as the workspace, and exits with the suite's status. A second pass opens another
- * copy as an untrusted workspace (Restricted Mode) and runs test/vscode/untrusted.
+ * copy as an untrusted workspace (Restricted Mode) and runs test/vscode/untrusted; a third opens a copy beside
+ * a second folder as one multi-root workspace and runs test/vscode/multi-root.
  *
  *   node out/tsc/test/vscode/launch-code-server.js        (after `node esbuild.mjs && tsc -p tsconfig.json`)
  *
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
   const passes: Pass[] = [
     { name: 'trusted workspace', trusted: true },
     { name: 'untrusted workspace (Restricted Mode)', trusted: false, suite: 'untrusted', prepare: prepareUntrustedWorkspace },
+    { name: 'multi-root workspace', trusted: true, suite: 'multi-root', prepare: prepareMultiRootWorkspace },
   ];
   const totals = { passed: 0, failed: 0, skipped: 0 };
   let failed = false;
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
   }
   clearTimeout(watchdog);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  say(`both passes done after ${seconds} s`);
+  say(`all ${passes.length} passes done after ${seconds} s`);
   // The line run-all.mjs counts.
   process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
   await finish(failed ? 1 : 0);
@@ -140,10 +142,13 @@ async function main(): Promise<void> {
 interface Pass {
   name: string;
   trusted: boolean;
-  /** Which tests the in-host runner loads: test/vscode/suite (default) or test/vscode/untrusted. */
-  suite?: 'untrusted';
-  /** Changes the copy of the fixture workspace, or the user's settings, before VS Code opens it. */
-  prepare?: (sandbox: Sandbox) => void;
+  /** Which tests the in-host runner loads: test/vscode/suite (default), test/vscode/untrusted or test/vscode/multi-root. */
+  suite?: 'untrusted' | 'multi-root';
+  /**
+   * Changes the copy of the fixture workspace, or the user's settings, before VS Code opens it; returns a
+   * `.code-workspace` file when VS Code is to open that instead of the folder.
+   */
+  prepare?: (sandbox: Sandbox) => string | void;
 }
 
 /**
@@ -165,10 +170,28 @@ function prepareUntrustedWorkspace(box: Sandbox): void {
   fs.writeFileSync(yamlFile, fs.readFileSync(yamlFile, 'utf8').replace(/^corpus:.*\n/m, ''));
 }
 
+/**
+ * The multi-root pass: the fixture workspace beside a second folder with a citewise.yaml and a corpus of its
+ * own, opened together from a `.code-workspace` file. Each report must be checked against the corpus of the
+ * folder it lies in (test/vscode/multi-root).
+ */
+function prepareMultiRootWorkspace(box: Sandbox): string {
+  const second = path.join(box.dir, 'second-folder');
+  fs.mkdirSync(path.join(second, 'sources'), { recursive: true });
+  fs.writeFileSync(path.join(second, 'citewise.yaml'), 'corpus: sources\ntimeframe:\n  from: 2020-01-01\n  to: 2024-12-31\n');
+  fs.writeFileSync(
+    path.join(second, 'sources', 'labour-inspectorate-2022.md'),
+    '---\ntitle: Labour Inspections in the Garment Sector\npublisher: State Labour Inspectorate\ndate: 2022-03-10\n---\nInspectors visited 212 garment workshops in 2021 and found unpaid overtime in most of them.\n',
+  );
+  const workspaceFile = path.join(box.dir, 'two-folders.code-workspace');
+  fs.writeFileSync(workspaceFile, `${JSON.stringify({ folders: [{ path: box.workspace }, { path: second }] }, null, 2)}\n`);
+  return workspaceFile;
+}
+
 async function runPass(pass: Pass): Promise<{ results: SuiteResults; failed: boolean }> {
   const passStarted = Date.now();
-  sandbox = createSandbox(pass.trusted ? 'vscode' : 'vscode-untrusted', pass.trusted);
-  pass.prepare?.(sandbox);
+  sandbox = createSandbox(pass.suite ? `vscode-${pass.suite}` : 'vscode', pass.trusted);
+  const workspaceFile = pass.prepare?.(sandbox) ?? undefined;
   const resultsText = path.join(sandbox.resultsDir, 'results.txt');
   const resultsJson = path.join(sandbox.resultsDir, 'results.json');
   say(`${pass.name}: a copy of test/fixtures/workspace in ${sandbox.workspace}`);
@@ -204,7 +227,7 @@ async function runPass(pass: Pass): Promise<{ results: SuiteResults; failed: boo
   });
 
   const follower = followResults(resultsText);
-  const url = server.url({ extensionDevelopmentPath: extensionPath, extensionTestsPath: suiteEntry });
+  const url = server.url({ workspace: workspaceFile, extensionDevelopmentPath: extensionPath, extensionTestsPath: suiteEntry });
   if (verbose) say(`opening ${url}`);
   await page.goto(url);
   const code = await Promise.race([exitCode, serverGone]);

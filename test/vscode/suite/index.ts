@@ -81,8 +81,9 @@ export function run(): Promise<void> {
     reporter: ResultsFileReporter as unknown as typeof Mocha.reporters.Base,
   });
   if (process.env.CITEWISE_TEST_GREP) mocha.grep(process.env.CITEWISE_TEST_GREP);
-  // The untrusted pass opens another workspace in Restricted Mode and runs only the tests written for it.
-  const folder = process.env.CITEWISE_SUITE === 'untrusted' ? path.join(__dirname, '..', 'untrusted') : __dirname;
+  // The other passes (an untrusted workspace, a multi-root one) open another workspace and run only the tests written for it.
+  const suite = process.env.CITEWISE_SUITE;
+  const folder = suite === 'untrusted' || suite === 'multi-root' ? path.join(__dirname, '..', suite) : __dirname;
   const files = testFiles(folder);
   for (const file of files) mocha.addFile(file);
   write(`Citewise extension-host tests: ${files.length} file(s) in ${folder}, VS Code ${require('vscode').version}`);
