@@ -101,21 +101,23 @@ export function isoDateRange(value: string): { start: string; end: string } {
   return { start: iso, end: iso };
 }
 
-// Month names in English, Albanian and the languages of the web pages users save most (German, French,
-// Spanish, Italian, Portuguese, Dutch); longest alternatives first so that 'Sept' is not cut to 'Sep'.
+// Month names in English, Albanian and the languages of the web pages users save (German, French, Spanish,
+// Italian, Portuguese, Dutch, the Nordic languages, Polish, Czech, Russian, Ukrainian, Greek, Romanian,
+// Hungarian, Finnish, Turkish, Indonesian, Hebrew (also with its prefix ב, 'in'), Arabic with its Levantine names), in the forms dates use
+// (Slavic, Greek and Finnish dates write the genitive); longest alternatives first so that 'Sept' is not cut to 'Sep'.
 const monthNames: ReadonlyArray<readonly [number, readonly string[]]> = [
-  [1, ['january', 'jan', 'janar', 'januar', 'jänner', 'janvier', 'enero', 'gennaio', 'janeiro', 'januari']],
-  [2, ['february', 'feb', 'shkurt', 'februar', 'février', 'fevrier', 'febrero', 'febbraio', 'fevereiro', 'februari']],
-  [3, ['march', 'mar', 'mars', 'märz', 'maerz', 'marzo', 'março', 'marco', 'maart']],
-  [4, ['april', 'apr', 'prill', 'avril', 'abril', 'aprile']],
-  [5, ['may', 'maj', 'mai', 'mayo', 'maggio', 'maio', 'mei']],
-  [6, ['june', 'jun', 'qershor', 'juni', 'juin', 'junio', 'giugno', 'junho']],
-  [7, ['july', 'jul', 'korrik', 'juli', 'juillet', 'julio', 'luglio', 'julho']],
-  [8, ['august', 'aug', 'gusht', 'août', 'aout', 'agosto', 'augustus']],
-  [9, ['september', 'sept', 'sep', 'shtator', 'septembre', 'septiembre', 'setiembre', 'settembre', 'setembro']],
-  [10, ['october', 'oct', 'tetor', 'oktober', 'octobre', 'octubre', 'ottobre', 'outubro']],
-  [11, ['november', 'nov', 'nëntor', 'nentor', 'novembre', 'noviembre', 'novembro']],
-  [12, ['december', 'dec', 'dhjetor', 'dezember', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro']],
+  [1, ['january', 'jan', 'janar', 'januar', 'jänner', 'janvier', 'enero', 'gennaio', 'janeiro', 'januari', 'stycznia', 'styczeń', 'ledna', 'leden', 'января', 'январь', 'січня', 'ιανουαρίου', 'ianuarie', 'január', 'tammikuuta', 'ocak', 'ינואר', 'בינואר', 'يناير', 'كانون الثاني']],
+  [2, ['february', 'feb', 'shkurt', 'februar', 'février', 'fevrier', 'febrero', 'febbraio', 'fevereiro', 'februari', 'lutego', 'luty', 'února', 'únor', 'февраля', 'февраль', 'лютого', 'φεβρουαρίου', 'februarie', 'február', 'helmikuuta', 'şubat', 'פברואר', 'בפברואר', 'فبراير', 'شباط']],
+  [3, ['march', 'mar', 'mars', 'märz', 'maerz', 'marzo', 'março', 'marco', 'maart', 'marts', 'marca', 'marzec', 'března', 'březen', 'марта', 'март', 'березня', 'μαρτίου', 'martie', 'március', 'maaliskuuta', 'mart', 'maret', 'מרץ', 'במרץ', 'مارس', 'آذار']],
+  [4, ['april', 'apr', 'prill', 'avril', 'abril', 'aprile', 'kwietnia', 'kwiecień', 'dubna', 'duben', 'апреля', 'апрель', 'квітня', 'απριλίου', 'aprilie', 'április', 'huhtikuuta', 'nisan', 'אפריל', 'באפריל', 'أبريل', 'ابريل', 'إبريل', 'نيسان']],
+  [5, ['may', 'maj', 'mai', 'mayo', 'maggio', 'maio', 'mei', 'maja', 'května', 'květen', 'мая', 'май', 'травня', 'μαΐου', 'május', 'toukokuuta', 'mayıs', 'מאי', 'במאי', 'مايو', 'أيار', 'ايار']],
+  [6, ['june', 'jun', 'qershor', 'juni', 'juin', 'junio', 'giugno', 'junho', 'czerwca', 'czerwiec', 'června', 'červen', 'июня', 'июнь', 'червня', 'ιουνίου', 'iunie', 'június', 'kesäkuuta', 'haziran', 'יוני', 'ביוני', 'يونيو', 'يونيه', 'حزيران']],
+  [7, ['july', 'jul', 'korrik', 'juli', 'juillet', 'julio', 'luglio', 'julho', 'lipca', 'lipiec', 'července', 'červenec', 'июля', 'июль', 'липня', 'ιουλίου', 'iulie', 'július', 'heinäkuuta', 'temmuz', 'יולי', 'ביולי', 'يوليو', 'يوليه', 'تموز']],
+  [8, ['august', 'aug', 'gusht', 'août', 'aout', 'agosto', 'augustus', 'augusti', 'agustus', 'sierpnia', 'sierpień', 'srpna', 'srpen', 'августа', 'август', 'серпня', 'αυγούστου', 'augusztus', 'elokuuta', 'ağustos', 'אוגוסט', 'באוגוסט', 'أغسطس', 'اغسطس', 'آب']],
+  [9, ['september', 'sept', 'sep', 'shtator', 'septembre', 'septiembre', 'setiembre', 'settembre', 'setembro', 'września', 'wrzesień', 'září', 'сентября', 'сентябрь', 'вересня', 'σεπτεμβρίου', 'septembrie', 'szeptember', 'syyskuuta', 'eylül', 'ספטמבר', 'בספטמבר', 'سبتمبر', 'أيلول', 'ايلول']],
+  [10, ['october', 'oct', 'tetor', 'oktober', 'octobre', 'octubre', 'ottobre', 'outubro', 'października', 'październik', 'října', 'říjen', 'октября', 'октябрь', 'жовтня', 'οκτωβρίου', 'octombrie', 'október', 'lokakuuta', 'ekim', 'אוקטובר', 'באוקטובר', 'أكتوبر', 'اكتوبر', 'تشرين الأول', 'تشرين الاول']],
+  [11, ['november', 'nov', 'nëntor', 'nentor', 'novembre', 'noviembre', 'novembro', 'listopada', 'listopad', 'listopadu', 'ноября', 'ноябрь', 'листопада', 'νοεμβρίου', 'noiembrie', 'marraskuuta', 'kasım', 'נובמבר', 'בנובמבר', 'نوفمبر', 'تشرين الثاني']],
+  [12, ['december', 'dec', 'dhjetor', 'dezember', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro', 'desember', 'grudnia', 'grudzień', 'prosince', 'prosinec', 'декабря', 'декабрь', 'грудня', 'δεκεμβρίου', 'decembrie', 'joulukuuta', 'aralık', 'דצמבר', 'בדצמבר', 'ديسمبر', 'كانون الأول', 'كانون الاول']],
 ];
 
 const monthByName = new Map<string, number>();
@@ -140,7 +142,9 @@ const monthAlternation = [...monthByName.keys()]
 const SP = '(?:[^\\S\\r\\n]+|[^\\S\\r\\n]*\\r?\\n[^\\S\\r\\n]*)';
 const START = '(?<![\\p{L}\\p{N}])';
 const END = '(?![\\p{L}\\p{N}])';
-const MONTH = `(${monthAlternation})\\.?`;
+// A month may be named twice, as Arabic pages do with its Levantine and its international name ('نيسان / أبريل');
+// both names must then be the same month. Each space is a single optional one, so that no run backtracks.
+const MONTH = `(${monthAlternation})\\.?(?:\\s?/\\s?(${monthAlternation}))?`;
 const DAY = '(0?[1-9]|[12]\\d|3[01])';
 const ORDINAL = '(?:st|nd|rd|th)?';
 const YEAR = '(19\\d\\d|20\\d\\d)';
@@ -151,30 +155,48 @@ type Extract = (match: RegExpExecArray) => PartialDate;
 interface DatePattern {
   regex: RegExp;
   extract: Extract;
+  /** A two-digit year ('30.10.23'): read only where the text is known to be a date, since in prose it may be a version or a score. */
+  shortYear?: boolean;
 }
 
-const byName = (name: string): number => monthFromName(name) ?? 0;
+const byName = (name: string, again?: string): number => {
+  const month = monthFromName(name) ?? 0;
+  return again === undefined || monthFromName(again) === month ? month : 0;
+};
 
 // English capitalises the month, so a lowercase 'may' before a number is the verb ('prices may 2019
 // levels...'); returning month 0 makes the match invalid, and it is skipped.
-const leadingMonth = (name: string): number => (name === 'may' ? 0 : byName(name));
+const leadingMonth = (name: string, again?: string): number => (name === 'may' ? 0 : byName(name, again));
+
+/** '23' in a date is 2023 and '98' is 1998: pages written before 1950 do not print two-digit years. */
+const fullYear = (short: string): number => Number(short) + (Number(short) < 50 ? 2000 : 1900);
 
 // Every pattern requires a year: a day and month alone ('21 September') cannot be placed in time.
 const datePatterns: DatePattern[] = [
   {
-    // 21 September 2022, 21st of Sept. 2022, më 21 shtator 2022, 21. September 2022, 1er mai 2019, 8 de mayo de 2020
+    // 21 September 2022, 21st of Sept. 2022, më 21 shtator 2022, 21. September 2022, 1er mai 2019, 8 de mayo de 2020, 24 نيسان / أبريل 2020
     regex: new RegExp(`${START}${DAY}(?:${ORDINAL}|er)\\.?${SP}(?:(?:of|de)${SP})?${MONTH},?${SP}(?:de${SP})?${YEAR}${END}`, 'giu'),
-    extract: (m) => ({ year: Number(m[3]), month: byName(m[2]), day: Number(m[1]) }),
+    extract: (m) => ({ year: Number(m[4]), month: byName(m[2], m[3]), day: Number(m[1]) }),
   },
   {
     // September 21, 2022; Sep 21st 2022
     regex: new RegExp(`${START}${MONTH}${SP}${DAY}${ORDINAL},?${SP}${YEAR}${END}`, 'giu'),
-    extract: (m) => ({ year: Number(m[3]), month: leadingMonth(m[1]), day: Number(m[2]) }),
+    extract: (m) => ({ year: Number(m[4]), month: leadingMonth(m[1], m[2]), day: Number(m[3]) }),
+  },
+  {
+    // 2020. április 24.: the year first, with its dot, as Hungarian writes dates
+    regex: new RegExp(`${START}${YEAR}\\.${SP}${MONTH}${SP}${DAY}\\.?${END}`, 'giu'),
+    extract: (m) => ({ year: Number(m[1]), month: leadingMonth(m[2], m[3]), day: Number(m[4]) }),
   },
   {
     // September 2022, Sept. 2022, shtator 2022, mayo de 2020
     regex: new RegExp(`${START}${MONTH},?${SP}(?:de${SP})?${YEAR}${END}`, 'giu'),
-    extract: (m) => ({ year: Number(m[2]), month: leadingMonth(m[1]) }),
+    extract: (m) => ({ year: Number(m[3]), month: leadingMonth(m[1], m[2]) }),
+  },
+  {
+    // 2023年6月15日, 2023년 6월 15일, 2023年6月: Chinese, Japanese and Korean dates, which letters may touch
+    regex: /(?<!\d)(19\d\d|20\d\d) ?[年년] ?(0?[1-9]|1[0-2]) ?[月월](?: ?(0?[1-9]|[12]\d|3[01]) ?[日일])?/gu,
+    extract: (m) => (m[3] === undefined ? { year: Number(m[1]), month: Number(m[2]) } : { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }),
   },
   {
     // 2022-09-21, also as the date part of a timestamp 2022-09-21T10:00
@@ -191,6 +213,12 @@ const datePatterns: DatePattern[] = [
     regex: new RegExp(`(?<![\\p{L}\\p{N}]|\\p{N}[./-])${DAY}([./-])${NUM_MONTH}\\2${YEAR}(?![\\p{L}\\p{N}]|[./-]\\p{N})`, 'gu'),
     extract: (m) => ({ year: Number(m[4]), month: Number(m[3]), day: Number(m[1]) }),
   },
+  {
+    // 30.10.23: day first with dots, the way German and Central European pages print a short date
+    regex: new RegExp(`(?<![\\p{L}\\p{N}]|\\p{N}[./-])${DAY}\\.${NUM_MONTH}\\.(\\d\\d)(?![\\p{L}\\p{N}]|[./-]\\p{N})`, 'gu'),
+    extract: (m) => ({ year: fullYear(m[3]), month: Number(m[2]), day: Number(m[1]) }),
+    shortYear: true,
+  },
 ];
 
 export interface DateMatch {
@@ -200,18 +228,23 @@ export interface DateMatch {
   length: number;
 }
 
+export interface DateScanOptions {
+  /** Read day-first dates with a two-digit year ('30.10.23'), for text known to be a date (a page's date line). */
+  shortYears?: boolean;
+}
+
 /**
  * Yields the dates in reading order. When several patterns match at one place the longest wins, and an
  * impossible date (31 February) is skipped whole so that its 'February 2022' tail is not reported instead.
  */
-function* scanDates(text: string): Generator<DateMatch> {
+function* scanDates(text: string, options: DateScanOptions): Generator<DateMatch> {
   // Compiling the patterns costs more than running them on a line, so one set is shared; a scan that starts
   // while another is still open (a generator left unfinished) gets its own.
   const shared = !sharedRegexesBusy;
   const regexes = shared ? sharedRegexes : datePatterns.map((pattern) => new RegExp(pattern.regex.source, pattern.regex.flags));
   if (shared) sharedRegexesBusy = true;
   try {
-    yield* scanWith(text, regexes);
+    yield* scanWith(text, regexes, options);
   } finally {
     if (shared) sharedRegexesBusy = false;
   }
@@ -220,12 +253,13 @@ function* scanDates(text: string): Generator<DateMatch> {
 const sharedRegexes = datePatterns.map((pattern) => new RegExp(pattern.regex.source, pattern.regex.flags));
 let sharedRegexesBusy = false;
 
-function* scanWith(text: string, regexes: RegExp[]): Generator<DateMatch> {
+function* scanWith(text: string, regexes: RegExp[], options: DateScanOptions): Generator<DateMatch> {
   const next: (RegExpExecArray | null | undefined)[] = regexes.map(() => undefined);
   let position = 0;
   for (;;) {
     let best: { match: RegExpExecArray; pattern: number } | undefined;
     for (let i = 0; i < regexes.length; i++) {
+      if (datePatterns[i].shortYear && !options.shortYears) continue;
       let match = next[i];
       if (match === undefined || (match !== null && match.index < position)) {
         regexes[i].lastIndex = position;
@@ -252,16 +286,16 @@ function* scanWith(text: string, regexes: RegExp[]): Generator<DateMatch> {
 }
 
 /** Finds a date written the way documents write them, in free text. Returns the first match in reading order. */
-export function findDateInText(text: string): DateMatch | undefined {
-  for (const found of scanDates(text)) {
+export function findDateInText(text: string, options: DateScanOptions = {}): DateMatch | undefined {
+  for (const found of scanDates(text, options)) {
     return found;
   }
   return undefined;
 }
 
 /** Every date in the text, in reading order. */
-export function findDatesInText(text: string): DateMatch[] {
-  return [...scanDates(text)];
+export function findDatesInText(text: string, options: DateScanOptions = {}): DateMatch[] {
+  return [...scanDates(text, options)];
 }
 
 /** How much an inferred value can be trusted; a time-frame verdict resting on a `low` one says so. */
@@ -397,7 +431,7 @@ const looseIsoPattern = /^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T\s].
  * '2022-09-21T10:00:00Z', 'Sep 21, 2022'. A timestamp keeps the calendar date it was written with; it is not
  * shifted to UTC, since the author's local date is the one the document shows.
  */
-export function parseLooseDate(value: string): PartialDate | undefined {
+export function parseLooseDate(value: string, options: DateScanOptions = {}): PartialDate | undefined {
   const trimmed = value.trim();
   const iso = looseIsoPattern.exec(trimmed);
   if (iso) {
@@ -416,7 +450,7 @@ export function parseLooseDate(value: string): PartialDate | undefined {
     const date: PartialDate = { year: Number(compact[1]), month: Number(compact[2]), day: Number(compact[3]) };
     return date.year >= 1000 && isValidPartialDate(date) ? date : undefined;
   }
-  const found = findDateInText(trimmed);
+  const found = findDateInText(trimmed, options);
   if (found) {
     return found.date;
   }

@@ -109,6 +109,25 @@ describe('dates', () => {
       ['gusht 2020', 'gusht', '2020-08'],
       ['tetor 2020', 'tetor', '2020-10'],
       ['31 dhjetor 2020', 'dhjetor', '2020-12-31'],
+      ['15. März 2021', 'German', '2021-03-15'],
+      ['15 czerwca 2021', 'Polish genitive', '2021-06-15'],
+      ['15. června 2021', 'Czech genitive', '2021-06-15'],
+      ['15 июня 2021 г.', 'Russian genitive', '2021-06-15'],
+      ['15 червня 2021', 'Ukrainian genitive', '2021-06-15'],
+      ['15 Ιουνίου 2021', 'Greek genitive', '2021-06-15'],
+      ['15 Haziran 2021', 'Turkish', '2021-06-15'],
+      ['15 Agustus 2021', 'Indonesian', '2021-08-15'],
+      ['15 augusti 2021', 'Swedish', '2021-08-15'],
+      ['15. kesäkuuta 2021', 'Finnish', '2021-06-15'],
+      ['15 iunie 2021', 'Romanian', '2021-06-15'],
+      ['2021. június 15.', 'Hungarian, year first', '2021-06-15'],
+      ['15 يونيو 2021', 'Arabic', '2021-06-15'],
+      ['24 نيسان / أبريل 2020', 'Arabic, Levantine and international names', '2020-04-24'],
+      ['15 ביוני 2021', 'Hebrew', '2021-06-15'],
+      ['2023年6月15日', 'Chinese and Japanese', '2023-06-15'],
+      ['发布于2023年6月15日', 'Chinese with letters touching the year', '2023-06-15'],
+      ['2023년 6월 15일', 'Korean', '2023-06-15'],
+      ['2023年6月', 'Chinese month and year', '2023-06'],
     ];
     for (const [text, label, expected] of cases) {
       it(`reads ${label}: ${JSON.stringify(text)}`, () => {
@@ -187,6 +206,26 @@ describe('dates', () => {
 
     it('returns undefined for empty text', () => {
       assert.equal(findDateInText(''), undefined);
+    });
+
+    it('takes a month named twice only when both names are the same month', () => {
+      assert.equal(findDateInText('24 نيسان / مايو 2020'), undefined);
+      assert.equal(findDateInText('Jan/Feb 2022'), undefined);
+      assert.deepEqual(findDateInText('Jan/Jan 2022')?.date, { year: 2022, month: 1 });
+    });
+
+    it('reads a year first only with the dot Hungarian writes after it', () => {
+      assert.equal(findDateInText('In 2020 May 24 people came'), undefined);
+      assert.deepEqual(findDateInText('Published 2020. May 24.')?.date, { year: 2020, month: 5, day: 24 });
+    });
+
+    it('reads a two-digit year only when asked to', () => {
+      assert.equal(findDateInText('Version 30.10.23 fixes it'), undefined);
+      assert.deepEqual(findDateInText('Party, 30.10.23', { shortYears: true })?.date, { year: 2023, month: 10, day: 30 });
+      assert.deepEqual(findDateInText('31.12.98', { shortYears: true })?.date, { year: 1998, month: 12, day: 31 });
+      // Slashes and dashes stay out: 10/12/23 is October in one country and December in another.
+      assert.equal(findDateInText('10/12/23', { shortYears: true }), undefined);
+      assert.equal(findDateInText('1.2.3.23', { shortYears: true }), undefined);
     });
 
     it('findDatesInText lists every date in order', () => {
