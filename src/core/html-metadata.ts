@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { DOMParser } from 'linkedom';
 import { htmlToText } from './html';
 import { languageCode } from './language';
-import { findDatesInText, formatIsoDate, inferPublicationDate, parseLooseDate, type Confidence, type DateMatch, type PartialDate } from './dates';
+import { findDatesInText, formatIsoDate, inferPublicationDate, parseLooseDate, type Confidence, type DateMatch, type DateScanOptions, type PartialDate } from './dates';
 
 /**
  * What a web page says about itself: title, author, publisher, publication date and language, each with
@@ -215,11 +215,17 @@ function structuralDate(document: Document, metas: Map<string, string[]>, entiti
     if (!bylineContainer.test(label) || /modif|updat/i.test(label) || insideForeignContainer(element)) continue;
     const text = shortText(element, 120);
     if (!text || /modif|updat|aktualisiert|actualiz/i.test(text)) continue;
-    const date = dayOrLess(text, true);
+    const date = dayOrLess(text, true, DATE_LINE);
     if (date) return { value: date, cue: `byline (${label.trim().split(/\s+/)[0]})`, confidence: 'medium', line: lineOf(text.slice(0, 40)) };
   }
   return undefined;
 }
+
+/**
+ * How a byline or the line beside the heading is read: as a date line, where '31.10.23' is a day (two-digit
+ * years are read nowhere else, since in running text such a number may be a version or a score).
+ */
+const DATE_LINE: DateScanOptions = { shortYears: true };
 
 /** How far around the article's heading its date is looked for, in elements with text, and how long a date's element may be. */
 const HEADING_REACH_AFTER = 20;
@@ -246,7 +252,7 @@ function dateNearHeading(document: Document, titles: (string | undefined)[], lin
     if (element.children.length > 3 || encloses(heading, element) || encloses(element, heading)) return undefined;
     const text = shortText(element, MAX_DATE_ELEMENT_TEXT);
     if (!text || notPublicationDate.test(text)) return undefined;
-    const found = dayInText(text);
+    const found = dayInText(text, DATE_LINE);
     if (!found || foreignBesideHeading(element, heading)) return undefined;
     // The date's own words are where the file has them; the element's text may join several tags.
     return { value: formatIsoDate(found.date), cue: `date beside the heading, in <${element.localName}>`, confidence: 'medium', line: lineOf(text.slice(found.index, found.index + found.length)) };
@@ -313,8 +319,8 @@ function ownTextLength(element: Element): number {
  * The one day a short text gives ('Mise en ligne 23 mai 2019'); none where it gives two different days, or
  * where its day ends a range ('14.–20. Januar 2022' is a week, not the 20th).
  */
-function dayInText(text: string): DateMatch | undefined {
-  const days = findDatesInText(text).filter((found) => found.date.day !== undefined && found.date.year >= 1990);
+function dayInText(text: string, options: DateScanOptions = {}): DateMatch | undefined {
+  const days = findDatesInText(text, options).filter((found) => found.date.day !== undefined && found.date.year >= 1990);
   if (days.length === 0 || days.some((found) => formatIsoDate(found.date) !== formatIsoDate(days[0].date))) return undefined;
   return rangeEnd.test(text.slice(0, days[0].index)) ? undefined : days[0];
 }
@@ -324,7 +330,7 @@ const rangeEnd = /\d\.?\s*(?:[-\u2013\u2014]|bis|to|au|al)\s*$/i;
 
 /** The date in the byline Readability found ('By Arta Hoxha, 3 May 2021'). */
 function bylineDate(byline: string | undefined, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
-  const date = byline ? dayOrLess(byline, true) : undefined;
+  const date = byline ? dayOrLess(byline, true, DATE_LINE) : undefined;
   return date ? { value: date, cue: 'byline', confidence: 'medium', line: lineOf(byline!.slice(0, 40)) } : undefined;
 }
 
@@ -390,8 +396,8 @@ function dateInUrl(url: string): string | undefined {
 }
 
 /** A date from a machine- or human-written value; in free text only one with a day, since a month alone is often an archive's. */
-function dayOrLess(value: string, requireDay = false): string | undefined {
-  const date: PartialDate | undefined = parseLooseDate(value);
+function dayOrLess(value: string, requireDay = false, options: DateScanOptions = {}): string | undefined {
+  const date: PartialDate | undefined = parseLooseDate(value, options);
   if (!date || date.year < 1990 || (requireDay && date.day === undefined)) return undefined;
   return formatIsoDate(date);
 }
@@ -403,6 +409,8 @@ function insideForeignContainer(element: Element): boolean {
     const name = node.localName;
     // An article's own <footer> often holds its date; the page's footer holds the copyright and archives.
     if (name === 'article') return false;
+    // The body's classes describe the whole page ('has-halfpage-ad', 'sidebar-left'), not a part of it.
+    if (name === 'body') break;
     if (name === 'aside' || name === 'nav') return true;
     if (name === 'footer') footer = true;
     if (foreignContainer.test(`${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`)) return true;

@@ -68,6 +68,20 @@ describe('readHtmlMetadata', () => {
     assert.equal(date(page('<title>Budget approved by parliament</title>', updated)), undefined);
   });
 
+  it('reads a two-digit year on a date line, and only there', () => {
+    const meta = `<h1>Frei erfunden: Bote fliegt nach Singapur</h1><div class="article-meta">Von: Björn Jahner | <span>31.10.23</span></div>${article('Der Text.')}`;
+    assert.equal(date(page('<title>Frei erfunden: Bote fliegt nach Singapur</title>', meta)), '2023-10-31');
+    assert.equal(date(page('', `<div class="date">Party, 30.10.23</div>${article('Der Text.')}`)), '2023-10-30');
+    // Alone in an element far from the heading, or in prose, such a number may be a version.
+    assert.equal(date(page('', `<p><span>Version 1.10.23</span></p>${article('Installiert wurde Version 30.10.23.')}`)), undefined);
+  });
+
+  it('does not take the body\'s classes for a sidebar or an advert around the whole page', () => {
+    assert.equal(date(page('', `<div class="date">14. Dezember 2015</div>${article('Text.')}`).replace('<body>', '<body class="has-halfpage-ad sidebar-left">')), '2015-12-14');
+    const advert = page('', `<div class="ad"><span class="date">14. Dezember 2015</span><a href="/shop">Buy now</a></div>${article('Text.')}`);
+    assert.equal(date(advert.replace('<body>', '<body class="has-halfpage-ad">')), undefined);
+  });
+
   it('gives no date for a day that ends a range, and reads a broken JSON-LD block\'s datePublished', () => {
     assert.equal(date(page('<title>Wochenbericht 14.–20. Januar 2022</title>')), undefined);
     assert.equal(date(page('<title>Lawinenbericht 20. Januar 2022</title>')), '2022-01-20');
