@@ -315,10 +315,40 @@ export interface InferredDate {
 /**
  * Words that open a line naming the publication date: 'Published: 3 May 2021', '**Date:** 2021-05-03',
  * 'Issue of September 2022', 'Botuar në nëntor 2021', 'Mise en ligne le 23 mai 2019', 'Erstellt am
- * 12.01.2017'. 'Date of Defense: …' names another date, so the date must follow the cue at once.
+ * 12.01.2017', and the sentences blog templates print ('This entry was posted on Monday, December 14th,
+ * 2015', 'Dieser Artikel wurde am 14. Dezember 2015 … geschrieben'). 'Date of Defense: …' names another
+ * date, so the date must follow the cue at once, after at most a weekday.
  */
-const publicationCue =
-  /^(?:first published|published|posted|publication date|date of publication|date published|date of issue|issued|issue|edition|released|written|date|botuar|publikuar|data e publikimit|ver\u00f6ffentlicht|erschienen|publiziert|erstellt|datum|publi\u00e9|mis en ligne|mise en ligne|publicado|pubblicato|gepubliceerd)(?![\p{L}\p{N}])(?:\s+(?:on|of|in|n\u00eb|m\u00eb|am|le|el|em|en|il|op))?\s*[:\-\u2013\u2014]?\s*/iu;
+const publicationCueWords = [
+  // English and Albanian
+  'first published', 'published', 'posted', 'publication date', 'date of publication', 'date published', 'date of issue',
+  'issued', 'issue', 'edition', 'released', 'written', 'date', 'this entry was posted', 'this post was published',
+  'this article was published', 'botuar', 'publikuar', 'data e publikimit',
+  // German, French, Spanish, Italian, Portuguese, Dutch
+  'veröffentlicht', 'erschienen', 'publiziert', 'erstellt', 'datum', 'dieser artikel wurde', 'dieser beitrag wurde',
+  'dieser eintrag wurde', 'publié', 'publiée', 'mis en ligne', 'mise en ligne', 'date de publication', 'paru',
+  'publicado', 'publicada', 'fecha', 'fecha de publicación', 'pubblicato', 'pubblicata', 'data', 'data di pubblicazione',
+  'data de publicação', 'gepubliceerd', 'geplaatst', 'publicatiedatum',
+  // Nordic, Polish, Czech, Russian, Turkish, Indonesian, Arabic
+  'publicerad', 'publicerat', 'publiceret', 'publisert', 'julkaistu', 'opublikowano', 'data publikacji', 'publikováno',
+  'zveřejněno', 'опубликовано', 'дата публикации', 'yayınlanma tarihi', 'yayın tarihi', 'diterbitkan', 'dipublikasikan',
+  'tanggal', 'نشر في', 'تم نشره', 'تاريخ النشر',
+];
+/** Days of the week, which cue lines print before the date ('Published on Monday, 14 December 2015'). */
+const weekdays = [
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mon', 'tue', 'tues', 'wed', 'thu', 'thur',
+  'thurs', 'fri', 'sat', 'sun', 'montag', 'dienstag', 'mittwoch', 'donnerstag', 'freitag', 'samstag', 'sonnabend', 'sonntag',
+  'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche', 'lunes', 'martes', 'miércoles', 'jueves',
+  'viernes', 'sábado', 'domingo', 'lunedì', 'martedì', 'mercoledì', 'giovedì', 'venerdì',
+  'sabato', 'domenica', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag', 'zondag', 'الأحد', 'الاثنين',
+  'الإثنين', 'الثلاثاء', 'الأربعاء', 'الخميس', 'الجمعة', 'السبت',
+];
+const longestFirst = (words: string[]): string => [...words].sort((a, b) => b.length - a.length).join('|');
+const publicationCue = new RegExp(
+  `^(?:${longestFirst(publicationCueWords)})(?![\\p{L}\\p{N}])(?:\\s+(?:on|of|in|n\u00eb|m\u00eb|am|le|el|em|en|il|op|den|dnia|pada|في))?\\s*[:\\-\u2013\u2014]?\\s*` +
+    `(?:(?:${longestFirst(weekdays)})\\.?,?\\s)?`,
+  'iu',
+);
 /** What may follow the date on a cue line: a place or a note, not another sentence ('… in Tirana.'). */
 const MAX_CUE_TAIL = 40;
 /** Words after which a date is one the document already looks back on: it was published later. */
@@ -326,6 +356,25 @@ const MAX_CUE_TAIL = 40;
 const pastMarker = /\b(?:[Rr]etrieved|RETRIEVED|[Aa]ccessed|ACCESSED|[Cc]onsulted|[Vv]isited|[Vv]iewed|[Dd]ownloaded|[Aa]s (?:of|at)|AS OF|[Aa]ksesuar)\b/g;
 /** How far after such a word its date may start ('accessed on 1 July 2024', 'retrieved: July 1, 2024'). */
 const PAST_MARKER_REACH = 24;
+
+/**
+ * The date a publication cue opens a line with ('Published: 3 May 2021', 'Veröffentlicht am Montag, 14.
+ * Dezember 2015'), with the cue as written and how much text follows the date; the date must follow the
+ * cue at once. Shared by text files and by the labelled dates of web pages.
+ */
+export function publicationCueDate(line: string, options: DateScanOptions = {}): { cue: string; found: DateMatch; tail: number } | undefined {
+  const cue = publicationCue.exec(line);
+  if (!cue) return undefined;
+  const rest = line.slice(cue[0].length);
+  const found = findDateInText(rest, options);
+  if (found?.index !== 0) return undefined;
+  return { cue: cue[0], found: { ...found, index: cue[0].length }, tail: rest.length - found.length };
+}
+
+/** A cue as a finding names it: 'Published on Monday, ' is "Published on". */
+export function cueName(cue: string): string {
+  return cue.replace(/[\s:\-\u2013\u2014,.]+$/, '');
+}
 
 function cleanCueLine(line: string): string {
   return line.replace(/\[bookmark:[^\]]*\]/g, '').replace(/[*_#>`]+/g, ' ').replace(/\s+/g, ' ').trim();
@@ -391,12 +440,11 @@ export function inferPublicationDate(text: string, maxLines = 40): InferredDate 
     };
     const cue = publicationCue.exec(line);
     if (cue) {
-      const rest = line.slice(cue[0].length);
-      const found = findDateInText(rest);
-      const afterCue = found?.index === 0 && rest.length - found.length <= MAX_CUE_TAIL ? found : undefined;
-      const year = afterCue ? undefined : yearAloneOnLine(rest);
+      const cued = publicationCueDate(line);
+      const afterCue = cued && cued.tail <= MAX_CUE_TAIL ? cued.found : undefined;
+      const year = afterCue ? undefined : yearAloneOnLine(line.slice(cue[0].length));
       if (afterCue || year !== undefined) {
-        add(afterCue ? formatIsoDate(afterCue.date) : String(year), 0, `"${cue[0].replace(/[\s:\-\u2013\u2014]+$/, '')}" line`, 'high');
+        add(afterCue ? formatIsoDate(afterCue.date) : String(year), 0, `"${cueName(cue[0])}" line`, 'high');
         return;
       }
     }

@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { DOMParser } from 'linkedom';
 import { htmlToText } from './html';
 import { languageCode } from './language';
-import { findDatesInText, formatIsoDate, inferPublicationDate, parseLooseDate, type Confidence, type DateMatch, type DateScanOptions, type PartialDate } from './dates';
+import { cueName, findDatesInText, formatIsoDate, inferPublicationDate, parseLooseDate, publicationCueDate, type Confidence, type DateMatch, type DateScanOptions, type PartialDate } from './dates';
 
 /**
  * What a web page says about itself: title, author, publisher, publication date and language, each with
@@ -90,8 +90,10 @@ const publishedMetaNames = [
 /** JSON-LD types whose dates are the page's own; a Comment's or a Review's dates are not. */
 const pageEntityType = /^(?:\w*Article|BlogPosting|SocialMediaPosting|Report|WebPage|ItemPage|CreativeWork|Blog|LiveBlogPosting|Thesis|Book|Legislation|Dataset|PodcastEpisode|VideoObject|Movie|Recipe)$/;
 
-/** Containers whose dates belong to something else than the page: comments, sidebars, archives, footers, teasers. */
-const foreignContainer = /(?:^|[\s_-])(?:comments?|reply|replies|respond|sidebar|widget|aside|archives?|related|recommended|popular|trending|more-?stories|teasers?|copyright|nav|navigation|menu|breadcrumbs?|calendar|ads?|advert\w*|promo\w*|newsletter|cookies?|banner)(?:$|[\s_-])/i;
+/** Containers whose dates belong to something else than the page: comments, archives, footers, teasers. */
+const foreignContainer = /(?:^|[\s_-])(?:comments?|reply|replies|respond|archives?|related|recommended|popular|trending|more-?stories|teasers?|copyright|nav|navigation|menu|breadcrumbs?|calendar|ads?|advert\w*|promo\w*|newsletter|cookies?|banner)(?:$|[\s_-])/i;
+/** Sidebars: their dates are other posts' unless a label says they are the page's ('Mise en ligne' in a podcast's side column). */
+const sideContainer = /(?:^|[\s_-])(?:sidebar|widget|aside)(?:$|[\s_-])/i;
 
 /** Class or id words of elements that print the page's byline or date. */
 const bylineContainer = /(?:^|[\s_-])(?:byline|dateline|date|datum|fecha|data|time|timestamp|posted|posted-?on|published|publish|pubdate|entry-?date|post-?date|article-?date|meta|info|author)(?:$|[\s_-])/i;
@@ -167,12 +169,13 @@ export function readHtmlMetadata(html: string): HtmlMetadata {
   for (const toolbar of document.querySelectorAll('#wm-ipp-base, #wm-ipp, #donato')) toolbar.remove();
   // Readability moves the document's nodes around, so every cue that reads the markup is taken first.
   const structural = structuralDate(document, metas, entities, lineOf);
+  const labelled = structural ? undefined : labelledDate(document, lineOf);
   const titleText = pageTitleElement(document)?.textContent ?? '';
-  const nearHeading = structural ? undefined : dateNearHeading(document, [metadata.title?.value, titleText], lineOf);
-  const aloneInElement = structural || nearHeading ? undefined : dateAloneInElement(document, lineOf);
+  const nearHeading = structural || labelled ? undefined : dateNearHeading(document, [metadata.title?.value, titleText], lineOf);
+  const aloneInElement = structural || labelled || nearHeading ? undefined : dateAloneInElement(document, lineOf);
   const main = tags > MAX_READABILITY_ELEMENTS ? undefined : mainContent(document);
   if (main?.text) metadata.mainText = main.text;
-  const date = structural ?? bylineDate(main?.byline, lineOf) ?? nearHeading ?? textDate(main?.text) ?? aloneInElement ?? titleDate(titleText, lineOf);
+  const date = structural ?? labelled ?? bylineDate(main?.byline, lineOf) ?? nearHeading ?? textDate(main?.text) ?? aloneInElement ?? titleDate(titleText, lineOf);
   if (date) metadata.date = date;
   return metadata;
 }
@@ -227,6 +230,36 @@ function structuralDate(document: Document, metas: Map<string, string[]>, entiti
  */
 const DATE_LINE: DateScanOptions = { shortYears: true };
 
+/** How long an element's text may be for a publication label to open it, and how long a label alone is. */
+const MAX_LABELLED_TEXT = 400;
+const MAX_LABEL_LENGTH = 40;
+
+/**
+ * A day that a publication label names ('Veröffentlicht am 14. Dezember 2015', 'This entry was posted on
+ * Monday, December 14th, 2015 …'), in one element or in a label and the value beside it ('<dt>Datum</dt>
+ * <dd>12.01.2017</dd>', '<p>Mise en ligne</p><p>23 mai 2019</p>'). The label says whose date it is, so it
+ * is read in a side column too, but not in comments, teaser lists, archives or the page's footer.
+ */
+function labelledDate(document: Document, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  if (!document.body) return undefined;
+  for (const element of firstElements(document.body, '*')) {
+    const text = shortText(element, MAX_LABELLED_TEXT);
+    if (!text) continue;
+    let line = text;
+    let cued = publicationCueDate(line, DATE_LINE);
+    const next = element.nextElementSibling as Element | null;
+    if (!cued && text.length <= MAX_LABEL_LENGTH && next) {
+      line = `${text} ${shortText(next, MAX_DATE_ELEMENT_TEXT) ?? ''}`;
+      cued = publicationCueDate(line, DATE_LINE);
+    }
+    if (!cued || cued.found.date.day === undefined || cued.found.date.year < 1990 || notPublicationDate.test(line.slice(0, cued.found.index))) continue;
+    if (insideForeignContainer(element, false)) continue;
+    const { found } = cued;
+    return { value: formatIsoDate(found.date), cue: `"${cueName(cued.cue)}" label`, confidence: 'medium', line: lineOf(line.slice(found.index, found.index + found.length)) };
+  }
+  return undefined;
+}
+
 /** How far around the article's heading its date is looked for, in elements with text, and how long a date's element may be. */
 const HEADING_REACH_AFTER = 20;
 const HEADING_REACH_BEFORE = 6;
@@ -251,7 +284,7 @@ function dateNearHeading(document: Document, titles: (string | undefined)[], lin
   const tryElement = (element: Element): HtmlField | undefined => {
     if (element.children.length > 3 || encloses(heading, element) || encloses(element, heading)) return undefined;
     const text = shortText(element, MAX_DATE_ELEMENT_TEXT);
-    if (!text || notPublicationDate.test(text)) return undefined;
+    if (!text || notPublicationDate.test(text) || labelledNotPublication(element)) return undefined;
     const found = dayInText(text, DATE_LINE);
     if (!found || foreignBesideHeading(element, heading)) return undefined;
     // The date's own words are where the file has them; the element's text may join several tags.
@@ -297,7 +330,8 @@ function foreignBesideHeading(element: Element, heading: Element): boolean {
   if (element.parentElement === heading.parentElement) return false;
   for (let node: Element | null = element; node && !encloses(node, heading); node = node.parentElement) {
     if (node.localName === 'aside' || node.localName === 'nav') return true;
-    if (foreignContainer.test(`${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`)) return true;
+    const label = `${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`;
+    if (foreignContainer.test(label) || sideContainer.test(label)) return true;
   }
   return false;
 }
@@ -348,10 +382,17 @@ function dateAloneInElement(document: Document, lineOf: (needle: string) => numb
     const found = dayInText(text);
     if (!found) continue;
     const rest = (text.slice(0, found.index) + text.slice(found.index + found.length)).replace(/\d{1,2}:\d{2}(?::\d{2})?|[\s\p{P}\p{S}]/gu, '');
-    if (rest.length > 12 || /\d/.test(rest) || insideForeignContainer(element)) continue;
+    if (rest.length > 12 || /\d/.test(rest) || insideForeignContainer(element) || labelledNotPublication(element)) continue;
     return { value: formatIsoDate(found.date), cue: `date alone in <${element.localName}>`, confidence: 'low', line: lineOf(text.slice(0, 40)) };
   }
   return undefined;
+}
+
+/** Whether the label just before an element's date makes it an update's or an event's ('<dt>Aktualisiert am</dt><dd>3. Mai 2021</dd>'). */
+function labelledNotPublication(element: Element): boolean {
+  const previous = element.previousElementSibling as Element | null;
+  const label = previous ? shortText(previous, MAX_LABEL_LENGTH) : undefined;
+  return label !== undefined && notPublicationDate.test(label);
 }
 
 /** A day in the page's <title> ('08.11.2021 | Fachtag …'): it may be an event's date rather than the page's, so it is weak. */
@@ -402,7 +443,7 @@ function dayOrLess(value: string, requireDay = false, options: DateScanOptions =
   return formatIsoDate(date);
 }
 
-function insideForeignContainer(element: Element): boolean {
+function insideForeignContainer(element: Element, sidesToo = true): boolean {
   let footer = false;
   let depth = 0;
   for (let node: Element | null = element; node && depth < MAX_ANCESTORS; node = node.parentElement, depth++) {
@@ -411,9 +452,10 @@ function insideForeignContainer(element: Element): boolean {
     if (name === 'article') return false;
     // The body's classes describe the whole page ('has-halfpage-ad', 'sidebar-left'), not a part of it.
     if (name === 'body') break;
-    if (name === 'aside' || name === 'nav') return true;
+    if (name === 'nav' || (sidesToo && name === 'aside')) return true;
     if (name === 'footer') footer = true;
-    if (foreignContainer.test(`${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`)) return true;
+    const label = `${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`;
+    if (foreignContainer.test(label) || (sidesToo && sideContainer.test(label))) return true;
   }
   return footer;
 }

@@ -5,6 +5,7 @@ import {
   formatIsoDate,
   inferPublicationDate,
   pastDateBound,
+  publicationCueDate,
   isValidIsoDate,
   isoDateRange,
   parseIsoDate,
@@ -298,6 +299,36 @@ describe('dates', () => {
         assert.equal(found?.date, date, line);
         assert.equal(found?.confidence, 'high', line);
       }
+    });
+
+    it('reads cue lines in more languages, a weekday before the date, and the sentences blog templates print', () => {
+      for (const [line, date] of [
+        ['Published on Monday, 14 December 2015', '2015-12-14'],
+        ['This entry was posted on Monday, December 14th, 2015 at 2:48 pm.', '2015-12-14'],
+        ['Dieser Artikel wurde am 14. Dezember 2015 um 14:48 von Heiner geschrieben', '2015-12-14'],
+        ['Veröffentlicht am Montag, 14.12.2015', '2015-12-14'],
+        ['Publié le mardi 15 décembre 2015', '2015-12-15'],
+        ['Data: 15.12.2015', '2015-12-15'],
+        ['Fecha de publicación: 15 de diciembre de 2015', '2015-12-15'],
+        ['Opublikowano: 15 grudnia 2015', '2015-12-15'],
+        ['Опубликовано 15 декабря 2015', '2015-12-15'],
+        ['تم نشره الجمعة 24 نيسان / أبريل 2020', '2020-04-24'],
+      ]) {
+        assert.equal(inferPublicationDate(`Title of the page\n${line}\nThe story, told on 1 June 2020, goes on.`)?.date, date, line);
+      }
+    });
+
+    it('takes a cue\'s date only when it follows the cue at once', () => {
+      assert.deepEqual(publicationCueDate('Posted on Friday, 3 May 2021 by Arta'), {
+        cue: 'Posted on Friday, ',
+        found: { date: { year: 2021, month: 5, day: 3 }, index: 18, length: 10 },
+        tail: 8,
+      });
+      assert.equal(publicationCueDate('Date of Defense: 3 May 2021'), undefined);
+      assert.equal(publicationCueDate('Published in the journal on 3 May 2021'), undefined);
+      assert.equal(publicationCueDate('Datenschutz 3 May 2021'), undefined);
+      assert.equal(publicationCueDate('Posted 31.10.23'), undefined);
+      assert.equal(publicationCueDate('Posted 31.10.23', { shortYears: true })?.found.date.year, 2023);
     });
 
     it('finds an Albanian dateline', () => {

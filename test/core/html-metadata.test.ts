@@ -82,6 +82,25 @@ describe('readHtmlMetadata', () => {
     assert.equal(date(advert.replace('<body>', '<body class="has-halfpage-ad">')), undefined);
   });
 
+  it('reads a date its label names as the publication\'s, beside the label or in one element, even in a side column', () => {
+    const definition = `<article><h2>Dateien mit Migrationshintergrund</h2><aside class="blogData"><dl><dt>Datum</dt><dd>12.01.2017</dd><dt>Kategorie</dt><dd>AutoCAD</dd></dl></aside>${article('Der Text.')}</article>`;
+    assert.deepEqual(readHtmlMetadata(page('', definition)).date, { value: '2017-01-12', cue: '"Datum" label', confidence: 'medium', line: 1 });
+    const credits = `${article('Le texte.')}<div class="podcast__sidebar"><ul><li><p class="title">Un documentaire</p><p class="content">de Kristen Falc'hon</p></li><li><p class="title">Mise en ligne</p><p class="content">23 mai 2019</p></li></ul></div>`;
+    assert.equal(date(page('', credits)), '2019-05-23');
+    const template = `${article('Text.')}<div class="post-footer">Dieser Artikel wurde am 14. Dezember 2015 um 14:48 von <a href="/author">Heiner</a> geschrieben und unter <a href="/tag">Arduino</a> abgelegt.</div>`;
+    assert.equal(date(page('', template)), '2015-12-14');
+  });
+
+  it('does not take a labelled date from comments, teaser lists or the page\'s footer, nor an update\'s', () => {
+    const comments = `${article('Text.')}<div class="comments"><p>Posted on 15 December 2015 by Ilir</p><a href="/reply">Reply</a></div>`;
+    assert.equal(date(page('', comments)), undefined);
+    const related = `${article('Text.')}<ul class="related-posts"><li><a href="/b">Older story</a><span>Published: 3 May 2021</span></li></ul>`;
+    assert.equal(date(page('', related)), undefined);
+    const footer = `${article('Text.')}<footer><p>Date: 1 January 2024</p><a href="/imprint">Imprint</a></footer>`;
+    assert.equal(date(page('', footer)), undefined);
+    assert.equal(date(page('', `<div><span>Aktualisiert am</span><span>3. Mai 2021</span><a href="/x">x</a></div>${article('Text.')}`)), undefined);
+  });
+
   it('gives no date for a day that ends a range, and reads a broken JSON-LD block\'s datePublished', () => {
     assert.equal(date(page('<title>Wochenbericht 14.–20. Januar 2022</title>')), undefined);
     assert.equal(date(page('<title>Lawinenbericht 20. Januar 2022</title>')), '2022-01-20');
@@ -100,7 +119,7 @@ describe('readHtmlMetadata', () => {
     assert.equal(date(page('', `<p><span>14. Februar 2012</span></p>${article('Der Text.')}`)), '2012-02-14');
     assert.equal(date(page('', `<p class="content">23 mai 2019</p>${article('Le texte.')}`)), '2019-05-23');
     const german = readHtmlMetadata(page('', article('Der Text.').replace('<h2>Story</h2>', '<h2>Story</h2><p>Veröffentlicht am 16.08.2019</p>')));
-    assert.deepEqual(german.date, { value: '2019-08-16', cue: '"Veröffentlicht am" line in the main content', confidence: 'medium' });
+    assert.deepEqual(german.date, { value: '2019-08-16', cue: '"Veröffentlicht am" label', confidence: 'medium', line: 1 });
   });
 
   it('finds the main content and leaves menus and cookie banners out of it', () => {
