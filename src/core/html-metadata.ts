@@ -181,32 +181,38 @@ export function readHtmlMetadata(html: string): HtmlMetadata {
 }
 
 function structuralDate(document: Document, metas: Map<string, string[]>, entities: JsonObject[], lineOf: (needle: string) => number | undefined): HtmlField | undefined {
-  const declared: HtmlField[] = [];
+  const declared: (HtmlField & { raw: string })[] = [];
   for (const entity of entities) {
     for (const key of ['datePublished', 'dateCreated']) {
       const value = entity[key];
       const date = typeof value === 'string' ? dayOrLess(value) : undefined;
-      if (date) declared.push({ value: date, cue: `JSON-LD ${key}`, confidence: 'high', line: lineOf(`"${key}"`) });
+      if (date) declared.push({ value: date, cue: `JSON-LD ${key}`, confidence: 'high', line: lineOf(`"${key}"`), raw: value as string });
     }
   }
   for (const name of publishedMetaNames) {
     for (const value of metas.get(name) ?? []) {
       const date = dayOrLess(value);
-      if (date) declared.push({ value: date, cue: `<meta> ${name}`, confidence: 'high', line: lineOf(value) });
+      if (date) declared.push({ value: date, cue: `<meta> ${name}`, confidence: 'high', line: lineOf(value), raw: value });
     }
   }
-  // The first declared date wins; a later one only makes it more precise ('2017/01' and '2017/01/30').
-  if (declared.length > 0) return declared.find((field) => field.value.startsWith(declared[0].value) && field.value.length > declared[0].value.length) ?? declared[0];
+  // The page's address, as Open Graph and the canonical link give it (a syndicated copy's canonical link is the original's).
+  const urls = [metas.get('og:url')?.[0], document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined];
+  const fromUrl = urls.map((url) => url && { url, date: dateInUrl(url) }).find((found) => found && found.date);
+  const urlField: HtmlField | undefined = fromUrl ? { value: fromUrl.date!, cue: 'date in the page URL', confidence: 'high', line: lineOf(fromUrl.url) } : undefined;
+  if (declared.length > 0) {
+    // The first declared date wins; a later one only makes it more precise ('2017/01' and '2017/01/30').
+    const { raw, ...chosen } = declared.find((field) => field.value.startsWith(declared[0].value) && field.value.length > declared[0].value.length) ?? declared[0];
+    // A timestamp written in UTC ('2020-02-18T02:18:11Z') may fall on the day after or before the one the
+    // publisher printed, which its URL keeps ('/2020/02/17/').
+    return urlField && utcDayMayDiffer(raw, urlField.value) ? urlField : chosen;
+  }
   for (const element of firstElements(document, '[itemprop="datePublished"], time[pubdate], [class~="published"][datetime], [class~="entry-date"][datetime]')) {
     if (insideForeignContainer(element)) continue;
     const value = element.getAttribute('content') ?? element.getAttribute('datetime') ?? element.textContent ?? '';
     const date = dayOrLess(value);
     if (date) return { value: date, cue: element.hasAttribute('itemprop') ? 'itemprop datePublished' : `<${element.localName}> marked as published`, confidence: 'high', line: lineOf(value.trim()) };
   }
-  // The page's address, as Open Graph and the canonical link give it (a syndicated copy's canonical link is the original's).
-  const urls = [metas.get('og:url')?.[0], document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined];
-  const fromUrl = urls.map((url) => url && { url, date: dateInUrl(url) }).find((found) => found && found.date);
-  if (fromUrl) return { value: fromUrl.date!, cue: 'date in the page URL', confidence: 'high', line: lineOf(fromUrl.url) };
+  if (urlField) return urlField;
   for (const element of firstElements(document, 'time[datetime]')) {
     if (insideForeignContainer(element) || /modif|updat/i.test(`${element.className} ${element.getAttribute('itemprop') ?? ''}`)) continue;
     const value = element.getAttribute('datetime') ?? '';
@@ -421,6 +427,25 @@ function mainContent(document: Document): { text?: string; byline?: string } | u
     // Markup Readability cannot score: inference goes on without the main content.
     return undefined;
   }
+}
+
+/** A timestamp in UTC: a date, a time of day, then Z or a zero offset. */
+const utcTimestamp = /^(\d{4}-\d{2}-\d{2})T(\d{2}):\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]00:?00)$/i;
+/**
+ * The UTC hours at which the local day differs from the UTC day where most pages are written, from the
+ * American west coast (UTC-8) to East Asia (UTC+9): before 08:00 it is still the day before there, from
+ * 15:00 already the next day.
+ */
+const LOCAL_DAY_BEFORE_UNTIL = 8;
+const LOCAL_DAY_AFTER_FROM = 15;
+
+/** Whether a UTC timestamp may stand for `day`, the day before or after its own, in its publisher's time zone. */
+function utcDayMayDiffer(timestamp: string, day: string): boolean {
+  const match = utcTimestamp.exec(timestamp.trim());
+  if (!match || day.length !== 10) return false;
+  const shift = (Date.parse(`${day}T00:00:00Z`) - Date.parse(`${match[1]}T00:00:00Z`)) / 86_400_000;
+  const hour = Number(match[2]);
+  return (shift === -1 && hour < LOCAL_DAY_BEFORE_UNTIL) || (shift === 1 && hour >= LOCAL_DAY_AFTER_FROM);
 }
 
 /** A date written in the URL path: /2020/02/18/, /2020-02-18-, /20200218/. A month alone is not enough here. */

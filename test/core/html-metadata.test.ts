@@ -101,6 +101,17 @@ describe('readHtmlMetadata', () => {
     assert.equal(date(page('', `<div><span>Aktualisiert am</span><span>3. Mai 2021</span><a href="/x">x</a></div>${article('Text.')}`)), undefined);
   });
 
+  it('takes the URL\'s day over a UTC timestamp only where the publisher\'s time zone can put it on that day', () => {
+    const at = (timestamp: string): string => page(`<meta property="og:url" content="https://news.example/2020/02/17/story/"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"${timestamp}"}</script>`);
+    assert.deepEqual(readHtmlMetadata(at('2020-02-18T02:18:11Z')).date, { value: '2020-02-17', cue: 'date in the page URL', confidence: 'high', line: 1 });
+    // At 10:04 UTC it is the 18th from California to Japan; an offset says the publisher's own day.
+    assert.equal(date(at('2020-02-18T10:04:04Z')), '2020-02-18');
+    assert.equal(date(at('2020-02-18T02:18:11+01:00')), '2020-02-18');
+    assert.equal(date(at('2020-02-16T12:00:00Z')), '2020-02-16');
+    assert.equal(date(at('2020-02-16T22:30:00.000Z')), '2020-02-17');
+    assert.equal(date(at('2020-02-19T01:00:00Z')), '2020-02-19');
+  });
+
   it('gives no date for a day that ends a range, and reads a broken JSON-LD block\'s datePublished', () => {
     assert.equal(date(page('<title>Wochenbericht 14.–20. Januar 2022</title>')), undefined);
     assert.equal(date(page('<title>Lawinenbericht 20. Januar 2022</title>')), '2022-01-20');
