@@ -82,10 +82,12 @@ const publishedMetaNames = [
   'dcterms.created',
   'dc.date',
   'dcterms.date',
-  'date',
-  'created',
-  'dateline',
 ];
+/**
+ * Generic meta names: some content systems fill them with the day the page was rendered or last changed,
+ * so a <time> element or the URL, which are the article's own, comes first.
+ */
+const genericMetaNames = ['date', 'created', 'dateline'];
 
 /** JSON-LD types whose dates are the page's own; a Comment's or a Review's dates are not. */
 const pageEntityType = /^(?:\w*Article|BlogPosting|SocialMediaPosting|Report|WebPage|ItemPage|CreativeWork|Blog|LiveBlogPosting|Thesis|Book|Legislation|Dataset|PodcastEpisode|VideoObject|Movie|Recipe)$/;
@@ -218,6 +220,12 @@ function structuralDate(document: Document, metas: Map<string, string[]>, entiti
     const value = element.getAttribute('datetime') ?? '';
     const date = dayOrLess(value);
     if (date) return { value: date, cue: '<time> element', confidence: 'medium', line: lineOf(value) };
+  }
+  for (const name of genericMetaNames) {
+    for (const value of metas.get(name) ?? []) {
+      const date = dayOrLess(value);
+      if (date) return { value: date, cue: `<meta> ${name}`, confidence: 'medium', line: lineOf(value) };
+    }
   }
   for (const element of firstElements(document, '[class], [id]')) {
     const label = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
@@ -477,9 +485,10 @@ function insideForeignContainer(element: Element, sidesToo = true): boolean {
     if (name === 'article') return false;
     // The body's classes describe the whole page ('has-halfpage-ad', 'sidebar-left'), not a part of it.
     if (name === 'body') break;
-    if (name === 'nav' || (sidesToo && name === 'aside')) return true;
-    if (name === 'footer') footer = true;
     const label = `${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`;
+    // An <aside> named for the article's date or byline ('<aside class="meta">') is its metadata box, not a sidebar.
+    if (name === 'nav' || (sidesToo && name === 'aside' && !bylineContainer.test(label))) return true;
+    if (name === 'footer') footer = true;
     if (foreignContainer.test(label) || (sidesToo && sideContainer.test(label))) return true;
   }
   return footer;

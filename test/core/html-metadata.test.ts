@@ -112,6 +112,14 @@ describe('readHtmlMetadata', () => {
     assert.equal(date(at('2020-02-19T01:00:00Z')), '2020-02-19');
   });
 
+  it('prefers the article\'s <time>, also in its metadata <aside>, to a generic <meta name="date">', () => {
+    const box = `<article><h1>Der Schuh</h1><aside class="meta"><p><time datetime="2022-01-21">21.01.2022 - 13:30</time></p></aside>${article('Der Text.')}</article>`;
+    assert.deepEqual(readHtmlMetadata(page('<meta name="Date" content="2022-1-26T14:32:06+02:00">', box)).date, { value: '2022-01-21', cue: '<time> element', confidence: 'medium', line: 1 });
+    assert.equal(date(page('<meta name="Date" content="2022-1-26T14:32:06+02:00">', article('Der Text.'))), '2022-01-26');
+    // A sidebar <aside> is still another column's, whatever <time> it holds.
+    assert.equal(date(page('', `${article('Text.')}<aside class="widget"><time datetime="2022-01-21">21 January</time></aside>`)), undefined);
+  });
+
   it('gives no date for a day that ends a range, and reads a broken JSON-LD block\'s datePublished', () => {
     assert.equal(date(page('<title>Wochenbericht 14.–20. Januar 2022</title>')), undefined);
     assert.equal(date(page('<title>Lawinenbericht 20. Januar 2022</title>')), '2022-01-20');
