@@ -459,6 +459,12 @@ export function inferPublicationDate(text: string, maxLines = 40): InferredDate 
       add(formatIsoDate(found.date), 1, 'dateline', 'medium');
       return;
     }
+    // A day may open the first paragraph without a place ('27.1.2022 - Bei der Erinnerung …'); a chronology's
+    // entries look the same, so it is weak evidence.
+    if (found?.index === 0 && found.date.day !== undefined && /^\s+[-\u2013\u2014]\s+\p{L}/u.test(line.slice(found.length))) {
+      add(formatIsoDate(found.date), 1, 'dateline without a place', 'low');
+      return;
+    }
     const year = yearAloneOnLine(line);
     if (year !== undefined) add(String(year), 2, 'year alone on a line', 'low');
   });

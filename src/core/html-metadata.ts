@@ -416,10 +416,16 @@ function titleDate(title: string, lineOf: (needle: string) => number | undefined
   return { value: formatIsoDate(found.date), cue: 'date in the <title>', confidence: 'low', line: lineOf(title.trim().slice(0, 40)) };
 }
 
+/**
+ * How many lines of the main content are read for a date, blank ones included: Readability may keep a
+ * menu of a dozen links above the article's first paragraph.
+ */
+const MAIN_TEXT_DATE_LINES = 25;
+
 /** A date from the first lines of the main content, as for a text file; weaker, since a page rarely prints its date that way. */
 function textDate(mainText: string | undefined): HtmlField | undefined {
   if (!mainText) return undefined;
-  const found = inferPublicationDate(mainText, 15);
+  const found = inferPublicationDate(mainText, MAIN_TEXT_DATE_LINES);
   return found && { value: found.date, cue: `${found.cue} in the main content`, confidence: found.confidence === 'high' ? 'medium' : 'low' };
 }
 

@@ -361,6 +361,15 @@ describe('dates', () => {
       assert.deepEqual(inferPublicationDateAt('a\nb\n1 May 2020', 3), { date: '2020-05-01', line: 3 });
     });
 
+    it('reads a day opening the first paragraph before a dash as a weak dateline', () => {
+      const news = 'Gedenktag\n\nVon Claudia Lindner\n\n27.1.2022 - Bei der Erinnerung an die Verfolgten waren queere Opfer oft unsichtbar.';
+      assert.deepEqual(inferPublicationDate(news), { date: '2022-01-27', line: 5, cue: 'dateline without a place', confidence: 'low' });
+      // A range, a date inside the sentence, or a cover date before it: no such dateline, or a better cue.
+      assert.equal(inferPublicationDate('Week\n27.1.2022 - 3.2.2022 in review'), undefined);
+      assert.equal(inferPublicationDate('Week\nOn 27.1.2022 - as planned - the vote took place'), undefined);
+      assert.equal(inferPublicationDate('Report\n12 March 2019\n3 May 2021 – Protests begin in Tirana')?.date, '2019-03-12');
+    });
+
     it('never takes a date from running prose, a footnote or a reference list', () => {
       const report = [
         'Introduction',

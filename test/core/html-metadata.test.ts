@@ -120,6 +120,12 @@ describe('readHtmlMetadata', () => {
     assert.equal(date(page('', `${article('Text.')}<aside class="widget"><time datetime="2022-01-21">21 January</time></aside>`)), undefined);
   });
 
+  it('reads a day that opens the article\'s first paragraph, below a menu Readability keeps', () => {
+    const menu = `<ul>${['Home', 'News', 'K-Word', 'Aus dem Heft', 'Termine', 'Dating', 'Shop', 'Abo', 'Kontakt', 'Datenschutz'].map((item) => `<li><a href="/${item}">${item}</a></li>`).join('')}</ul>`;
+    const body = `<div>${menu}<div><p>Von Claudia Lindner</p><p>27.1.2022 - Bei der Erinnerung an die Verfolgten des NS-Regimes waren queere Opfer oft unsichtbar, was erst recht für lesbische Frauen gilt.</p>${article('Der Text.').replace(/<\/?article>|<h2>Story<\/h2>/g, '')}</div></div>`;
+    assert.deepEqual(readHtmlMetadata(page('', body)).date, { value: '2022-01-27', cue: 'dateline without a place in the main content', confidence: 'low' });
+  });
+
   it('gives no date for a day that ends a range, and reads a broken JSON-LD block\'s datePublished', () => {
     assert.equal(date(page('<title>Wochenbericht 14.–20. Januar 2022</title>')), undefined);
     assert.equal(date(page('<title>Lawinenbericht 20. Januar 2022</title>')), '2022-01-20');
