@@ -395,6 +395,9 @@ function yearAloneOnLine(line: string): number | undefined {
   return /^(?:19|20)\d\d$/.test(bare) ? Number(bare) : undefined;
 }
 
+/** A line that labels the date on the next as another one than the publication's: an update's, a comment's, an archive. */
+const otherDateLabel = /^(?:\d{1,6} )?(?:last |zuletzt )?(?:updated|modified|changed|revised|aktualisiert|ge(?:ä|ae)ndert|mis à jour|actualizado|aggiornato|bijgewerkt|comments?|repl(?:y|ies)|kommentare?|archives?|archiv)(?![\p{L}\p{N}])[^\n]{0,20}$/iu;
+
 /** A dateline opens news and press releases: 'TIRANA, 21 September 2022 –', 'Tiranë, më 3 nëntor 2021'. */
 const datelinePlace = /^[\p{Lu}][\p{L}.' -]{0,40},\s*(?:(?:më|on)\s+)?$/u;
 
@@ -431,10 +434,16 @@ export function inferPublicationDate(text: string, maxLines = 40): InferredDate 
   const lines = text.split('\n', maxLines);
   const candidates: (InferredDate & { rank: number })[] = [];
   let textLines = 0;
+  let previous = '';
+  let previousAlone: (InferredDate & { rank: number }) | 'taken' | undefined;
   lines.forEach((raw, index) => {
     const line = cleanCueLine(raw);
     if (line === '') return;
     textLines++;
+    const before = previous;
+    const aloneBefore = previousAlone;
+    previous = line;
+    previousAlone = undefined;
     const add = (date: string, rank: number, cue: string, confidence: Confidence): void => {
       candidates.push({ date, line: index + 1, cue, confidence, rank });
     };
@@ -450,8 +459,17 @@ export function inferPublicationDate(text: string, maxLines = 40): InferredDate 
     }
     const alone = dateAloneOnLine(line);
     if (alone) {
+      // Dates alone on lines one after another are a list (a blog's archive, a chronology), not the
+      // document's date; nor is one a template labels as an update or a comment's.
+      previousAlone = 'taken';
+      if (aloneBefore !== undefined) {
+        if (aloneBefore !== 'taken') candidates.splice(candidates.indexOf(aloneBefore), 1);
+        return;
+      }
+      if (otherDateLabel.test(before)) return;
       // The first lines of a document are its cover or masthead; a date alone further down may be a table's.
       add(formatIsoDate(alone.date), 1, 'date alone on a line', textLines <= 5 ? 'high' : 'medium');
+      previousAlone = candidates[candidates.length - 1];
       return;
     }
     const found = findDateInText(line);

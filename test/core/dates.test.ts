@@ -370,6 +370,15 @@ describe('dates', () => {
       assert.equal(inferPublicationDate('Report\n12 March 2019\n3 May 2021 – Protests begin in Tirana')?.date, '2019-03-12');
     });
 
+    it('takes no date from an archive list, nor one a template labels as an update\'s or a comment\'s', () => {
+      const archive = 'My blog\n\nArchives\nMärz 2021\nFebruar 2021\nJanuar 2021\n\nThe post goes on.';
+      assert.equal(inferPublicationDate(archive), undefined);
+      assert.equal(inferPublicationDate('Budget approved\nLast updated:\n5 March 2023\nThe vote went on.'), undefined);
+      assert.equal(inferPublicationDate('Budget approved\n3 Comments\n6 March 2023\nGreat article!'), undefined);
+      // A list after the publication date leaves that date standing.
+      assert.equal(inferPublicationDate('Budget approved\n3 May 2021\n\nSee also\n\nMarch 2021\nFebruary 2021')?.date, '2021-05-03');
+    });
+
     it('never takes a date from running prose, a footnote or a reference list', () => {
       const report = [
         'Introduction',
