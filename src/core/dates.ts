@@ -371,9 +371,12 @@ export function publicationCueDate(line: string, options: DateScanOptions = {}):
   return { cue: cue[0], found: { ...found, index: cue[0].length }, tail: rest.length - found.length };
 }
 
-/** A cue as a finding names it: 'Published on Monday, ' is "Published on". */
+/** A cue as a finding names it, without the separators after it: 'Published on: ' is "Published on". */
 export function cueName(cue: string): string {
-  return cue.replace(/[\s:\-\u2013\u2014,.]+$/, '');
+  // A loop rather than a pattern anchored at the end, which would go back over every separator run.
+  let end = cue.length;
+  while (end > 0 && /[\s:\-\u2013\u2014,.]/.test(cue[end - 1])) end--;
+  return cue.slice(0, end);
 }
 
 function cleanCueLine(line: string): string {

@@ -482,6 +482,10 @@ function dayOrLess(value: string, requireDay = false, options: DateScanOptions =
   return formatIsoDate(date);
 }
 
+/**
+ * Whether an element lies in a part of the page whose dates are not the page's. `sidesToo`: side columns
+ * count too, except for a labelled date, whose label already says whose date it is.
+ */
 function insideForeignContainer(element: Element, sidesToo = true): boolean {
   let footer = false;
   let depth = 0;
