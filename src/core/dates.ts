@@ -133,10 +133,41 @@ function monthFromName(name: string): number | undefined {
   return monthByName.get(key);
 }
 
-const monthAlternation = [...monthByName.keys()]
-  .sort((a, b) => b.length - a.length)
-  .map((name) => name.replace('ë', '(?:ë|e\\u0308)'))
-  .join('|');
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  end: boolean;
+}
+
+/**
+ * The names as one pattern shaped like a trie ('sep(?:t(?:ember)?)?'): a scan then reads each letter once
+ * instead of trying a few hundred names in turn at every word, and a longer name is still preferred to its
+ * prefix. 'ë' also matches e + U+0308, as Albanian text is sometimes stored decomposed.
+ */
+function namesPattern(names: Iterable<string>): string {
+  const root: TrieNode = { next: new Map(), end: false };
+  for (const name of names) {
+    let node = root;
+    for (const char of name) {
+      let child = node.next.get(char);
+      if (!child) {
+        child = { next: new Map(), end: false };
+        node.next.set(char, child);
+      }
+      node = child;
+    }
+    node.end = true;
+  }
+  const escape = (char: string): string => (char === 'ë' ? '(?:ë|e\\u0308)' : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const emit = (node: TrieNode): string => {
+    const branches = [...node.next].map(([char, child]) => escape(char) + emit(child));
+    if (branches.length === 0) return '';
+    const body = branches.length === 1 ? branches[0] : `(?:${branches.join('|')})`;
+    return node.end ? `(?:${body})?` : body;
+  };
+  return emit(root);
+}
+
+const monthAlternation = namesPattern(monthByName.keys());
 
 // A single space-like run that may wrap onto the next line once, as dates do in reflowed PDFs.
 const SP = '(?:[^\\S\\r\\n]+|[^\\S\\r\\n]*\\r?\\n[^\\S\\r\\n]*)';
@@ -238,6 +269,8 @@ export interface DateScanOptions {
  * impossible date (31 February) is skipped whole so that its 'February 2022' tail is not reported instead.
  */
 function* scanDates(text: string, options: DateScanOptions): Generator<DateMatch> {
+  // Every pattern needs a digit (the year); most lines of a text have none, and are done at once.
+  if (!/\d/.test(text)) return;
   // Compiling the patterns costs more than running them on a line, so one set is shared; a scan that starts
   // while another is still open (a generator left unfinished) gets its own.
   const shared = !sharedRegexesBusy;
@@ -383,9 +416,8 @@ function cleanCueLine(line: string): string {
   return line.replace(/\[bookmark:[^\]]*\]/g, '').replace(/[*_#>`]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** The date a whole line is, give or take punctuation and a place ('TIRANA, ALBANIA' stays out: it has no date). */
-function dateAloneOnLine(line: string): DateMatch | undefined {
-  const found = findDateInText(line);
+/** The line's first date (`found`) when it is the whole line, give or take punctuation and a place ('TIRANA, ALBANIA' stays out: it has no date). */
+function dateAloneOnLine(line: string, found: DateMatch | undefined): DateMatch | undefined {
   if (!found) return undefined;
   const rest = line.slice(0, found.index) + line.slice(found.index + found.length);
   return rest.replace(/[\s,.;:()\[\]\-\u2013\u2014]/g, '').length === 0 ? found : undefined;
@@ -460,7 +492,8 @@ export function inferPublicationDate(text: string, maxLines = 40): InferredDate 
         return;
       }
     }
-    const alone = dateAloneOnLine(line);
+    const found = findDateInText(line);
+    const alone = dateAloneOnLine(line, found);
     if (alone) {
       // Dates alone on lines one after another are a list (a blog's archive, a chronology), not the
       // document's date; nor is one a template labels as an update or a comment's.
@@ -475,7 +508,6 @@ export function inferPublicationDate(text: string, maxLines = 40): InferredDate 
       previousAlone = candidates[candidates.length - 1];
       return;
     }
-    const found = findDateInText(line);
     if (found && datelinePlace.test(line.slice(0, found.index)) && /^\s*(?:[-\u2013\u2014:(]|$)/.test(line.slice(found.index + found.length))) {
       add(formatIsoDate(found.date), 1, 'dateline', 'medium');
       return;
