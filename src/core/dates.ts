@@ -168,6 +168,7 @@ function namesPattern(names: Iterable<string>): string {
 }
 
 const monthAlternation = namesPattern(monthByName.keys());
+const hungarianMonths = namesPattern(['január', 'február', 'március', 'április', 'május', 'június', 'július', 'augusztus', 'szeptember', 'október', 'november', 'december']);
 
 // A single space-like run that may wrap onto the next line once, as dates do in reflowed PDFs.
 const SP = '(?:[^\\S\\r\\n]+|[^\\S\\r\\n]*\\r?\\n[^\\S\\r\\n]*)';
@@ -215,9 +216,10 @@ const datePatterns: DatePattern[] = [
     extract: (m) => ({ year: Number(m[4]), month: leadingMonth(m[1], m[2]), day: Number(m[3]) }),
   },
   {
-    // 2020. április 24.: the year first, with its dot, as Hungarian writes dates
-    regex: new RegExp(`${START}${YEAR}\\.${SP}${MONTH}${SP}${DAY}\\.?${END}`, 'giu'),
-    extract: (m) => ({ year: Number(m[1]), month: leadingMonth(m[2], m[3]), day: Number(m[4]) }),
+    // 2020. április 24.: the year first, with its dot, as Hungarian writes dates; Hungarian names only, since
+    // in other languages a year that ends a sentence may be followed by one that starts with a date
+    regex: new RegExp(`${START}${YEAR}\\.${SP}(${hungarianMonths})${SP}${DAY}\\.?${END}`, 'giu'),
+    extract: (m) => ({ year: Number(m[1]), month: byName(m[2]), day: Number(m[3]) }),
   },
   {
     // September 2022, Sept. 2022, shtator 2022, mayo de 2020

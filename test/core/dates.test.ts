@@ -215,9 +215,10 @@ describe('dates', () => {
       assert.deepEqual(findDateInText('Jan/Jan 2022')?.date, { year: 2022, month: 1 });
     });
 
-    it('reads a year first only with the dot Hungarian writes after it', () => {
-      assert.equal(findDateInText('In 2020 May 24 people came'), undefined);
-      assert.deepEqual(findDateInText('Published 2020. May 24.')?.date, { year: 2020, month: 5, day: 24 });
+    it('reads a year first only as Hungarian writes it, with its dot and a Hungarian month', () => {
+      assert.equal(findDateInText('In 2020 május 24 people came'), undefined);
+      assert.equal(findDateInText('It closed in 2020. May 24 people stayed.'), undefined);
+      assert.deepEqual(findDateInText('Megjelent: 2020. május 24.')?.date, { year: 2020, month: 5, day: 24 });
     });
 
     it('reads a two-digit year only when asked to', () => {
