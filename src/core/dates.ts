@@ -102,22 +102,76 @@ export function isoDateRange(value: string): { start: string; end: string } {
 }
 
 // Month names in English, Albanian and the languages of the web pages users save (German, French, Spanish,
-// Italian, Portuguese, Dutch, the Nordic languages, Polish, Czech, Russian, Ukrainian, Greek, Romanian,
-// Hungarian, Finnish, Turkish, Indonesian, Hebrew (also with its prefix ב, 'in'), Arabic with its Levantine names), in the forms dates use
-// (Slavic, Greek and Finnish dates write the genitive); longest alternatives first so that 'Sept' is not cut to 'Sep'.
+// Catalan, Italian, Portuguese, Dutch, the Nordic languages, Polish, Czech, Slovak, the languages of the
+// Western Balkans (Croatian, Serbian, Bosnian, Macedonian) and Bulgarian, Russian, Ukrainian, Greek,
+// Romanian, Hungarian, Finnish, Turkish, Indonesian, Hebrew (also with its prefix ב, 'in'), Arabic with its
+// Levantine names), in the forms dates use (Slavic, Greek and Finnish dates write the genitive), and the
+// abbreviations French and Spanish news print ('avr.', 'dic.') where they are no English word.
 const monthNames: ReadonlyArray<readonly [number, readonly string[]]> = [
-  [1, ['january', 'jan', 'janar', 'januar', 'jänner', 'janvier', 'enero', 'gennaio', 'janeiro', 'januari', 'stycznia', 'styczeń', 'ledna', 'leden', 'января', 'январь', 'січня', 'ιανουαρίου', 'ianuarie', 'január', 'tammikuuta', 'ocak', 'ינואר', 'בינואר', 'يناير', 'كانون الثاني']],
-  [2, ['february', 'feb', 'shkurt', 'februar', 'février', 'fevrier', 'febrero', 'febbraio', 'fevereiro', 'februari', 'lutego', 'luty', 'února', 'únor', 'февраля', 'февраль', 'лютого', 'φεβρουαρίου', 'februarie', 'február', 'helmikuuta', 'şubat', 'פברואר', 'בפברואר', 'فبراير', 'شباط']],
-  [3, ['march', 'mar', 'mars', 'märz', 'maerz', 'marzo', 'março', 'marco', 'maart', 'marts', 'marca', 'marzec', 'března', 'březen', 'марта', 'март', 'березня', 'μαρτίου', 'martie', 'március', 'maaliskuuta', 'mart', 'maret', 'מרץ', 'במרץ', 'مارس', 'آذار']],
-  [4, ['april', 'apr', 'prill', 'avril', 'abril', 'aprile', 'kwietnia', 'kwiecień', 'dubna', 'duben', 'апреля', 'апрель', 'квітня', 'απριλίου', 'aprilie', 'április', 'huhtikuuta', 'nisan', 'אפריל', 'באפריל', 'أبريل', 'ابريل', 'إبريل', 'نيسان']],
-  [5, ['may', 'maj', 'mai', 'mayo', 'maggio', 'maio', 'mei', 'maja', 'května', 'květen', 'мая', 'май', 'травня', 'μαΐου', 'május', 'toukokuuta', 'mayıs', 'מאי', 'במאי', 'مايو', 'أيار', 'ايار']],
-  [6, ['june', 'jun', 'qershor', 'juni', 'juin', 'junio', 'giugno', 'junho', 'czerwca', 'czerwiec', 'června', 'červen', 'июня', 'июнь', 'червня', 'ιουνίου', 'iunie', 'június', 'kesäkuuta', 'haziran', 'יוני', 'ביוני', 'يونيو', 'يونيه', 'حزيران']],
-  [7, ['july', 'jul', 'korrik', 'juli', 'juillet', 'julio', 'luglio', 'julho', 'lipca', 'lipiec', 'července', 'červenec', 'июля', 'июль', 'липня', 'ιουλίου', 'iulie', 'július', 'heinäkuuta', 'temmuz', 'יולי', 'ביולי', 'يوليو', 'يوليه', 'تموز']],
-  [8, ['august', 'aug', 'gusht', 'août', 'aout', 'agosto', 'augustus', 'augusti', 'agustus', 'sierpnia', 'sierpień', 'srpna', 'srpen', 'августа', 'август', 'серпня', 'αυγούστου', 'augusztus', 'elokuuta', 'ağustos', 'אוגוסט', 'באוגוסט', 'أغسطس', 'اغسطس', 'آب']],
-  [9, ['september', 'sept', 'sep', 'shtator', 'septembre', 'septiembre', 'setiembre', 'settembre', 'setembro', 'września', 'wrzesień', 'září', 'сентября', 'сентябрь', 'вересня', 'σεπτεμβρίου', 'septembrie', 'szeptember', 'syyskuuta', 'eylül', 'ספטמבר', 'בספטמבר', 'سبتمبر', 'أيلول', 'ايلول']],
-  [10, ['october', 'oct', 'tetor', 'oktober', 'octobre', 'octubre', 'ottobre', 'outubro', 'października', 'październik', 'října', 'říjen', 'октября', 'октябрь', 'жовтня', 'οκτωβρίου', 'octombrie', 'október', 'lokakuuta', 'ekim', 'אוקטובר', 'באוקטובר', 'أكتوبر', 'اكتوبر', 'تشرين الأول', 'تشرين الاول']],
-  [11, ['november', 'nov', 'nëntor', 'nentor', 'novembre', 'noviembre', 'novembro', 'listopada', 'listopad', 'listopadu', 'ноября', 'ноябрь', 'листопада', 'νοεμβρίου', 'noiembrie', 'marraskuuta', 'kasım', 'נובמבר', 'בנובמבר', 'نوفمبر', 'تشرين الثاني']],
-  [12, ['december', 'dec', 'dhjetor', 'dezember', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro', 'desember', 'grudnia', 'grudzień', 'prosince', 'prosinec', 'декабря', 'декабрь', 'грудня', 'δεκεμβρίου', 'decembrie', 'joulukuuta', 'aralık', 'דצמבר', 'בדצמבר', 'ديسمبر', 'كانون الأول', 'كانون الاول']],
+  [1, [
+    'january', 'jan', 'janar', 'januar', 'jänner', 'janvier', 'enero', 'gennaio', 'janeiro', 'januari', 'stycznia',
+    'styczeń', 'ledna', 'leden', 'января', 'январь', 'січня', 'ιανουαρίου', 'ianuarie', 'január', 'tammikuuta',
+    'ocak', 'ינואר', 'בינואר', 'يناير', 'كانون الثاني', 'janv', 'ene', 'gener', 'siječnja', 'januára', 'януари',
+    'јануар', 'јануари'
+  ]],
+  [2, [
+    'february', 'feb', 'shkurt', 'februar', 'février', 'fevrier', 'febrero', 'febbraio', 'fevereiro', 'februari',
+    'lutego', 'luty', 'února', 'únor', 'февраля', 'февраль', 'лютого', 'φεβρουαρίου', 'februarie', 'február',
+    'helmikuuta', 'şubat', 'פברואר', 'בפברואר', 'فبراير', 'شباط', 'févr', 'fevr', 'febrer', 'veljače', 'februára',
+    'февруари', 'фебруар'
+  ]],
+  [3, [
+    'march', 'mar', 'mars', 'märz', 'maerz', 'marzo', 'março', 'marco', 'maart', 'marts', 'marca', 'marzec',
+    'března', 'březen', 'марта', 'март', 'березня', 'μαρτίου', 'martie', 'március', 'maaliskuuta', 'mart', 'maret',
+    'מרץ', 'במרץ', 'مارس', 'آذار', 'març', 'ožujka'
+  ]],
+  [4, [
+    'april', 'apr', 'prill', 'avril', 'abril', 'aprile', 'kwietnia', 'kwiecień', 'dubna', 'duben', 'апреля',
+    'апрель', 'квітня', 'απριλίου', 'aprilie', 'április', 'huhtikuuta', 'nisan', 'אפריל', 'באפריל', 'أبريل', 'ابريل',
+    'إبريل', 'نيسان', 'avr', 'abr', 'travnja', 'apríla', 'април'
+  ]],
+  [5, [
+    'may', 'maj', 'mai', 'mayo', 'maggio', 'maio', 'mei', 'maja', 'května', 'květen', 'мая', 'май', 'травня',
+    'μαΐου', 'május', 'toukokuuta', 'mayıs', 'מאי', 'במאי', 'مايو', 'أيار', 'ايار', 'maig', 'svibnja', 'mája', 'мај'
+  ]],
+  [6, [
+    'june', 'jun', 'qershor', 'juni', 'juin', 'junio', 'giugno', 'junho', 'czerwca', 'czerwiec', 'června', 'červen',
+    'июня', 'июнь', 'червня', 'ιουνίου', 'iunie', 'június', 'kesäkuuta', 'haziran', 'יוני', 'ביוני', 'يونيو',
+    'يونيه', 'حزيران', 'juny', 'lipnja', 'júna', 'юни', 'јун', 'јуни'
+  ]],
+  [7, [
+    'july', 'jul', 'korrik', 'juli', 'juillet', 'julio', 'luglio', 'julho', 'lipca', 'lipiec', 'července',
+    'červenec', 'июля', 'июль', 'липня', 'ιουλίου', 'iulie', 'július', 'heinäkuuta', 'temmuz', 'יולי', 'ביולי',
+    'يوليو', 'يوليه', 'تموز', 'juil', 'juliol', 'srpnja', 'júla', 'юли', 'јул', 'јули'
+  ]],
+  [8, [
+    'august', 'aug', 'gusht', 'août', 'aout', 'agosto', 'augustus', 'augusti', 'agustus', 'sierpnia', 'sierpień',
+    'srpna', 'srpen', 'августа', 'август', 'серпня', 'αυγούστου', 'augusztus', 'elokuuta', 'ağustos', 'אוגוסט',
+    'באוגוסט', 'أغسطس', 'اغسطس', 'آب', 'agost', 'kolovoza', 'augusta'
+  ]],
+  [9, [
+    'september', 'sept', 'sep', 'shtator', 'septembre', 'septiembre', 'setiembre', 'settembre', 'setembro',
+    'września', 'wrzesień', 'září', 'сентября', 'сентябрь', 'вересня', 'σεπτεμβρίου', 'septembrie', 'szeptember',
+    'syyskuuta', 'eylül', 'ספטמבר', 'בספטמבר', 'سبتمبر', 'أيلول', 'ايلول', 'setembre', 'rujna', 'septembra',
+    'септември', 'септембар'
+  ]],
+  [10, [
+    'october', 'oct', 'tetor', 'oktober', 'octobre', 'octubre', 'ottobre', 'outubro', 'października', 'październik',
+    'října', 'říjen', 'октября', 'октябрь', 'жовтня', 'οκτωβρίου', 'octombrie', 'október', 'lokakuuta', 'ekim',
+    'אוקטובר', 'באוקטובר', 'أكتوبر', 'اكتوبر', 'تشرين الأول', 'تشرين الاول', 'oktobar', 'októbra', 'октомври',
+    'октобар'
+  ]],
+  [11, [
+    'november', 'nov', 'nëntor', 'nentor', 'novembre', 'noviembre', 'novembro', 'listopada', 'listopad', 'listopadu',
+    'ноября', 'ноябрь', 'листопада', 'νοεμβρίου', 'noiembrie', 'marraskuuta', 'kasım', 'נובמבר', 'בנובמבר', 'نوفمبر',
+    'تشرين الثاني', 'studenoga', 'novembar', 'novembra', 'ноември', 'новембар'
+  ]],
+  [12, [
+    'december', 'dec', 'dhjetor', 'dezember', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro',
+    'desember', 'grudnia', 'grudzień', 'prosince', 'prosinec', 'декабря', 'декабрь', 'грудня', 'δεκεμβρίου',
+    'decembrie', 'joulukuuta', 'aralık', 'דצמבר', 'בדצמבר', 'ديسمبر', 'كانون الأول', 'كانون الاول', 'déc', 'dic',
+    'desembre', 'prosinca', 'decembar', 'decembra', 'декември', 'децембар'
+  ]],
 ];
 
 const monthByName = new Map<string, number>();
@@ -206,8 +260,9 @@ const fullYear = (short: string): number => Number(short) + (Number(short) < 50 
 // Every pattern requires a year: a day and month alone ('21 September') cannot be placed in time.
 const datePatterns: DatePattern[] = [
   {
-    // 21 September 2022, 21st of Sept. 2022, më 21 shtator 2022, 21. September 2022, 1er mai 2019, 8 de mayo de 2020, 24 نيسان / أبريل 2020
-    regex: new RegExp(`${START}${DAY}(?:${ORDINAL}|er)\\.?${SP}(?:(?:of|de)${SP})?${MONTH},?${SP}(?:de${SP})?${YEAR}${END}`, 'giu'),
+    // 21 September 2022, 21st of Sept. 2022, më 21 shtator 2022, 21. September 2022, 1er mai 2019, 8 de mayo de 2020,
+    // 24 d'abril de 2020, 24 نيسان / أبريل 2020
+    regex: new RegExp(`${START}${DAY}(?:${ORDINAL}|er)\\.?${SP}(?:(?:of|de)${SP}|d['’])?${MONTH},?${SP}(?:de${SP})?${YEAR}${END}`, 'giu'),
     extract: (m) => ({ year: Number(m[4]), month: byName(m[2], m[3]), day: Number(m[1]) }),
   },
   {
