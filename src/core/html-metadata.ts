@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { DOMParser } from 'linkedom';
 import { htmlToText } from './html';
 import { languageCode } from './language';
-import { findDatesInText, formatIsoDate, inferPublicationDate, parseLooseDate, type Confidence, type DateMatch, type PartialDate } from './dates';
+import { cueName, findDatesInText, formatIsoDate, inferPublicationDate, parseLooseDate, publicationCueDate, type Confidence, type DateMatch, type DateScanOptions, type PartialDate } from './dates';
 
 /**
  * What a web page says about itself: title, author, publisher, publication date and language, each with
@@ -82,16 +82,20 @@ const publishedMetaNames = [
   'dcterms.created',
   'dc.date',
   'dcterms.date',
-  'date',
-  'created',
-  'dateline',
 ];
+/**
+ * Generic meta names: some content systems fill them with the day the page was rendered or last changed,
+ * so a <time> element or the URL, which are the article's own, comes first.
+ */
+const genericMetaNames = ['date', 'created', 'dateline'];
 
 /** JSON-LD types whose dates are the page's own; a Comment's or a Review's dates are not. */
 const pageEntityType = /^(?:\w*Article|BlogPosting|SocialMediaPosting|Report|WebPage|ItemPage|CreativeWork|Blog|LiveBlogPosting|Thesis|Book|Legislation|Dataset|PodcastEpisode|VideoObject|Movie|Recipe)$/;
 
-/** Containers whose dates belong to something else than the page: comments, sidebars, archives, footers, teasers. */
-const foreignContainer = /(?:^|[\s_-])(?:comments?|reply|replies|respond|sidebar|widget|aside|archives?|related|recommended|popular|trending|more-?stories|teasers?|copyright|nav|navigation|menu|breadcrumbs?|calendar|ads?|advert\w*|promo\w*|newsletter|cookies?|banner)(?:$|[\s_-])/i;
+/** Containers whose dates belong to something else than the page: comments, archives, footers, teasers. */
+const foreignContainer = /(?:^|[\s_-])(?:comments?|reply|replies|respond|archives?|related|recommended|popular|trending|more-?stories|teasers?|copyright|nav|navigation|menu|breadcrumbs?|calendar|ads?|advert\w*|promo\w*|newsletter|cookies?|banner)(?:$|[\s_-])/i;
+/** Sidebars: their dates are other posts' unless a label says they are the page's ('Mise en ligne' in a podcast's side column). */
+const sideContainer = /(?:^|[\s_-])(?:sidebar|widget|aside)(?:$|[\s_-])/i;
 
 /** Class or id words of elements that print the page's byline or date. */
 const bylineContainer = /(?:^|[\s_-])(?:byline|dateline|date|datum|fecha|data|time|timestamp|posted|posted-?on|published|publish|pubdate|entry-?date|post-?date|article-?date|meta|info|author)(?:$|[\s_-])/i;
@@ -167,56 +171,105 @@ export function readHtmlMetadata(html: string): HtmlMetadata {
   for (const toolbar of document.querySelectorAll('#wm-ipp-base, #wm-ipp, #donato')) toolbar.remove();
   // Readability moves the document's nodes around, so every cue that reads the markup is taken first.
   const structural = structuralDate(document, metas, entities, lineOf);
+  const labelled = structural ? undefined : labelledDate(document, lineOf);
   const titleText = pageTitleElement(document)?.textContent ?? '';
-  const nearHeading = structural ? undefined : dateNearHeading(document, [metadata.title?.value, titleText], lineOf);
-  const aloneInElement = structural || nearHeading ? undefined : dateAloneInElement(document, lineOf);
+  const nearHeading = structural || labelled ? undefined : dateNearHeading(document, [metadata.title?.value, titleText], lineOf);
+  const aloneInElement = structural || labelled || nearHeading ? undefined : dateAloneInElement(document, lineOf);
   const main = tags > MAX_READABILITY_ELEMENTS ? undefined : mainContent(document);
   if (main?.text) metadata.mainText = main.text;
-  const date = structural ?? bylineDate(main?.byline, lineOf) ?? nearHeading ?? textDate(main?.text) ?? aloneInElement ?? titleDate(titleText, lineOf);
+  const date = structural ?? labelled ?? bylineDate(main?.byline, lineOf) ?? nearHeading ?? textDate(main?.text) ?? aloneInElement ?? titleDate(titleText, lineOf);
   if (date) metadata.date = date;
   return metadata;
 }
 
 function structuralDate(document: Document, metas: Map<string, string[]>, entities: JsonObject[], lineOf: (needle: string) => number | undefined): HtmlField | undefined {
-  const declared: HtmlField[] = [];
+  const declared: (HtmlField & { raw: string })[] = [];
   for (const entity of entities) {
     for (const key of ['datePublished', 'dateCreated']) {
       const value = entity[key];
       const date = typeof value === 'string' ? dayOrLess(value) : undefined;
-      if (date) declared.push({ value: date, cue: `JSON-LD ${key}`, confidence: 'high', line: lineOf(`"${key}"`) });
+      if (date) declared.push({ value: date, cue: `JSON-LD ${key}`, confidence: 'high', line: lineOf(`"${key}"`), raw: value as string });
     }
   }
   for (const name of publishedMetaNames) {
     for (const value of metas.get(name) ?? []) {
       const date = dayOrLess(value);
-      if (date) declared.push({ value: date, cue: `<meta> ${name}`, confidence: 'high', line: lineOf(value) });
+      if (date) declared.push({ value: date, cue: `<meta> ${name}`, confidence: 'high', line: lineOf(value), raw: value });
     }
   }
-  // The first declared date wins; a later one only makes it more precise ('2017/01' and '2017/01/30').
-  if (declared.length > 0) return declared.find((field) => field.value.startsWith(declared[0].value) && field.value.length > declared[0].value.length) ?? declared[0];
+  // The page's address, as Open Graph and the canonical link give it (a syndicated copy's canonical link is the original's).
+  const urls = [metas.get('og:url')?.[0], document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined];
+  const fromUrl = urls.map((url) => url && { url, date: dateInUrl(url) }).find((found) => found && found.date);
+  const urlField: HtmlField | undefined = fromUrl ? { value: fromUrl.date!, cue: 'date in the page URL', confidence: 'high', line: lineOf(fromUrl.url) } : undefined;
+  if (declared.length > 0) {
+    // The first declared date wins; a later one only makes it more precise ('2017/01' and '2017/01/30').
+    const { raw, ...chosen } = declared.find((field) => field.value.startsWith(declared[0].value) && field.value.length > declared[0].value.length) ?? declared[0];
+    // A timestamp written in UTC ('2020-02-18T02:18:11Z') may fall on the day after or before the one the
+    // publisher printed, which its URL keeps ('/2020/02/17/').
+    return urlField && utcDayMayDiffer(raw, urlField.value) ? urlField : chosen;
+  }
   for (const element of firstElements(document, '[itemprop="datePublished"], time[pubdate], [class~="published"][datetime], [class~="entry-date"][datetime]')) {
     if (insideForeignContainer(element)) continue;
     const value = element.getAttribute('content') ?? element.getAttribute('datetime') ?? element.textContent ?? '';
     const date = dayOrLess(value);
     if (date) return { value: date, cue: element.hasAttribute('itemprop') ? 'itemprop datePublished' : `<${element.localName}> marked as published`, confidence: 'high', line: lineOf(value.trim()) };
   }
-  // The page's address, as Open Graph and the canonical link give it (a syndicated copy's canonical link is the original's).
-  const urls = [metas.get('og:url')?.[0], document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined];
-  const fromUrl = urls.map((url) => url && { url, date: dateInUrl(url) }).find((found) => found && found.date);
-  if (fromUrl) return { value: fromUrl.date!, cue: 'date in the page URL', confidence: 'high', line: lineOf(fromUrl.url) };
+  if (urlField) return urlField;
   for (const element of firstElements(document, 'time[datetime]')) {
     if (insideForeignContainer(element) || /modif|updat/i.test(`${element.className} ${element.getAttribute('itemprop') ?? ''}`)) continue;
     const value = element.getAttribute('datetime') ?? '';
     const date = dayOrLess(value);
     if (date) return { value: date, cue: '<time> element', confidence: 'medium', line: lineOf(value) };
   }
+  for (const name of genericMetaNames) {
+    for (const value of metas.get(name) ?? []) {
+      const date = dayOrLess(value);
+      if (date) return { value: date, cue: `<meta> ${name}`, confidence: 'medium', line: lineOf(value) };
+    }
+  }
   for (const element of firstElements(document, '[class], [id]')) {
     const label = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
     if (!bylineContainer.test(label) || /modif|updat/i.test(label) || insideForeignContainer(element)) continue;
     const text = shortText(element, 120);
     if (!text || /modif|updat|aktualisiert|actualiz/i.test(text)) continue;
-    const date = dayOrLess(text, true);
+    const date = dayOrLess(text, true, DATE_LINE);
     if (date) return { value: date, cue: `byline (${label.trim().split(/\s+/)[0]})`, confidence: 'medium', line: lineOf(text.slice(0, 40)) };
+  }
+  return undefined;
+}
+
+/**
+ * How a byline or the line beside the heading is read: as a date line, where '31.10.23' is a day (two-digit
+ * years are read nowhere else, since in running text such a number may be a version or a score).
+ */
+const DATE_LINE: DateScanOptions = { shortYears: true };
+
+/** How long an element's text may be for a publication label to open it, and how long a label alone is. */
+const MAX_LABELLED_TEXT = 400;
+const MAX_LABEL_LENGTH = 40;
+
+/**
+ * A day that a publication label names ('Veröffentlicht am 14. Dezember 2015', 'This entry was posted on
+ * Monday, December 14th, 2015 …'), in one element or in a label and the value beside it ('<dt>Datum</dt>
+ * <dd>12.01.2017</dd>', '<p>Mise en ligne</p><p>23 mai 2019</p>'). The label says whose date it is, so it
+ * is read in a side column too, but not in comments, teaser lists, archives or the page's footer.
+ */
+function labelledDate(document: Document, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
+  if (!document.body) return undefined;
+  for (const element of firstElements(document.body, '*')) {
+    const text = shortText(element, MAX_LABELLED_TEXT);
+    if (!text) continue;
+    let line = text;
+    let cued = publicationCueDate(line, DATE_LINE);
+    const next = element.nextElementSibling as Element | null;
+    if (!cued && text.length <= MAX_LABEL_LENGTH && next) {
+      line = `${text} ${shortText(next, MAX_DATE_ELEMENT_TEXT) ?? ''}`;
+      cued = publicationCueDate(line, DATE_LINE);
+    }
+    if (!cued || cued.found.date.day === undefined || cued.found.date.year < 1990 || notPublicationDate.test(line.slice(0, cued.found.index))) continue;
+    if (insideForeignContainer(element, false)) continue;
+    const { found } = cued;
+    return { value: formatIsoDate(found.date), cue: `"${cueName(cued.cue)}" label`, confidence: 'medium', line: lineOf(line.slice(found.index, found.index + found.length)) };
   }
   return undefined;
 }
@@ -245,8 +298,8 @@ function dateNearHeading(document: Document, titles: (string | undefined)[], lin
   const tryElement = (element: Element): HtmlField | undefined => {
     if (element.children.length > 3 || encloses(heading, element) || encloses(element, heading)) return undefined;
     const text = shortText(element, MAX_DATE_ELEMENT_TEXT);
-    if (!text || notPublicationDate.test(text)) return undefined;
-    const found = dayInText(text);
+    if (!text || notPublicationDate.test(text) || labelledNotPublication(element)) return undefined;
+    const found = dayInText(text, DATE_LINE);
     if (!found || foreignBesideHeading(element, heading)) return undefined;
     // The date's own words are where the file has them; the element's text may join several tags.
     return { value: formatIsoDate(found.date), cue: `date beside the heading, in <${element.localName}>`, confidence: 'medium', line: lineOf(text.slice(found.index, found.index + found.length)) };
@@ -291,7 +344,8 @@ function foreignBesideHeading(element: Element, heading: Element): boolean {
   if (element.parentElement === heading.parentElement) return false;
   for (let node: Element | null = element; node && !encloses(node, heading); node = node.parentElement) {
     if (node.localName === 'aside' || node.localName === 'nav') return true;
-    if (foreignContainer.test(`${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`)) return true;
+    const label = `${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`;
+    if (foreignContainer.test(label) || sideContainer.test(label)) return true;
   }
   return false;
 }
@@ -313,8 +367,8 @@ function ownTextLength(element: Element): number {
  * The one day a short text gives ('Mise en ligne 23 mai 2019'); none where it gives two different days, or
  * where its day ends a range ('14.–20. Januar 2022' is a week, not the 20th).
  */
-function dayInText(text: string): DateMatch | undefined {
-  const days = findDatesInText(text).filter((found) => found.date.day !== undefined && found.date.year >= 1990);
+function dayInText(text: string, options: DateScanOptions = {}): DateMatch | undefined {
+  const days = findDatesInText(text, options).filter((found) => found.date.day !== undefined && found.date.year >= 1990);
   if (days.length === 0 || days.some((found) => formatIsoDate(found.date) !== formatIsoDate(days[0].date))) return undefined;
   return rangeEnd.test(text.slice(0, days[0].index)) ? undefined : days[0];
 }
@@ -324,7 +378,7 @@ const rangeEnd = /\d\.?\s*(?:[-\u2013\u2014]|bis|to|au|al)\s*$/i;
 
 /** The date in the byline Readability found ('By Arta Hoxha, 3 May 2021'). */
 function bylineDate(byline: string | undefined, lineOf: (needle: string) => number | undefined): HtmlField | undefined {
-  const date = byline ? dayOrLess(byline, true) : undefined;
+  const date = byline ? dayOrLess(byline, true, DATE_LINE) : undefined;
   return date ? { value: date, cue: 'byline', confidence: 'medium', line: lineOf(byline!.slice(0, 40)) } : undefined;
 }
 
@@ -342,10 +396,17 @@ function dateAloneInElement(document: Document, lineOf: (needle: string) => numb
     const found = dayInText(text);
     if (!found) continue;
     const rest = (text.slice(0, found.index) + text.slice(found.index + found.length)).replace(/\d{1,2}:\d{2}(?::\d{2})?|[\s\p{P}\p{S}]/gu, '');
-    if (rest.length > 12 || /\d/.test(rest) || insideForeignContainer(element)) continue;
+    if (rest.length > 12 || /\d/.test(rest) || insideForeignContainer(element) || labelledNotPublication(element)) continue;
     return { value: formatIsoDate(found.date), cue: `date alone in <${element.localName}>`, confidence: 'low', line: lineOf(text.slice(0, 40)) };
   }
   return undefined;
+}
+
+/** Whether the label just before an element's date makes it an update's or an event's ('<dt>Aktualisiert am</dt><dd>3. Mai 2021</dd>'). */
+function labelledNotPublication(element: Element): boolean {
+  const previous = element.previousElementSibling as Element | null;
+  const label = previous ? shortText(previous, MAX_LABEL_LENGTH) : undefined;
+  return label !== undefined && notPublicationDate.test(label);
 }
 
 /** A day in the page's <title> ('08.11.2021 | Fachtag …'): it may be an event's date rather than the page's, so it is weak. */
@@ -355,10 +416,16 @@ function titleDate(title: string, lineOf: (needle: string) => number | undefined
   return { value: formatIsoDate(found.date), cue: 'date in the <title>', confidence: 'low', line: lineOf(title.trim().slice(0, 40)) };
 }
 
+/**
+ * How many lines of the main content are read for a date, blank ones included: Readability may keep a
+ * menu of a dozen links above the article's first paragraph.
+ */
+const MAIN_TEXT_DATE_LINES = 25;
+
 /** A date from the first lines of the main content, as for a text file; weaker, since a page rarely prints its date that way. */
 function textDate(mainText: string | undefined): HtmlField | undefined {
   if (!mainText) return undefined;
-  const found = inferPublicationDate(mainText, 15);
+  const found = inferPublicationDate(mainText, MAIN_TEXT_DATE_LINES);
   return found && { value: found.date, cue: `${found.cue} in the main content`, confidence: found.confidence === 'high' ? 'medium' : 'low' };
 }
 
@@ -376,6 +443,25 @@ function mainContent(document: Document): { text?: string; byline?: string } | u
   }
 }
 
+/** A timestamp in UTC: a date, a time of day, then Z or a zero offset. */
+const utcTimestamp = /^(\d{4}-\d{2}-\d{2})T(\d{2}):\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]00:?00)$/i;
+/**
+ * The UTC hours at which the local day differs from the UTC day where most pages are written, from the
+ * American west coast (UTC-8) to East Asia (UTC+9): before 08:00 it is still the day before there, from
+ * 15:00 already the next day.
+ */
+const LOCAL_DAY_BEFORE_UNTIL = 8;
+const LOCAL_DAY_AFTER_FROM = 15;
+
+/** Whether a UTC timestamp may stand for `day`, the day before or after its own, in its publisher's time zone. */
+function utcDayMayDiffer(timestamp: string, day: string): boolean {
+  const match = utcTimestamp.exec(timestamp.trim());
+  if (!match || day.length !== 10) return false;
+  const shift = (Date.parse(`${day}T00:00:00Z`) - Date.parse(`${match[1]}T00:00:00Z`)) / 86_400_000;
+  const hour = Number(match[2]);
+  return (shift === -1 && hour < LOCAL_DAY_BEFORE_UNTIL) || (shift === 1 && hour >= LOCAL_DAY_AFTER_FROM);
+}
+
 /** A date written in the URL path: /2020/02/18/, /2020-02-18-, /20200218/. A month alone is not enough here. */
 function dateInUrl(url: string): string | undefined {
   let pathname: string;
@@ -390,22 +476,30 @@ function dateInUrl(url: string): string | undefined {
 }
 
 /** A date from a machine- or human-written value; in free text only one with a day, since a month alone is often an archive's. */
-function dayOrLess(value: string, requireDay = false): string | undefined {
-  const date: PartialDate | undefined = parseLooseDate(value);
+function dayOrLess(value: string, requireDay = false, options: DateScanOptions = {}): string | undefined {
+  const date: PartialDate | undefined = parseLooseDate(value, options);
   if (!date || date.year < 1990 || (requireDay && date.day === undefined)) return undefined;
   return formatIsoDate(date);
 }
 
-function insideForeignContainer(element: Element): boolean {
+/**
+ * Whether an element lies in a part of the page whose dates are not the page's. `sidesToo`: side columns
+ * count too, except for a labelled date, whose label already says whose date it is.
+ */
+function insideForeignContainer(element: Element, sidesToo = true): boolean {
   let footer = false;
   let depth = 0;
   for (let node: Element | null = element; node && depth < MAX_ANCESTORS; node = node.parentElement, depth++) {
     const name = node.localName;
     // An article's own <footer> often holds its date; the page's footer holds the copyright and archives.
     if (name === 'article') return false;
-    if (name === 'aside' || name === 'nav') return true;
+    // The body's classes describe the whole page ('has-halfpage-ad', 'sidebar-left'), not a part of it.
+    if (name === 'body') break;
+    const label = `${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`;
+    // An <aside> named for the article's date or byline ('<aside class="meta">') is its metadata box, not a sidebar.
+    if (name === 'nav' || (sidesToo && name === 'aside' && !bylineContainer.test(label))) return true;
     if (name === 'footer') footer = true;
-    if (foreignContainer.test(`${node.getAttribute('class') ?? ''} ${node.getAttribute('id') ?? ''}`)) return true;
+    if (foreignContainer.test(label) || (sidesToo && sideContainer.test(label))) return true;
   }
   return footer;
 }

@@ -5,6 +5,7 @@ import {
   formatIsoDate,
   inferPublicationDate,
   pastDateBound,
+  publicationCueDate,
   isValidIsoDate,
   isoDateRange,
   parseIsoDate,
@@ -109,6 +110,32 @@ describe('dates', () => {
       ['gusht 2020', 'gusht', '2020-08'],
       ['tetor 2020', 'tetor', '2020-10'],
       ['31 dhjetor 2020', 'dhjetor', '2020-12-31'],
+      ['15. März 2021', 'German', '2021-03-15'],
+      ['15 czerwca 2021', 'Polish genitive', '2021-06-15'],
+      ['15. června 2021', 'Czech genitive', '2021-06-15'],
+      ['15 июня 2021 г.', 'Russian genitive', '2021-06-15'],
+      ['15 червня 2021', 'Ukrainian genitive', '2021-06-15'],
+      ['15 Ιουνίου 2021', 'Greek genitive', '2021-06-15'],
+      ['15 Haziran 2021', 'Turkish', '2021-06-15'],
+      ['15 Agustus 2021', 'Indonesian', '2021-08-15'],
+      ['15 augusti 2021', 'Swedish', '2021-08-15'],
+      ['15. kesäkuuta 2021', 'Finnish', '2021-06-15'],
+      ['15 iunie 2021', 'Romanian', '2021-06-15'],
+      ['2021. június 15.', 'Hungarian, year first', '2021-06-15'],
+      ['15 يونيو 2021', 'Arabic', '2021-06-15'],
+      ['24 نيسان / أبريل 2020', 'Arabic, Levantine and international names', '2020-04-24'],
+      ['15 ביוני 2021', 'Hebrew', '2021-06-15'],
+      ["24 d'abril de 2020", 'Catalan', '2020-04-24'],
+      ['24. travnja 2020.', 'Croatian genitive', '2020-04-24'],
+      ['24. децембар 2020.', 'Serbian Cyrillic', '2020-12-24'],
+      ['24 декември 2020 г.', 'Bulgarian and Macedonian', '2020-12-24'],
+      ['24. apríla 2020', 'Slovak', '2020-04-24'],
+      ['24 avr. 2020', 'French abbreviation', '2020-04-24'],
+      ['24 dic 2020', 'Spanish abbreviation', '2020-12-24'],
+      ['2023年6月15日', 'Chinese and Japanese', '2023-06-15'],
+      ['发布于2023年6月15日', 'Chinese with letters touching the year', '2023-06-15'],
+      ['2023년 6월 15일', 'Korean', '2023-06-15'],
+      ['2023年6月', 'Chinese month and year', '2023-06'],
     ];
     for (const [text, label, expected] of cases) {
       it(`reads ${label}: ${JSON.stringify(text)}`, () => {
@@ -189,6 +216,27 @@ describe('dates', () => {
       assert.equal(findDateInText(''), undefined);
     });
 
+    it('takes a month named twice only when both names are the same month', () => {
+      assert.equal(findDateInText('24 نيسان / مايو 2020'), undefined);
+      assert.equal(findDateInText('Jan/Feb 2022'), undefined);
+      assert.deepEqual(findDateInText('Jan/Jan 2022')?.date, { year: 2022, month: 1 });
+    });
+
+    it('reads a year first only as Hungarian writes it, with its dot and a Hungarian month', () => {
+      assert.equal(findDateInText('In 2020 május 24 people came'), undefined);
+      assert.equal(findDateInText('It closed in 2020. May 24 people stayed.'), undefined);
+      assert.deepEqual(findDateInText('Megjelent: 2020. május 24.')?.date, { year: 2020, month: 5, day: 24 });
+    });
+
+    it('reads a two-digit year only when asked to', () => {
+      assert.equal(findDateInText('Version 30.10.23 fixes it'), undefined);
+      assert.deepEqual(findDateInText('Party, 30.10.23', { shortYears: true })?.date, { year: 2023, month: 10, day: 30 });
+      assert.deepEqual(findDateInText('31.12.98', { shortYears: true })?.date, { year: 1998, month: 12, day: 31 });
+      // Slashes and dashes stay out: 10/12/23 is October in one country and December in another.
+      assert.equal(findDateInText('10/12/23', { shortYears: true }), undefined);
+      assert.equal(findDateInText('1.2.3.23', { shortYears: true }), undefined);
+    });
+
     it('findDatesInText lists every date in order', () => {
       const found = findDatesInText('From 1 March 2020 until shtator 2021, then 2022-01-15.');
       assert.deepEqual(
@@ -261,6 +309,36 @@ describe('dates', () => {
       }
     });
 
+    it('reads cue lines in more languages, a weekday before the date, and the sentences blog templates print', () => {
+      for (const [line, date] of [
+        ['Published on Monday, 14 December 2015', '2015-12-14'],
+        ['This entry was posted on Monday, December 14th, 2015 at 2:48 pm.', '2015-12-14'],
+        ['Dieser Artikel wurde am 14. Dezember 2015 um 14:48 von Heiner geschrieben', '2015-12-14'],
+        ['Veröffentlicht am Montag, 14.12.2015', '2015-12-14'],
+        ['Publié le mardi 15 décembre 2015', '2015-12-15'],
+        ['Data: 15.12.2015', '2015-12-15'],
+        ['Fecha de publicación: 15 de diciembre de 2015', '2015-12-15'],
+        ['Opublikowano: 15 grudnia 2015', '2015-12-15'],
+        ['Опубликовано 15 декабря 2015', '2015-12-15'],
+        ['تم نشره الجمعة 24 نيسان / أبريل 2020', '2020-04-24'],
+      ]) {
+        assert.equal(inferPublicationDate(`Title of the page\n${line}\nThe story, told on 1 June 2020, goes on.`)?.date, date, line);
+      }
+    });
+
+    it('takes a cue\'s date only when it follows the cue at once', () => {
+      assert.deepEqual(publicationCueDate('Posted on Friday, 3 May 2021 by Arta'), {
+        cue: 'Posted on Friday, ',
+        found: { date: { year: 2021, month: 5, day: 3 }, index: 18, length: 10 },
+        tail: 8,
+      });
+      assert.equal(publicationCueDate('Date of Defense: 3 May 2021'), undefined);
+      assert.equal(publicationCueDate('Published in the journal on 3 May 2021'), undefined);
+      assert.equal(publicationCueDate('Datenschutz 3 May 2021'), undefined);
+      assert.equal(publicationCueDate('Posted 31.10.23'), undefined);
+      assert.equal(publicationCueDate('Posted 31.10.23', { shortYears: true })?.found.date.year, 2023);
+    });
+
     it('finds an Albanian dateline', () => {
       const news = 'Lajme\r\nTiranë, më 3 nëntor 2021\r\nQeveria miratoi sot...';
       assert.deepEqual(inferPublicationDateAt(news), { date: '2021-11-03', line: 2 });
@@ -289,6 +367,24 @@ describe('dates', () => {
       assert.deepEqual(inferPublicationDateAt(text, 50), { date: '2022-09-21', line: 46 });
       assert.equal(inferPublicationDate('a\nb\n1 May 2020', 2), undefined);
       assert.deepEqual(inferPublicationDateAt('a\nb\n1 May 2020', 3), { date: '2020-05-01', line: 3 });
+    });
+
+    it('reads a day opening the first paragraph before a dash as a weak dateline', () => {
+      const news = 'Gedenktag\n\nVon Claudia Lindner\n\n27.1.2022 - Bei der Erinnerung an die Verfolgten waren queere Opfer oft unsichtbar.';
+      assert.deepEqual(inferPublicationDate(news), { date: '2022-01-27', line: 5, cue: 'dateline without a place', confidence: 'low' });
+      // A range, a date inside the sentence, or a cover date before it: no such dateline, or a better cue.
+      assert.equal(inferPublicationDate('Week\n27.1.2022 - 3.2.2022 in review'), undefined);
+      assert.equal(inferPublicationDate('Week\nOn 27.1.2022 - as planned - the vote took place'), undefined);
+      assert.equal(inferPublicationDate('Report\n12 March 2019\n3 May 2021 – Protests begin in Tirana')?.date, '2019-03-12');
+    });
+
+    it('takes no date from an archive list, nor one a template labels as an update\'s or a comment\'s', () => {
+      const archive = 'My blog\n\nArchives\nMärz 2021\nFebruar 2021\nJanuar 2021\n\nThe post goes on.';
+      assert.equal(inferPublicationDate(archive), undefined);
+      assert.equal(inferPublicationDate('Budget approved\nLast updated:\n5 March 2023\nThe vote went on.'), undefined);
+      assert.equal(inferPublicationDate('Budget approved\n3 Comments\n6 March 2023\nGreat article!'), undefined);
+      // A list after the publication date leaves that date standing.
+      assert.equal(inferPublicationDate('Budget approved\n3 May 2021\n\nSee also\n\nMarch 2021\nFebruary 2021')?.date, '2021-05-03');
     });
 
     it('never takes a date from running prose, a footnote or a reference list', () => {

@@ -68,6 +68,64 @@ describe('readHtmlMetadata', () => {
     assert.equal(date(page('<title>Budget approved by parliament</title>', updated)), undefined);
   });
 
+  it('reads a two-digit year on a date line, and only there', () => {
+    const meta = `<h1>Frei erfunden: Bote fliegt nach Singapur</h1><div class="article-meta">Von: Björn Jahner | <span>31.10.23</span></div>${article('Der Text.')}`;
+    assert.equal(date(page('<title>Frei erfunden: Bote fliegt nach Singapur</title>', meta)), '2023-10-31');
+    assert.equal(date(page('', `<div class="date">Party, 30.10.23</div>${article('Der Text.')}`)), '2023-10-30');
+    // Alone in an element far from the heading, or in prose, such a number may be a version.
+    assert.equal(date(page('', `<p><span>Version 1.10.23</span></p>${article('Installiert wurde Version 30.10.23.')}`)), undefined);
+  });
+
+  it('does not take the body\'s classes for a sidebar or an advert around the whole page', () => {
+    assert.equal(date(page('', `<div class="date">14. Dezember 2015</div>${article('Text.')}`).replace('<body>', '<body class="has-halfpage-ad sidebar-left">')), '2015-12-14');
+    const advert = page('', `<div class="ad"><span class="date">14. Dezember 2015</span><a href="/shop">Buy now</a></div>${article('Text.')}`);
+    assert.equal(date(advert.replace('<body>', '<body class="has-halfpage-ad">')), undefined);
+  });
+
+  it('reads a date its label names as the publication\'s, beside the label or in one element, even in a side column', () => {
+    const definition = `<article><h2>Dateien mit Migrationshintergrund</h2><aside class="blogData"><dl><dt>Datum</dt><dd>12.01.2017</dd><dt>Kategorie</dt><dd>AutoCAD</dd></dl></aside>${article('Der Text.')}</article>`;
+    assert.deepEqual(readHtmlMetadata(page('', definition)).date, { value: '2017-01-12', cue: '"Datum" label', confidence: 'medium', line: 1 });
+    const credits = `${article('Le texte.')}<div class="podcast__sidebar"><ul><li><p class="title">Un documentaire</p><p class="content">de Kristen Falc'hon</p></li><li><p class="title">Mise en ligne</p><p class="content">23 mai 2019</p></li></ul></div>`;
+    assert.equal(date(page('', credits)), '2019-05-23');
+    const template = `${article('Text.')}<div class="post-footer">Dieser Artikel wurde am 14. Dezember 2015 um 14:48 von <a href="/author">Heiner</a> geschrieben und unter <a href="/tag">Arduino</a> abgelegt.</div>`;
+    assert.equal(date(page('', template)), '2015-12-14');
+  });
+
+  it('does not take a labelled date from comments, teaser lists or the page\'s footer, nor an update\'s', () => {
+    const comments = `${article('Text.')}<div class="comments"><p>Posted on 15 December 2015 by Ilir</p><a href="/reply">Reply</a></div>`;
+    assert.equal(date(page('', comments)), undefined);
+    const related = `${article('Text.')}<ul class="related-posts"><li><a href="/b">Older story</a><span>Published: 3 May 2021</span></li></ul>`;
+    assert.equal(date(page('', related)), undefined);
+    const footer = `${article('Text.')}<footer><p>Date: 1 January 2024</p><a href="/imprint">Imprint</a></footer>`;
+    assert.equal(date(page('', footer)), undefined);
+    assert.equal(date(page('', `<div><span>Aktualisiert am</span><span>3. Mai 2021</span><a href="/x">x</a></div>${article('Text.')}`)), undefined);
+  });
+
+  it('takes the URL\'s day over a UTC timestamp only where the publisher\'s time zone can put it on that day', () => {
+    const at = (timestamp: string): string => page(`<meta property="og:url" content="https://news.example/2020/02/17/story/"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"${timestamp}"}</script>`);
+    assert.deepEqual(readHtmlMetadata(at('2020-02-18T02:18:11Z')).date, { value: '2020-02-17', cue: 'date in the page URL', confidence: 'high', line: 1 });
+    // At 10:04 UTC it is the 18th from California to Japan; an offset says the publisher's own day.
+    assert.equal(date(at('2020-02-18T10:04:04Z')), '2020-02-18');
+    assert.equal(date(at('2020-02-18T02:18:11+01:00')), '2020-02-18');
+    assert.equal(date(at('2020-02-16T12:00:00Z')), '2020-02-16');
+    assert.equal(date(at('2020-02-16T22:30:00.000Z')), '2020-02-17');
+    assert.equal(date(at('2020-02-19T01:00:00Z')), '2020-02-19');
+  });
+
+  it('prefers the article\'s <time>, also in its metadata <aside>, to a generic <meta name="date">', () => {
+    const box = `<article><h1>Der Schuh</h1><aside class="meta"><p><time datetime="2022-01-21">21.01.2022 - 13:30</time></p></aside>${article('Der Text.')}</article>`;
+    assert.deepEqual(readHtmlMetadata(page('<meta name="Date" content="2022-1-26T14:32:06+02:00">', box)).date, { value: '2022-01-21', cue: '<time> element', confidence: 'medium', line: 1 });
+    assert.equal(date(page('<meta name="Date" content="2022-1-26T14:32:06+02:00">', article('Der Text.'))), '2022-01-26');
+    // A sidebar <aside> is still another column's, whatever <time> it holds.
+    assert.equal(date(page('', `${article('Text.')}<aside class="widget"><time datetime="2022-01-21">21 January</time></aside>`)), undefined);
+  });
+
+  it('reads a day that opens the article\'s first paragraph, below a menu Readability keeps', () => {
+    const menu = `<ul>${['Home', 'News', 'K-Word', 'Aus dem Heft', 'Termine', 'Dating', 'Shop', 'Abo', 'Kontakt', 'Datenschutz'].map((item) => `<li><a href="/${item}">${item}</a></li>`).join('')}</ul>`;
+    const body = `<div>${menu}<div><p>Von Claudia Lindner</p><p>27.1.2022 - Bei der Erinnerung an die Verfolgten des NS-Regimes waren queere Opfer oft unsichtbar, was erst recht für lesbische Frauen gilt.</p>${article('Der Text.').replace(/<\/?article>|<h2>Story<\/h2>/g, '')}</div></div>`;
+    assert.deepEqual(readHtmlMetadata(page('', body)).date, { value: '2022-01-27', cue: 'dateline without a place in the main content', confidence: 'low' });
+  });
+
   it('gives no date for a day that ends a range, and reads a broken JSON-LD block\'s datePublished', () => {
     assert.equal(date(page('<title>Wochenbericht 14.–20. Januar 2022</title>')), undefined);
     assert.equal(date(page('<title>Lawinenbericht 20. Januar 2022</title>')), '2022-01-20');
@@ -86,7 +144,7 @@ describe('readHtmlMetadata', () => {
     assert.equal(date(page('', `<p><span>14. Februar 2012</span></p>${article('Der Text.')}`)), '2012-02-14');
     assert.equal(date(page('', `<p class="content">23 mai 2019</p>${article('Le texte.')}`)), '2019-05-23');
     const german = readHtmlMetadata(page('', article('Der Text.').replace('<h2>Story</h2>', '<h2>Story</h2><p>Veröffentlicht am 16.08.2019</p>')));
-    assert.deepEqual(german.date, { value: '2019-08-16', cue: '"Veröffentlicht am" line in the main content', confidence: 'medium' });
+    assert.deepEqual(german.date, { value: '2019-08-16', cue: '"Veröffentlicht am" label', confidence: 'medium', line: 1 });
   });
 
   it('finds the main content and leaves menus and cookie banners out of it', () => {
