@@ -199,7 +199,22 @@ export function parseCitations(prose: string): CitationGroup[] {
 
 /** Labels of pandoc's numbered examples, `(@good)` at the start of a list item. */
 function exampleLabels(prose: string): Set<string> {
-  return new Set([...prose.matchAll(/^[ \t]*\(@([\p{L}\p{N}_-]+)\)[ \t]/gmu)].map((match) => match[1]));
+  // Each line's indent is skipped by hand: /^[ \t]*\(@…/m backtracks over every run of blanks and
+  // overflows the regular-expression stack on a line of a million (a blanked front-matter line).
+  const labels = new Set<string>();
+  const label = /\(@([\p{L}\p{N}_-]+)\)[ \t]/uy;
+  const lineEnd = /[\n\r\u2028\u2029]/g;
+  for (let start = 0; start <= prose.length; ) {
+    let at = start;
+    while (prose[at] === ' ' || prose[at] === '\t') at++;
+    label.lastIndex = at;
+    const match = label.exec(prose);
+    if (match) labels.add(match[1]);
+    lineEnd.lastIndex = at;
+    if (!lineEnd.exec(prose)) break;
+    start = lineEnd.lastIndex;
+  }
+  return labels;
 }
 
 /** `(@good)` names a numbered example, not a source, wherever the document defines that example. */

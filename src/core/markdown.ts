@@ -4,7 +4,6 @@
  * block and list markers) is blanked out in `prose`, which keeps every offset of the original text, so
  * findings point at exact ranges without any mapping.
  */
-import { stringFromCodes } from './vocabulary';
 
 type BlockKind = 'paragraph' | 'heading' | 'blockquote' | 'list-item' | 'table-row';
 
@@ -101,7 +100,7 @@ export function readFrontMatter(text: string): FrontMatter | undefined {
 export function parseMarkdown(text: string): MarkdownStructure {
   // The prose as UTF-16 code units, blanked in place: an array of one-character strings costs ten times more.
   const chars = new Uint16Array(text.length);
-  for (let index = 0; index < text.length; index++) chars[index] = text.charCodeAt(index);
+  Buffer.from(chars.buffer).write(text, 'utf16le');
   const blank = (start: number, end: number) => blankCodes(chars, start, end);
   const lines = splitLines(text);
   const directives: Directive[] = [];
@@ -287,9 +286,12 @@ function blankCodes(chars: Uint16Array, start: number, end: number): void {
   for (let index = start; index < end; index++) if (chars[index] !== newlineCode && chars[index] !== returnCode) chars[index] = spaceCode;
 }
 
-/** The string of code units [start, end). */
+/**
+ * The string of code units [start, end), a string of its own. Decoded natively: code units pass
+ * through unchanged (a lone surrogate too), many times faster on a 1 MB report than from char codes.
+ */
 function decodeCodes(chars: Uint16Array, start: number, end: number): string {
-  return stringFromCodes(chars.subarray(start, end), end - start);
+  return Buffer.from(chars.buffer, chars.byteOffset + start * 2, (end - start) * 2).toString('utf16le');
 }
 
 /** Code spans may wrap across lines within a block, so they are found per block. */

@@ -1,7 +1,7 @@
 import { parseCitations, type CitationGroup } from './citations';
 import { parseMarkdown, type Block, type MarkdownStructure } from './markdown';
 import { isBareReference, looksLikeReference, maxReferenceLength, parseReferences, type FreeTextReference } from './references';
-import { words } from './tokenize';
+import { countWords } from './tokenize';
 
 /**
  * A report read for checking: its Markdown structure, citations, references, sentences and quotes,
@@ -488,7 +488,7 @@ function findInlineQuotes(
     const start = block.start + at;
     const inner = prose.slice(start + (implicit ? 0 : 1), block.start + closeAt).trimEnd();
     const end = closed ? block.start + closeAt + 1 : start + (implicit ? 0 : 1) + inner.length;
-    quotes.push({ start, end, text: inner, kind: 'inline', wordCount: words(inner).length, block });
+    quotes.push({ start, end, text: inner, kind: 'inline', wordCount: countWords(inner), block });
   };
   const byStart = (a: [number, number], b: [number, number]) => a[0] - b[0];
   let carries = false;
@@ -532,7 +532,7 @@ function blockquoteQuote(prose: string, block: Block, citations: CitationGroup[]
     end: block.start + trimmed.length,
     text: inner,
     kind: 'blockquote',
-    wordCount: words(inner).length,
+    wordCount: countWords(inner),
     block,
   };
 }

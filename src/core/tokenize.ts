@@ -422,6 +422,14 @@ function isFootnoteMarker(text: string, start: number, end: number): boolean {
   return after === undefined || /\s/.test(after) || after === '[';
 }
 
+/** How many words `words(text)` would give, without making their strings (every quote of a report is counted on every check). */
+export function countWords(text: string): number {
+  const scanner = new WordScanner(text, false, 0);
+  let count = 0;
+  while (scanner.next()) count++;
+  return count;
+}
+
 /** Tokenises a short string to plain normalised words (queries, quotes after editorial handling). */
 export function words(text: string): string[] {
   return tokenize(text).words;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { indexWords, scanWords, tokenize, words, type TokenList } from '../../src/core/tokenize';
+import { countWords, indexWords, scanWords, tokenize, words, type TokenList } from '../../src/core/tokenize';
 import { Vocabulary } from '../../src/core/vocabulary';
 import * as reference from '../support/reference-tokenize';
 import { Vocabulary as ReferenceVocabulary } from '../support/reference-vocabulary';
@@ -180,12 +180,13 @@ describe('fast tokenizer, against the scanner it replaced', () => {
     });
   });
 
-  it('tokenize() and words() give the same lists', () => {
+  it('tokenize() and words() give the same lists, and countWords() their length', () => {
     texts.forEach((text, seed) => {
       const context = `seed ${seed + 1}: ${JSON.stringify(text)}`;
       sameTokenList(tokenize(text), reference.tokenize(text), context);
       sameTokenList(tokenize(text, { dropFootnoteMarkers: true }), reference.tokenize(text, { dropFootnoteMarkers: true }), context);
       assert.deepEqual(words(text), reference.words(text), context);
+      assert.equal(countWords(text), reference.words(text).length, context);
     });
   });
 
