@@ -272,9 +272,11 @@ export function parseMarkdown(text: string): MarkdownStructure {
   }
   close();
 
-  blankCodeSpans(decodeCodes(chars, 0, chars.length), blocks, chars);
-  blankUrls(decodeCodes(chars, 0, chars.length), chars);
-  return { text, prose: decodeCodes(chars, 0, chars.length), frontMatter, blocks, headings, directives };
+  // Decoded again only after something was blanked: a 1 MB report costs milliseconds per decoding.
+  let prose = decodeCodes(chars, 0, chars.length);
+  if (blankCodeSpans(prose, blocks, chars)) prose = decodeCodes(chars, 0, chars.length);
+  if (blankUrls(prose, chars)) prose = decodeCodes(chars, 0, chars.length);
+  return { text, prose, frontMatter, blocks, headings, directives };
 }
 
 const newlineCode = 10;
@@ -294,8 +296,10 @@ function decodeCodes(chars: Uint16Array, start: number, end: number): string {
   return Buffer.from(chars.buffer, chars.byteOffset + start * 2, (end - start) * 2).toString('utf16le');
 }
 
-/** Code spans may wrap across lines within a block, so they are found per block. */
-function blankCodeSpans(prose: string, blocks: Block[], chars: Uint16Array): void {
+/** Code spans may wrap across lines within a block, so they are found per block. Says whether it blanked any. */
+function blankCodeSpans(prose: string, blocks: Block[], chars: Uint16Array): boolean {
+  if (!prose.includes('`')) return false;
+  let blanked = false;
   for (const block of blocks) {
     const slice = prose.slice(block.start, block.end);
     const ticks = /`+/g;
@@ -306,21 +310,31 @@ function blankCodeSpans(prose: string, blocks: Block[], chars: Uint16Array): voi
       const close = closePattern.exec(slice);
       if (!close) continue;
       blankCodes(chars, block.start + open.index, block.start + close.index + run.length);
+      blanked = true;
       ticks.lastIndex = close.index + run.length;
     }
   }
+  return blanked;
 }
 
 /**
  * Link destinations, autolinks and bare URLs are addresses, not prose: an `@` in them is no citation.
- * A URL written as a braced citation key, `@{https://…}`, is the key and stays.
+ * A URL written as a braced citation key, `@{https://…}`, is the key and stays. Says whether it blanked any.
  */
-function blankUrls(prose: string, chars: Uint16Array): void {
-  for (const [start, end] of linkDestinations(prose)) chars.fill(spaceCode, start, end);
+function blankUrls(prose: string, chars: Uint16Array): boolean {
+  let blanked = false;
+  for (const [start, end] of linkDestinations(prose)) {
+    chars.fill(spaceCode, start, end);
+    blanked = true;
+  }
   const patterns = [/<[a-z][a-z0-9+.-]*:[^>\s]*>/gi, /(?<!@\{)\b(?:https?|ftp|mailto):[^\s<>()\]]+/gi];
   for (const pattern of patterns) {
-    for (const match of prose.matchAll(pattern)) chars.fill(spaceCode, match.index, match.index + match[0].length);
+    for (const match of prose.matchAll(pattern)) {
+      chars.fill(spaceCode, match.index, match.index + match[0].length);
+      blanked = true;
+    }
   }
+  return blanked;
 }
 
 /**

@@ -83,7 +83,11 @@ const footnoteMarkerPattern = /\[\^([^\]\s]{1,100})\](?!:)/g;
  * Commons …`). The tab is what tells such a note from a paragraph that starts with a number.
  */
 const plainFootnoteDefinition = /^[ \t]{0,3}(\d{1,3})[ ]*\t[ \t]*/;
-const plainFootnoteMarker = /(?<=[^\d\s][\u201D"\u2019.,;:)\]])(\d{1,3})(?=[\s,.;:]|$)/gu;
+/**
+ * Matched from the mark before the number; the character before the mark, which must be no digit nor
+ * space, is tested apart: as a lookbehind it was tried at every position of the report (3 ms in 1 MB).
+ */
+const plainFootnoteMarker = /[\u201D"\u2019.,;:)\]](\d{1,3})(?=[\s,.;:]|$)/g;
 /** How far below its marker a plain-text footnote may stand: a few pages. */
 const plainFootnoteReach = 30_000;
 /** The original-language text of a translated quote, which some COI reports print beside the translation. */
@@ -414,11 +418,13 @@ function findFootnoteMarkers(prose: string, definitions: ReferenceSpan[]): Footn
     markers.push({ start: match.index, end: match.index + match[0].length, label: match[1], definition: byLabel.get(`pandoc:${match[1]}`)?.[0] });
   }
   if (definitions.some((span) => span.plainText)) {
-    for (const match of prose.matchAll(plainFootnoteMarker)) {
+    for (const found of prose.matchAll(plainFootnoteMarker)) {
+      if (found.index === 0 || /[\d\s]/.test(prose[found.index - 1])) continue;
+      const start = found.index + 1;
       // `p.45` and `3.5` are a page and a number, not notes.
-      if (/(?:\bpp?|\d)[.,]$/i.test(prose.slice(Math.max(0, match.index - 3), match.index))) continue;
-      const definition = byLabel.get(`plain:${match[1]}`)?.find((span) => span.start > match.index && span.start - match.index < plainFootnoteReach);
-      if (definition) markers.push({ start: match.index, end: match.index + match[0].length, label: match[1], definition });
+      if (/(?:\bpp?|\d)[.,]$/i.test(prose.slice(Math.max(0, start - 3), start))) continue;
+      const definition = byLabel.get(`plain:${found[1]}`)?.find((span) => span.start > start && span.start - start < plainFootnoteReach);
+      if (definition) markers.push({ start, end: start + found[1].length, label: found[1], definition });
     }
     markers.sort((a, b) => a.start - b.start);
   }
