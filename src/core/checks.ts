@@ -152,6 +152,12 @@ export function checkReport(file: string, text: string, context: CheckContext): 
 
   const resolver = corpus ? resolverFor(corpus) : undefined;
   const checkedReferences = new Map<FreeTextReference, CheckedReference>();
+  // A reference's language is read from its title's words once, though each of its quotes is dated by it again.
+  const languages = new Map<FreeTextReference, string | undefined>();
+  const languageOf = (entry: FreeTextReference) => {
+    if (!languages.has(entry)) languages.set(entry, referenceLanguage(entry));
+    return languages.get(entry);
+  };
   for (const span of report.references) {
     for (const entry of span.entries) {
       const resolution = resolver ? resolver.resolve(entry) : { candidates: [] };
@@ -159,7 +165,7 @@ export function checkReport(file: string, text: string, context: CheckContext): 
       const date = resolved ? resolved.metadata.date : entry.date;
       const timeframe = resolved
         ? timeframeStatus(resolved.metadata.date, resolved.metadata.language, resolved.metadata.type, settings)
-        : timeframeStatus(entry.date, referenceLanguage(entry), entry.kind === 'published' ? undefined : entry.kind, settings);
+        : timeframeStatus(entry.date, languageOf(entry), entry.kind === 'published' ? undefined : entry.kind, settings);
       checkedReferences.set(entry, {
         reference: entry,
         origin: span.origin,
@@ -215,7 +221,7 @@ export function checkReport(file: string, text: string, context: CheckContext): 
       const checked = checkedReferences.get(entry)!;
       const resolved = checked.resolution.key ? corpus.get(checked.resolution.key) : undefined;
       if (resolved) addTimeframeFinding(quote, `@${resolved.key}`, resolved.metadata.date, resolved.metadata.language, resolved.metadata.type, 'source', resolved.key);
-      else addTimeframeFinding(quote, describeReference(entry), entry.date, referenceLanguage(entry), entry.kind === 'published' ? undefined : entry.kind, 'reference');
+      else addTimeframeFinding(quote, describeReference(entry), entry.date, languageOf(entry), entry.kind === 'published' ? undefined : entry.kind, 'reference');
     }
   }
 
