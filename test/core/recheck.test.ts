@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CheckResult } from '../../src/core/checks';
+import { countWords } from '../../src/core/tokenize';
 import { CitewiseWorkspace } from '../../src/core/workspace';
 import { QuoteEditor } from '../bench/quote-edit';
 import { removeTrees, writeTree } from '../support/temp-tree';
@@ -31,6 +32,12 @@ async function sameAsFresh(reportPath: string, corpus: string, texts: string[]):
     const rechecked = await editing.check(reportPath, text);
     const fresh = await new CitewiseWorkspace({ corpusOverride: [corpus] }).check(reportPath, text);
     assert.deepEqual(verdicts(rechecked), verdicts(fresh), `text ${index}`);
+    // Word counts are remembered from one analysis to the next by quoted text, whatever the workspace.
+    assert.deepEqual(
+      rechecked.report.quotes.map((quote) => quote.wordCount),
+      rechecked.report.quotes.map((quote) => countWords(quote.text)),
+      `text ${index}`,
+    );
   }
 }
 
