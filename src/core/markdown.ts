@@ -129,7 +129,9 @@ export function parseMarkdown(text: string): MarkdownStructure {
   const commentPattern = /<!--[\s\S]*?(?:-->|$)/g;
   const bodyStart = lines[lineNumber]?.start ?? text.length;
   commentPattern.lastIndex = bodyStart;
+  const comments: { start: number; end: number }[] = [];
   for (let match = commentPattern.exec(text); match; match = commentPattern.exec(text)) {
+    comments.push({ start: match.index, end: match.index + match[0].length });
     directivePattern.lastIndex = 0;
     const directive = directivePattern.exec(match[0]);
     if (directive) {
@@ -161,9 +163,13 @@ export function parseMarkdown(text: string): MarkdownStructure {
     if (kind === 'blockquote') current.quoteGroup = quoteGroup;
   };
 
+  // Before this loop only comments are blanked, and the loop blanks only the line at hand (or a fenced
+  // block it then skips): a line no comment touches reads as written, with no string decoded for it.
+  let comment = 0;
   for (let index = lineNumber; index < lines.length; index++) {
     const line = lines[index];
-    const view = decodeCodes(chars, line.start, line.end);
+    while (comment < comments.length && comments[comment].end <= line.start) comment++;
+    const view = comment < comments.length && comments[comment].start < line.end ? decodeCodes(chars, line.start, line.end) : line.text;
     const fence = fencePattern.exec(view);
     if (fence) {
       close();

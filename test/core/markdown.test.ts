@@ -88,6 +88,22 @@ describe('markdown structure', () => {
     );
   });
 
+  it('reads lines as the comments on them leave them: a heading, fence or blockquote inside a comment is none', () => {
+    const text = ['Intro.', '', '<!--', '# Not a heading', '```', '-->', '', '# Heading <!-- not # part of it -->', '', 'Text <!--', '> not a quote --> and more.', '', '```', 'code [@a]', '```'].join('\n');
+    const structure = parseMarkdown(text);
+    assert.deepEqual(structure.headings.map((heading) => [heading.text, heading.line]), [['Heading', 7]]);
+    assert.deepEqual(
+      structure.blocks.map((block) => [block.kind, block.startLine, block.endLine]),
+      [
+        ['paragraph', 0, 0],
+        ['heading', 7, 7],
+        ['paragraph', 9, 10],
+      ],
+    );
+    assert.ok(!structure.prose.includes('@a'));
+    assert.ok(structure.prose.includes('and more.'));
+  });
+
   it('survives unclosed fences, comments and front matter without throwing', () => {
     for (const text of ['```\nnever closed [@a]', '<!-- never closed [@a]', '---\ntitle: x\nno end', '', '\n\n\n', '> ', '#']) {
       const structure = parseMarkdown(text);
