@@ -16,7 +16,7 @@ export interface Analysis extends CheckSummary {
   version: number;
 }
 
-interface LanguageServiceOptions {
+export interface LanguageServiceOptions {
   /** The URI scheme under which the client shows extracted text of PDF and Word sources, if it can. */
   extractedTextScheme?: string;
   /** Commands the client carries out itself (see `clientCommands`). */

@@ -4,6 +4,7 @@
  * name, its parameters and its result cannot drift apart (as rust-analyzer's lsp_ext.ts does it).
  */
 import type { Location } from 'vscode-languageserver-types';
+import { z } from 'zod';
 import type { SearchHit } from '../search';
 import type { EffectiveSettings } from '../settings';
 import type { CorpusProblem, Source } from '../source';
@@ -22,7 +23,7 @@ interface CorpusListing {
   settings?: EffectiveSettings;
 }
 
-export interface CitewiseRequests {
+interface CitewiseRequests {
   /** The sources and problems of a corpus; null when no corpus is configured. */
   'citewise/sources': { params: CorpusScope; result: CorpusListing | null };
   /** Full-text search of a corpus (null when there is none). */
@@ -52,19 +53,31 @@ export type RequestResult<Name extends CitewiseRequest> = CitewiseRequests[Name]
 /** Commands a client may carry out itself (they need its UI); the server offers their code actions only to a client that says it has them. */
 export const clientCommands = { confirmSourceDate: 'citewise.confirmSourceDate' } as const;
 
-/** What a client tells the server when it starts (`initializationOptions`): everything here is the user's, never the workspace's. */
-export interface InitializationOptions {
-  /**
-   * The user's own Citewise settings (citewise.yaml's keys): below the workspace's. A corpus named here
-   * may lie anywhere, as one passed with `--corpus` may.
-   */
-  settings?: Record<string, unknown>;
+/**
+ * What a client tells the server when it starts (`initializationOptions`). Everything here is the user's
+ * own choice (an editor's user settings, the command in the user's editor configuration), never the
+ * workspace's: a corpus named here may lie anywhere, as one passed with `--corpus` may.
+ */
+export const InitializationOptionsSchema = z.object({
+  /** The user's own Citewise settings (citewise.yaml's keys), the lowest layer, below the workspace's. */
+  settings: z.record(z.string(), z.unknown()).optional(),
   /** Folders besides the workspace in which a workspace's files may name a corpus (as `--allow-corpus`). */
-  allowCorpusIn?: string[];
+  allowCorpusIn: z.array(z.string()).optional(),
   /** False in an untrusted workspace: the workspace's own `citewise.corpus` setting is then ignored. */
-  workspaceTrusted?: boolean;
+  workspaceTrusted: z.boolean().optional(),
   /** A URI scheme under which the client shows a PDF's or Word file's extracted text (`<scheme>:<path>.txt`). */
-  extractedTextScheme?: string;
-  /** Commands of `clientCommands` the client carries out. */
-  commands?: string[];
-}
+  extractedTextScheme: z.string().regex(/^[a-z][a-z0-9+.-]*$/).optional(),
+  /** Commands of `clientCommands` the client carries out itself. */
+  commands: z.array(z.string()).optional(),
+});
+
+export type InitializationOptions = z.infer<typeof InitializationOptionsSchema>;
+
+/**
+ * The `citewise` section a client answers `workspace/configuration` with, per workspace folder: settings
+ * that may come from the workspace, so a corpus named here must lie inside it. Besides citewise.yaml's
+ * keys, the milliseconds to wait after typing before a check.
+ */
+export const EditorConfigurationSchema = z.looseObject({
+  diagnostics: z.looseObject({ delay: z.number().int().min(0).optional() }).optional(),
+});
