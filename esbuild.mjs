@@ -29,8 +29,9 @@ shared.external = ['pdfjs-dist'];
 
 const cliOptions = {
   ...shared,
-  // The index worker serves both the CLI and the extension: both load it from out/.
-  entryPoints: { cli: 'src/cli/main.ts', 'index-worker': 'src/core/index-worker.ts' },
+  // The index worker serves both the CLI and the extension, the corpus worker the language server (`citewise lsp`) and
+  // the extension: all load them from out/.
+  entryPoints: { cli: 'src/cli/main.ts', 'index-worker': 'src/core/index-worker.ts', 'corpus-worker': 'src/core/corpus-worker.ts' },
   banner: { js: '#!/usr/bin/env node' },
 };
 
@@ -38,7 +39,7 @@ const cliOptions = {
 const extensionOptions = existsSync('src/extension.ts')
   ? {
       ...shared,
-      entryPoints: { extension: 'src/extension.ts', 'corpus-worker': 'src/core/corpus-worker.ts' },
+      entryPoints: { extension: 'src/extension.ts' },
       external: ['vscode', ...shared.external],
     }
   : undefined;

@@ -2,12 +2,13 @@
 // "tests: N passed, N failed, N skipped" line. A suite that cannot run fails the whole command: nothing is
 // reported as passed that did not run.
 //   unit     lint (test/lint/eslint.config.mjs), then the core and CLI suites (mocha)
+//   lsp      `citewise lsp --stdio` over JSON-RPC, and Neovim's built-in client against it (skipped without nvim)
 //   vscode   the same extension API suite inside a real VS Code extension host (code-server)
 //   e2e      UI tests in that VS Code in Chromium, against the packaged .vsix
 // `node test/run-all.mjs unit vscode` runs only the named suites.
 import { spawn } from 'node:child_process';
 
-const all = ['unit', 'vscode', 'e2e'];
+const all = ['unit', 'lsp', 'vscode', 'e2e'];
 const chosen = process.argv.slice(2).filter((name) => all.includes(name));
 const suites = chosen.length ? chosen : all;
 
@@ -16,6 +17,15 @@ const steps = [
   { name: 'compile tests', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
   ...(suites.includes('unit') ? [{ name: 'lint', command: ['npx', 'eslint', '-c', 'test/lint/eslint.config.mjs', 'src', 'test'], continues: true }] : []),
   ...(suites.includes('unit') ? [{ name: 'unit', command: ['npx', 'mocha'], counts: true }] : []),
+  ...(suites.includes('lsp')
+    ? [
+        {
+          name: 'lsp',
+          command: ['npx', 'mocha', '--no-config', '--reporter', 'test/support/summary-reporter.js', '--timeout', '60000', '--enable-source-maps', 'out/tsc/test/lsp/**/*.test.js'],
+          counts: true,
+        },
+      ]
+    : []),
   ...(suites.includes('vscode') ? [{ name: 'vscode', command: ['node', 'out/tsc/test/vscode/launch-code-server.js'], counts: true }] : []),
   ...(suites.includes('e2e')
     ? [

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { exitCodes, UsageError } from './args';
 import { bibHelp, runBib } from './bib-command';
 import { checkHelp, runCheck } from './check-command';
+import { lspHelp, runLsp } from './lsp-command';
 import { referencesHelp, runReferences } from './references-command';
 import { runSearch, searchHelp } from './search-command';
 import { runSources, sourcesHelp } from './sources-command';
@@ -19,6 +20,7 @@ Commands:
   sources              List the corpus's sources, their metadata and where it came from.
   search QUERY         Find passages in the corpus.
   bib [REPORT.md]      Write the bibliography as CSL-JSON for pandoc --citeproc.
+  lsp --stdio          Run the language server, for Neovim, Emacs, Helix and other editors.
 
 Options:
   -h, --help           Show help; \`citewise COMMAND --help\` for a command's options.
@@ -35,6 +37,7 @@ const commands: Record<string, { help: string; run: (argv: string[], version: st
   sources: { help: sourcesHelp, run: (argv) => runSources(argv) },
   search: { help: searchHelp, run: (argv) => runSearch(argv) },
   bib: { help: bibHelp, run: (argv) => runBib(argv) },
+  lsp: { help: lspHelp, run: (argv) => runLsp(argv) },
 };
 
 /** Read at run time beside the bundle (out/cli.js → package.json), so the version cannot drift from the package. */
@@ -64,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (option !== '--debug') throw new UsageError(`Unknown option "${option}" before the command.`);
   }
-  if (name === undefined) throw new UsageError('No command given: use check, references, sources, search or bib.');
+  if (name === undefined) throw new UsageError('No command given: use check, references, sources, search, bib or lsp.');
   if (name === 'help') {
     const topic = rest[0];
     if (topic !== undefined && !commands[topic]) throw new UsageError(`Unknown command "${topic}".`);
@@ -72,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     return exitCodes.ok;
   }
   const command = commands[name];
-  if (!command) throw new UsageError(`Unknown command "${name}"; the commands are check, references, sources, search and bib.`);
+  if (!command) throw new UsageError(`Unknown command "${name}"; the commands are check, references, sources, search, bib and lsp.`);
   return command.run(rest, readVersion());
 }
 

@@ -23,13 +23,20 @@ export interface Finding {
   range: Range;
   /** The key of the source the finding is about, where there is one. */
   source?: string;
-  /** What an editor needs to offer a fix. */
+  /** What an editor needs to offer a fix: the language service turns it into code actions, and nothing else computes them. */
   fix?: FindingFix;
 }
 
-type FindingFix =
+/**
+ * The fix a finding carries, as plain data (it travels with a diagnostic to the editor and back):
+ * - replace-key: keys close to an unknown one, best first;
+ * - cite-found-source: an uncited quote's words, to look up the sources that hold them and cite one after the quote;
+ * - confirm-date: a source whose date was only inferred from a weak cue, to record in corpus.yaml.
+ */
+export type FindingFix =
   | { kind: 'replace-key'; keys: string[] }
-  | { kind: 'closest-passage'; key: string; line: number; similarity: number; excerpt: string };
+  | { kind: 'cite-found-source'; quote: string; blockquote: boolean }
+  | { kind: 'confirm-date'; key: string };
 
 interface CheckContext {
   corpus?: CheckableCorpus;
@@ -195,6 +202,7 @@ export function checkReport(file: string, text: string, context: CheckContext): 
           quote.start,
           quote.end,
           `This quote of ${quote.wordCount} words has no citation.${note} Cite its source in the same sentence, or add a "Source:" line right after it.`,
+          { fix: { kind: 'cite-found-source', quote: quote.text, blockquote: quote.kind === 'blockquote' } },
         );
         const sentence = report.sentences[firstAtOrAfter(report.sentences, quote.start + 1) - 1];
         if (sentence && quote.start < sentence.end) uncitedQuoteSentences.add(sentence);
@@ -241,7 +249,10 @@ export function checkReport(file: string, text: string, context: CheckContext): 
       const evidence = corpus?.get(key)?.provenance.date;
       if (evidence?.confidence === 'low') {
         const where = evidence.line !== undefined ? `line ${evidence.line} of ${evidence.file}` : evidence.file;
-        add('source-date-uncertain', quote.start, quote.end, `@${key} is dated ${date} only from ${evidence.cue ?? 'a weak cue'} (${where}), so the time-frame check of this quote is uncertain. Confirm the date in corpus.yaml.`, extra);
+        add('source-date-uncertain', quote.start, quote.end, `@${key} is dated ${date} only from ${evidence.cue ?? 'a weak cue'} (${where}), so the time-frame check of this quote is uncertain. Confirm the date in corpus.yaml.`, {
+          ...extra,
+          fix: { kind: 'confirm-date', key },
+        });
       }
     }
     if (verdict.status === 'outside') {
@@ -395,7 +406,7 @@ function verifyQuote(quote: Quote, group: CitationGroup, corpus: CheckableCorpus
     similarity: closest.similarity,
     problem: {
       message: `The quote differs from @${best.key}: the closest passage (line ${line}, ${percent(closest.similarity)} similar) reads “${excerpt}”.${differences ? ` The quote ${differences}.` : ''}`,
-      extra: { source: best.key, fix: { kind: 'closest-passage', key: best.key, line, similarity: closest.similarity, excerpt: text.excerpt(closest.start, closest.end) } },
+      extra: { source: best.key },
     },
   };
 }

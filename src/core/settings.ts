@@ -179,8 +179,8 @@ export interface SettingsSources {
   workspaceRoot?: string;
   /** Corpus folders that replace whatever the settings declare (the CLI's --corpus). */
   corpusOverride?: string[];
-  /** Settings below `citewise.yaml` and the report's own, such as an editor's user and workspace settings. */
-  baseSettings?: () => DeclaredSettings | undefined;
+  /** Settings below `citewise.yaml` and the report's own, such as an editor's user and workspace settings (lowest first). */
+  baseSettings?: () => DeclaredSettings | DeclaredSettings[] | undefined;
   /**
    * Folders the user allows a workspace's files to name as a corpus, besides the workspace itself (the
    * CLI's --allow-corpus, the user setting citewise.allowCorpusIn).
@@ -197,7 +197,7 @@ function settingsFileFor(sources: SettingsSources, reportPath: string): Promise<
 export async function resolveSettings(sources: SettingsSources, reportPath: string, text: string): Promise<EffectiveSettings> {
   const layers: DeclaredSettings[] = [];
   const base = sources.baseSettings?.();
-  if (base) layers.push(base);
+  if (base) layers.push(...(Array.isArray(base) ? base : [base]));
   const workspaceFile = await settingsFileFor(sources, reportPath);
   if (workspaceFile) {
     try {

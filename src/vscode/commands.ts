@@ -3,45 +3,45 @@ import * as vscode from 'vscode';
 import { toCslJson } from '../core/bibliography/csl-export';
 import { parseCitations } from '../core/citations';
 import { parseMarkdown } from '../core/markdown';
-import type { Citewise } from './citewise';
-import { sourceLocation } from './navigation';
-import { byline } from './source-details';
+import { byline } from '../core/service/source-details';
+import { activeReportUri, openSource, sourceByKey, type CitewiseBackend } from './backend';
+import { registerConfirmDate } from './confirm-date';
 
-/** Insert Citation, Show Corpus Problems, Rebuild Index, Export Bibliography, and the view's Open Source. */
-export function registerCommands(citewise: Citewise): vscode.Disposable {
+/** Insert Citation, Show Corpus Problems, Rebuild Index, Export Bibliography, the view's Open Source, and the quick fix's Confirm Date. */
+export function registerCommands(backend: CitewiseBackend): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('citewise.insertCitation', () => insertCitation(citewise)),
-    vscode.commands.registerCommand('citewise.showCorpusProblems', () => showCorpusProblems(citewise)),
+    vscode.commands.registerCommand('citewise.insertCitation', () => insertCitation(backend)),
+    vscode.commands.registerCommand('citewise.showCorpusProblems', () => showCorpusProblems(backend)),
     vscode.commands.registerCommand('citewise.rebuildIndex', () =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Citewise: rebuilding the index' }, () => citewise.rebuild()),
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Citewise: rebuilding the index' }, () => backend.request('citewise/rebuildIndex', {})),
     ),
-    vscode.commands.registerCommand('citewise.exportBibliography', (target?: vscode.Uri) => exportBibliography(citewise, target)),
-    vscode.commands.registerCommand('citewise.openSource', async (key: string) => {
-      const { loaded } = await citewise.activeCorpus();
-      const source = loaded?.corpus.get(key);
-      const location = source && (await sourceLocation(source));
-      if (location) await vscode.window.showTextDocument(location.uri, { selection: location.range, preview: true });
-    }),
+    vscode.commands.registerCommand('citewise.exportBibliography', (target?: vscode.Uri) => exportBibliography(backend, target)),
+    vscode.commands.registerCommand('citewise.openSource', (key: string) => openSource(backend, activeReportUri(), key)),
+    registerConfirmDate((report, key) => sourceByKey(backend, report.toString(), key)),
   );
 }
 
-async function insertCitation(citewise: Citewise): Promise<void> {
+async function insertCitation(backend: CitewiseBackend): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'markdown') {
     void vscode.window.showInformationMessage('Citewise: open a Markdown report to insert a citation.');
     return;
   }
-  const context = await citewise.reportContext(editor.document);
-  if (!context.loaded) {
+  const uri = editor.document.uri.toString();
+  if (!(await backend.request('citewise/sources', { uri }))) {
     void vscode.window.showInformationMessage('Citewise: this report has no corpus. Declare one under `citewise: corpus:` in its front matter or in citewise.yaml.');
     return;
   }
-  const { lookup } = context.loaded;
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { key: string }>();
   pick.title = 'Insert Citation';
   pick.placeholder = 'Type a key, title, author, publisher or year';
-  const update = (value: string) => {
-    pick.items = lookup.find(value, 50).map(({ source }) => ({
+  let latest = 0;
+  const update = async (value: string) => {
+    const asked = ++latest;
+    const sources = await backend.request('citewise/findSources', { uri, query: value, limit: 50 });
+    // Answers to earlier keystrokes that arrive late are dropped.
+    if (asked !== latest) return;
+    pick.items = sources.map((source) => ({
       label: source.key,
       description: [source.metadata.date, byline(source)].filter(Boolean).join(' · '),
       detail: source.metadata.title,
@@ -49,8 +49,8 @@ async function insertCitation(citewise: Citewise): Promise<void> {
       key: source.key,
     }));
   };
-  pick.onDidChangeValue(update);
-  update('');
+  pick.onDidChangeValue((value) => void update(value));
+  void update('');
   const key = await new Promise<string | undefined>((resolve) => {
     pick.onDidAccept(() => {
       resolve(pick.selectedItems[0]?.key);
@@ -71,15 +71,15 @@ async function insertCitation(citewise: Citewise): Promise<void> {
   });
 }
 
-async function showCorpusProblems(citewise: Citewise): Promise<void> {
-  const { loaded } = await citewise.activeCorpus();
-  if (!loaded) {
+async function showCorpusProblems(backend: CitewiseBackend): Promise<void> {
+  const corpus = await backend.request('citewise/sources', { uri: activeReportUri() });
+  if (!corpus) {
     void vscode.window.showInformationMessage('Citewise: no corpus is loaded.');
     return;
   }
-  const problems = loaded.corpus.problems;
+  const problems = corpus.problems;
   if (problems.length === 0) {
-    void vscode.window.showInformationMessage(`Citewise: the corpus (${loaded.corpus.sources.length} sources) has no problems.`);
+    void vscode.window.showInformationMessage(`Citewise: the corpus (${corpus.sources.length} sources) has no problems.`);
     return;
   }
   const choice = await vscode.window.showQuickPick(
@@ -97,15 +97,15 @@ async function showCorpusProblems(citewise: Citewise): Promise<void> {
 }
 
 /** Asks where to save unless a caller (a script, a test) names the file. */
-async function exportBibliography(citewise: Citewise, chosenTarget?: vscode.Uri): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  const report = editor && citewise.isReport(editor.document) ? editor.document : undefined;
-  const { loaded } = await citewise.activeCorpus();
-  if (!loaded) {
+async function exportBibliography(backend: CitewiseBackend, chosenTarget?: vscode.Uri): Promise<void> {
+  const uri = activeReportUri();
+  const report = uri ? vscode.window.activeTextEditor?.document : undefined;
+  const corpus = await backend.request('citewise/sources', { uri });
+  if (!corpus) {
     void vscode.window.showInformationMessage('Citewise: no corpus is loaded, so there is no bibliography to export.');
     return;
   }
-  let sources = loaded.corpus.sources;
+  let sources = corpus.sources;
   if (report) {
     const cited = new Set(parseCitations(parseMarkdown(report.getText()).prose).flatMap((group) => group.items.map((item) => item.key)));
     sources = sources.filter((source) => cited.has(source.key));

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { SearchHit } from '../core/search';
-import type { Citewise } from './citewise';
-import { sourceLocation } from './navigation';
-import { runningText } from './source-details';
+import { runningText } from '../core/service/source-details';
+import { activeReportUri, openSource, type CitewiseBackend } from './backend';
 
 interface HitItem extends vscode.QuickPickItem {
   hit: SearchHit;
@@ -12,16 +11,18 @@ interface HitItem extends vscode.QuickPickItem {
  * Citewise: Search Corpus. Results follow the typing; a chosen passage can be opened in its source or
  * inserted into the report as a quote with its citation.
  */
-export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
+export function registerSearchCorpus(backend: CitewiseBackend): vscode.Disposable {
   return vscode.commands.registerCommand('citewise.searchCorpus', async (initialQuery?: string) => {
     const targetEditor = vscode.window.activeTextEditor;
-    const { loaded } = await citewise.activeCorpus();
-    if (!loaded) {
+    const uri = activeReportUri();
+    const corpus = await backend.request('citewise/sources', { uri });
+    if (!corpus) {
       void vscode.window.showInformationMessage('Citewise: no corpus is configured. Declare one in citewise.yaml, in a report’s front matter, or in the citewise.corpus setting.');
       return;
     }
     const pick = vscode.window.createQuickPick<HitItem>();
-    pick.title = `Search Corpus (${loaded.corpus.sources.length} sources)`;
+    pick.title = `Search Corpus (${corpus.sources.length} sources)`;
+    const titles = new Map(corpus.sources.map((source) => [source.key, source.metadata.title]));
     pick.placeholder = 'Words in any order, "an exact phrase", or word* for a prefix';
     pick.matchOnDescription = false;
     pick.matchOnDetail = false;
@@ -31,7 +32,7 @@ export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
       const asked = ++latest;
       let hits: SearchHit[];
       try {
-        hits = await loaded.search(query, { limit: 50 });
+        hits = (await backend.request('citewise/search', { uri, query, limit: 50 })) ?? [];
       } catch (error) {
         if (asked === latest) {
           pick.busy = false;
@@ -43,7 +44,7 @@ export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
       if (asked !== latest) return;
       pick.items = hits.map((hit) => ({
         label: `${hit.key}:${hit.line}`,
-        description: loaded.corpus.get(hit.key)?.metadata.title,
+        description: titles.get(hit.key),
         detail: hit.snippet,
         alwaysShow: true,
         hit,
@@ -72,23 +73,21 @@ export function registerSearchCorpus(citewise: Citewise): vscode.Disposable {
     pick.dispose();
     if (!chosen) return;
 
-    const source = loaded.corpus.get(chosen.key);
     const canInsert = targetEditor !== undefined && targetEditor.document.languageId === 'markdown' && !targetEditor.document.isClosed;
     const choices = [
       ...(canInsert ? [{ label: '$(quote) Insert as quote with citation', id: 'insert' }] : []),
       { label: '$(go-to-file) Open passage in source', id: 'open' },
     ];
     const action = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: `${chosen.key}:${chosen.line}` });
-    if (!action || !source) return;
+    if (!action) return;
     if (action.id === 'open') {
-      const location = await sourceLocation(source, loaded, chosen);
-      if (location) await vscode.window.showTextDocument(location.uri, { selection: location.range });
+      await openSource(backend, uri, chosen.key, chosen);
       return;
     }
     // The sentence around the passage: a window of the source's text is enough.
     const windowStart = Math.max(0, chosen.start - sentenceReach);
-    const around = await loaded.text(chosen.key, windowStart, chosen.start + sentenceReach);
-    const sentence = around === undefined ? sentenceAround(chosen.snippet, 0) : sentenceAround(around, chosen.start - windowStart);
+    const around = await backend.request('citewise/sourceText', { uri, key: chosen.key, from: windowStart, to: chosen.start + sentenceReach });
+    const sentence = around === null ? sentenceAround(chosen.snippet, 0) : sentenceAround(around, chosen.start - windowStart);
     const editor = targetEditor!;
     await vscode.window.showTextDocument(editor.document, editor.viewColumn);
     await editor.edit((edit) => edit.replace(editor.selection, `“${sentence}” [@${chosen.key}]`));

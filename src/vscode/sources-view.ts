@@ -3,9 +3,9 @@ import { parseCitations } from '../core/citations';
 import { parseMarkdown } from '../core/markdown';
 import type { EffectiveSettings } from '../core/settings';
 import type { Source } from '../core/source';
-import type { Citewise } from './citewise';
-import { SafeMarkdown } from './convert';
-import { byline, timeframeStatus } from './source-details';
+import { SafeMarkdown } from '../core/service/safe-markdown';
+import { byline, timeframeStatus } from '../core/service/source-details';
+import { activeReportUri, type CitewiseBackend } from './backend';
 
 type Node = { kind: 'group'; type: string; sources: Source[] } | { kind: 'source'; source: Source };
 
@@ -31,15 +31,16 @@ class SourcesTree implements vscode.TreeDataProvider<Node> {
   private settings: EffectiveSettings | undefined;
   private citeCounts = new Map<string, number>();
 
-  constructor(private readonly citewise: Citewise) {}
+  constructor(private readonly backend: CitewiseBackend) {}
 
   async refresh(): Promise<void> {
-    const { loaded, context } = await this.citewise.activeCorpus();
-    this.sources = loaded?.corpus.sources ?? [];
-    this.settings = context?.settings;
+    const report = activeReportUri();
+    const corpus = await this.backend.request('citewise/sources', { uri: report }).catch(() => null);
+    this.sources = corpus?.sources ?? [];
+    this.settings = corpus?.settings;
     this.citeCounts = new Map();
     const editor = vscode.window.activeTextEditor;
-    if (editor && this.citewise.isReport(editor.document)) {
+    if (editor && report) {
       for (const group of parseCitations(parseMarkdown(editor.document.getText()).prose)) {
         for (const item of group.items) this.citeCounts.set(item.key, (this.citeCounts.get(item.key) ?? 0) + 1);
       }
@@ -89,15 +90,23 @@ class SourcesTree implements vscode.TreeDataProvider<Node> {
     const tooltip = new SafeMarkdown();
     tooltip.text(source.metadata.title ?? source.key).markdown('\n\n').text([byline(source), source.metadata.date ?? 'undated'].filter(Boolean).join(' · '));
     if (status) tooltip.markdown('\n\n').text(status.text);
-    item.tooltip = tooltip.value;
+    item.tooltip = untrusted(tooltip);
     item.command = { command: 'citewise.openSource', title: 'Open Source', arguments: [source.key] };
     item.contextValue = source.path ? 'source' : 'metadataOnlySource';
     return item;
   }
 }
 
-export function registerSourcesView(citewise: Citewise): vscode.Disposable {
-  const tree = new SourcesTree(citewise);
+/** Markdown that renders no HTML and runs no command links: its text comes from corpus files. */
+function untrusted(markdown: SafeMarkdown): vscode.MarkdownString {
+  const value = new vscode.MarkdownString(markdown.value, false);
+  value.isTrusted = false;
+  value.supportHtml = false;
+  return value;
+}
+
+export function registerSourcesView(backend: CitewiseBackend): vscode.Disposable {
+  const tree = new SourcesTree(backend);
   const view = vscode.window.createTreeView('citewise.sources', { treeDataProvider: tree, showCollapseAll: true });
   let timer: NodeJS.Timeout | undefined;
   const refresh = () => {
@@ -111,7 +120,7 @@ export function registerSourcesView(citewise: Citewise): vscode.Disposable {
   refresh();
   return vscode.Disposable.from(
     view,
-    citewise.onDidChange(refresh),
+    backend.onDidChange(refresh),
     vscode.window.onDidChangeActiveTextEditor(refresh),
     vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.document === vscode.window.activeTextEditor?.document && view.visible) refresh();

@@ -20,8 +20,8 @@ import { CitewiseWorkspace } from '../../src/core/workspace';
 import { CorpusClient, RemoteWorkspace } from '../../src/core/corpus-client';
 import type { Corpus } from '../../src/core/corpus';
 import type { CheckResult } from '../../src/core/checks';
-import { citationAt, quoteAt, verdictFor, verdictForCitation } from '../../src/vscode/report-lookup';
-import { byline, opening, timeframeStatus } from '../../src/vscode/source-details';
+import { citationAt, quoteAt, verdictFor, verdictForCitation } from '../../src/core/service/report-lookup';
+import { byline, opening, timeframeStatus } from '../../src/core/service/source-details';
 import {
   Random,
   benchDir,

@@ -40,6 +40,27 @@ describe('architecture', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('keeps src/core free of the LSP libraries: it answers in LSP shapes (vscode-languageserver-types) but never imports the server or the client', () => {
+    const offenders = coreFiles.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => /^vscode-language(server|client)(\/|$)/.test(specifier))
+        .map((specifier) => `${path.relative(projectRoot, file)} imports ${specifier}`),
+    );
+    assert.deepEqual(offenders, []);
+    assert.ok(coreFiles.some((file) => importsOf(file).includes('vscode-languageserver-types')), 'the service answers in LSP types');
+  });
+
+  it('keeps the language server free of the editor: src/lsp imports neither vscode nor src/vscode', () => {
+    const serverFiles = typeScriptFiles(path.join(projectRoot, 'src/lsp'));
+    assert.ok(serverFiles.some((file) => file.endsWith('server.ts')));
+    const offenders = serverFiles.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => specifier === 'vscode' || specifier.startsWith('vscode-languageclient') || (specifier.startsWith('.') && isInside(path.resolve(path.dirname(file), specifier), path.join(projectRoot, 'src/vscode'))))
+        .map((specifier) => `${path.relative(projectRoot, file)} imports ${specifier}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+
   it('keeps the corpus off the extension host\'s thread: src/vscode reaches the index only through the corpus worker', () => {
     // What loads, indexes, checks or searches a corpus in the calling thread; the extension host must not.
     const heavy = ['corpus', 'workspace', 'search', 'checks', 'index-store', 'segment', 'document-reader', 'quote-match', 'indexed-text'];

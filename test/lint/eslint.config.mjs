@@ -29,4 +29,19 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: frontEndOnly }] },
   },
+  {
+    // The language server serves every editor: nothing of VS Code's may reach it.
+    files: ['src/lsp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode', 'vscode-languageclient', 'vscode-languageclient/*'], message: 'src/lsp serves every editor: it never imports the VS Code API or its client library.' },
+            { group: ['**/vscode/*'], message: 'src/lsp never imports the VS Code extension.' },
+          ],
+        },
+      ],
+    },
+  },
 );

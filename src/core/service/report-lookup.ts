@@ -1,6 +1,6 @@
-import type { Citation } from '../core/citations';
-import type { CheckedReference } from '../core/checks';
-import type { CheckSummary, CheckedQuote } from '../core/corpus-service';
+import type { Citation } from '../citations';
+import type { CheckedReference } from '../checks';
+import type { CheckSummary, CheckedQuote } from '../corpus-service';
 
 type Verdict = CheckSummary['quoteMatches'][number];
 

@@ -1,6 +1,6 @@
-import type { EffectiveSettings } from '../core/settings';
-import { frameFor, isOutside } from '../core/timeframe';
-import type { Source } from '../core/source';
+import type { EffectiveSettings } from '../settings';
+import { frameFor, isOutside } from '../timeframe';
+import type { Source } from '../source';
 
 /** How a source stands against the report's time frame, in words a researcher reads at a glance. */
 export function timeframeStatus(source: Source, settings: EffectiveSettings | undefined): { outside: boolean; text: string } | undefined {

@@ -1,0 +1,38 @@
+import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { startServer } from '../lsp/server';
+import { commonOptions, exitCodes, parseCommandArgs, UsageError } from './args';
+import { corpusOptions } from './corpus-option';
+
+export const lspHelp = `Usage: citewise lsp --stdio [options]
+
+Runs Citewise's language server, speaking the Language Server Protocol on standard input and output,
+for editors other than VS Code (Neovim, Emacs, Helix, ...). See the README for each editor's set-up.
+
+Options:
+  --stdio          Talk over standard input and output (the only transport).
+  --allow-corpus DIR
+                   Also read a corpus that a report, citewise.yaml or the
+                   workspace's settings declare inside DIR. Without it, a
+                   declared corpus must lie inside the workspace.
+  -h, --help       Show this help.
+`;
+
+/** Serves until the client says exit; the connection ends the process then. */
+export async function runLsp(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('lsp', argv, { ...commonOptions, stdio: { type: 'boolean' }, 'allow-corpus': { type: 'string', multiple: true } });
+  if (values.help) {
+    process.stdout.write(lspHelp);
+    return exitCodes.ok;
+  }
+  if (!values.stdio) throw new UsageError('Pass --stdio: the language server talks over standard input and output.', 'lsp');
+  const { allowedCorpusFolders } = corpusOptions('lsp', { 'allow-corpus': values['allow-corpus'] });
+  const connection = createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  // Standard output carries the protocol: anything else written there would break it, so logs go to the client.
+  console.log = (...parts: unknown[]) => connection.console.log(parts.map(String).join(' '));
+  console.warn = (...parts: unknown[]) => connection.console.warn(parts.map(String).join(' '));
+  console.error = (...parts: unknown[]) => connection.console.error(parts.map(String).join(' '));
+  startServer(connection, { allowedCorpusFolders: allowedCorpusFolders ?? [], workerFolder: __dirname });
+  return new Promise<number>(() => {
+    // The connection's exit notification ends the process.
+  });
+}
