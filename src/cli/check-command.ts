@@ -1,8 +1,5 @@
-import type { Finding } from '../core/checks';
-import type { Corpus } from '../core/corpus';
-import { rules } from '../core/rules';
+import { corpusProblemFindings, type Finding } from '../core/checks';
 import type { Severity } from '../core/schema';
-import type { EffectiveSettings } from '../core/settings';
 import type { WorkspaceOptions } from '../core/workspace';
 import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
@@ -56,28 +53,11 @@ async function checkReports(reports: { path: string; text: string }[], corpus: W
   for (const report of reports) {
     const result = await workspace.check(report.path, report.text);
     for (const finding of result.findings) reportFindings.push(finding);
-    if (result.corpus) for (const finding of corpusProblemFindings(result.corpus, result.settings)) problemFindings.push(finding);
+    if (result.corpus) for (const finding of corpusProblemFindings(result.corpus.problems, result.settings)) problemFindings.push(finding);
   }
   problemFindings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line);
   // Reports that share a corpus, or a citewise.yaml, would otherwise repeat its problems once per report.
   return dedupe([...reportFindings, ...problemFindings]);
-}
-
-function corpusProblemFindings(corpus: Corpus, settings: EffectiveSettings): Finding[] {
-  const setting = settings.rules['corpus-problem'];
-  if (setting === 'off') return [];
-  const severity: Severity = setting ?? rules['corpus-problem'].defaultSeverity;
-  return corpus.problems.map((problem) => {
-    const line = Math.max(0, (problem.line ?? 1) - 1);
-    const character = Math.max(0, (problem.column ?? 1) - 1);
-    return {
-      rule: 'corpus-problem',
-      severity,
-      message: problem.message,
-      file: problem.file,
-      range: { start: { line, character }, end: { line, character } },
-    };
-  });
 }
 
 function dedupe(findings: Finding[]): Finding[] {

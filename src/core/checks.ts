@@ -13,6 +13,7 @@ import { defaultTimeframeExempt, type RuleId, type Severity, type SourceType } f
 import { stopWordHits } from './language';
 import type { EffectiveSettings } from './settings';
 import { SourceLookup } from './source-lookup';
+import type { CorpusProblem } from './source';
 
 export interface Finding {
   rule: RuleId;
@@ -120,6 +121,27 @@ function closestKeys(lookup: SourceLookup, key: string): string[] {
 }
 
 /** Runs every rule over one report. Pure: the same text, corpus and settings give the same findings. */
+/**
+ * A corpus's problems as findings in the corpus's files, at the severity the report's settings give
+ * `corpus-problem`; each covers the rest of its line. The CLI prints them and the language service shows
+ * them in the files at fault.
+ */
+export function corpusProblemFindings(problems: readonly CorpusProblem[], settings: EffectiveSettings): Finding[] {
+  const setting = settings.rules['corpus-problem'];
+  if (setting === 'off') return [];
+  const severity: Severity = setting ?? rules['corpus-problem'].defaultSeverity;
+  return problems.map((problem) => {
+    const line = Math.max(0, (problem.line ?? 1) - 1);
+    return {
+      rule: 'corpus-problem',
+      severity,
+      message: problem.message,
+      file: problem.file,
+      range: { start: { line, character: Math.max(0, (problem.column ?? 1) - 1) }, end: { line: line + 1, character: 0 } },
+    };
+  });
+}
+
 export function checkReport(file: string, text: string, context: CheckContext): CheckResult {
   const report = analyzeReport(text);
   const lines = new LineIndex(text);

@@ -130,7 +130,7 @@ describe('citewise check', () => {
         ['unknown-source', 'error', 'report.md', 5, 7, 5, 13],
         // "See [@" again: the key starts at column 7 of line 7, and an info finding is a SARIF note.
         ['unknown-source', 'note', 'info.md', 7, 7, 7, 13],
-        ['corpus-problem', 'warning', 'corpus/broken.md', 3, 1, 3, 1],
+        ['corpus-problem', 'warning', 'corpus/broken.md', 3, 1, 4, 1],
       ]);
       for (const item of run.results) {
         assert.equal(typeof item.message.text, 'string');

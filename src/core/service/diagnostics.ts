@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { Finding } from '../checks';
+import { corpusProblemFindings, type Finding } from '../checks';
 import type { Severity } from '../schema';
 import type { Analysis } from './language-service';
 
@@ -41,20 +41,7 @@ export function reportDiagnostics(analysis: Analysis, reportFile: string): Repor
     else place(finding.file, toDiagnostic(finding));
   }
   const corpus = analysis.context.corpus?.corpus;
-  const corpusSeverity = analysis.context.settings.rules['corpus-problem'];
-  if (corpus && corpusSeverity !== 'off') {
-    for (const problem of corpus.problems) {
-      const line = Math.max(0, (problem.line ?? 1) - 1);
-      place(problem.file, {
-        // To the end of the line, whatever its length.
-        range: { start: { line, character: Math.max(0, (problem.column ?? 1) - 1) }, end: { line: line + 1, character: 0 } },
-        message: problem.message,
-        severity: toSeverity(corpusSeverity ?? (problem.severity === 'error' ? 'warning' : problem.severity)),
-        source: 'citewise',
-        code: 'corpus-problem',
-      });
-    }
-  }
+  if (corpus) for (const finding of corpusProblemFindings(corpus.problems, analysis.context.settings)) place(finding.file, toDiagnostic(finding));
   return { own, elsewhere };
 }
 
