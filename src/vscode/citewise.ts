@@ -26,7 +26,7 @@ export class Citewise implements CitewiseBackend, vscode.Disposable {
 
   constructor(context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Citewise', { log: true });
-    const server = { module: context.asAbsolutePath('out/cli.js'), args: ['lsp'], transport: TransportKind.stdio, options: { env: { ...process.env, CITEWISE_CACHE_DIR: context.globalStorageUri.fsPath } } };
+    const server = { module: context.asAbsolutePath('out/lsp-server.js'), transport: TransportKind.stdio, options: { env: { ...process.env, CITEWISE_CACHE_DIR: context.globalStorageUri.fsPath } } };
     const serverOptions: ServerOptions = { run: server, debug: server };
     this.userOptions = JSON.stringify(initializationOptions());
     const clientOptions: LanguageClientOptions = {
