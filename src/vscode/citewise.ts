@@ -53,7 +53,7 @@ export class Citewise implements CitewiseBackend, vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restartIfUserSettingsChanged()),
       this.changeEmitter,
     );
-    this.started = this.client.start();
+    this.started = this.client.start().then(completeWhatWasTyped);
   }
 
   request<Name extends CitewiseRequest>(name: Name, params: RequestParams<Name>): Promise<RequestResult<Name>> {
@@ -77,6 +77,18 @@ export class Citewise implements CitewiseBackend, vscode.Disposable {
     for (const disposable of this.disposables) disposable.dispose();
     this.log.dispose();
   }
+}
+
+/**
+ * A key typed after `@` while the server was still starting found no completion provider, and VS Code does
+ * not ask again by itself: once the server is ready, ask for what the cursor is after.
+ */
+function completeWhatWasTyped(): void {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'markdown' || !editor.selection.isEmpty) return;
+  const cursor = editor.selection.active;
+  const before = editor.document.lineAt(cursor.line).text.slice(0, cursor.character);
+  if (/(?:^|[\s[;(])@[\p{L}\p{N}_:.#$%&\-+?<>~/]*$/u.test(before)) void vscode.commands.executeCommand('editor.action.triggerSuggest');
 }
 
 function initializationOptions(): InitializationOptions {
