@@ -14,12 +14,21 @@ Options:
                    Also read a corpus that a report, citewise.yaml or the
                    workspace's settings declare inside DIR. Without it, a
                    declared corpus must lie inside the workspace.
+  --clientProcessId PID
+                   Stop when the editor's process PID ends.
   -h, --help       Show this help.
 `;
 
 /** Serves until the client says exit; the connection ends the process then. */
 export async function runLsp(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('lsp', argv, { ...commonOptions, stdio: { type: 'boolean' }, 'allow-corpus': { type: 'string', multiple: true } });
+  // --clientProcessId is what vscode-languageclient passes: vscode-languageserver reads it from the command line
+  // itself and stops the server when that process ends.
+  const { values } = parseCommandArgs('lsp', argv, {
+    ...commonOptions,
+    stdio: { type: 'boolean' },
+    'allow-corpus': { type: 'string', multiple: true },
+    clientProcessId: { type: 'string' },
+  });
   if (values.help) {
     process.stdout.write(lspHelp);
     return exitCodes.ok;

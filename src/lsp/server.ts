@@ -60,6 +60,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let canAskConfiguration = false;
   let canWatchFiles = false;
   let canShowProgress = false;
+  // Clients that pull diagnostics (LSP 3.17: VS Code, Neovim 0.10) get a report's own by pull, each for the
+  // version it asks about; the others get them pushed. Diagnostics in other files are always pushed.
+  let pullsDiagnostics = false;
+  let canRefreshDiagnostics = false;
+  const lastChange = new Map<string, number>();
   let settingsRead: Promise<void> = Promise.resolve();
   const watchedRoots = new Set<string>();
   const fileWatchers: FSWatcher[] = [];
@@ -104,16 +109,16 @@ export function startServer(connection: Connection, options: ServerOptions): voi
    * Every request goes through here: a cancelled request is answered as cancelled, a failure as an error
    * with its message (and logged), and neither stops the server.
    */
-  function answer<P, R>(name: string, handler: (params: P, token: CancellationToken) => Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
+  function answer<P, R>(name: string, handler: (params: P, token: CancellationToken) => Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<never>> {
     return async (params, token) => {
       try {
         const result = await handler(params, token);
-        if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} was cancelled`);
+        if (token.isCancellationRequested) return new ResponseError<never>(LSPErrorCodes.RequestCancelled, `${name} was cancelled`);
         return result;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log('error', `${name} failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
-        return new ResponseError(ErrorCodes.InternalError, `Citewise: ${name} failed: ${message}`);
+        return new ResponseError<never>(ErrorCodes.InternalError, `Citewise: ${name} failed: ${message}`);
       }
     };
   }
@@ -131,6 +136,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     canAskConfiguration = capabilities.workspace?.configuration === true;
     canWatchFiles = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canShowProgress = capabilities.window?.workDoneProgress === true;
+    pullsDiagnostics = capabilities.textDocument?.diagnostic !== undefined;
+    canRefreshDiagnostics = capabilities.workspace?.diagnostics?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -140,6 +147,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         referencesProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...(pullsDiagnostics ? { diagnosticProvider: { identifier: 'citewise', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: 'citewise' },
     };
@@ -256,6 +264,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   function schedule(uri: string, delay: number): void {
+    if (pullsDiagnostics) return;
     clearTimeout(timers.get(uri));
     timers.set(
       uri,
@@ -267,9 +276,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   documents.onDidOpen(({ document }) => schedule(document.uri, 0));
-  documents.onDidChangeContent(({ document }) => schedule(document.uri, diagnosticsDelay));
+  documents.onDidChangeContent(({ document }) => {
+    lastChange.set(document.uri, Date.now());
+    schedule(document.uri, diagnosticsDelay);
+  });
   documents.onDidClose(({ document }) => {
     clearTimeout(timers.get(document.uri));
+    lastChange.delete(document.uri);
     service.forget(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     for (const [file, diagnostics] of foreign.set(document.uri, undefined)) void connection.sendDiagnostics({ uri: file, diagnostics });
@@ -278,10 +291,23 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   workspaces.onDidChange(() => {
     service.invalidate();
     for (const document of documents.all()) schedule(document.uri, 0);
+    if (pullsDiagnostics && canRefreshDiagnostics) connection.languages.diagnostics.refresh();
     const changed: keyof CitewiseNotifications = 'citewise/didChange';
     void connection.sendNotification(changed, {});
   });
 
+  connection.languages.diagnostics.on(
+    answer('diagnostics', async ({ textDocument }, token) => {
+      // The client asks again after every change and cancels what newer text overtook: wait for typing to pause.
+      const pause = (lastChange.get(textDocument.uri) ?? 0) + diagnosticsDelay - Date.now();
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      const document = await documentFor(textDocument.uri);
+      if (!document || token.isCancellationRequested) return { kind: 'full' as const, items: [] };
+      const found = await service.diagnostics(document);
+      if (!token.isCancellationRequested) for (const [file, diagnostics] of foreign.set(textDocument.uri, found?.elsewhere)) await connection.sendDiagnostics({ uri: file, diagnostics });
+      return { kind: 'full' as const, items: found?.own ?? [] };
+    }),
+  );
   connection.onCompletion(
     answer('completion', async ({ textDocument, position }, token) => {
       const document = await documentFor(textDocument.uri);

@@ -1,163 +1,102 @@
-import { availableParallelism } from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LoadProgress } from '../core/corpus';
-import { CorpusClient } from '../core/corpus-client';
-import { CorpusWorkspaces } from '../core/service/corpus-workspaces';
-import { CitewiseLanguageService } from '../core/service/language-service';
-import { clientCommands, type CitewiseRequest, type RequestParams, type RequestResult } from '../core/service/protocol';
-import { citewiseRequestHandlers, type CitewiseRequestHandlers } from '../core/service/requests';
-import type { ServiceDocument } from '../core/service/service-host';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { clientCommands, type CitewiseNotifications, type CitewiseRequest, type InitializationOptions, type RequestParams, type RequestResult } from '../core/service/protocol';
 import type { CitewiseBackend } from './backend';
 import { CitewiseConfig } from './config';
 import { extractedScheme } from './extracted-text';
 
 /**
- * The one object every feature receives: the core's language service over the editor's corpora. Corpora
- * live in a worker thread (see `CorpusClient`), so the extension host never blocks on a large corpus;
- * this side feeds the service VS Code's settings, files and progress UI, and keeps corpora current
- * through file watchers.
+ * The extension's side of Citewise: a client of the language server (`citewise lsp`, the bundled
+ * out/cli.js), which answers every language feature (completion, hover, definition, references,
+ * diagnostics, quick fixes) and Citewise's own requests, on which the views and commands are built.
+ * The user's own settings travel as initializationOptions (a change restarts the server); the
+ * workspace's are answered to the server's `workspace/configuration`, without the corpus setting in
+ * Restricted Mode.
  */
 export class Citewise implements CitewiseBackend, vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
-  readonly workspaces: CorpusWorkspaces;
-  readonly service: CitewiseLanguageService;
-  private readonly handlers: CitewiseRequestHandlers;
-  private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly client: LanguageClient;
+  private started: Promise<void>;
+  private userOptions: string;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Fires when a corpus has been loaded or reloaded, or settings changed: everything shown may be stale. */
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor(readonly extensionContext: vscode.ExtensionContext) {
+  constructor(context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Citewise', { log: true });
-    const storage = extensionContext.globalStorageUri.fsPath;
-    const client = new CorpusClient({
-      workerFile: path.join(extensionContext.extensionPath, 'out', 'corpus-worker.js'),
-      indexFolder: path.join(storage, 'index'),
-      indexWorkerFile: path.join(extensionContext.extensionPath, 'out', 'index-worker.js'),
-      // Reading and indexing use every core, in threads of their own.
-      indexWorkers: Math.min(2, availableParallelism()),
-      // PDF and Word extraction is cached in the extension's storage, never in the corpus.
-      extractionCacheFolder: path.join(storage, 'extracted'),
-    });
-    const log = this.log;
-    this.workspaces = new CorpusWorkspaces(client, {
-      folders: () => (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
-      settings: {
-        declared: (folder) => {
-          const declared = CitewiseConfig.declared(folder === undefined ? undefined : vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder)));
-          return declared ? [declared] : [];
+    const server = { module: context.asAbsolutePath('out/lsp-server.js'), transport: TransportKind.stdio, options: { env: { ...process.env, CITEWISE_CACHE_DIR: context.globalStorageUri.fsPath } } };
+    const serverOptions: ServerOptions = { run: server, debug: server };
+    this.userOptions = JSON.stringify(initializationOptions());
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { language: 'markdown', scheme: 'file' },
+        { language: 'markdown', scheme: 'untitled' },
+      ],
+      initializationOptions: () => initializationOptions(),
+      outputChannel: this.log,
+      // Hover and completion text comes from corpus files: rendered untrusted, without HTML.
+      markdown: { isTrusted: false, supportHtml: false },
+      middleware: {
+        workspace: {
+          configuration: (params) => params.items.map((item) => (item.section === CitewiseConfig.section ? CitewiseConfig.workspaceSettings(item.scopeUri) : null)),
         },
-        allowedCorpusFolders: () => CitewiseConfig.allowedCorpusFolders(),
       },
-      reportFiles: async (cancellation) => {
-        const files = await vscode.workspace.findFiles('**/*.{md,markdown}', '**/node_modules/**', 5000);
-        return cancellation?.isCancellationRequested ? [] : files.map((uri) => uri.fsPath);
-      },
-      openText: (file) => vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'file' && document.uri.fsPath === file)?.getText(),
-      onLoadStart: (roots, loading) => this.showProgress(loading),
-      onLoaded: (roots) => {
-        for (const root of roots) this.watch(root);
-      },
-      log: (level, message) => (level === 'info' ? log.info(message) : level === 'warn' ? log.warn(message) : log.error(message)),
-    });
-    this.service = new CitewiseLanguageService(this.workspaces, {
-      extractedTextScheme: extractedScheme,
-      clientCommands: [clientCommands.confirmSourceDate],
-      log: (message) => log.error(message),
-    });
-    this.handlers = citewiseRequestHandlers(this.workspaces, this.service);
-    const stop = this.workspaces.onDidChange(() => {
-      this.service.invalidate();
-      this.changeEmitter.fire();
-    });
+    };
+    this.client = new LanguageClient('citewise', 'Citewise', serverOptions, clientOptions);
     this.disposables.push(
-      { dispose: stop },
-      this.log,
-      this.changeEmitter,
+      this.client.onNotification('citewise/didChange' satisfies keyof CitewiseNotifications, () => this.changeEmitter.fire()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (CitewiseConfig.affects(event)) this.workspaces.settingsChanged();
+        if (CitewiseConfig.affects(event)) void this.restartIfUserSettingsChanged();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.workspaces.settingsChanged()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.workspaces.settingsChanged()),
-      vscode.workspace.onDidCloseTextDocument((document) => this.service.forget(document.uri.toString())),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restartIfUserSettingsChanged()),
+      this.changeEmitter,
     );
-    const settingsWatcher = vscode.workspace.createFileSystemWatcher('**/citewise.yaml');
-    this.disposables.push(
-      settingsWatcher,
-      settingsWatcher.onDidChange(() => this.workspaces.settingsChanged()),
-      settingsWatcher.onDidCreate(() => this.workspaces.settingsChanged()),
-      settingsWatcher.onDidDelete(() => this.workspaces.settingsChanged()),
-    );
-  }
-
-  /** A VS Code document as the language service reads it. */
-  static document(document: vscode.TextDocument): ServiceDocument {
-    return { uri: document.uri.toString(), version: document.version, text: document.getText(), languageId: document.languageId };
-  }
-
-  isReport(document: vscode.TextDocument): boolean {
-    return this.service.isReport(Citewise.document(document));
+    this.started = this.client.start().then(completeWhatWasTyped);
   }
 
   request<Name extends CitewiseRequest>(name: Name, params: RequestParams<Name>): Promise<RequestResult<Name>> {
-    const handler = this.handlers[name] as (params: RequestParams<Name>) => Promise<RequestResult<Name>>;
-    return handler(params);
+    return this.started.then(() => this.client.sendRequest(name, params));
   }
 
-  /** A small corpus loads in a blink; a notification would only flash. A slow load gets one with a count. */
-  private showProgress(loading: Promise<unknown>): (progress: LoadProgress) => void {
-    let latest: LoadProgress = { done: 0, total: 0 };
-    let onProgress: ((progress: LoadProgress) => void) | undefined;
-    let finished = false;
-    const settled = loading.then(
-      () => undefined,
-      (error: unknown) => {
-        void vscode.window.showErrorMessage(`Citewise could not load the corpus: ${error instanceof Error ? error.message : String(error)}`);
-      },
-    );
-    void settled.then(() => {
-      finished = true;
-      clearTimeout(notify);
-    });
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Citewise: indexing corpus' }, () => settled);
-    const notify = setTimeout(() => {
-      if (finished) return;
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Citewise: indexing corpus' }, (progress) => {
-        let reported = 0;
-        onProgress = ({ done, total, file }) => {
-          const percent = total ? Math.floor((done / total) * 100) : 0;
-          if (percent > reported) {
-            progress.report({ increment: percent - reported, message: `${done}/${total}${file ? ` ${file}` : ''}` });
-            reported = percent;
-          }
-        };
-        onProgress(latest);
-        return settled;
-      });
-    }, 1000);
-    return (progress) => {
-      latest = progress;
-      onProgress?.(progress);
-    };
-  }
-
-  /** Keeps a corpus current: a change re-reads the changed file alone, through the core's cache. */
-  private watch(root: string): void {
-    if (this.watchers.has(root)) return;
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'));
-    const changed = (uri: vscode.Uri) => this.workspaces.corpusFilesChanged(uri.fsPath);
-    watcher.onDidChange(changed);
-    watcher.onDidCreate(changed);
-    watcher.onDidDelete(changed);
-    this.watchers.set(root, watcher);
+  /** What initializationOptions carry is read once per server: a change to them needs a new one. */
+  private async restartIfUserSettingsChanged(): Promise<void> {
+    const current = JSON.stringify(initializationOptions());
+    if (current === this.userOptions) return;
+    this.userOptions = current;
+    this.log.info('The user settings or workspace trust changed: restarting the Citewise language server.');
+    await this.started.catch(() => undefined);
+    this.started = this.client.restart();
+    await this.started;
+    this.changeEmitter.fire();
   }
 
   dispose(): void {
-    this.workspaces.dispose();
-    for (const watcher of this.watchers.values()) watcher.dispose();
+    void this.client.stop();
     for (const disposable of this.disposables) disposable.dispose();
+    this.log.dispose();
   }
+}
+
+/**
+ * A key typed after `@` while the server was still starting found no completion provider, and VS Code does
+ * not ask again by itself: once the server is ready, ask for what the cursor is after.
+ */
+function completeWhatWasTyped(): void {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'markdown' || !editor.selection.isEmpty) return;
+  const cursor = editor.selection.active;
+  const before = editor.document.lineAt(cursor.line).text.slice(0, cursor.character);
+  if (/(?:^|[\s[;(])@[\p{L}\p{N}_:.#$%&\-+?<>~/]*$/u.test(before)) void vscode.commands.executeCommand('editor.action.triggerSuggest');
+}
+
+function initializationOptions(): InitializationOptions {
+  return {
+    settings: CitewiseConfig.userSettings(),
+    allowCorpusIn: CitewiseConfig.allowedCorpusFolders(),
+    workspaceTrusted: vscode.workspace.isTrusted,
+    extractedTextScheme: extractedScheme,
+    commands: [clientCommands.confirmSourceDate],
+  };
 }

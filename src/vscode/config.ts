@@ -1,55 +1,34 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { validateSettings, type DeclaredSettings } from '../core/settings';
+
+type Inspected<T> = { globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined;
+
+/** citewise.yaml's keys among the `citewise.*` settings; `timeframe` is spelt out key by key. */
+const reportSettingKeys = ['corpus', 'rules', 'skipSections', 'quoteMinWords', 'citationStyle'] as const;
+const timeframeKeys = ['from', 'to', 'languages', 'exempt'] as const;
 
 /**
- * Typed access to the `citewise.*` settings. They mirror `citewise.yaml` and go through the same zod
- * validation, as the lowest layer beneath `citewise.yaml` and a report's front matter.
+ * The `citewise.*` settings as the language server takes them: the user's own (sent when it starts) and
+ * the workspace's (answered to its `workspace/configuration`), each as set, never VS Code's defaults, which
+ * stay below `citewise.yaml` and front matter. The server validates them with citewise.yaml's schema.
  */
 export class CitewiseConfig {
   static readonly section = 'citewise';
 
-  /** The settings of one workspace folder (or of the window, for files outside any folder). */
-  static declared(folder: vscode.WorkspaceFolder | undefined): DeclaredSettings | undefined {
-    const config = vscode.workspace.getConfiguration(CitewiseConfig.section, folder?.uri);
-    const raw: Record<string, unknown> = {};
-    const corpus = config.get<string | string[]>('corpus');
-    if ((typeof corpus === 'string' && corpus.trim()) || (Array.isArray(corpus) && corpus.length > 0)) raw.corpus = corpus;
-    const from = config.get<string>('timeframe.from')?.trim();
-    const to = config.get<string>('timeframe.to')?.trim();
-    const languages = config.get<Record<string, { from?: string; to?: string }>>('timeframe.languages');
-    const exempt = explicitValue(config.inspect<string[]>('timeframe.exempt'));
-    if (from || to || (languages && Object.keys(languages).length) || exempt) {
-      raw.timeframe = {
-        ...(from ? { from } : {}),
-        ...(to ? { to } : {}),
-        ...(languages && Object.keys(languages).length ? { languages } : {}),
-        ...(exempt ? { exempt } : {}),
-      };
-    }
-    const rules = config.get<Record<string, string>>('rules');
-    if (rules && Object.keys(rules).length) raw.rules = rules;
-    const explicitSkip = explicitValue(config.inspect<string[]>('skipSections'));
-    if (explicitSkip) raw.skipSections = explicitSkip;
-    const explicitMinWords = explicitValue(config.inspect<number>('quoteMinWords'));
-    if (explicitMinWords !== undefined) raw.quoteMinWords = explicitMinWords;
-    const citationStyle = explicitValue(config.inspect<string>('citationStyle'));
-    if (citationStyle !== undefined) raw.citationStyle = citationStyle;
-    if (Object.keys(raw).length === 0) return undefined;
+  /** The user's settings: a corpus named here may lie anywhere. */
+  static userSettings(): Record<string, unknown> {
+    return explicitSettings(vscode.workspace.getConfiguration(CitewiseConfig.section), (inspected) => inspected?.globalValue);
+  }
 
-    // Relative corpus paths in settings are relative to the workspace folder, as the setting says.
-    const anchor = folder ? path.join(folder.uri.fsPath, 'settings.json') : path.join(process.cwd(), 'settings.json');
-    const declared = validateSettings(raw, anchor, { lineOf: () => 1 }, []);
-    const settingsFile = folder ? path.join(folder.uri.fsPath, '.vscode', 'settings.json') : 'settings.json';
-    // A corpus set in the user's own settings may lie anywhere; one set by the workspace is confined to it.
-    const corpusSetting = config.inspect<string | string[]>('corpus');
-    const byUser = corpusSetting?.workspaceFolderValue === undefined && corpusSetting?.workspaceValue === undefined;
-    return {
-      ...declared,
-      byUser,
-      file: settingsFile,
-      problems: declared.problems.map((problem) => ({ ...problem, file: settingsFile, message: `Setting citewise.${problem.message.replace(/^Invalid setting /, '')}` })),
-    };
+  /**
+   * A workspace folder's settings (or the workspace's, for files outside any folder), and the delay before
+   * a check. In Restricted Mode the workspace's corpus setting is withheld.
+   */
+  static workspaceSettings(scopeUri: string | undefined): Record<string, unknown> {
+    const config = vscode.workspace.getConfiguration(CitewiseConfig.section, scopeUri ? vscode.Uri.parse(scopeUri) : undefined);
+    const settings = explicitSettings(config, (inspected) => inspected?.workspaceFolderValue ?? inspected?.workspaceValue);
+    if (!vscode.workspace.isTrusted) delete settings.corpus;
+    return { ...settings, diagnostics: { delay: config.get<number>('diagnostics.delay', 300) } };
   }
 
   /**
@@ -61,16 +40,22 @@ export class CitewiseConfig {
     return folders.filter((folder) => path.isAbsolute(folder));
   }
 
-  static diagnosticsDelay(): number {
-    return vscode.workspace.getConfiguration(CitewiseConfig.section).get<number>('diagnostics.delay', 300);
-  }
-
   static affects(event: vscode.ConfigurationChangeEvent): boolean {
     return event.affectsConfiguration(CitewiseConfig.section);
   }
 }
 
-/** A value the user set (in any scope), not the default: defaults stay below `citewise.yaml` and front matter. */
-function explicitValue<T>(inspected: { workspaceFolderValue?: T; workspaceValue?: T; globalValue?: T } | undefined): T | undefined {
-  return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+function explicitSettings(config: vscode.WorkspaceConfiguration, pick: <T>(inspected: Inspected<T>) => T | undefined): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const key of reportSettingKeys) {
+    const value = pick(config.inspect(key));
+    if (value !== undefined) settings[key] = value;
+  }
+  const timeframe: Record<string, unknown> = {};
+  for (const key of timeframeKeys) {
+    const value = pick(config.inspect(`timeframe.${key}`));
+    if (value !== undefined) timeframe[key] = value;
+  }
+  if (Object.keys(timeframe).length) settings.timeframe = timeframe;
+  return settings;
 }

@@ -2,7 +2,7 @@ import type { CorpusWorkspaces } from './corpus-workspaces';
 import type { CitewiseLanguageService } from './language-service';
 import type { CitewiseRequest, RequestParams, RequestResult } from './protocol';
 
-export type CitewiseRequestHandlers = { [Name in CitewiseRequest]: (params: RequestParams<Name>) => Promise<RequestResult<Name>> };
+type CitewiseRequestHandlers = { [Name in CitewiseRequest]: (params: RequestParams<Name>) => Promise<RequestResult<Name>> };
 
 /**
  * The answers to Citewise's own requests (see protocol.ts), over the editor's corpora: the language
