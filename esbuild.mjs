@@ -31,7 +31,7 @@ const cliOptions = {
   ...shared,
   // The index worker serves both the CLI and the extension, the corpus worker the language server (`citewise lsp`) and
   // the extension: all load them from out/.
-  entryPoints: { cli: 'src/cli/main.ts', 'index-worker': 'src/core/index-worker.ts', 'corpus-worker': 'src/core/corpus-worker.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', 'index-worker': 'src/core/index/index-worker.ts', 'corpus-worker': 'src/core/corpus/corpus-worker.ts' },
   banner: { js: '#!/usr/bin/env node' },
 };
 
@@ -47,10 +47,10 @@ const extensionOptions = existsSync('src/extension.ts')
 
 const schemaFile = 'out/citewise.schema.json';
 
-/** Bundles src/core/settings-json-schema.ts, runs it, and writes the schema it returns. */
+/** Bundles src/core/settings/settings-json-schema.ts, runs it, and writes the schema it returns. */
 async function writeSettingsSchema() {
   const result = await build({
-    entryPoints: ['src/core/settings-json-schema.ts'],
+    entryPoints: ['src/core/settings/settings-json-schema.ts'],
     bundle: true,
     platform: 'node',
     target: 'node20',

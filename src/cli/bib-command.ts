@@ -1,5 +1,5 @@
 import { toCslJson } from '../core/bibliography/csl-export';
-import type { Source } from '../core/source';
+import type { Source } from '../core/corpus/source';
 import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { corpusOptions, resolveCorpus } from './corpus-option';

@@ -1,6 +1,6 @@
-import { corpusProblemFindings, type Finding } from '../core/checks';
-import type { Severity } from '../core/schema';
-import type { WorkspaceOptions } from '../core/workspace';
+import { corpusProblemFindings, type Finding } from '../core/checks/checks';
+import type { Severity } from '../core/metadata/schema';
+import type { WorkspaceOptions } from '../core/corpus/workspace';
 import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { corpusOptions } from './corpus-option';

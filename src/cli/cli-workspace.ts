@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { defaultCacheFolder, extractInProcess, withExtractionCache } from '../core/extract/document-extractor';
-import { CitewiseWorkspace, type WorkspaceOptions } from '../core/workspace';
+import { CitewiseWorkspace, type WorkspaceOptions } from '../core/corpus/workspace';
 
 /**
  * The workspace every command uses: documents are read and indexed in worker threads (one per core, at

@@ -1,6 +1,6 @@
 import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { confineCorpus, findWorkspaceSettingsFile, readSettingsFile, workspaceSettingsFileName, type SettingsSources } from '../core/settings';
+import { confineCorpus, findWorkspaceSettingsFile, readSettingsFile, workspaceSettingsFileName, type SettingsSources } from '../core/settings/settings';
 import { UsageError } from './args';
 import { displayPath } from './terminal';
 

@@ -1,6 +1,6 @@
-import { describeFrame, frameFor } from '../core/timeframe';
-import { LineIndex } from '../core/line-index';
-import { listReferences, type ListedReference } from '../core/reference-list';
+import { describeFrame, frameFor } from '../core/checks/timeframe';
+import { LineIndex } from '../core/report/line-index';
+import { listReferences, type ListedReference } from '../core/report/reference-list';
 import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { corpusOptions } from './corpus-option';

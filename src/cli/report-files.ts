@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { decodeText } from '../core/corpus-files';
+import { decodeText } from '../core/corpus/corpus-files';
 import { UsageError } from './args';
 import { escapeControls } from './terminal';
 

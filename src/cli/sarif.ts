@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import type { Finding } from '../core/checks';
-import { rules } from '../core/rules';
-import { ruleIds, type Severity } from '../core/schema';
+import type { Finding } from '../core/checks/checks';
+import { rules } from '../core/checks/rules';
+import { ruleIds, type Severity } from '../core/metadata/schema';
 import { artifactLocation } from './terminal';
 
 /** SARIF has no info or hint level; "note" is its level for anything short of a warning. */

@@ -1,4 +1,4 @@
-import { renderHighlighted } from '../core/search';
+import { renderHighlighted } from '../core/search/search';
 import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, positiveInteger, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';

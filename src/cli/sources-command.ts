@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import type { Corpus } from '../core/corpus';
-import { sourceFieldNames } from '../core/schema';
-import type { FieldOrigin, FieldProvenance, Source } from '../core/source';
+import type { Corpus } from '../core/corpus/corpus';
+import { sourceFieldNames } from '../core/metadata/schema';
+import type { FieldOrigin, FieldProvenance, Source } from '../core/corpus/source';
 import { cliWorkspace } from './cli-workspace';
 import { chooseFormat, commonOptions, corpusOption, corpusOptionsHelp, exitCodes, formatOption, parseCommandArgs, UsageError } from './args';
 import { resolveCorpus } from './corpus-option';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { validateSettings, type DeclaredSettings } from '../core/settings';
+import { validateSettings, type DeclaredSettings } from '../core/settings/settings';
 
 /** Keys of an editor's `citewise` section that are not report settings (and that a workspace must not set for Citewise). */
 const editorOnlyKeys = new Set(['allowCorpusIn', 'diagnostics']);

@@ -18,8 +18,8 @@ import {
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LoadProgress } from '../core/corpus';
-import { CorpusClient } from '../core/corpus-client';
+import type { LoadProgress } from '../core/corpus/corpus';
+import { CorpusClient } from '../core/corpus/corpus-client';
 import { defaultCacheFolder } from '../core/extract/document-extractor';
 import { completionTriggers } from '../core/service/completion';
 import { CorpusWorkspaces } from '../core/service/corpus-workspaces';
@@ -28,7 +28,7 @@ import { CitewiseLanguageService, type LanguageServiceOptions } from '../core/se
 import { EditorConfigurationSchema, InitializationOptionsSchema, type CitewiseNotifications, type CitewiseRequest, type InitializationOptions } from '../core/service/protocol';
 import { citewiseRequestHandlers } from '../core/service/requests';
 import type { ServiceDocument } from '../core/service/service-host';
-import { workspaceSettingsFileName, type DeclaredSettings } from '../core/settings';
+import { workspaceSettingsFileName, type DeclaredSettings } from '../core/settings/settings';
 import { editorSettingsLayer } from './editor-settings';
 
 interface ServerOptions {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Location } from 'vscode-languageserver-types';
 import type { CitewiseRequest, RequestParams, RequestResult } from '../core/service/protocol';
-import type { Source } from '../core/source';
+import type { Source } from '../core/corpus/source';
 
 /**
  * What the VS Code-only parts (Sources view, Search Corpus, status bar, commands, extracted-text

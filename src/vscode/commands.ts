@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toCslJson } from '../core/bibliography/csl-export';
-import { parseCitations } from '../core/citations';
-import { parseMarkdown } from '../core/markdown';
+import { parseCitations } from '../core/report/citations';
+import { parseMarkdown } from '../core/report/markdown';
 import { byline } from '../core/service/source-details';
 import { activeReportUri, openSource, sourceByKey, type CitewiseBackend } from './backend';
 import { registerConfirmDate } from './confirm-date';

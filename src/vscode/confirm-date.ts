@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { manifestFileName } from '../core/corpus-files';
-import { manifestWithDate } from '../core/manifest-edit';
-import { IsoDateSchema } from '../core/schema';
+import { manifestFileName } from '../core/corpus/corpus-files';
+import { manifestWithDate } from '../core/corpus/manifest-edit';
+import { IsoDateSchema } from '../core/metadata/schema';
 import { clientCommands } from '../core/service/protocol';
-import type { Source } from '../core/source';
+import type { Source } from '../core/corpus/source';
 
 /**
  * The command behind the quick fix "Confirm the date of @key in corpus.yaml…": it asks the author for

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SearchHit } from '../core/search';
+import type { SearchHit } from '../core/search/search';
 import { runningText } from '../core/service/source-details';
 import { activeReportUri, openSource, type CitewiseBackend } from './backend';
 

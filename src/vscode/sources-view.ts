@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { parseCitations } from '../core/citations';
-import { parseMarkdown } from '../core/markdown';
-import type { EffectiveSettings } from '../core/settings';
-import type { Source } from '../core/source';
+import { parseCitations } from '../core/report/citations';
+import { parseMarkdown } from '../core/report/markdown';
+import type { EffectiveSettings } from '../core/settings/settings';
+import type { Source } from '../core/corpus/source';
 import { SafeMarkdown } from '../core/service/safe-markdown';
 import { byline, timeframeStatus } from '../core/service/source-details';
 import { activeReportUri, type CitewiseBackend } from './backend';

@@ -18,7 +18,7 @@
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { keyFromFileName } from '../../src/core/inference';
+import { keyFromFileName } from '../../src/core/metadata/inference';
 
 export const generatorVersion = 1;
 export const defaultSeed = 42;

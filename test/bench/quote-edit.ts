@@ -1,4 +1,4 @@
-import { analyzeReport } from '../../src/core/report';
+import { analyzeReport } from '../../src/core/report/report';
 
 /**
  * Edits a report as an author revising its quotes would: each call changes one word inside one quote,

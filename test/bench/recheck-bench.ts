@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CitewiseWorkspace } from '../../src/core/workspace';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { repoRoot } from './generate-corpus';
 import { QuoteEditor } from './quote-edit';
 import { latency } from './run-bench';

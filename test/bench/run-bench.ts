@@ -15,11 +15,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fuse from 'fuse.js';
-import { matchQuote } from '../../src/core/quote-match';
-import { CitewiseWorkspace } from '../../src/core/workspace';
-import { CorpusClient, RemoteWorkspace } from '../../src/core/corpus-client';
-import type { Corpus } from '../../src/core/corpus';
-import type { CheckResult } from '../../src/core/checks';
+import { matchQuote } from '../../src/core/checks/quote-match';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
+import { CorpusClient, RemoteWorkspace } from '../../src/core/corpus/corpus-client';
+import type { Corpus } from '../../src/core/corpus/corpus';
+import type { CheckResult } from '../../src/core/checks/checks';
 import { citationAt, quoteAt, verdictFor, verdictForCitation } from '../../src/core/service/report-lookup';
 import { byline, opening, timeframeStatus } from '../../src/core/service/source-details';
 import {
@@ -449,7 +449,7 @@ async function runChild(size: number, seed: number, phase: string): Promise<void
   emit('completion', result.completion);
 
   // Hover: on a quote (its passage, which the check brought along) or on a citation key (metadata and
-  // the cited passage, or the source's opening from the worker), as src/vscode/hover.ts does.
+  // the cited passage, or the source's opening from the worker), as src/core/service/hover.ts does.
   const hoverSamples: number[] = [];
   const hoverRandom = new Random(seed, 'hover', size);
   const quotes = checked.report.quotes.filter((quote) => quote.attribution);
@@ -1092,7 +1092,7 @@ ${quotes?.fuseExtrapolated ? `\\* Fuse.js was timed on ${quotes.fuseQuotes} of t
 - **Warm start**: a fresh process loads the corpus from the index the cold run saved (nothing changed): until the corpus is ready (sources here, checks answered), and until the first search is answered; the median of ${repeatedRuns} fresh processes, by time to the first search, the range beside it. Postings are then read whole in the background; until then search reads what each query needs from the segment files. The reload row reloads in the same process with nothing changed.
 - **Memory**: \`process.memoryUsage()\` of this thread after two forced GCs plus the corpus worker's own heap and external memory (it collects its garbage first); RSS is the whole process. Divided by corpus bytes on disk.
 - **Completion**: 32 simulated typing sequences (a key, a title word, "publisher year", one character at a time, starting from the empty string after \`@\`), each keystroke → \`lookup.find(typed, 50)\` here; the second row adds what the completion provider builds per item (detail, time-frame status, metadata summary); the third is resolving the first item, whose documentation adds the source's opening, read by the worker. First sequence excluded as warm-up.
-- **Hover**: 300 hovers (20 warm-ups excluded), half on quotes (the matched passage comes with the check's answer, as \`src/vscode/hover.ts\` shows it), half on citation keys (metadata, time frame, and the cited passage, or the source's opening asked from the worker).
+- **Hover**: 300 hovers (20 warm-ups excluded), half on quotes (the matched passage comes with the check's answer, as \`src/core/service/hover.ts\` shows it), half on citation keys (metadata, time frame, and the cited passage, or the source's opening asked from the worker).
 - **Full check**: \`loaded.check(report, text, settings)\` as the extension's diagnostics ask for it — first after the load, then the median of re-checks of the unchanged text (one warm-up excluded), then the median of re-checks each after an edit to one more quote (a word of a different cited quote changed each time, so the text before each check differs from the one checked before by exactly one quote; one warm-up excluded). The worker remembers verdicts of unchanged quotes, so an edit costs the report's analysis and the edited quote's match.
 - **Quote matching**: in a separate process, the core in that thread, warm from the index: per quote, \`matchQuote(corpus.text(key), quote)\` against the straightforward approach: split the cited source into sentences, \`new Fuse(sentences, { ignoreLocation: true, threshold: 0.4 })\`, search the quote; Fuse counts as finding a verbatim quote when its best sentence contains it, and as flagging an altered one when it does not.
 - **Search**: 50 queries drawn from the corpus (20 rare words, 15 pairs of common words, 15 three-word phrases), \`loaded.search(query, { limit: 50 })\` answered by the worker, one warm-up round then ≥ 250 samples. Baseline: \`rg --fixed-strings --ignore-case --files-with-matches --no-ignore\` over the corpus folder, spawned per query (as VS Code's search spawns it; process start-up included), page cache warm after two warm-up rounds, 200 samples. For a pair of words rg looks for the rarer word only and for a phrase the literal three words, so rg does less than our search (which ranks passages and matches phrases across line breaks) and misses phrases that wrap. \`--files-with-matches\` lets rg stop at a file's first match, which favours the baseline.

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { JsonFinding } from '../../src/cli/check-command';
-import { ruleIds } from '../../src/core/schema';
+import { ruleIds } from '../../src/core/metadata/schema';
 import { assertBundleBuilt, makeWorkspace, runCli, writeFiles } from './fixture';
 
 

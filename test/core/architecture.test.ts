@@ -28,7 +28,12 @@ describe('architecture', () => {
 
   it('finds the core sources it guards', () => {
     assert.ok(coreFiles.some((file) => file.endsWith('checks.ts')));
-    assert.ok(importsOf(path.join(projectRoot, 'src/core/checks.ts')).includes('./corpus'));
+    assert.ok(importsOf(path.join(projectRoot, 'src/core/checks/checks.ts')).some((specifier) => path.basename(specifier) === 'corpus'));
+  });
+
+  it('shows the architecture in the tree: every core file lives in the folder of its part', () => {
+    const loose = fs.readdirSync(path.join(projectRoot, 'src/core'), { withFileTypes: true }).filter((entry) => !entry.isDirectory());
+    assert.deepEqual(loose.map((entry) => entry.name), []);
   });
 
   it('keeps src/core free of the editor: no vscode import, nothing from src/vscode or src/cli', () => {

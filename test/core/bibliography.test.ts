@@ -4,8 +4,8 @@ import { parseBibtex, parseFileField } from '../../src/core/bibliography/bibtex'
 import { toCslJson } from '../../src/core/bibliography/csl-export';
 import { isCslJsonCandidate, parseCslJson } from '../../src/core/bibliography/csl-json';
 import { latexToUnicode } from '../../src/core/bibliography/latex-text';
-import { SourceFieldsSchema } from '../../src/core/schema';
-import type { SourceMetadata } from '../../src/core/source';
+import { SourceFieldsSchema } from '../../src/core/metadata/schema';
+import type { SourceMetadata } from '../../src/core/corpus/source';
 
 function entry(parsed: ParsedBibliography, key: string): BibliographyEntry {
   const found = parsed.entries.find((candidate) => candidate.key === key);

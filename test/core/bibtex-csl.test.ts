@@ -5,7 +5,7 @@ import { edtfDate, parseName } from '../../src/core/bibliography/bibtex-csl';
 import { toCslJson } from '../../src/core/bibliography/csl-export';
 import { parseCslJson } from '../../src/core/bibliography/csl-json';
 import { latexToUnicode } from '../../src/core/bibliography/latex-text';
-import { SourceFieldsSchema } from '../../src/core/schema';
+import { SourceFieldsSchema } from '../../src/core/metadata/schema';
 
 function only(bib: string): BibliographyEntry {
   const parsed = parseBibtex(bib);

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { checkReport, type Finding } from '../../src/core/checks';
-import { loadCorpus, type CheckableCorpus, type Corpus } from '../../src/core/corpus';
-import { mergeSettings, type EffectiveSettings } from '../../src/core/settings';
-import type { ReportSettings } from '../../src/core/schema';
-import { CitewiseWorkspace } from '../../src/core/workspace';
+import { checkReport, type Finding } from '../../src/core/checks/checks';
+import { loadCorpus, type CheckableCorpus, type Corpus } from '../../src/core/corpus/corpus';
+import { mergeSettings, type EffectiveSettings } from '../../src/core/settings/settings';
+import type { ReportSettings } from '../../src/core/metadata/schema';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 const familySource = [

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { parseCitations, parseLocator } from '../../src/core/citations';
-import { parseMarkdown } from '../../src/core/markdown';
+import { parseCitations, parseLocator } from '../../src/core/report/citations';
+import { parseMarkdown } from '../../src/core/report/markdown';
 
 function citationsIn(markdown: string) {
   return parseCitations(parseMarkdown(markdown).prose);

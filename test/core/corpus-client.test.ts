@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { CorpusClient, RemoteWorkspace } from '../../src/core/corpus-client';
-import { localCorpusService } from '../../src/core/corpus-service';
-import { CitewiseWorkspace } from '../../src/core/workspace';
+import { CorpusClient, RemoteWorkspace } from '../../src/core/corpus/corpus-client';
+import { localCorpusService } from '../../src/core/corpus/corpus-service';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 const compiled = path.resolve(__dirname, '../../src/core');

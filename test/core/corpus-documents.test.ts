@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkReport } from '../../src/core/checks';
-import { loadCorpus } from '../../src/core/corpus';
+import { checkReport } from '../../src/core/checks/checks';
+import { loadCorpus } from '../../src/core/corpus/corpus';
 import { extractInProcess, withExtractionCache, type DocumentExtractor } from '../../src/core/extract/document-extractor';
-import { mergeSettings } from '../../src/core/settings';
+import { mergeSettings } from '../../src/core/settings/settings';
 import { writeDocx } from '../support/docx-writer';
 import { textLines, writePdf } from '../support/pdf-writer';
 import { removeTrees, writeTree } from '../support/temp-tree';

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CorpusCache, loadCorpus } from '../../src/core/corpus';
-import { CitewiseWorkspace } from '../../src/core/workspace';
+import { CorpusCache, loadCorpus } from '../../src/core/corpus/corpus';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 describe('incremental corpus reload', () => {
@@ -75,7 +75,7 @@ describe('segments over many reloads', () => {
     const indexFolder = writeTree({});
     const workspace = new CitewiseWorkspace({ indexFolder });
     await workspace.corpus([root]);
-    const segmentsOf = (corpus: import('../../src/core/corpus').Corpus) => new Set(corpus.keys().map((key) => corpus.entry(key)!.segment)).size;
+    const segmentsOf = (corpus: import('../../src/core/corpus/corpus').Corpus) => new Set(corpus.keys().map((key) => corpus.entry(key)!.segment)).size;
     let loaded = await workspace.corpus([root]);
     const counts: number[] = [];
     for (let round = 0; round < 20; round++) {

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCorpus, type Corpus } from '../../src/core/corpus';
-import { listCorpusFiles } from '../../src/core/corpus-files';
-import type { CorpusProblem, Source } from '../../src/core/source';
+import { loadCorpus, type Corpus } from '../../src/core/corpus/corpus';
+import { listCorpusFiles } from '../../src/core/corpus/corpus-files';
+import type { CorpusProblem, Source } from '../../src/core/corpus/source';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 const englishParagraph =

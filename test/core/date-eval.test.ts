@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { readHtmlMetadata } from '../../src/core/html-metadata';
+import { readHtmlMetadata } from '../../src/core/metadata/html-metadata';
 
 /**
  * Publication dates of real web pages that nobody on the team wrote, against the labels their collectors

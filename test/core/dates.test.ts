@@ -10,7 +10,7 @@ import {
   isoDateRange,
   parseIsoDate,
   parseLooseDate,
-} from '../../src/core/dates';
+} from '../../src/core/metadata/dates';
 
 describe('dates', () => {
   describe('isValidIsoDate', () => {

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExtractionError, normalizeDocumentDate, splitAuthors } from '../../src/core/extract/extracted-document';
-import { languageCode } from '../../src/core/language';
+import { languageCode } from '../../src/core/metadata/language';
 import { extractPdf } from '../../src/core/extract/pdf';
 import { PdfLine, textLines, writePdf } from '../support/pdf-writer';
 import { removeTrees, writeTree } from '../support/temp-tree';

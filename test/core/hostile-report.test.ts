@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { checkReport } from '../../src/core/checks';
-import { inferPublicationDate } from '../../src/core/dates';
-import { mergeSettings } from '../../src/core/settings';
+import { checkReport } from '../../src/core/checks/checks';
+import { inferPublicationDate } from '../../src/core/metadata/dates';
+import { mergeSettings } from '../../src/core/settings/settings';
 import { assertNearLinear } from '../support/growth';
 
 const settings = mergeSettings({ file: '/tmp/report.md', settings: { timeframe: { from: '2021-01-01' } }, problems: [] });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readHtmlMetadata } from '../../src/core/html-metadata';
+import { readHtmlMetadata } from '../../src/core/metadata/html-metadata';
 import { articlePage } from './html.test';
 
 const date = (html: string): string | undefined => readHtmlMetadata(html).date?.value;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { decodeEntities, htmlToText } from '../../src/core/html';
+import { decodeEntities, htmlToText } from '../../src/core/metadata/html';
 
 export const articlePage = `<!DOCTYPE html>
 <html lang="sq-AL">

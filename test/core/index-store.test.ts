@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus';
-import { indexDirectoryFor, loadIndex, saveIndex } from '../../src/core/index-store';
-import { CorpusSearch } from '../../src/core/search';
-import { CitewiseWorkspace, type LoadedCorpus } from '../../src/core/workspace';
+import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus/corpus';
+import { indexDirectoryFor, loadIndex, saveIndex } from '../../src/core/index/index-store';
+import { CorpusSearch } from '../../src/core/search/search';
+import { CitewiseWorkspace, type LoadedCorpus } from '../../src/core/corpus/workspace';
 import { textLines, writePdf } from '../support/pdf-writer';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
@@ -111,7 +111,7 @@ describe('persisted index', () => {
     badEntries[badEntries.length - 3] ^= 0xff;
     fs.writeFileSync(file, badEntries);
     const damaged = await loadCorpus(root, { cache: (await loadIndex(directory, [root]))! });
-    const saved = damaged.savedDirectory!(names) as import('../../src/core/search').SavedDirectory;
+    const saved = damaged.savedDirectory!(names) as import('../../src/core/search/search').SavedDirectory;
     saved.loadFull();
     assert.equal(saved.damaged, true, 'damaged entries are found when the directory is read whole');
     assert.deepEqual(new CorpusSearch(damaged).search('shelters tirana'), expected, 'search builds its own instead');

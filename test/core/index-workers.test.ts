@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus';
-import { listCorpusFiles } from '../../src/core/corpus-files';
-import { IndexWorkerPool } from '../../src/core/index-worker-pool';
-import { Vocabulary } from '../../src/core/vocabulary';
-import { CorpusSearch } from '../../src/core/search';
+import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus/corpus';
+import { listCorpusFiles } from '../../src/core/corpus/corpus-files';
+import { IndexWorkerPool } from '../../src/core/index/index-worker-pool';
+import { Vocabulary } from '../../src/core/index/vocabulary';
+import { CorpusSearch } from '../../src/core/search/search';
 import { writePdf, textLines } from '../support/pdf-writer';
 import { removeTrees, writeTree } from '../support/temp-tree';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { describeDate } from '../../src/core/inference';
+import { describeDate } from '../../src/core/metadata/inference';
 
 describe('describeDate', () => {
   it('says where an inferred date was read, and when it is weak', () => {

@@ -8,12 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CompletionList, Diagnostic, MarkupContent, Position } from 'vscode-languageserver-types';
-import { checkWithoutCorpus, localCorpusService, type CorpusService } from '../../src/core/corpus-service';
-import { isInsideFolder } from '../../src/core/corpus-files';
+import { checkWithoutCorpus, localCorpusService, type CorpusService } from '../../src/core/corpus/corpus-service';
+import { isInsideFolder } from '../../src/core/corpus/corpus-files';
 import { CitewiseLanguageService } from '../../src/core/service/language-service';
 import type { ReportContext, ServiceDocument, ServiceHost } from '../../src/core/service/service-host';
-import { corpusId } from '../../src/core/settings';
-import { CitewiseWorkspace } from '../../src/core/workspace';
+import { corpusId } from '../../src/core/settings/settings';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 
 const fixture = path.resolve(__dirname, '../../../../test/fixtures/workspace');
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { detectLanguage, stopWordHits } from '../../src/core/language';
+import { detectLanguage, stopWordHits } from '../../src/core/metadata/language';
 
 const english = `The report was published by the ministry in September, and it is the first assessment of the
 reform that has been carried out since the law was adopted. According to the authors, the new procedures for

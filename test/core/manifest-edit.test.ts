@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { manifestWithDate } from '../../src/core/manifest-edit';
+import { manifestWithDate } from '../../src/core/corpus/manifest-edit';
 
 describe('manifestWithDate', () => {
   it('sets the date of the entry for the file, keeping comments and other entries', () => {

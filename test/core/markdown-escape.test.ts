@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { escapeMarkdown } from '../../src/core/markdown-escape';
+import { escapeMarkdown } from '../../src/core/report/markdown-escape';
 
 describe('escaping corpus text for Markdown', () => {
   it('escapes link, image, autolink and HTML syntax', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseMarkdown, readFrontMatter, sectionTrail } from '../../src/core/markdown';
+import { parseMarkdown, readFrontMatter, sectionTrail } from '../../src/core/report/markdown';
 
 describe('markdown structure', () => {
   it('keeps every offset while blanking what is not prose', () => {

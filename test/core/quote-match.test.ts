@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { IndexedText } from '../../src/core/indexed-text';
-import { matchQuote, parseQuotePattern } from '../../src/core/quote-match';
-import { tokenize } from '../../src/core/tokenize';
+import { IndexedText } from '../../src/core/index/indexed-text';
+import { matchQuote, parseQuotePattern } from '../../src/core/checks/quote-match';
+import { tokenize } from '../../src/core/index/tokenize';
 
 const source = new IndexedText(
   [

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { rules } from '../../src/core/rules';
+import { rules } from '../../src/core/checks/rules';
 
 const readme = fs.readFileSync(path.resolve(__dirname, '../../../../README.md'), 'utf8');
 

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CheckResult } from '../../src/core/checks';
-import { countWords } from '../../src/core/tokenize';
-import { CitewiseWorkspace } from '../../src/core/workspace';
+import type { CheckResult } from '../../src/core/checks/checks';
+import { countWords } from '../../src/core/index/tokenize';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { QuoteEditor } from '../bench/quote-edit';
 import { removeTrees, writeTree } from '../support/temp-tree';
 

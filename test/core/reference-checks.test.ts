@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { checkReport, type CheckResult } from '../../src/core/checks';
-import { loadCorpus, type Corpus } from '../../src/core/corpus';
-import { ReferenceResolver } from '../../src/core/reference-resolution';
-import { parseReferences } from '../../src/core/references';
-import type { ReportSettings } from '../../src/core/schema';
-import { mergeSettings } from '../../src/core/settings';
+import { checkReport, type CheckResult } from '../../src/core/checks/checks';
+import { loadCorpus, type Corpus } from '../../src/core/corpus/corpus';
+import { ReferenceResolver } from '../../src/core/report/reference-resolution';
+import { parseReferences } from '../../src/core/report/references';
+import type { ReportSettings } from '../../src/core/metadata/schema';
+import { mergeSettings } from '../../src/core/settings/settings';
 import { textLines, writePdf } from '../support/pdf-writer';
 import { removeTrees, writeTree } from '../support/temp-tree';
 

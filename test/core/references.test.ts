@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { formatCoiReference, isBareReference, parseReferences, type FreeTextReference } from '../../src/core/references';
-import { analyzeReport } from '../../src/core/report';
+import { formatCoiReference, isBareReference, parseReferences, type FreeTextReference } from '../../src/core/report/references';
+import { analyzeReport } from '../../src/core/report/report';
 
 /**
  * The reference lines here copy the shapes of the seed COI report's `Source:` lines (its variants of

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { analyzeReport } from '../../src/core/report';
+import { analyzeReport } from '../../src/core/report/report';
 
 function quotes(text: string) {
   return analyzeReport(text).quotes.map((quote) => ({

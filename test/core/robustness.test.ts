@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { checkReport } from '../../src/core/checks';
-import { IndexedText } from '../../src/core/indexed-text';
-import { matchQuote } from '../../src/core/quote-match';
-import { mergeSettings } from '../../src/core/settings';
+import { checkReport } from '../../src/core/checks/checks';
+import { IndexedText } from '../../src/core/index/indexed-text';
+import { matchQuote } from '../../src/core/checks/quote-match';
+import { mergeSettings } from '../../src/core/settings/settings';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {

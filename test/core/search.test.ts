@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { loadCorpus, type Corpus } from '../../src/core/corpus';
-import { CorpusSearch, parseQuery, renderHighlighted } from '../../src/core/search';
-import { SourceLookup } from '../../src/core/source-lookup';
+import { loadCorpus, type Corpus } from '../../src/core/corpus/corpus';
+import { CorpusSearch, parseQuery, renderHighlighted } from '../../src/core/search/search';
+import { SourceLookup } from '../../src/core/search/source-lookup';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 describe('corpus search in web pages', () => {

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CheckResult, Finding } from '../../src/core/checks';
-import { CitewiseWorkspace } from '../../src/core/workspace';
+import type { CheckResult, Finding } from '../../src/core/checks/checks';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 /**

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Finding } from '../../src/core/checks';
-import { isoDateRange, pastDateBound } from '../../src/core/dates';
-import { CitewiseWorkspace } from '../../src/core/workspace';
+import type { Finding } from '../../src/core/checks/checks';
+import { isoDateRange, pastDateBound } from '../../src/core/metadata/dates';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 /**

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { loadCorpus, type Corpus } from '../../src/core/corpus';
-import { CorpusSearch } from '../../src/core/search';
-import { SegmentBuilder, Segment } from '../../src/core/segment';
+import { loadCorpus, type Corpus } from '../../src/core/corpus/corpus';
+import { CorpusSearch } from '../../src/core/search/search';
+import { SegmentBuilder, Segment } from '../../src/core/index/segment';
 import { ReferenceSearch } from '../support/reference-search';
 import { removeTrees, writeTree } from '../support/temp-tree';
 

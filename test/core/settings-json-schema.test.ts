@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse as parseYamlText } from 'yaml';
-import { ruleIds } from '../../src/core/schema';
-import { settingsJsonSchema } from '../../src/core/settings-json-schema';
-import { readSettingsFile } from '../../src/core/settings';
+import { ruleIds } from '../../src/core/metadata/schema';
+import { settingsJsonSchema } from '../../src/core/settings/settings-json-schema';
+import { readSettingsFile } from '../../src/core/settings/settings';
 
 const projectRoot = path.resolve(__dirname, '../../../..');
 const settingsFile = path.resolve('/work/space/citewise.yaml');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { parseMarkdown } from '../../src/core/markdown';
-import { defaultSkipSections } from '../../src/core/schema';
+import { parseMarkdown } from '../../src/core/report/markdown';
+import { defaultSkipSections } from '../../src/core/metadata/schema';
 import {
   defaultQuoteMinWords,
   findWorkspaceSettingsFile,
@@ -9,7 +9,7 @@ import {
   readReportSettings,
   readSettingsFile,
   type DeclaredSettings,
-} from '../../src/core/settings';
+} from '../../src/core/settings/settings';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 const workspace = path.resolve('/work/space');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import Fuse, { type IFuseOptions } from 'fuse.js';
-import type { Source, SourceMetadata } from '../../src/core/source';
-import { SourceLookup, type SourceMatch } from '../../src/core/source-lookup';
+import type { Source, SourceMetadata } from '../../src/core/corpus/source';
+import { SourceLookup, type SourceMatch } from '../../src/core/search/source-lookup';
 import { Random } from '../bench/generate-corpus';
 
 function source(key: string, metadata: SourceMetadata = {}): Source {

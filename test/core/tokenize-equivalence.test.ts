@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { countWords, indexWords, scanWords, tokenize, words, type TokenList } from '../../src/core/tokenize';
-import { Vocabulary } from '../../src/core/vocabulary';
+import { countWords, indexWords, scanWords, tokenize, words, type TokenList } from '../../src/core/index/tokenize';
+import { Vocabulary } from '../../src/core/index/vocabulary';
 import * as reference from '../support/reference-tokenize';
 import { Vocabulary as ReferenceVocabulary } from '../support/reference-vocabulary';
 

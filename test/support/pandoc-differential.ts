@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseCitations, type Citation } from '../../src/core/citations';
-import { parseMarkdown } from '../../src/core/markdown';
+import { parseCitations, type Citation } from '../../src/core/report/citations';
+import { parseMarkdown } from '../../src/core/report/markdown';
 
 /**
  * Differential comparison with pandoc, the reference for what a citation is and what a bibliography

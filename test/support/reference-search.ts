@@ -3,11 +3,11 @@
  * passages found by scanning each candidate source. Kept as the reference the segment search is
  * compared with; not used by the product.
  */
-import type { Corpus } from '../../src/core/corpus';
-import { lowerBound } from '../../src/core/indexed-text';
-import { LineIndex } from '../../src/core/line-index';
-import { matchQuote, parseQuotePattern } from '../../src/core/quote-match';
-import { scanWords, tokenize } from '../../src/core/tokenize';
+import type { Corpus } from '../../src/core/corpus/corpus';
+import { lowerBound } from '../../src/core/index/indexed-text';
+import { LineIndex } from '../../src/core/report/line-index';
+import { matchQuote, parseQuotePattern } from '../../src/core/checks/quote-match';
+import { scanWords, tokenize } from '../../src/core/index/tokenize';
 
 /**
  * Full-text search over a corpus. The index is an inverted list from each word number to the sources

@@ -1,5 +1,5 @@
 /**
- * A frozen copy of src/core/tokenize.ts as it was before the fast scanner (commit caadba7), kept as the
+ * A frozen copy of src/core/index/tokenize.ts as it was before the fast scanner (commit caadba7), kept as the
  * reference the equivalence tests compare the new scanner against. Do not edit it to follow src/core:
  * its whole point is that it does not change.
  */

@@ -1,5 +1,5 @@
 /**
- * A frozen copy of src/core/vocabulary.ts as it was before the fast scanner (commit caadba7), the
+ * A frozen copy of src/core/index/vocabulary.ts as it was before the fast scanner (commit caadba7), the
  * reference the equivalence tests and benchmarks number words with. Do not edit it to follow src/core.
  */
 

@@ -1,5 +1,5 @@
-import { formatIsoDate, parseLooseDate } from '../dates';
-import { languageCode } from '../language';
+import { formatIsoDate, parseLooseDate } from '../metadata/dates';
+import { languageCode } from '../metadata/language';
 import type { CslItem } from './bibtex-csl';
 
 /**

@@ -7,9 +7,9 @@ import {
   type BibliographyProblem,
   type ParsedBibliography,
 } from './bibliography-entry';
-import { formatIsoDate } from '../dates';
+import { formatIsoDate } from '../metadata/dates';
 import { bibtexToCsl, monthNames, nameToString, plainValue, resolveCrossReferences, type CslDate, type CslName } from './bibtex-csl';
-import { LineIndex } from '../line-index';
+import { LineIndex } from '../report/line-index';
 import { latexToUnicode } from './latex-text';
 
 /** BibTeX and biblatex files, as Zotero, Better BibTeX, JabRef and Mendeley export them, read as pandoc reads them. */

@@ -1,4 +1,4 @@
-import type { Source, SourceMetadata } from '../source';
+import type { Source, SourceMetadata } from '../corpus/source';
 import { parseName, type CslItem, type CslName } from './bibtex-csl';
 
 /** CSL-JSON written for pandoc (`citewise bib`). */

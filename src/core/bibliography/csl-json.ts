@@ -7,8 +7,8 @@ import {
   type BibliographyProblem,
   type ParsedBibliography,
 } from './bibliography-entry';
-import { formatIsoDate } from '../dates';
-import { LineIndex } from '../line-index';
+import { formatIsoDate } from '../metadata/dates';
+import { LineIndex } from '../report/line-index';
 import { nameToString, type CslItem, type CslName } from './bibtex-csl';
 
 /** CSL-JSON files (Zotero, Better CSL JSON, pandoc's own), with the line of every item for problems. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fileStamp, maxExtractedFileBytes } from '../corpus-files';
+import { fileStamp, maxExtractedFileBytes } from '../corpus/corpus-files';
 import { extractDocx } from './docx';
 import { ExtractionError, type ExtractedDocument } from './extracted-document';
 import { extractPdf } from './pdf';

@@ -1,4 +1,4 @@
-import { languageCode } from '../language';
+import { languageCode } from '../metadata/language';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import {

@@ -1,10 +1,10 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-types';
-import type { PageRange } from '../citations';
-import type { FindingFix } from '../checks';
-import type { CorpusService } from '../corpus-service';
-import { manifestFileName } from '../corpus-files';
-import { formatCoiReference } from '../references';
-import { referenceLabel } from '../report';
+import type { PageRange } from '../report/citations';
+import type { FindingFix } from '../checks/checks';
+import type { CorpusService } from '../corpus/corpus-service';
+import { manifestFileName } from '../corpus/corpus-files';
+import { formatCoiReference } from '../report/references';
+import { referenceLabel } from '../report/report';
 import { clientCommands } from './protocol';
 import type { Analysis } from './language-service';
 import type { ParsedDocument } from './parsed-document';

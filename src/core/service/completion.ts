@@ -1,9 +1,9 @@
 import { CompletionItemKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
-import { describeDate } from '../inference';
-import { formatCoiReference } from '../references';
-import { referenceLabel } from '../report';
-import type { CitationStyle } from '../schema';
-import type { Source } from '../source';
+import { describeDate } from '../metadata/inference';
+import { formatCoiReference } from '../report/references';
+import { referenceLabel } from '../report/report';
+import type { CitationStyle } from '../metadata/schema';
+import type { Source } from '../corpus/source';
 import type { ParsedDocument } from './parsed-document';
 import { SafeMarkdown } from './safe-markdown';
 import type { ReportContext } from './service-host';

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadProgress } from '../corpus';
-import { RemoteWorkspace, type CorpusClient, type RemoteCorpus } from '../corpus-client';
-import { isInsideFolder } from '../corpus-files';
-import type { DeclaredSettings } from '../settings';
+import type { LoadProgress } from '../corpus/corpus';
+import { RemoteWorkspace, type CorpusClient, type RemoteCorpus } from '../corpus/corpus-client';
+import { isInsideFolder } from '../corpus/corpus-files';
+import type { DeclaredSettings } from '../settings/settings';
 import type { Cancellation, ReportContext, ServiceHost } from './service-host';
 
 /** Where editor settings come from; each front end reads its own (VS Code's configuration, LSP's workspace/configuration). */

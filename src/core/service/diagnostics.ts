@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { corpusProblemFindings, type Finding } from '../checks';
-import type { Severity } from '../schema';
+import { corpusProblemFindings, type Finding } from '../checks/checks';
+import type { Severity } from '../metadata/schema';
 import type { Analysis } from './language-service';
 
 /** A report's diagnostics: its own, and those it places in other files (citewise.yaml, corpus files), by file URI. */

@@ -1,10 +1,10 @@
 import type { Hover } from 'vscode-languageserver-types';
-import type { CheckedReference } from '../checks';
-import type { CorpusService } from '../corpus-service';
-import { describeDate } from '../inference';
-import { describeReference } from '../references';
-import type { EffectiveSettings } from '../settings';
-import type { Source } from '../source';
+import type { CheckedReference } from '../checks/checks';
+import type { CorpusService } from '../corpus/corpus-service';
+import { describeDate } from '../metadata/inference';
+import { describeReference } from '../report/references';
+import type { EffectiveSettings } from '../settings/settings';
+import type { Source } from '../corpus/source';
 import type { ParsedDocument } from './parsed-document';
 import { citationAt, quoteAt, referenceAt, verdictFor, verdictForCitation, verdictForReference } from './report-lookup';
 import { SafeMarkdown } from './safe-markdown';

@@ -1,5 +1,5 @@
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Location, LocationLink, Position, Range } from 'vscode-languageserver-types';
-import type { CheckSummary, CorpusService } from '../corpus-service';
+import type { CheckSummary, CorpusService } from '../corpus/corpus-service';
 import { quickFixes, restyleActions } from './code-actions';
 import { completeCitation, completionSite, resolveCompletion } from './completion';
 import { reportDiagnostics, type ReportDiagnostics } from './diagnostics';
@@ -8,7 +8,7 @@ import { definitionAt, findCitations, sourceLocation } from './navigation';
 import { ParsedDocument } from './parsed-document';
 import { citationAt } from './report-lookup';
 import type { Cancellation, ReportContext, ServiceDocument, ServiceHost } from './service-host';
-import type { Source } from '../source';
+import type { Source } from '../corpus/source';
 
 /** A report's check for one version of its text, with the settings and corpus it was checked against. */
 export interface Analysis extends CheckSummary {

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Location, LocationLink } from 'vscode-languageserver-types';
-import { parseCitations } from '../citations';
-import type { CorpusService } from '../corpus-service';
-import { LineIndex } from '../line-index';
-import { parseMarkdown } from '../markdown';
-import type { Source } from '../source';
+import { parseCitations } from '../report/citations';
+import type { CorpusService } from '../corpus/corpus-service';
+import { LineIndex } from '../report/line-index';
+import { parseMarkdown } from '../report/markdown';
+import type { Source } from '../corpus/source';
 import type { Analysis } from './language-service';
 import type { ParsedDocument } from './parsed-document';
 import { citationAt, referenceAt, verdictForCitation, verdictForReference } from './report-lookup';

@@ -1,5 +1,5 @@
-import { LineIndex } from '../line-index';
-import { parseMarkdown } from '../markdown';
+import { LineIndex } from '../report/line-index';
+import { parseMarkdown } from '../report/markdown';
 import type { ServiceDocument } from './service-host';
 
 /**

@@ -5,9 +5,9 @@
  */
 import type { Location } from 'vscode-languageserver-types';
 import { z } from 'zod';
-import type { SearchHit } from '../search';
-import type { EffectiveSettings } from '../settings';
-import type { CorpusProblem, Source } from '../source';
+import type { SearchHit } from '../search/search';
+import type { EffectiveSettings } from '../settings/settings';
+import type { CorpusProblem, Source } from '../corpus/source';
 
 /** The corpus a request is about: the one a report's settings name, else the first loaded, else the workspace's default. */
 interface CorpusScope {

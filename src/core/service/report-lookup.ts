@@ -1,6 +1,6 @@
-import type { Citation } from '../citations';
-import type { CheckedReference } from '../checks';
-import type { CheckSummary, CheckedQuote } from '../corpus-service';
+import type { Citation } from '../report/citations';
+import type { CheckedReference } from '../checks/checks';
+import type { CheckSummary, CheckedQuote } from '../corpus/corpus-service';
 
 type Verdict = CheckSummary['quoteMatches'][number];
 

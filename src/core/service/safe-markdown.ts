@@ -1,4 +1,4 @@
-import { escapeMarkdown } from '../markdown-escape';
+import { escapeMarkdown } from '../report/markdown-escape';
 
 /**
  * Markdown for hovers and completion details that show corpus text. Every piece of corpus text goes

@@ -1,5 +1,5 @@
-import type { CheckSummary, CorpusService } from '../corpus-service';
-import type { EffectiveSettings } from '../settings';
+import type { CheckSummary, CorpusService } from '../corpus/corpus-service';
+import type { EffectiveSettings } from '../settings/settings';
 
 /** A text document as an editor holds it: the text of one version. */
 export interface ServiceDocument {

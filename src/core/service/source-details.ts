@@ -1,6 +1,6 @@
-import type { EffectiveSettings } from '../settings';
-import { frameFor, isOutside } from '../timeframe';
-import type { Source } from '../source';
+import type { EffectiveSettings } from '../settings/settings';
+import { frameFor, isOutside } from '../checks/timeframe';
+import type { Source } from '../corpus/source';
 
 /** How a source stands against the report's time frame, in words a researcher reads at a glance. */
 export function timeframeStatus(source: Source, settings: EffectiveSettings | undefined): { outside: boolean; text: string } | undefined {

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CorpusCache, type TextEntry } from './corpus';
-import { isInsideFolder, type CorpusFileKind } from './corpus-files';
-import type { Confidence } from './dates';
-import type { DocumentText, Draft, TextKeeping } from './document-reader';
-import type { PageMap } from './extract/pages';
-import { directorySteps, type Directory, type SavedDirectory } from './search';
+import { CorpusCache, type TextEntry } from '../corpus/corpus';
+import { isInsideFolder, type CorpusFileKind } from '../corpus/corpus-files';
+import type { Confidence } from '../metadata/dates';
+import type { DocumentText, Draft, TextKeeping } from '../corpus/document-reader';
+import type { PageMap } from '../extract/pages';
+import { directorySteps, type Directory, type SavedDirectory } from '../search/search';
 import { bySegmentName, bytesChecksum, positionBlockSize, Segment, type SegmentCore, type SegmentParts, type SegmentPostings } from './segment';
-import type { CorpusProblem } from './source';
+import type { CorpusProblem } from '../corpus/source';
 import { Vocabulary } from './vocabulary';
 
 /**

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { findDateInText, inferPublicationDate, type Confidence } from './dates';
 import { detectLanguage } from './language';
-import type { Source } from './source';
+import type { Source } from '../corpus/source';
 
 /** A citation key from a file name: "Asylos 2023 – Albania.md" becomes "asylos-2023-albania". */
 export function keyFromFileName(relativePath: string): string {

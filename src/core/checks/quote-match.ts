@@ -1,5 +1,5 @@
-import { IndexedText } from './indexed-text';
-import { tokenize } from './tokenize';
+import { IndexedText } from '../index/indexed-text';
+import { tokenize } from '../index/tokenize';
 
 /**
  * Decides whether a quote says exactly what its source says, tolerating what editors legitimately

@@ -8,9 +8,9 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CorpusFile } from './corpus-files';
-import { readBatch } from './document-reader';
-import { extractInProcess, withExtractionCache } from './extract/document-extractor';
+import type { CorpusFile } from '../corpus/corpus-files';
+import { readBatch } from '../corpus/document-reader';
+import { extractInProcess, withExtractionCache } from '../extract/document-extractor';
 import type { WorkerReply } from './index-worker-pool';
 import { SegmentBuilder, segmentBuffers } from './segment';
 import { Vocabulary } from './vocabulary';

@@ -1,5 +1,5 @@
 import { parseLocator, type Locator } from './citations';
-import { findDatesInText, formatIsoDate, type PartialDate } from './dates';
+import { findDatesInText, formatIsoDate, type PartialDate } from '../metadata/dates';
 
 /**
  * Free-text references as COI and academic authors write them, after a `Source:` label or in a

@@ -1,9 +1,9 @@
-import { timeframeStatus, type CheckResult, type TimeframeStatus } from './checks';
+import { timeframeStatus, type CheckResult, type TimeframeStatus } from '../checks/checks';
 import type { ReferenceCandidate } from './reference-resolution';
 import type { ReferenceKind } from './references';
 import type { ReferenceSpan } from './report';
-import type { EffectiveSettings } from './settings';
-import type { CorpusSummary } from './corpus-service';
+import type { EffectiveSettings } from '../settings/settings';
+import type { CorpusSummary } from '../corpus/corpus-service';
 
 /**
  * Every reference a report makes, Pandoc citations and free-text references alike, with the source

@@ -1,7 +1,7 @@
 import { parseCitations, type CitationGroup } from './citations';
 import { parseMarkdown, type Block, type MarkdownStructure } from './markdown';
 import { isBareReference, looksLikeReference, maxReferenceLength, parseReferences, type FreeTextReference } from './references';
-import { countWords } from './tokenize';
+import { countWords } from '../index/tokenize';
 
 /**
  * A report read for checking: its Markdown structure, citations, references, sentences and quotes,

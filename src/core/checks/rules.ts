@@ -1,4 +1,4 @@
-import type { RuleId, Severity } from './schema';
+import type { RuleId, Severity } from '../metadata/schema';
 
 interface RuleInfo {
   id: RuleId;

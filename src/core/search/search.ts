@@ -1,8 +1,8 @@
-import type { Corpus } from './corpus';
-import type { IndexedText } from './indexed-text';
-import { matchQuote, parseQuotePattern } from './quote-match';
-import { bySegmentName, indexOfAscending, type Segment } from './segment';
-import { tokenize } from './tokenize';
+import type { Corpus } from '../corpus/corpus';
+import type { IndexedText } from '../index/indexed-text';
+import { matchQuote, parseQuotePattern } from '../checks/quote-match';
+import { bySegmentName, indexOfAscending, type Segment } from '../index/segment';
+import { tokenize } from '../index/tokenize';
 
 /**
  * Full-text search over a corpus, straight from the segments' postings: which sources hold a word,

@@ -1,8 +1,8 @@
 import { getHeapStatistics } from 'node:v8';
 import type { LoadProgress } from './corpus';
 import { checkWithoutCorpus, localCorpusService, type CorpusService } from './corpus-service';
-import type { SearchOptions } from './search';
-import type { EffectiveSettings } from './settings';
+import type { SearchOptions } from '../search/search';
+import type { EffectiveSettings } from '../settings/settings';
 import type { CorpusProblem, Source } from './source';
 import { CitewiseWorkspace, type LoadedCorpus } from './workspace';
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isInsideFolder } from './corpus-files';
-import { readFrontMatter, type FrontMatter } from './markdown';
+import { isInsideFolder } from '../corpus/corpus-files';
+import { readFrontMatter, type FrontMatter } from '../report/markdown';
 import {
   ReportSettingsSchema,
   RuleIdSchema,
@@ -14,8 +14,8 @@ import {
   type RuleId,
   type Severity,
   type Timeframe,
-} from './schema';
-import { parseYaml, type ParsedYaml } from './yaml-document';
+} from '../metadata/schema';
+import { parseYaml, type ParsedYaml } from '../corpus/yaml-document';
 
 export const workspaceSettingsFileName = 'citewise.yaml';
 

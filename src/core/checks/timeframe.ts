@@ -1,5 +1,5 @@
-import { isoDateRange } from './dates';
-import type { Timeframe } from './schema';
+import { isoDateRange } from '../metadata/dates';
+import type { Timeframe } from '../metadata/schema';
 
 /** The research time frame a source is judged by: the report's, or the one for the source's language. */
 export interface Frame {

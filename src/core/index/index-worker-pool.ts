@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { CorpusFile } from './corpus-files';
-import type { BatchReader, BatchResult, DocumentResult } from './document-reader';
+import type { CorpusFile } from '../corpus/corpus-files';
+import type { BatchReader, BatchResult, DocumentResult } from '../corpus/document-reader';
 import { newSegmentId, Segment, withTermIds } from './segment';
 import type { Vocabulary } from './vocabulary';
 

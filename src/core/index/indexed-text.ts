@@ -1,4 +1,4 @@
-import type { Position } from './line-index';
+import type { Position } from '../report/line-index';
 import { checkpointInterval } from './segment';
 import { SourceText, type TextWindow } from './source-text';
 import { indexWords, scanWords } from './tokenize';

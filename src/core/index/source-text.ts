@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { fileStamp } from './corpus-files';
-import { LineIndex, type Position } from './line-index';
+import { fileStamp } from '../corpus/corpus-files';
+import { LineIndex, type Position } from '../report/line-index';
 
 /**
  * Where a source's text comes from when a passage must be shown. Most sources are UTF-8 Markdown or

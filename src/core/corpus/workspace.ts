@@ -1,12 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { checkReport, type CheckResult } from './checks';
+import { checkReport, type CheckResult } from '../checks/checks';
 import { compactSegments, CorpusCache, loadCorpus, type Corpus, type LoadOptions } from './corpus';
-import { indexDirectoryFor, loadIndex, saveIndex } from './index-store';
-import { CorpusSearch } from './search';
-import type { Segment } from './segment';
-import { corpusId, resolveSettings, type EffectiveSettings, type SettingsSources } from './settings';
-import { SourceLookup } from './source-lookup';
+import { indexDirectoryFor, loadIndex, saveIndex } from '../index/index-store';
+import { CorpusSearch } from '../search/search';
+import type { Segment } from '../index/segment';
+import { corpusId, resolveSettings, type EffectiveSettings, type SettingsSources } from '../settings/settings';
+import { SourceLookup } from '../search/source-lookup';
 
 export interface WorkspaceOptions extends SettingsSources {
   loadOptions?: LoadOptions;

@@ -1,5 +1,5 @@
 import Fuse, { type IFuseOptions } from 'fuse.js';
-import type { Source } from './source';
+import type { Source } from '../corpus/source';
 
 /** What lookup searches: the fields an author remembers a source by. */
 interface LookupRecord {

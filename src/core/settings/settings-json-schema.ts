@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { rules } from './rules';
-import { IsoDateSchema, ReportSettingsSchema, defaultSkipSections, ruleIds, type RuleId } from './schema';
+import { rules } from '../checks/rules';
+import { IsoDateSchema, ReportSettingsSchema, defaultSkipSections, ruleIds, type RuleId } from '../metadata/schema';
 import { defaultQuoteMinWords } from './settings';
 
 /**

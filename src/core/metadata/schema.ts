@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citationKeyProblem } from './citations';
+import { citationKeyProblem } from '../report/citations';
 import { isValidIsoDate } from './dates';
 
 /**

@@ -1,6 +1,6 @@
-import type { CslItem } from './bibliography/bibtex-csl';
-import type { Confidence } from './dates';
-import type { SourceFields } from './schema';
+import type { CslItem } from '../bibliography/bibtex-csl';
+import type { Confidence } from '../metadata/dates';
+import type { SourceFields } from '../metadata/schema';
 
 /** Where a metadata field's value came from; later origins win over earlier ones. */
 export type FieldOrigin = 'inferred' | 'document-properties' | 'front-matter' | 'manifest' | 'bibliography';

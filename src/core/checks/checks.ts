@@ -1,19 +1,19 @@
-import type { CitationGroup, PageRange } from './citations';
-import { pagesBetween } from './extract/pages';
-import type { CheckableCorpus } from './corpus';
+import type { CitationGroup, PageRange } from '../report/citations';
+import { pagesBetween } from '../extract/pages';
+import type { CheckableCorpus } from '../corpus/corpus';
 import { describeFrame, frameFor, isOutside, type Frame } from './timeframe';
-import { LineIndex, type Range } from './line-index';
-import { sectionTrail, type Block, type Directive } from './markdown';
+import { LineIndex, type Range } from '../report/line-index';
+import { sectionTrail, type Block, type Directive } from '../report/markdown';
 import { matchQuote, type ClosestPassage } from './quote-match';
-import { ReferenceResolver, type ReferenceResolution } from './reference-resolution';
-import { describeReference, type FreeTextReference } from './references';
-import { analyzeReport, firstAtOrAfter, type AnalyzedReport, type Quote, type ReferenceSpan, type Sentence } from './report';
+import { ReferenceResolver, type ReferenceResolution } from '../report/reference-resolution';
+import { describeReference, type FreeTextReference } from '../report/references';
+import { analyzeReport, firstAtOrAfter, type AnalyzedReport, type Quote, type ReferenceSpan, type Sentence } from '../report/report';
 import { rules } from './rules';
-import { defaultTimeframeExempt, type RuleId, type Severity, type SourceType } from './schema';
-import { stopWordHits } from './language';
-import type { EffectiveSettings } from './settings';
-import { SourceLookup } from './source-lookup';
-import type { CorpusProblem } from './source';
+import { defaultTimeframeExempt, type RuleId, type Severity, type SourceType } from '../metadata/schema';
+import { stopWordHits } from '../metadata/language';
+import type { EffectiveSettings } from '../settings/settings';
+import { SourceLookup } from '../search/source-lookup';
+import type { CorpusProblem } from '../corpus/source';
 
 export interface Finding {
   rule: RuleId;

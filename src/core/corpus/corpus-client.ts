@@ -3,11 +3,11 @@ import { Worker } from 'node:worker_threads';
 import type { LoadProgress } from './corpus';
 import type { HostMessage, HostOptions, HostRequest, LoadedSummary } from './corpus-host';
 import type { CheckSummary, CorpusService, CorpusSummary, FoundQuote } from './corpus-service';
-import type { Position } from './line-index';
-import type { SearchHit, SearchOptions } from './search';
-import { corpusId, resolveSettings, type EffectiveSettings, type SettingsSources } from './settings';
+import type { Position } from '../report/line-index';
+import type { SearchHit, SearchOptions } from '../search/search';
+import { corpusId, resolveSettings, type EffectiveSettings, type SettingsSources } from '../settings/settings';
 import type { CorpusProblem, Source } from './source';
-import { SourceLookup } from './source-lookup';
+import { SourceLookup } from '../search/source-lookup';
 
 /**
  * The editor's side of the corpus worker: sends requests, gathers answers, and keeps of each corpus

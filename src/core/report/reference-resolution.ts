@@ -1,6 +1,6 @@
-import { isoDateRange, isValidIsoDate } from './dates';
+import { isoDateRange, isValidIsoDate } from '../metadata/dates';
 import type { FreeTextReference } from './references';
-import type { Source } from './source';
+import type { Source } from '../corpus/source';
 
 /**
  * Resolving a free-text reference (`Publisher, “Title”, 15 June 2023`) to a source of the corpus. A

@@ -1,11 +1,11 @@
-import type { CitationGroup } from './citations';
-import { checkReport, type CheckedReference, type CheckResult, type Finding, type QuoteVerdict } from './checks';
-import type { Position } from './line-index';
-import type { Quote } from './report';
-import type { SearchHit, SearchOptions } from './search';
-import type { EffectiveSettings } from './settings';
+import type { CitationGroup } from '../report/citations';
+import { checkReport, type CheckedReference, type CheckResult, type Finding, type QuoteVerdict } from '../checks/checks';
+import type { Position } from '../report/line-index';
+import type { Quote } from '../report/report';
+import type { SearchHit, SearchOptions } from '../search/search';
+import type { EffectiveSettings } from '../settings/settings';
 import type { CorpusProblem, Source } from './source';
-import type { SourceLookup } from './source-lookup';
+import type { SourceLookup } from '../search/source-lookup';
 import type { LoadedCorpus } from './workspace';
 
 /**

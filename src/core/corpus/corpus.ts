@@ -1,21 +1,21 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ParsedBibliography } from './bibliography/bibliography-entry';
-import { parseBibtex } from './bibliography/bibtex';
-import { isCslJsonCandidate, parseCslJson } from './bibliography/csl-json';
+import type { ParsedBibliography } from '../bibliography/bibliography-entry';
+import { parseBibtex } from '../bibliography/bibtex';
+import { isCslJsonCandidate, parseCslJson } from '../bibliography/csl-json';
 import { documentKinds, fileStamp, listCorpusFiles, readTextFile, manifestFileName, type CorpusFile } from './corpus-files';
 import { applyFields, normalizeRelative, readBatch, readPreparedText, type BatchReader, type DocumentResult, type DocumentText, type Draft } from './document-reader';
-import { extractInProcess, type DocumentExtractor } from './extract/document-extractor';
-import type { PageMap } from './extract/pages';
-import { IndexedText } from './indexed-text';
-import { IndexWorkerPool } from './index-worker-pool';
-import type { Directory } from './search';
-import { newSegmentId, Segment, SegmentBuilder } from './segment';
-import { SourceText } from './source-text';
-import { indexWords } from './tokenize';
+import { extractInProcess, type DocumentExtractor } from '../extract/document-extractor';
+import type { PageMap } from '../extract/pages';
+import { IndexedText } from '../index/indexed-text';
+import { IndexWorkerPool } from '../index/index-worker-pool';
+import type { Directory } from '../search/search';
+import { newSegmentId, Segment, SegmentBuilder } from '../index/segment';
+import { SourceText } from '../index/source-text';
+import { indexWords } from '../index/tokenize';
 import type { CorpusProblem, Source, SourceMetadata } from './source';
-import { ManifestEntrySchema } from './schema';
-import { Vocabulary } from './vocabulary';
+import { ManifestEntrySchema } from '../metadata/schema';
+import { Vocabulary } from '../index/vocabulary';
 import { parseYaml } from './yaml-document';
 
 
