@@ -8,8 +8,8 @@ import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
 const compiled = path.resolve(__dirname, '../../src/core');
-const workerFile = path.join(compiled, 'corpus-worker.js');
-const indexWorkerFile = path.join(compiled, 'index-worker.js');
+const workerFile = path.join(compiled, 'corpus', 'corpus-worker.js');
+const indexWorkerFile = path.join(compiled, 'index', 'index-worker.js');
 
 const corpusFiles = {
   'corpus/asylos-2023.md': [

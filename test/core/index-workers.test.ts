@@ -9,7 +9,7 @@ import { CorpusSearch } from '../../src/core/search/search';
 import { writePdf, textLines } from '../support/pdf-writer';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
-const workerFile = path.resolve(__dirname, '../../src/core/index-worker.js');
+const workerFile = path.resolve(__dirname, '../../src/core/index/index-worker.js');
 
 /** The nice value of each thread of this process, from /proc (Linux). */
 function threadNiceness(): number[] {
