@@ -7,23 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-
-async function eventually<T>(probe: () => T | Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, null, 1)?.slice(0, 1500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await probe();
-  }
-  return last;
-}
-
-/** The rule id of a diagnostic, whether the client gives it as a string or with a link to its documentation. */
-function ruleOf(diagnostic: vscode.Diagnostic): string {
-  const code = diagnostic.code;
-  return typeof code === 'object' && code !== null ? String(code.value) : String(code);
-}
+import { eventually, ruleOf } from '../wait';
 
 const fixtureKey = 'drita-shelters-2022';
 const secondKey = 'labour-inspectorate-2022';
@@ -43,7 +27,7 @@ async function openReport(folder: vscode.WorkspaceFolder, name: string): Promise
 async function unknownKeys(uri: vscode.Uri): Promise<string[]> {
   const unknown = () =>
     vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'citewise' && ruleOf(diagnostic) === 'unknown-source');
-  const found = await eventually(unknown, (list) => list.length > 0, `an unknown-source diagnostic in ${uri.fsPath}`);
+  const found = await eventually(unknown, (list) => list.length > 0, `an unknown-source diagnostic in ${uri.fsPath}`, 60_000);
   return found.map((diagnostic) => diagnostic.message);
 }
 
@@ -80,6 +64,7 @@ describe('Citewise in a multi-root workspace', function () {
       },
       (keys) => keys.includes(secondKey),
       `completion of ${secondKey}`,
+      60_000,
     );
     assert.ok(!labels.includes(fixtureKey), `the other folder's key was offered: ${labels.join(', ')}`);
   });

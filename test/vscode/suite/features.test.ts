@@ -6,18 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { eventually } from '../wait';
 import { textLines, writePdf } from '../../support/pdf-writer';
-
-async function eventually<T>(probe: () => PromiseLike<T> | T, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, null, 1)?.slice(0, 1500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    last = await probe();
-  }
-  return last;
-}
 
 function folder(): vscode.WorkspaceFolder {
   const first = vscode.workspace.workspaceFolders?.[0];

@@ -8,23 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-
-async function eventually<T>(probe: () => T, accept: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, null, 1)?.slice(0, 1500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = probe();
-  }
-  return last;
-}
-
-/** The rule id of a diagnostic, whether the client gives it as a string or with a link to its documentation. */
-function ruleOf(diagnostic: vscode.Diagnostic): string {
-  const code = diagnostic.code;
-  return typeof code === 'object' && code !== null ? String(code.value) : String(code);
-}
+import { eventually, ruleOf } from '../wait';
 
 describe('Citewise in an untrusted workspace (Restricted Mode)', function () {
   this.timeout(120_000);
@@ -51,7 +35,7 @@ describe('Citewise in an untrusted workspace (Restricted Mode)', function () {
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
     const unknown = () => vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'citewise' && ruleOf(diagnostic) === 'unknown-source');
-    const found = await eventually(unknown, (list) => list.length > 0, 'an unknown-source diagnostic');
+    const found = await eventually(unknown, (list) => list.length > 0, 'an unknown-source diagnostic', 60_000);
     // Only the key of the workspace's corpus is unknown: the user's corpus is the one in use.
     assert.equal(found.length, 1, JSON.stringify(found.map((diagnostic) => diagnostic.message)));
     assert.equal(found[0].range.start.line, 2, found[0].message);
