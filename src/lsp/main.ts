@@ -7,4 +7,4 @@ import { startServer } from './server';
  * starts in a fraction of the time. `citewise lsp --stdio` starts the same server.
  */
 const connection = createConnection(ProposedFeatures.all);
-startServer(connection, { allowedCorpusFolders: [], workerFolder: __dirname });
+startServer(connection, { corpusOverride: [], allowedCorpusFolders: [], workerFolder: __dirname });

@@ -32,6 +32,8 @@ import { workspaceSettingsFileName, type DeclaredSettings } from '../core/settin
 import { editorSettingsLayer } from './editor-settings';
 
 interface ServerOptions {
+  /** Corpus folders that replace whatever the settings declare (`--corpus`); empty for none. */
+  corpusOverride: string[];
   /** Folders a workspace's files may name as a corpus besides the workspace (`--allow-corpus`). */
   allowedCorpusFolders: string[];
   /** The folder of the bundled workers (out/). */
@@ -83,6 +85,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     folders: () => folders,
     settings: {
       declared: (folder) => [userLayer, folder === undefined ? undefined : folderLayers.get(folder)].filter((layer): layer is DeclaredSettings => layer !== undefined),
+      corpusOverride: options.corpusOverride,
       allowedCorpusFolders: () => [...options.allowedCorpusFolders, ...(initOptions.allowCorpusIn ?? []).filter((folder) => path.isAbsolute(folder))],
     },
     reportFiles: (cancellation) => markdownFilesUnder(folders, cancellation),
@@ -133,6 +136,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     serviceOptions.extractedTextScheme = initOptions.extractedTextScheme;
     serviceOptions.clientCommands = initOptions.commands;
     const capabilities = params.capabilities;
+    serviceOptions.canCreateFiles = capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('create') ?? false;
     canAskConfiguration = capabilities.workspace?.configuration === true;
     canWatchFiles = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canShowProgress = capabilities.window?.workDoneProgress === true;

@@ -239,13 +239,39 @@ describe('language service', () => {
       assert.deepEqual(cite.edit!.changes![report.uri][0].range.start, diagnostic.range.end);
     });
 
-    it('offers the date confirmation only to a client that has the command', async () => {
-      const diagnostic: Diagnostic = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } }, message: 'm', source: 'citewise', code: 'source-date-uncertain', data: { kind: 'confirm-date', key: 'drita-shelters-2022' } };
-      const report = workspace.open('date.md', 'Words [@drita-shelters-2022].\n');
-      assert.deepEqual((await service.codeActions(report, diagnostic.range, [diagnostic])).map((action) => action.title), ['Disable source-date-uncertain for this line']);
+    it('confirms an uncertain date by the client’s own dialog where it has one, else as an edit of corpus.yaml naming the date', async () => {
+      fs.writeFileSync(path.join(root, 'corpus', 'year-only.md'), '# Annual review\n\nMinistry of Interior\n\n2022\n\nShelters reopened in the northern regions after the reform.\n');
+      const report = workspace.open('date.md', '“Shelters reopened in the northern regions” [@year-only].\n');
+      const [diagnostic] = await diagnosticsOf(report, 'source-date-uncertain');
+      assert.deepEqual(diagnostic.data, { kind: 'confirm-date', key: 'year-only' });
+      const manifest = path.join(root, 'corpus', 'corpus.yaml');
+      const manifestUri = pathToFileURL(manifest).href;
+
+      // A client with the dialog asks for the date itself; nothing is edited by the action.
       const withCommand = new CitewiseLanguageService(workspace, { clientCommands: ['citewise.confirmSourceDate'] });
       const [confirm] = await withCommand.codeActions(report, diagnostic.range, [diagnostic]);
-      assert.deepEqual(confirm.command, { title: confirm.title, command: 'citewise.confirmSourceDate', arguments: [report.uri, 'drita-shelters-2022'] });
+      assert.deepEqual(confirm.command, { title: confirm.title, command: 'citewise.confirmSourceDate', arguments: [report.uri, 'year-only'] });
+      assert.equal(confirm.edit, undefined);
+
+      // Without it, and with no corpus.yaml yet, the file is created only by a client that can create files.
+      assert.deepEqual((await service.codeActions(report, diagnostic.range, [diagnostic])).map((action) => action.title), ['Disable source-date-uncertain for this line']);
+      const creating = new CitewiseLanguageService(workspace, { canCreateFiles: true });
+      const [create] = await creating.codeActions(report, diagnostic.range, [diagnostic]);
+      assert.equal(create.title, 'Record 2022 as the date of @year-only in corpus.yaml');
+      assert.deepEqual(create.edit!.documentChanges![0], { kind: 'create', uri: manifestUri, options: { ignoreIfExists: true } });
+      assert.equal((create.edit!.documentChanges![1] as { edits: { newText: string }[] }).edits[0].newText, 'sources:\n  - file: year-only.md\n    date: \"2022\"\n');
+      assert.ok(!fs.existsSync(manifest), 'offering the fix writes nothing');
+
+      // An existing corpus.yaml gets the entry added, its comment and other entries left as they were.
+      const written = '# Dates checked by hand\nsources:\n  - file: drita-shelters-2022.md\n    publisher: Drita Shelter Alliance # as printed\n';
+      fs.writeFileSync(manifest, written);
+      const [record] = await service.codeActions(report, diagnostic.range, [diagnostic]);
+      const [change] = record.edit!.changes![manifestUri];
+      const lines = written.split('\n');
+      const offset = (position: Position) => lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+      const applied = written.slice(0, offset(change.range.start)) + change.newText + written.slice(offset(change.range.end));
+      assert.equal(applied, `${written}  - file: year-only.md\n    date: \"2022\"\n`);
+      assert.equal(fs.readFileSync(manifest, 'utf8'), written, 'offering the fix writes nothing');
     });
 
     it('rewrites a key in a Source: line as a COI reference', async () => {

@@ -151,6 +151,36 @@ describe('citewise lsp --stdio', function () {
     }
   });
 
+  it('checks against the corpus given with --corpus, and records a confirmed date in its corpus.yaml by an edit the client applies', async () => {
+    const given = fs.mkdtempSync(path.join(os.tmpdir(), 'citewise-lsp-given-'));
+    fs.writeFileSync(path.join(given, 'year-only.md'), '# Annual review\n\nMinistry of Interior\n\n2022\n\nShelters reopened in the northern regions after the reform.\n');
+    try {
+      await client.dispose();
+      client = new LspClient(['--corpus', given]);
+      await client.initialize(workspace);
+      const text = '“Shelters reopened in the northern regions” [@year-only].\n\nThe workspace’s corpus is not read [@drita-shelters-2022].\n';
+      const uri = client.open(path.join(workspace, 'given.md'), text);
+      const diagnostics = await client.waitForDiagnostics(uri, (list) => list.length > 0);
+      assert.deepEqual(diagnostics.map((diagnostic) => `${diagnostic.code}:${diagnostic.range.start.line}`).sort(), ['source-date-uncertain:0', 'unknown-source:2']);
+
+      const uncertain = diagnostics.find((diagnostic) => diagnostic.code === 'source-date-uncertain')!;
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: uncertain.range, context: { diagnostics: [uncertain] } });
+      const record = actions.find((action) => action.title === 'Record 2022 as the date of @year-only in corpus.yaml');
+      assert.ok(record, actions.map((action) => action.title).join(' | '));
+      const manifest = path.join(given, 'corpus.yaml');
+      assert.ok(!fs.existsSync(manifest), 'offering the fix writes nothing');
+      // The client applies the edit (create, then insert) and saves; its watcher reports the new file.
+      const [create, insert] = record.edit!.documentChanges! as [{ kind: string; uri: string }, { edits: { newText: string }[] }];
+      assert.equal(create.kind, 'create');
+      fs.writeFileSync(fileURLToPath(create.uri), insert.edits[0].newText);
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: create.uri, type: 1 }] });
+      const after = await client.waitForDiagnostics(uri, (list) => !list.some((diagnostic) => diagnostic.code === 'source-date-uncertain'));
+      assert.deepEqual(after.map((diagnostic) => diagnostic.code), ['unknown-source']);
+    } finally {
+      fs.rmSync(given, { recursive: true, force: true });
+    }
+  });
+
   it('ignores the workspace’s corpus setting in an untrusted workspace, and uses the user’s corpus outside it', async () => {
     const userCorpus = fs.mkdtempSync(path.join(os.tmpdir(), 'citewise-lsp-user-'));
     fs.writeFileSync(path.join(userCorpus, 'user-source.md'), '---\ntitle: User Source\ndate: 2022-01-01\n---\nShelters were full.\n');

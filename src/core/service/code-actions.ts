@@ -1,8 +1,12 @@
-import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
 import type { PageRange } from '../report/citations';
 import type { FindingFix } from '../checks/checks';
 import type { CorpusService } from '../corpus/corpus-service';
 import { manifestFileName } from '../corpus/corpus-files';
+import { manifestWithDate } from '../corpus/manifest-edit';
+import { LineIndex } from '../report/line-index';
 import { formatCoiReference } from '../report/references';
 import { referenceLabel } from '../report/report';
 import { clientCommands } from './protocol';
@@ -11,17 +15,28 @@ import type { ParsedDocument } from './parsed-document';
 import { citationAt, referenceAt } from './report-lookup';
 import type { Cancellation } from './service-host';
 
+/** What a quick fix may ask of the editor it is offered in. */
+export interface FixClient {
+  /** Whether the client carries out one of `clientCommands` itself. */
+  has(command: string): boolean;
+  /** Whether a workspace edit may create a file (LSP's `resourceOperations` has `create`). */
+  canCreateFiles: boolean;
+  /** A file's text: the editor's unsaved text when it is open, else what is on disk. */
+  readText(file: string): Promise<string>;
+}
+
 /**
  * Quick fixes for Citewise diagnostics, each made from the fix its finding carries (`Finding.fix`, in the
  * diagnostic's `data`): replace an unknown key with a close one, cite the source an uncited quote was
  * found in, confirm an uncertain inferred date in corpus.yaml (by the client's command, which asks for
- * the date); and for every diagnostic, switch its rule off for one line with a comment.
+ * the date, or else as an edit recording the inferred date); and for every diagnostic, switch its rule
+ * off for one line with a comment.
  */
 export async function quickFixes(
   parsed: ParsedDocument,
   diagnostic: Diagnostic,
   corpus: CorpusService | undefined,
-  clientHas: (command: string) => boolean,
+  client: FixClient,
   cancellation?: Cancellation,
 ): Promise<CodeAction[]> {
   const uri = parsed.document.uri;
@@ -47,10 +62,13 @@ export async function quickFixes(
       }),
     );
   }
-  if (fix?.kind === 'confirm-date' && clientHas(clientCommands.confirmSourceDate)) {
+  if (fix?.kind === 'confirm-date' && client.has(clientCommands.confirmSourceDate)) {
     const title = `Confirm the date of @${fix.key} in ${manifestFileName}…`;
     // Nothing is written until the author has typed or accepted a date: the client's command asks, then edits.
     actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: clientCommands.confirmSourceDate, arguments: [uri, fix.key] } });
+  } else if (fix?.kind === 'confirm-date' && corpus && !cancellation?.isCancellationRequested) {
+    const record = await recordDateEdit(fix.key, corpus, client);
+    if (record) actions.push({ title: record.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: record.edit });
   }
   const line = diagnostic.range.start.line;
   // Inside a blockquote the comment must carry the quote markers, or it would end the quote.
@@ -63,6 +81,35 @@ export async function quickFixes(
     edit: edit({ start: lineStart, end: lineStart }, `${lead}<!-- citewise-disable-next-line ${rule} -->\n`),
   });
   return actions;
+}
+
+/**
+ * For an editor with no dialog of Citewise's own (LSP has no input box), confirming a date means recording
+ * the inferred date as it stands; the action's title names the date, so choosing it is the confirmation,
+ * and the edit is the editor's to apply and undo. A different date is written into corpus.yaml by hand.
+ */
+async function recordDateEdit(key: string, corpus: CorpusService, client: FixClient): Promise<{ title: string; edit: WorkspaceEdit } | undefined> {
+  const source = corpus.corpus.get(key);
+  const date = source?.metadata.date;
+  if (!source?.relativePath || !date) return undefined;
+  const manifest = path.join(source.corpusRoot, manifestFileName);
+  const existing = await client.readText(manifest).catch(() => undefined);
+  if (existing === undefined && !client.canCreateFiles) return undefined;
+  const updated = manifestWithDate(existing ?? '', source.relativePath, date);
+  if (updated === undefined) return undefined;
+  const uri = pathToFileURL(manifest).href;
+  const title = `Record ${date} as the date of @${key} in ${manifestFileName}`;
+  if (existing === undefined) {
+    const start = { line: 0, character: 0 };
+    return { title, edit: { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start, end: start }, newText: updated }] }] } };
+  }
+  // Only what changed is replaced, so the editor keeps the rest of an open corpus.yaml (and its cursor) as it is.
+  let prefix = 0;
+  while (prefix < existing.length && prefix < updated.length && existing[prefix] === updated[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < existing.length - prefix && suffix < updated.length - prefix && existing[existing.length - 1 - suffix] === updated[updated.length - 1 - suffix]) suffix++;
+  const range = new LineIndex(existing).rangeOf(prefix, existing.length - suffix);
+  return { title, edit: { changes: { [uri]: [{ range, newText: updated.slice(prefix, updated.length - suffix) }] } } };
 }
 
 /** `p. 45` or `pp. 6-7, 10`, as Pandoc locators are written. */

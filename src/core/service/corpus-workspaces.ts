@@ -13,6 +13,8 @@ interface EditorSettings {
   declared(folder: string | undefined): DeclaredSettings[];
   /** Folders the user allows a workspace's files to name as a corpus, besides the workspace itself. */
   allowedCorpusFolders(): string[];
+  /** Corpus folders the user gave when starting the editor's server, which replace what settings declare. */
+  corpusOverride?: string[];
 }
 
 interface CorpusWorkspacesOptions {
@@ -87,6 +89,7 @@ export class CorpusWorkspaces implements ServiceHost {
       const settings = this.options.settings;
       workspace = new RemoteWorkspace(this.client, {
         workspaceRoot: folder,
+        corpusOverride: settings.corpusOverride,
         baseSettings: () => settings.declared(folder),
         // A getter, so a change to the user's setting applies to the next check without a new workspace.
         get allowedCorpusFolders() {

@@ -1,6 +1,6 @@
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Location, LocationLink, Position, Range } from 'vscode-languageserver-types';
 import type { CheckSummary, CorpusService } from '../corpus/corpus-service';
-import { quickFixes, restyleActions } from './code-actions';
+import { quickFixes, restyleActions, type FixClient } from './code-actions';
 import { completeCitation, completionSite, resolveCompletion } from './completion';
 import { reportDiagnostics, type ReportDiagnostics } from './diagnostics';
 import { hoverAt } from './hover';
@@ -21,6 +21,8 @@ export interface LanguageServiceOptions {
   extractedTextScheme?: string;
   /** Commands the client carries out itself (see `clientCommands`). */
   clientCommands?: readonly string[];
+  /** Whether the client's workspace edits may create files (a corpus.yaml that is not there yet). */
+  canCreateFiles?: boolean;
   log?(message: string): void;
 }
 
@@ -152,10 +154,14 @@ export class CitewiseLanguageService {
     const parsed = this.parse(document);
     const found = await this.analysisWithCorpus(document);
     const actions: CodeAction[] = found ? restyleActions(parsed, found.analysis, found.corpus, parsed.lines.offsetAt(range.start)) : [];
-    const clientHas = (command: string) => this.options.clientCommands?.includes(command) ?? false;
+    const client: FixClient = {
+      has: (command) => this.options.clientCommands?.includes(command) ?? false,
+      canCreateFiles: this.options.canCreateFiles ?? false,
+      readText: (file) => this.host.readText(file),
+    };
     for (const diagnostic of diagnostics) {
       if (diagnostic.source !== 'citewise' || typeof diagnostic.code !== 'string') continue;
-      actions.push(...(await quickFixes(parsed, diagnostic, found?.corpus, clientHas, cancellation)));
+      actions.push(...(await quickFixes(parsed, diagnostic, found?.corpus, client, cancellation)));
     }
     return actions;
   }
