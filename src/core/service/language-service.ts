@@ -67,7 +67,7 @@ export class CitewiseLanguageService {
   parse(document: ServiceDocument): ParsedDocument {
     const known = this.parsed.get(document.uri);
     if (known && known.version === document.version) return known;
-    const parsed = new ParsedDocument(document);
+    const parsed = new ParsedDocument(document, known);
     this.parsed.set(document.uri, parsed);
     return parsed;
   }
