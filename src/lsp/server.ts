@@ -88,6 +88,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       corpusOverride: options.corpusOverride,
       allowedCorpusFolders: () => [...options.allowedCorpusFolders, ...(initOptions.allowCorpusIn ?? []).filter((folder) => path.isAbsolute(folder))],
     },
+    // Registered for `**/citewise.yaml` in onInitialized; each change reaches settingsChanged.
+    watchesSettingsFiles: () => canWatchFiles,
     reportFiles: (cancellation) => markdownFilesUnder(folders, cancellation),
     openText: (file) => documents.all().find((document) => document.uri.startsWith('file:') && fileURLToPath(document.uri) === file)?.getText(),
     onLoadStart: (roots, loading) => (canShowProgress ? reportProgress(roots, loading) : undefined),

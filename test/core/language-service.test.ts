@@ -23,6 +23,8 @@ class InMemoryWorkspace implements ServiceHost {
   private readonly corpora = new Map<string, CorpusService>();
   private readonly workspace: CitewiseWorkspace;
   contextRequests = 0;
+  /** Whether this host says every settings change is reported (as a language server whose client watches files). */
+  watched = false;
 
   constructor(readonly root: string) {
     this.workspace = new CitewiseWorkspace({ workspaceRoot: root });
@@ -46,6 +48,10 @@ class InMemoryWorkspace implements ServiceHost {
     const corpus = localCorpusService(await this.workspace.corpus(settings.corpus));
     this.corpora.set(corpusId(settings.corpus), corpus);
     return { file, settings, corpus, check: (current) => corpus.check(file, current, settings) };
+  }
+
+  settingsWatched(): boolean {
+    return this.watched;
   }
 
   isInCorpus(file: string): boolean {
@@ -172,6 +178,36 @@ describe('language service', () => {
       await service.completion(next, { line: 0, character: 11 });
       assert.notEqual(service.parse(next), parsed);
       assert.equal(workspace.contextRequests, 2);
+    });
+
+    it('completes from a structure parsed from the previous version, as from a full parse', async () => {
+      const text = `# Report\n\n${Array.from({ length: 50 }, (_, index) => `Paragraph ${index} [@drita-shelters-2022].`).join('\n\n')}\n\nSee \`[@\` and [@`;
+      let version = 1;
+      let report = workspace.open('incremental.md', text, version);
+      const end = () => positionOf(report, 'and [@', 6);
+      assert.ok(keysOf(await service.completion(report, end())).length > 0);
+      // Typing on: each version parsed from the last; a fence opened above makes the site code.
+      report = workspace.open('incremental.md', `${text}dri`, ++version);
+      assert.ok(keysOf(await service.completion(report, { ...end(), character: end().character + 3 })).includes('drita-shelters-2022'));
+      report = workspace.open('incremental.md', text.replace('Paragraph 49', '```\nParagraph 49'), ++version);
+      assert.equal(await service.completion(report, end()), undefined);
+    });
+
+    it('reads settings again on every version, unless the host reports settings changes: then when the front matter changes', async () => {
+      const write = (front: string, body: string, version: number) => workspace.open('settings.md', `---\n${front}\n---\n${body}`, version);
+      const position = { line: 3, character: 7 };
+      await service.completion(write('title: a', 'Text [@', 1), position);
+      await service.completion(write('title: a', 'Text [@d', 2), position);
+      assert.equal(workspace.contextRequests, 2);
+      workspace.watched = true;
+      await service.completion(write('title: a', 'Text [@dr', 3), position);
+      await service.completion(write('title: a', 'Text [@dri', 4), position);
+      assert.equal(workspace.contextRequests, 2);
+      await service.completion(write('title: b', 'Text [@dri', 5), position);
+      assert.equal(workspace.contextRequests, 3);
+      service.invalidate();
+      await service.completion(write('title: b', 'Text [@drit', 6), position);
+      assert.equal(workspace.contextRequests, 4);
     });
   });
 

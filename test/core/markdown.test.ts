@@ -121,6 +121,17 @@ describe('markdown structure', () => {
     assert.equal(readFrontMatter('---\r\ntitle: x\r\n---\r\nbody')?.yaml, 'title: x\r\n');
   });
 
+  it('blanks link destinations after a title that never closes, and no title reaches across a blank line', () => {
+    const unclosed = parseMarkdown('See [a](https://a.org/@x "never closed.\n\nLater [b](notes/@y) and [@key].').prose;
+    assert.ok(!unclosed.includes('@y'), unclosed);
+    assert.ok(unclosed.includes('[@key]'));
+    // A quote two paragraphs on does not make a title that blanks the citation between.
+    const across = parseMarkdown('[a](url "open\n\nCited [@key].\n\nA "quote")').prose;
+    assert.ok(across.includes('[@key]'), across);
+    const title = parseMarkdown('[a](https://a.org/@x "a title\nover two lines") [@key]').prose;
+    assert.ok(!title.includes('@x') && !title.includes('title') && title.includes('[@key]'), title);
+  });
+
   it('handles CRLF line endings', () => {
     const text = '# Title\r\n\r\nParagraph [@key].\r\n';
     const structure = parseMarkdown(text);

@@ -70,18 +70,23 @@ interface Line {
   text: string;
 }
 
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  let start = 0;
-  for (;;) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    const lineEnd = end > start && text[end - 1] === '\r' ? end - 1 : end;
-    lines.push({ start, end: lineEnd, text: text.slice(start, lineEnd) });
-    if (newline === -1) break;
-    start = newline + 1;
-  }
-  return lines;
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Where each line starts: a line's text is sliced only when a scan reaches it. */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', newline + 1)) starts.push(newline + 1);
+  return starts;
+}
+
+export function lineAt(text: string, lineStarts: number[], index: number): Line {
+  const start = lineStarts[index];
+  const newline = index + 1 < lineStarts.length ? lineStarts[index + 1] - 1 : text.length;
+  const end = newline > start && text.charCodeAt(newline - 1) === returnCode ? newline - 1 : newline;
+  return { start, end, text: text.slice(start, end) };
 }
 
 /** Just the front matter: a `---` first line up to the next `---` or `...` line. Cheap for large documents. */
@@ -97,29 +102,56 @@ export function readFrontMatter(text: string): FrontMatter | undefined {
   return { yaml: text.slice(opening[0].length, yamlEnd), firstLine: 1, start: 0, end: yamlEnd + match[0].length };
 }
 
+/** Whether the first line opens front matter (which is front matter only if a closing line follows). */
+export const frontMatterOpening = /^---[ \t]*$/;
+
+/**
+ * What a parse keeps besides its result, so that the next version of the text can be parsed from it
+ * (see incremental-markdown.ts): where lines start, where the body starts, the comments, and the lines at
+ * which the line scan was reset, with the only state that survives a reset.
+ */
+export interface ParseTrace {
+  lineStarts: number[];
+  /** The first line after the front matter. */
+  bodyLine: number;
+  comments: Span[];
+  /** Lines the scan reached with no open block after a blank (or blanked) line, ascending. */
+  resetLines: number[];
+  /** For each reset line: the quote group counter times two, plus one if a list item came before (`resetState`). */
+  resetStates: number[];
+}
+
+const traces = new WeakMap<MarkdownStructure, ParseTrace>();
+
+/** The trace of a structure made by `parseMarkdown` or the incremental parse. */
+export function traceOf(structure: MarkdownStructure): ParseTrace | undefined {
+  return traces.get(structure);
+}
+
+export function keepTrace(structure: MarkdownStructure, trace: ParseTrace): MarkdownStructure {
+  traces.set(structure, trace);
+  return structure;
+}
+
+function resetState(quoteGroup: number, previousWasList: boolean): number {
+  return quoteGroup * 2 + (previousWasList ? 1 : 0);
+}
+
 export function parseMarkdown(text: string): MarkdownStructure {
   // The prose as UTF-16 code units, blanked in place: an array of one-character strings costs ten times more.
-  const chars = new Uint16Array(text.length);
-  Buffer.from(chars.buffer).write(text, 'utf16le');
-  const blank = (start: number, end: number) => blankCodes(chars, start, end);
-  const lines = splitLines(text);
+  const chars = encodeCodes(text);
+  const lineStarts = lineStartsOf(text);
   const directives: Directive[] = [];
-  const headings: Heading[] = [];
-  const blocks: Block[] = [];
 
   let frontMatter: FrontMatter | undefined;
-  let lineNumber = 0;
-  if (lines[0] && /^---[ \t]*$/.test(lines[0].text)) {
-    for (let index = 1; index < lines.length; index++) {
-      if (/^(---|\.\.\.)[ \t]*$/.test(lines[index].text)) {
-        frontMatter = {
-          yaml: text.slice(lines[1].start, lines[index].start),
-          firstLine: 1,
-          start: 0,
-          end: lines[index].end,
-        };
-        blank(0, lines[index].end);
-        lineNumber = index + 1;
+  let bodyLine = 0;
+  if (frontMatterOpening.test(lineAt(text, lineStarts, 0).text)) {
+    for (let index = 1; index < lineStarts.length; index++) {
+      const line = lineAt(text, lineStarts, index);
+      if (/^(---|\.\.\.)[ \t]*$/.test(line.text)) {
+        frontMatter = { yaml: text.slice(lineStarts[1], line.start), firstLine: 1, start: 0, end: line.end };
+        blankCodes(chars, 0, line.end);
+        bodyLine = index + 1;
         break;
       }
     }
@@ -127,9 +159,8 @@ export function parseMarkdown(text: string): MarkdownStructure {
 
   // HTML comments first: they may span lines and hide anything, including fences.
   const commentPattern = /<!--[\s\S]*?(?:-->|$)/g;
-  const bodyStart = lines[lineNumber]?.start ?? text.length;
-  commentPattern.lastIndex = bodyStart;
-  const comments: { start: number; end: number }[] = [];
+  commentPattern.lastIndex = lineStarts[bodyLine] ?? text.length;
+  const comments: Span[] = [];
   for (let match = commentPattern.exec(text); match; match = commentPattern.exec(text)) {
     comments.push({ start: match.index, end: match.index + match[0].length });
     directivePattern.lastIndex = 0;
@@ -139,20 +170,57 @@ export function parseMarkdown(text: string): MarkdownStructure {
       directives.push({
         kind: directive[1] as Directive['kind'],
         rules: directive[2].split(/[\s,]+/).filter(Boolean),
-        line: lineOfOffset(lines, start),
+        line: lineOfOffset(lineStarts, start),
         start,
         end: start + match[0].length,
       });
     }
-    blank(match.index, match.index + match[0].length);
+    blankCodes(chars, match.index, match.index + match[0].length);
     if (match[0].length === 0) commentPattern.lastIndex++;
   }
 
-  let section = -1;
+  const scan: BodyScan = { text, lineStarts, comments, chars, base: 0, blocks: [], headings: [], resetLines: [], resetStates: [] };
+  scanBody(scan, { line: bodyLine, state: resetState(0, false) });
+  const { blocks, headings, resetLines, resetStates } = scan;
+  const prose = blankInline(chars, blocks, 0);
+  return keepTrace({ text, prose, frontMatter, blocks, headings, directives }, { lineStarts, bodyLine, comments, resetLines, resetStates });
+}
+
+/** The text a line scan reads and the parts of the result it adds to. */
+export interface BodyScan {
+  text: string;
+  lineStarts: number[];
+  comments: Span[];
+  /** The prose being blanked: code units of the text from offset `base` on. */
+  chars: Uint16Array;
+  base: number;
+  blocks: Block[];
+  headings: Heading[];
+  resetLines: number[];
+  resetStates: number[];
+}
+
+/** A reset line and the state there (`resetState`): nothing else carries over from the lines above it. */
+interface ScanStart {
+  line: number;
+  state: number;
+}
+
+/**
+ * The line state machine, from a reset line to the end of the text or to the first reset line `stopAt`
+ * accepts (with the state the scan has there). Says where it stopped and the quote group counter there.
+ * Before it runs, only comments are blanked, and it blanks only the line at hand (or a fenced block it
+ * then skips): a line no comment touches reads as written, with no string decoded for it.
+ */
+export function scanBody(scan: BodyScan, start: ScanStart, stopAt?: (line: number, state: number) => boolean): { line: number; quoteGroup: number } {
+  const { text, lineStarts, comments, chars, base, blocks, headings } = scan;
+  const blank = (from: number, to: number) => blankCodes(chars, from - base, to - base);
+  const lineCount = lineStarts.length;
+  let section = headings.length - 1;
   let current: Block | undefined;
-  let quoteGroup = 0;
+  let quoteGroup = Math.floor(start.state / 2);
   let previousBlank = true;
-  let previousWasList = false;
+  let previousWasList = start.state % 2 === 1;
   const close = () => {
     if (current) blocks.push(current);
     current = undefined;
@@ -163,25 +231,29 @@ export function parseMarkdown(text: string): MarkdownStructure {
     if (kind === 'blockquote') current.quoteGroup = quoteGroup;
   };
 
-  // Before this loop only comments are blanked, and the loop blanks only the line at hand (or a fenced
-  // block it then skips): a line no comment touches reads as written, with no string decoded for it.
   let comment = 0;
-  for (let index = lineNumber; index < lines.length; index++) {
-    const line = lines[index];
+  for (let index = start.line; index < lineCount; index++) {
+    if (!current && previousBlank) {
+      const state = resetState(quoteGroup, previousWasList);
+      if (stopAt?.(index, state)) return { line: index, quoteGroup };
+      scan.resetLines.push(index);
+      scan.resetStates.push(state);
+    }
+    const line = lineAt(text, lineStarts, index);
     while (comment < comments.length && comments[comment].end <= line.start) comment++;
-    const view = comment < comments.length && comments[comment].start < line.end ? decodeCodes(chars, line.start, line.end) : line.text;
+    const view = comment < comments.length && comments[comment].start < line.end ? decodeCodes(chars, line.start - base, line.end - base) : line.text;
     const fence = fencePattern.exec(view);
     if (fence) {
       close();
       const marker = fence[1];
       let closing = index + 1;
-      while (closing < lines.length) {
-        const candidate = lines[closing].text.trim();
+      while (closing < lineCount) {
+        const candidate = lineAt(text, lineStarts, closing).text.trim();
         if (candidate.startsWith(marker[0].repeat(marker.length)) && /^[`~]+$/.test(candidate)) break;
         closing++;
       }
-      const last = Math.min(closing, lines.length - 1);
-      blank(line.start, lines[last].end);
+      const last = Math.min(closing, lineCount - 1);
+      blank(line.start, lineAt(text, lineStarts, last).end);
       index = last;
       previousBlank = true;
       previousWasList = false;
@@ -277,20 +349,34 @@ export function parseMarkdown(text: string): MarkdownStructure {
     previousBlank = false;
   }
   close();
+  return { line: lineCount, quoteGroup };
+}
 
-  // Decoded again only after something was blanked: a 1 MB report costs milliseconds per decoding.
+/**
+ * Blanks code spans and addresses in the prose of the given blocks (`chars` holds code units from offset
+ * `base` on) and decodes it. Decoded again only after something was blanked: a 1 MB report costs
+ * milliseconds per decoding.
+ */
+export function blankInline(chars: Uint16Array, blocks: Block[], base: number): string {
   let prose = decodeCodes(chars, 0, chars.length);
-  if (blankCodeSpans(prose, blocks, chars)) prose = decodeCodes(chars, 0, chars.length);
+  if (blankCodeSpans(prose, blocks, chars, base)) prose = decodeCodes(chars, 0, chars.length);
   if (blankUrls(prose, chars)) prose = decodeCodes(chars, 0, chars.length);
-  return { text, prose, frontMatter, blocks, headings, directives };
+  return prose;
 }
 
 const newlineCode = 10;
 const returnCode = 13;
 const spaceCode = 32;
 
+/** The code units of a text, to blank in place. */
+export function encodeCodes(text: string): Uint16Array {
+  const chars = new Uint16Array(text.length);
+  Buffer.from(chars.buffer).write(text, 'utf16le');
+  return chars;
+}
+
 /** Blanks [start, end) but for line breaks, which keep lines where they are. */
-function blankCodes(chars: Uint16Array, start: number, end: number): void {
+export function blankCodes(chars: Uint16Array, start: number, end: number): void {
   for (let index = start; index < end; index++) if (chars[index] !== newlineCode && chars[index] !== returnCode) chars[index] = spaceCode;
 }
 
@@ -303,11 +389,12 @@ function decodeCodes(chars: Uint16Array, start: number, end: number): string {
 }
 
 /** Code spans may wrap across lines within a block, so they are found per block. Says whether it blanked any. */
-function blankCodeSpans(prose: string, blocks: Block[], chars: Uint16Array): boolean {
+function blankCodeSpans(prose: string, blocks: Block[], chars: Uint16Array, base: number): boolean {
   if (!prose.includes('`')) return false;
   let blanked = false;
   for (const block of blocks) {
-    const slice = prose.slice(block.start, block.end);
+    const blockStart = block.start - base;
+    const slice = prose.slice(blockStart, block.end - base);
     const ticks = /`+/g;
     for (let open = ticks.exec(slice); open; open = ticks.exec(slice)) {
       const run = open[0];
@@ -315,7 +402,7 @@ function blankCodeSpans(prose: string, blocks: Block[], chars: Uint16Array): boo
       closePattern.lastIndex = open.index + run.length;
       const close = closePattern.exec(slice);
       if (!close) continue;
-      blankCodes(chars, block.start + open.index, block.start + close.index + run.length);
+      blankCodes(chars, blockStart + open.index, blockStart + close.index + run.length);
       blanked = true;
       ticks.lastIndex = close.index + run.length;
     }
@@ -347,11 +434,16 @@ function blankUrls(prose: string, chars: Uint16Array): boolean {
  * The `destination "title"` of each `](destination "title")`, as [start, end) offsets. A scan, not a regular
  * expression: from every unclosed `](` a pattern would read on to the next `)`, quadratic in a report full
  * of them. Where a destination or title ends is remembered, and holds for every `](` before that point.
+ * A title, with the spaces before it, never spans a blank line (as in CommonMark): a stray `"` must not
+ * blank the paragraphs up to the next one, and no link reaches across a blank line, which lets an edit
+ * be parsed again between blank lines.
  */
 function* linkDestinations(prose: string): Generator<[number, number]> {
   let destinationEnd = -1;
   let spacesEnd = -1;
   let quote = -1;
+  let blankLine = -1;
+  const blankLines = /\n[^\S\n]*\n/g;
   for (let open = prose.indexOf(']('); open >= 0; open = prose.indexOf('](', open + 2)) {
     const start = open + 2;
     if (destinationEnd < start) {
@@ -365,8 +457,17 @@ function* linkDestinations(prose: string): Generator<[number, number]> {
     if (prose[close] !== ')') {
       close = spacesEnd;
       if (close === destinationEnd || prose[close] !== '"') continue;
-      if (quote <= close) quote = prose.indexOf('"', close + 1);
-      if (quote < 0) return;
+      if (quote <= close) {
+        quote = prose.indexOf('"', close + 1);
+        // No closing quote: none after any later `](` either, and a later `](url)` is still a link.
+        if (quote < 0) quote = prose.length;
+      }
+      if (quote === prose.length) continue;
+      if (blankLine < destinationEnd) {
+        blankLines.lastIndex = destinationEnd;
+        blankLine = blankLines.exec(prose)?.index ?? prose.length;
+      }
+      if (blankLine < quote) continue;
       close = quote + 1;
       if (prose[close] !== ')') continue;
     }
@@ -375,12 +476,13 @@ function* linkDestinations(prose: string): Generator<[number, number]> {
   }
 }
 
-function lineOfOffset(lines: Line[], offset: number): number {
+/** The last line starting at or before an offset. */
+export function lineOfOffset(lineStarts: number[], offset: number): number {
   let low = 0;
-  let high = lines.length - 1;
+  let high = lineStarts.length - 1;
   while (low < high) {
     const middle = (low + high + 1) >> 1;
-    if (lines[middle].start <= offset) low = middle;
+    if (lineStarts[middle] <= offset) low = middle;
     else high = middle - 1;
   }
   return low;

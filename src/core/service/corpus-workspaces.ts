@@ -21,6 +21,8 @@ interface CorpusWorkspacesOptions {
   /** The workspace folders open in the editor, as paths. */
   folders(): string[];
   settings: EditorSettings;
+  /** Whether the editor reports changes to citewise.yaml in its workspace folders (and `settingsChanged` is called). */
+  watchesSettingsFiles(): boolean;
   /** Markdown files of the workspace, for references. */
   reportFiles(cancellation?: Cancellation): Promise<string[]>;
   /** The editor's unsaved text of a file, if it has it open. */
@@ -99,6 +101,14 @@ export class CorpusWorkspaces implements ServiceHost {
       this.workspaces.set(id, workspace);
     }
     return workspace;
+  }
+
+  /**
+   * A report in a workspace folder reads the citewise.yaml of that folder only, which the editor watches when
+   * it can; one outside every folder reads the nearest one above it, which nothing watches.
+   */
+  settingsWatched(file: string): boolean {
+    return this.options.watchesSettingsFiles() && this.folderOf(file) !== undefined;
   }
 
   reportPath(uri: string): string {

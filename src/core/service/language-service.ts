@@ -6,6 +6,7 @@ import { reportDiagnostics, type ReportDiagnostics } from './diagnostics';
 import { hoverAt } from './hover';
 import { definitionAt, findCitations, sourceLocation } from './navigation';
 import { ParsedDocument } from './parsed-document';
+import { readFrontMatter } from '../report/markdown';
 import { citationAt } from './report-lookup';
 import type { Cancellation, ReportContext, ServiceDocument, ServiceHost } from './service-host';
 import type { Source } from '../corpus/source';
@@ -31,6 +32,11 @@ interface Versioned<T> {
   value: T;
 }
 
+/** A report's context, with the front matter it was read from. */
+interface KnownContext extends Versioned<Promise<ReportContext>> {
+  frontMatter: string | undefined;
+}
+
 /**
  * Citewise's language features as functions of a document's text and version and a position, answering
  * in LSP's shapes, for any editor: the language server serves them, and the tests call them directly.
@@ -38,7 +44,7 @@ interface Versioned<T> {
  */
 export class CitewiseLanguageService {
   private readonly parsed = new Map<string, ParsedDocument>();
-  private readonly contexts = new Map<string, Versioned<Promise<ReportContext>>>();
+  private readonly contexts = new Map<string, KnownContext>();
   private readonly analyses = new Map<string, Versioned<Promise<Analysis | undefined>>>();
 
   constructor(
@@ -69,17 +75,25 @@ export class CitewiseLanguageService {
   parse(document: ServiceDocument): ParsedDocument {
     const known = this.parsed.get(document.uri);
     if (known && known.version === document.version) return known;
-    const parsed = new ParsedDocument(document);
+    const parsed = new ParsedDocument(document, known);
     this.parsed.set(document.uri, parsed);
     return parsed;
   }
 
-  /** Settings and corpus of a report, read once per version (its front matter may have changed). */
+  /**
+   * Settings and corpus of a report, read once per version (its front matter may have changed); where the
+   * host reports every change of the other settings (and `invalidate` follows), once per front matter.
+   */
   context(document: ServiceDocument): Promise<ReportContext> {
     const known = this.contexts.get(document.uri);
     if (known && known.version === document.version) return known.value;
+    const frontMatter = readFrontMatter(document.text)?.yaml;
+    if (known && known.frontMatter === frontMatter && this.host.settingsWatched?.(this.host.reportPath(document.uri))) {
+      known.version = document.version;
+      return known.value;
+    }
     const value = this.host.reportContext(document.uri, document.text);
-    this.contexts.set(document.uri, { version: document.version, value });
+    this.contexts.set(document.uri, { version: document.version, value, frontMatter });
     // A failed load is not remembered: the next request tries again.
     value.catch(() => {
       if (this.contexts.get(document.uri)?.value === value) this.contexts.delete(document.uri);

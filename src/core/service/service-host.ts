@@ -33,6 +33,12 @@ export interface ServiceHost {
   /** The file a document is checked as: its path, or for an unsaved one a name in its workspace folder. */
   reportPath(uri: string): string;
   reportContext(uri: string, text: string): Promise<ReportContext>;
+  /**
+   * Whether every change to the settings a report reads besides its own front matter (citewise.yaml, the
+   * editor's settings) is reported, so that the service is invalidated: then a report's context holds for its
+   * next versions until its front matter changes, and is not read again on every keystroke.
+   */
+  settingsWatched?(file: string): boolean;
   /** A file inside a loaded corpus: Markdown there is a source, not a report. */
   isInCorpus(file: string): boolean;
   /** A corpus loaded (or loading) for these folders. */
