@@ -582,6 +582,10 @@ const abbreviations = new Set(
   ).split(' '),
 );
 
+/** Sticky, to read a text where a sentence boundary leaves off. */
+const nextVisible = /\s{0,199}(\S)/y;
+const blanks = /\s*/y;
+
 /**
  * Splits a block into sentences, never inside a quote, a citation group or an inline note. Reference
  * spans (`Source:` lines) are no sentences at all: they are references, not claims.
@@ -627,7 +631,9 @@ function splitSentences(
         const word = before?.[1].toLowerCase() ?? '';
         if (abbreviations.has(word) || /^\p{L}$/u.test(word)) continue;
       }
-      const next = /^\s*(\S)/.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 200));
+      // The first character after the blanks that follow, within 200 characters; read in place, not from a slice.
+      nextVisible.lastIndex = match.index + match[0].length;
+      const next = nextVisible.exec(text);
       if (next && /[\p{Ll}]/u.test(next[1])) continue;
       sentences.push({ start, end, block, citations: [] });
       start = end;
@@ -635,8 +641,8 @@ function splitSentences(
     if (prose.slice(start, segmentEnd).trim()) sentences.push({ start, end: segmentEnd, block, citations: [] });
   }
   for (const sentence of sentences) {
-    const lead = /^\s*/.exec(prose.slice(sentence.start, sentence.end))![0].length;
-    sentence.start += lead;
+    blanks.lastIndex = sentence.start;
+    sentence.start += Math.min(blanks.exec(prose)![0].length, sentence.end - sentence.start);
   }
   // A citation or a note right after the full stop ("… in 2022. [@key]", "… in 2022.[^3]") belongs to the sentence before it.
   const trailing = new Map<number, { end: number }>();
