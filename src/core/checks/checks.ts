@@ -7,7 +7,7 @@ import { sectionTrail, type Block, type Directive } from '../report/markdown';
 import { matchQuote, type ClosestPassage } from './quote-match';
 import { ReferenceResolver, type ReferenceResolution } from '../report/reference-resolution';
 import { describeReference, type FreeTextReference } from '../report/references';
-import { analyzeReport, firstAtOrAfter, type AnalyzedReport, type Quote, type ReferenceSpan, type Sentence } from '../report/report';
+import { analyzeReport, firstAtOrAfter, type AnalyzedReport, type ReportMemory, type Quote, type ReferenceSpan, type Sentence } from '../report/report';
 import { rules } from './rules';
 import { defaultTimeframeExempt, type RuleId, type Severity, type SourceType } from '../metadata/schema';
 import { stopWordHits } from '../metadata/language';
@@ -44,6 +44,8 @@ interface CheckContext {
   settings: EffectiveSettings;
   /** Built once per corpus and reused across reports and keystrokes. */
   lookup?: SourceLookup;
+  /** What the analysis remembers from the check before; by default the memory shared by all checks. */
+  memory?: ReportMemory;
 }
 
 export interface CheckResult {
@@ -143,7 +145,7 @@ export function corpusProblemFindings(problems: readonly CorpusProblem[], settin
 }
 
 export function checkReport(file: string, text: string, context: CheckContext): CheckResult {
-  const report = analyzeReport(text);
+  const report = analyzeReport(text, context.memory);
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const { corpus, settings } = context;

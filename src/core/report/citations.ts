@@ -176,15 +176,129 @@ function expandAbbreviatedRange(from: string, to: string): string {
   return to;
 }
 
-/** Finds every citation group in the prose of a report. */
-export function parseCitations(prose: string): CitationGroup[] {
+/**
+ * Citation groups of a report's paragraphs, kept from one parse to the next by paragraph text: a report is
+ * parsed again after every pause in typing, and an edit changes one paragraph or two of thousands. A
+ * paragraph's groups depend on its text alone (with the markup ranges in it and the document's example
+ * labels, which are compared): no scan for a group crosses a blank line, `\n\n` (see paragraphGroups).
+ * Each parse keeps only what it used or found, so at most two parses' paragraphs are held.
+ */
+export class CitationMemory {
+  /** Paragraphs by where they start, and (for a paragraph that moved, or one of several alike) by text. */
+  private previous = new Map<number, RememberedParagraph>();
+  private previousByText = new Map<string, RememberedParagraph>();
+  private current = new Map<number, RememberedParagraph>();
+  private currentByText = new Map<string, RememberedParagraph>();
+  private examples = '';
+
+  /** Starts a parse: what the parse before used or found becomes what this one may reuse. */
+  begin(examples: Set<string>): void {
+    const labels = [...examples].join('\n');
+    const same = labels === this.examples;
+    this.previous = same ? this.current : new Map();
+    this.previousByText = same ? this.currentByText : new Map();
+    this.current = new Map();
+    this.currentByText = new Map();
+    this.examples = labels;
+  }
+
+  /** The groups of the paragraph `text` at `start` from a parse before, moved there if the paragraph has moved. */
+  recall(text: string, start: number, markup: string): CitationGroup[] | undefined {
+    const there = this.previous.get(start);
+    let groups: CitationGroup[] | undefined;
+    if (there && there.text === text && there.markup === markup) groups = there.groups;
+    else {
+      const known = this.currentByText.get(text) ?? this.previousByText.get(text);
+      if (known?.markup === markup) groups = known.groups.map((group) => movedGroup(group, start - known.start));
+    }
+    if (groups) this.remember(text, start, markup, groups);
+    return groups;
+  }
+
+  remember(text: string, start: number, markup: string, groups: CitationGroup[]): void {
+    const paragraph = { text, start, markup, groups };
+    this.current.set(start, paragraph);
+    this.currentByText.set(text, paragraph);
+  }
+}
+
+interface RememberedParagraph {
+  text: string;
+  start: number;
+  /** The markup ranges that touch the paragraph, relative to its start (see markupRanges). */
+  markup: string;
+  groups: CitationGroup[];
+}
+
+function movedGroup(group: CitationGroup, by: number): CitationGroup {
+  return { start: group.start + by, end: group.end + by, bracketed: group.bracketed, items: group.items.map((item) => movedCitation(item, by)) };
+}
+
+function movedCitation(item: Citation, by: number): Citation {
+  return {
+    key: item.key,
+    keyStart: item.keyStart + by,
+    keyEnd: item.keyEnd + by,
+    start: item.start + by,
+    end: item.end + by,
+    prefix: item.prefix,
+    suffix: item.suffix,
+    locator: item.locator,
+    suppressAuthor: item.suppressAuthor,
+    inText: item.inText,
+  };
+}
+
+/**
+ * Finds every citation group in the prose of a report. With `memory`, the groups of paragraphs unchanged
+ * since the last parse are taken from it: the same groups as parsing them again.
+ */
+export function parseCitations(prose: string, memory?: CitationMemory): CitationGroup[] {
   const groups: CitationGroup[] = [];
   const examples = exampleLabels(prose);
   const markup = markupRanges(prose);
+  memory?.begin(examples);
+  let markupCursor = 0;
+  // Where the next `@` is looked for: the end of the paragraph (or of the group) last read.
   let index = 0;
-  while (index < prose.length) {
+  for (let at = prose.indexOf('@'); at !== -1; at = prose.indexOf('@', index)) {
+    // The paragraph of the next `@`, between blank lines; paragraphs without one are never read.
+    const blankBefore = prose.lastIndexOf('\n\n', at - 1);
+    const start = blankBefore === -1 ? 0 : blankBefore + 2;
+    const blankAfter = prose.indexOf('\n\n', at);
+    const end = blankAfter === -1 ? prose.length : blankAfter;
+    // A `\` before the blank line escapes its first newline, so a bracket's scan goes on past it: such a
+    // paragraph (and one that a group from before reaches into) is parsed, never remembered.
+    if (!memory || index > start || prose.charCodeAt(end - 1) === 0x5c) {
+      index = paragraphGroups(prose, index, end, examples, markup, groups);
+      continue;
+    }
+    while (markupCursor < markup.length && markup[markupCursor][1] <= start) markupCursor++;
+    let touching = '';
+    for (let range = markupCursor; range < markup.length && markup[range][0] < end; range++) touching += `${markup[range][0] - start}:${markup[range][1] - start},`;
+    const text = prose.slice(start, end);
+    let found = memory.recall(text, start, touching);
+    if (!found) {
+      found = [];
+      paragraphGroups(prose, start, end, examples, markup, found);
+      memory.remember(text, start, touching, found);
+    }
+    for (const group of found) groups.push(group);
+    index = end;
+  }
+  return groups;
+}
+
+/**
+ * The groups whose `@` lies in [from, to), appended to `groups`; returns where the next `@` is to be looked
+ * for. Every scan stops at a blank line: back from an `@` (bracketedGroupAround), forward to a closing
+ * bracket (closingBracket, unless a `\` escapes the first newline) and through a key (readKey: no newline).
+ */
+function paragraphGroups(prose: string, from: number, to: number, examples: Set<string>, markup: [number, number][], groups: CitationGroup[]): number {
+  let index = from;
+  while (index < to) {
     const at = prose.indexOf('@', index);
-    if (at === -1) break;
+    if (at === -1 || at >= to) break;
     const skip = insideMarkup(markup, at) || isExampleReference(prose, at, examples);
     const group = skip ? undefined : (bracketedGroupAround(prose, at) ?? inTextCitation(prose, at));
     if (group) {
@@ -194,7 +308,7 @@ export function parseCitations(prose: string): CitationGroup[] {
       index = at + 1;
     }
   }
-  return groups;
+  return Math.max(index, to);
 }
 
 /** Labels of pandoc's numbered examples, `(@good)` at the start of a list item. */

@@ -1,4 +1,4 @@
-import { parseCitations, type CitationGroup } from './citations';
+import { CitationMemory, parseCitations, type CitationGroup } from './citations';
 import { parseMarkdown, type Block, type MarkdownStructure } from './markdown';
 import { isBareReference, looksLikeReference, maxReferenceLength, parseReferences, type FreeTextReference } from './references';
 import { countWords } from '../index/tokenize';
@@ -102,26 +102,40 @@ export function referenceLabel(line: string): string | undefined {
 }
 
 /**
- * Quotes' word counts by quoted text, from this analysis and the one before. A report is analysed again
- * after every pause in typing and an edit changes few of its quotes, while counting every quote's words
- * costs 6 ms in a 1 MB report. Each analysis drops what the one before it found: at most two reports'
- * quotes are held.
+ * What the analysis of a report keeps for the next one: a report is analysed again after every pause in
+ * typing, and an edit changes few of its paragraphs and quotes. Each analysis drops what the one before it
+ * did not use, so at most two reports' worth is held. Reuse never changes the outcome: an analysis with a
+ * memory of its own, fresh, gives the same report.
  */
-const wordCounts = { previous: new Map<string, number>(), current: new Map<string, number>() };
+export class ReportMemory {
+  /** Citation groups by paragraph. */
+  readonly citations = new CitationMemory();
+  /** Quotes' word counts by quoted text: counting every quote's words costs 6 ms in a 1 MB report. */
+  private previousWordCounts = new Map<string, number>();
+  private wordCounts = new Map<string, number>();
 
-function quoteWordCount(text: string): number {
-  let count = wordCounts.current.get(text) ?? wordCounts.previous.get(text);
-  if (count === undefined) count = countWords(text);
-  wordCounts.current.set(text, count);
-  return count;
+  /** Starts an analysis: what the one before counted may be reused, and is then dropped. */
+  begin(): void {
+    this.previousWordCounts = this.wordCounts;
+    this.wordCounts = new Map();
+  }
+
+  wordCount(text: string): number {
+    let count = this.wordCounts.get(text) ?? this.previousWordCounts.get(text);
+    if (count === undefined) count = countWords(text);
+    this.wordCounts.set(text, count);
+    return count;
+  }
 }
 
-export function analyzeReport(text: string): AnalyzedReport {
-  wordCounts.previous = wordCounts.current;
-  wordCounts.current = new Map();
+/** The memory of checks that are given none of their own: the editor's, one report after another. */
+const sharedMemory = new ReportMemory();
+
+export function analyzeReport(text: string, memory: ReportMemory = sharedMemory): AnalyzedReport {
+  memory.begin();
   const structure = parseMarkdown(text);
   const prose = structure.prose;
-  const citations = parseCitations(prose);
+  const citations = parseCitations(prose, memory.citations);
   const blocks = structure.blocks;
   const { spans, definitions, notes } = findReferenceSpans(prose, blocks, citations);
   const footnoteMarkers = findFootnoteMarkers(prose, definitions);
@@ -149,7 +163,7 @@ export function analyzeReport(text: string): AnalyzedReport {
     // References are no prose: their titles are not quotes, and their sentences are not claims.
     const excluded = spansOfBlock.get(block) ?? definitionOfBlock.get(block) ?? [];
     const blockNotes = notesOfBlock.get(block) ?? [];
-    const found = findInlineQuotes(prose, block, carriesQuote, excluded, blockNotes);
+    const found = findInlineQuotes(prose, block, carriesQuote, excluded, blockNotes, memory);
     const blockQuotes = found.quotes;
     // A footnote printed inside a quoted passage (as text exports place them) does not end the quote.
     if (!definitionBlocks.has(block)) carriesQuote = found.carries;
@@ -159,7 +173,7 @@ export function analyzeReport(text: string): AnalyzedReport {
     for (const sentence of blockSentences) sentences.push(sentence);
 
     if (block.kind === 'blockquote' && blockQuotes.length === 0) {
-      const whole = blockquoteQuote(prose, block, blockCitations, excluded);
+      const whole = blockquoteQuote(prose, block, blockCitations, excluded, memory);
       if (whole) blockQuotes.push(whole);
     }
     // A blockquote's own citations, not those of a `Source:` line inside it (both lists are in reading order).
@@ -460,6 +474,7 @@ function findInlineQuotes(
   continued: boolean,
   excluded: ReferenceSpan[],
   notes: ReferenceSpan[],
+  memory: ReportMemory,
 ): { quotes: Quote[]; carries: boolean; material: boolean } {
   // What references and notes quote are titles, not quotes of the report: they are blanked, in one pass.
   const blanked = [...excluded, ...notes].sort((a, b) => a.start - b.start);
@@ -511,7 +526,7 @@ function findInlineQuotes(
     const start = block.start + at;
     const inner = prose.slice(start + (implicit ? 0 : 1), block.start + closeAt).trimEnd();
     const end = closed ? block.start + closeAt + 1 : start + (implicit ? 0 : 1) + inner.length;
-    quotes.push({ start, end, text: inner, kind: 'inline', wordCount: quoteWordCount(inner), block });
+    quotes.push({ start, end, text: inner, kind: 'inline', wordCount: memory.wordCount(inner), block });
   };
   const byStart = (a: [number, number], b: [number, number]) => a[0] - b[0];
   let carries = false;
@@ -536,7 +551,7 @@ function findInlineQuotes(
   return { quotes, carries, material };
 }
 
-function blockquoteQuote(prose: string, block: Block, citations: CitationGroup[], excluded: ReferenceSpan[]): Quote | undefined {
+function blockquoteQuote(prose: string, block: Block, citations: CitationGroup[], excluded: ReferenceSpan[], memory: ReportMemory): Quote | undefined {
   const chars = prose.slice(block.start, block.end).split('');
   const blankOut = (start: number, end: number) => {
     for (let index = Math.max(start, block.start); index < Math.min(end, block.end); index++) chars[index - block.start] = ' ';
@@ -555,7 +570,7 @@ function blockquoteQuote(prose: string, block: Block, citations: CitationGroup[]
     end: block.start + trimmed.length,
     text: inner,
     kind: 'blockquote',
-    wordCount: quoteWordCount(inner),
+    wordCount: memory.wordCount(inner),
     block,
   };
 }
@@ -566,6 +581,10 @@ const abbreviations = new Set(
     'approx ca al op ibid jan feb mar apr jun jul aug sep sept oct nov dec ed eds rev u.s u.k e.u n.d para ff viz'
   ).split(' '),
 );
+
+/** Sticky, to read a text where a sentence boundary leaves off. */
+const nextVisible = /\s{0,199}(\S)/y;
+const blanks = /\s*/y;
 
 /**
  * Splits a block into sentences, never inside a quote, a citation group or an inline note. Reference
@@ -612,7 +631,9 @@ function splitSentences(
         const word = before?.[1].toLowerCase() ?? '';
         if (abbreviations.has(word) || /^\p{L}$/u.test(word)) continue;
       }
-      const next = /^\s*(\S)/.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 200));
+      // The first character after the blanks that follow, within 200 characters; read in place, not from a slice.
+      nextVisible.lastIndex = match.index + match[0].length;
+      const next = nextVisible.exec(text);
       if (next && /[\p{Ll}]/u.test(next[1])) continue;
       sentences.push({ start, end, block, citations: [] });
       start = end;
@@ -620,8 +641,8 @@ function splitSentences(
     if (prose.slice(start, segmentEnd).trim()) sentences.push({ start, end: segmentEnd, block, citations: [] });
   }
   for (const sentence of sentences) {
-    const lead = /^\s*/.exec(prose.slice(sentence.start, sentence.end))![0].length;
-    sentence.start += lead;
+    blanks.lastIndex = sentence.start;
+    sentence.start += Math.min(blanks.exec(prose)![0].length, sentence.end - sentence.start);
   }
   // A citation or a note right after the full stop ("… in 2022. [@key]", "… in 2022.[^3]") belongs to the sentence before it.
   const trailing = new Map<number, { end: number }>();
