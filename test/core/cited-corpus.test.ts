@@ -13,11 +13,12 @@ import { removeTrees, writeTree } from '../support/temp-tree';
  */
 async function assertSameAsFullCheck(workspaceRoot: string, reportPath: string, text: string): Promise<{ full: number; keys: number }> {
   const full = await new CitewiseWorkspace({ workspaceRoot }).check(reportPath, text);
-  const complete = await new CitewiseWorkspace({ workspaceRoot }).checkCited(reportPath, text, 'complete');
+  const settings = await new CitewiseWorkspace({ workspaceRoot }).settingsFor(reportPath, text);
+  const complete = await new CitewiseWorkspace({ workspaceRoot }).checkCited(reportPath, text, settings, 'complete');
   assert.deepEqual(complete.findings, full.findings);
   assert.deepEqual(complete.corpus?.problems, full.corpus?.problems);
   assert.deepEqual(complete.references, full.references);
-  const keys = await new CitewiseWorkspace({ workspaceRoot }).checkCited(reportPath, text, 'keys');
+  const keys = await new CitewiseWorkspace({ workspaceRoot }).checkCited(reportPath, text, settings, 'keys');
   assert.deepEqual(keys.findings, withoutReferenceFindings(full, text).findings);
   // The cited sources are read as the full load reads them.
   for (const group of full.report.citations) {

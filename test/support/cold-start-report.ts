@@ -10,9 +10,10 @@ interface BenchQuote {
 /**
  * A report on a bench corpus such as an author writes on the first day: `sources` of its sources quoted
  * and cited with Pandoc keys, a few keys that no source has (two mistyped, one made up), and a few quotes
- * altered (a word dropped), under a time frame. The same corpus and count give the same report.
+ * altered (a word dropped), under a time frame. The same corpus and count give the same report;
+ * `corpusFolder` is the corpus as the front matter names it (relative to the report, or absolute).
  */
-export function coldStartReport(benchFolder: string, corpusName: string, sources = 20): string {
+export function coldStartReport(benchFolder: string, corpusName: string, corpusFolder = corpusName, sources = 20): string {
   const quotes = (JSON.parse(fs.readFileSync(path.join(benchFolder, `report-v1-${corpusName.replace(/^corpus-v1-/, '')}.md.json`), 'utf8')) as { quotes: BenchQuote[] }).quotes;
   const chosen: BenchQuote[] = [];
   for (const quote of quotes) if (!chosen.some((other) => other.key === quote.key) && chosen.length < sources) chosen.push(quote);
@@ -28,7 +29,7 @@ export function coldStartReport(benchFolder: string, corpusName: string, sources
     '---',
     'title: "Cold start"',
     'citewise:',
-    `  corpus: ${corpusName}`,
+    `  corpus: ${corpusFolder}`,
     '  timeframe:',
     '    from: 2016-01-01',
     '    to: 2023-12-31',

@@ -125,7 +125,7 @@ export class CitewiseWorkspace {
     let loading = settings.corpus.length ? this.loaded(settings.corpus) : undefined;
     if (this.options.checkWithoutIndex && settings.corpus.length && !loading) {
       const saved = await this.savedIndex(settings.corpus);
-      if (!saved) return { ...(await this.checkCited(absolute, content, 'complete')), settings };
+      if (!saved) return { ...(await this.checkCited(absolute, content, settings, 'complete')), settings };
       loading = this.load(settings.corpus, saved, {});
     }
     const loaded = settings.corpus.length ? await (loading ?? this.corpus(settings.corpus)) : undefined;
@@ -139,8 +139,7 @@ export class CitewiseWorkspace {
    * the findings that rest on every source's metadata are left out (`withoutReferenceFindings`), and
    * what is left is the full check's too. Undefined corpus: the report names none.
    */
-  async checkCited(reportPath: string, text: string, depth: CitedLoadDepth): Promise<CheckResult & { corpus?: Corpus }> {
-    const settings = await this.settingsFor(reportPath, text);
+  async checkCited(reportPath: string, text: string, settings: EffectiveSettings, depth: CitedLoadDepth): Promise<CheckResult & { corpus?: Corpus }> {
     if (settings.corpus.length === 0) return checkReport(reportPath, text, { settings });
     const corpus = await this.citedCorpus(settings.corpus, text, depth);
     const result = checkReport(reportPath, text, { corpus, settings });

@@ -33,6 +33,8 @@ export interface ServiceHost {
   /** The file a document is checked as: its path, or for an unsaved one a name in its workspace folder. */
   reportPath(uri: string): string;
   reportContext(uri: string, text: string): Promise<ReportContext>;
+  /** While the report's corpus loads for the first time, a first check and the context it was made in; undefined otherwise. */
+  provisionalCheck?(uri: string, text: string): Promise<{ summary: CheckSummary; context: ReportContext } | undefined>;
   /** A file inside a loaded corpus: Markdown there is a source, not a report. */
   isInCorpus(file: string): boolean;
   /** A corpus loaded (or loading) for these folders. */
