@@ -47,7 +47,8 @@ export async function runCheck(argv: string[], version: string): Promise<number>
 }
 
 async function checkReports(reports: { path: string; text: string }[], corpus: WorkspaceOptions): Promise<Finding[]> {
-  const workspace = cliWorkspace(corpus);
+  // A cold check reads the cited sources' text and every source's metadata, and indexes nothing.
+  const workspace = cliWorkspace({ ...corpus, checkWithoutIndex: true });
   const reportFindings: Finding[] = [];
   const problemFindings: Finding[] = [];
   for (const report of reports) {

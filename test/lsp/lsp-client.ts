@@ -33,8 +33,9 @@ export class LspClient {
   /** What the client answers `workspace/configuration` with, for the `citewise` section of every folder. */
   configuration: Record<string, unknown> = {};
 
-  constructor(args: string[] = []) {
-    this.child = spawn(process.execPath, [cli, 'lsp', '--stdio', ...args], { env: { ...process.env, CITEWISE_CACHE_DIR: this.cacheFolder }, stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `cliFile`: another build of the CLI, for benchmarks that compare two. */
+  constructor(args: string[] = [], cliFile = cli) {
+    this.child = spawn(process.execPath, [cliFile, 'lsp', '--stdio', ...args], { env: { ...process.env, CITEWISE_CACHE_DIR: this.cacheFolder }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, version, diagnostics }) => {

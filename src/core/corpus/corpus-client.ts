@@ -217,6 +217,8 @@ class SourceList implements CorpusSummary {
  */
 export class RemoteWorkspace {
   private readonly corpora = new Map<string, { roots: string[]; loading: Promise<RemoteCorpus> }>();
+  /** Folders whose corpus has finished loading at least once since the worker started. */
+  private readonly ready = new Set<string>();
   /** The last corpus received for each set of folders, whose sources a reload with the same fingerprint reuses. */
   private readonly received = new Map<string, RemoteCorpus>();
 
@@ -230,6 +232,7 @@ export class RemoteWorkspace {
     });
     client.onDidLoseCorpora(() => {
       this.corpora.clear();
+      this.ready.clear();
       this.received.clear();
     });
   }
@@ -259,9 +262,23 @@ export class RemoteWorkspace {
     return this.load('reload', roots, options);
   }
 
+  /** Whether the corpus of these folders has finished loading (a reload since then does not count). */
+  isReady(roots: readonly string[]): boolean {
+    return this.ready.has(corpusId(roots.map((root) => path.resolve(root))));
+  }
+
+  /**
+   * Before the corpus of `settings` has loaded, a check against the sources the report cites, without
+   * the findings that wait for every source (see `CitewiseWorkspace.checkCited`); undefined once it has.
+   */
+  checkCited(file: string, text: string, settings: EffectiveSettings): Promise<CheckSummary | undefined> {
+    return this.client.ask({ op: 'checkCited', roots: settings.corpus.map((root) => path.resolve(root)), file, text, settings });
+  }
+
   /** Forgets every corpus (the worker's too), so the next use reads everything again. */
   async invalidate(): Promise<void> {
     this.corpora.clear();
+    this.ready.clear();
     await this.client.ask({ op: 'forget' });
   }
 
@@ -275,6 +292,7 @@ export class RemoteWorkspace {
     const id = corpusId(resolved);
     const loading = this.client.ask<LoadedSummary>({ op, roots: resolved }, options.onProgress).then((summary) => this.receive(summary));
     this.corpora.set(id, { roots: resolved, loading });
+    loading.then(() => this.ready.add(id), () => undefined);
     // A failed load is not remembered: the next request tries again.
     loading.catch(() => {
       if (this.corpora.get(id)?.loading === loading) this.corpora.delete(id);

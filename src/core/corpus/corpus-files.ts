@@ -214,6 +214,21 @@ let readBuffer = Buffer.allocUnsafe(1 << 20);
  * stamp (size and modification time) is of the handle that was read, so it always describes these bytes.
  */
 export function readTextFileSync(file: string): ReadResult & { stamp?: string } {
+  const read = readSyncUpTo(file, Infinity);
+  return read.ok ? { ...read.decoded, stamp: read.stamp } : read;
+}
+
+/**
+ * The first `bytes` bytes of a text file, decoded as `readTextFile` decodes the whole; cut after a line
+ * break, so no character is cut in two. `whole` tells whether that is the whole file. A file the whole
+ * read would refuse for its size or kind is refused here too.
+ */
+export function readTextHead(file: string, bytes: number): (ReadResult & { whole: boolean }) | { ok: false; message: string } {
+  const read = readSyncUpTo(file, bytes);
+  return read.ok ? { ...read.decoded, whole: read.whole } : read;
+}
+
+function readSyncUpTo(file: string, limit: number): { ok: true; decoded: ReadResult; stamp: string; whole: boolean } | { ok: false; message: string } {
   let handle: number | undefined;
   try {
     // Not blocking: a file swapped for a named pipe since it was listed would otherwise hold the thread until
@@ -224,11 +239,16 @@ export function readTextFileSync(file: string): ReadResult & { stamp?: string } 
     if (stat.size > maxTextFileBytes) {
       return { ok: false, message: `File is too large to read as text (${Math.round(stat.size / 1048576)} MB; the limit is ${maxTextFileBytes / 1048576} MB).` };
     }
-    if (stat.size > readBuffer.length) readBuffer = Buffer.allocUnsafe(Math.max(stat.size, readBuffer.length * 2));
+    const wanted = Math.min(stat.size, limit);
+    if (wanted > readBuffer.length) readBuffer = Buffer.allocUnsafe(Math.max(wanted, readBuffer.length * 2));
+    const buffer = limit < stat.size ? readBuffer.subarray(0, wanted) : readBuffer;
     let length = 0;
-    for (let read = -1; read !== 0 && length < readBuffer.length; length += read) read = readSync(handle, readBuffer, length, readBuffer.length - length, length);
-    const decoded = decodeText(readBuffer.subarray(0, length));
-    return decoded.ok ? { ...decoded, stamp: fileStamp(stat) } : decoded;
+    for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(handle, buffer, length, buffer.length - length, length);
+    const whole = length >= stat.size;
+    // A head ends after its last line break: a UTF-8 character never contains that byte.
+    const end = whole ? length : buffer.lastIndexOf(0x0a, length - 1) + 1;
+    const decoded = decodeText(buffer.subarray(0, end));
+    return decoded.ok ? { ok: true, decoded, stamp: fileStamp(stat), whole } : decoded;
   } catch (error) {
     return { ok: false, message: `Cannot read file: ${describeError(error)}` };
   } finally {

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { LoadProgress } from './corpus';
-import { checkWithoutCorpus, localCorpusService, type CorpusService } from './corpus-service';
+import { checkWithoutCorpus, localCorpusService, summarizeCheck, type CorpusService } from './corpus-service';
 import type { SearchOptions } from '../search/search';
 import type { EffectiveSettings } from '../settings/settings';
 import type { CorpusProblem, Source } from './source';
@@ -26,6 +26,7 @@ export type HostRequest =
   | { op: 'reload'; roots: string[] }
   | { op: 'forget' }
   | { op: 'check'; roots: string[]; file: string; text: string; settings: EffectiveSettings }
+  | { op: 'checkCited'; roots: string[]; file: string; text: string; settings: EffectiveSettings }
   | { op: 'search'; roots: string[]; query: string; options?: SearchOptions }
   | { op: 'findQuote'; roots: string[]; quote: string; limit?: number }
   | { op: 'text'; roots: string[]; key: string; from?: number; to?: number }
@@ -125,6 +126,10 @@ export class CorpusHost {
       case 'check':
         if (request.roots.length === 0) return checkWithoutCorpus(request.file, request.text, request.settings);
         return (await this.service(request.roots)).check(request.file, request.text, request.settings);
+      case 'checkCited':
+        // Once the corpus is loaded, the full check answers (undefined tells the client to ask for it).
+        if (this.workspace.ready(request.roots)) return undefined;
+        return summarizeCheck(await this.workspace.checkCited(request.file, request.text, request.settings, 'keys'));
       case 'search':
         return (await this.service(request.roots)).search(request.query, request.options);
       case 'findQuote':

@@ -63,7 +63,7 @@ export interface CheckSummary {
  * Drops what an editor does not need of a check (the report's Markdown structure and sentences),
  * keeping quotes and verdicts pointing at the same objects, so the result crosses threads cheaply.
  */
-function summarizeCheck(result: CheckResult): CheckSummary {
+export function summarizeCheck(result: CheckResult): CheckSummary {
   const quotes = new Map<Quote, CheckedQuote>();
   for (const quote of result.report.quotes) {
     const { block: _block, ...rest } = quote;

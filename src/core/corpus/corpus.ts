@@ -397,6 +397,15 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     }
   }
 
+  const { sources, sourceTexts } = settleKeys(drafts, texts, problems);
+  return new Corpus(rootList, sources, problems, sourceTexts, vocabulary, cache?.savedDirectory);
+}
+
+/**
+ * The sources of a corpus from its drafts in file order: each key goes to one draft, the others are
+ * reported as duplicates. Returns the sources and, by key, the texts of those that have one.
+ */
+export function settleKeys(drafts: readonly Draft[], texts: ReadonlyMap<Draft, TextEntry>, problems: CorpusProblem[]): { sources: Source[]; sourceTexts: Map<string, TextEntry> } {
   const sources: Source[] = [];
   const sourceTexts = new Map<string, TextEntry>();
   // A file keeps the key its own name gives it: otherwise a file that sorts earlier could take that key
@@ -439,7 +448,7 @@ export async function loadCorpus(roots: string | readonly string[], options: Loa
     const text = texts.get(draft);
     if (text !== undefined) sourceTexts.set(key, text);
   }
-  return new Corpus(rootList, sources, problems, sourceTexts, vocabulary, cache?.savedDirectory);
+  return { sources, sourceTexts };
 }
 
 /**
@@ -516,7 +525,7 @@ async function fileStamps(files: readonly CorpusFile[]): Promise<(string | undef
   return stamps;
 }
 
-async function applyManifest(
+export async function applyManifest(
   root: string,
   file: CorpusFile,
   byRelativePath: Map<string, Draft>,
@@ -609,7 +618,7 @@ function matchByKey(drafts: Draft[], key: unknown): Draft | undefined {
 }
 
 
-async function applyBibliography(
+export async function applyBibliography(
   root: string,
   file: CorpusFile,
   byRelativePath: Map<string, Draft>,

@@ -1,12 +1,12 @@
 import type { CslItem } from '../bibliography/bibtex-csl';
 import * as path from 'node:path';
-import { decodeText, describeError, readTextFileSync, type CorpusFile, type CorpusFileKind } from './corpus-files';
+import { decodeText, describeError, readTextFileSync, readTextHead, type CorpusFile, type CorpusFileKind } from './corpus-files';
 import { type DocumentExtractor, type ExtractedKind } from '../extract/document-extractor';
 import { ExtractionError, type ExtractedDocument } from '../extract/extracted-document';
 import { joinPages, type PageMap } from '../extract/pages';
 import { htmlToText } from '../metadata/html';
 import { readHtmlMetadata, type HtmlMetadata } from '../metadata/html-metadata';
-import { inferMetadata } from '../metadata/inference';
+import { inferMetadata, keyFromFileName } from '../metadata/inference';
 import { readFrontMatter } from '../report/markdown';
 import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from '../metadata/schema';
 import { SegmentBuilder, type Segment, type SegmentData, type TextPlacement } from '../index/segment';
@@ -105,13 +105,7 @@ export async function readBatch(
   const results: DocumentResult[] = [];
   for (const [index, file] of files.entries()) {
     onFileStart?.(index);
-    const problems: CorpusProblem[] = [];
-    let prepared: PreparedDocument | undefined;
-    try {
-      prepared = await loadDocument(root, file, problems, extract);
-    } catch (error) {
-      problems.push({ file: file.path, line: 1, message: `Cannot read this file: ${describeError(error)}`, severity: 'error' });
-    }
+    const { prepared, problems } = await prepareDocument(root, file, extract);
     if (!prepared) {
       results.push({ problems });
       continue;
@@ -154,6 +148,23 @@ export async function readBatch(
     });
   }
   return { results, segment: builder.build() };
+}
+
+/** A document read and prepared, or the problems that kept it from being read; a failure is the file's problem, never the caller's. */
+async function prepareDocument(root: string, file: CorpusFile, extract: DocumentExtractor): Promise<{ prepared?: PreparedDocument; problems: CorpusProblem[] }> {
+  const problems: CorpusProblem[] = [];
+  try {
+    return { prepared: await loadDocument(root, file, problems, extract), problems };
+  } catch (error) {
+    problems.push({ file: file.path, line: 1, message: `Cannot read this file: ${describeError(error)}`, severity: 'error' });
+    return { problems };
+  }
+}
+
+/** A document's draft and problems as `readBatch` gives them, without indexing its words: for when only its metadata is wanted. */
+export async function readDocumentDraft(root: string, file: CorpusFile, extract: DocumentExtractor): Promise<{ draft?: Draft; problems: CorpusProblem[] }> {
+  const { prepared, problems } = await prepareDocument(root, file, extract);
+  return { draft: prepared?.draft, problems };
 }
 
 async function loadDocument(root: string, file: CorpusFile, problems: CorpusProblem[], extract: DocumentExtractor): Promise<PreparedDocument | undefined> {
@@ -235,24 +246,66 @@ async function loadDocument(root: string, file: CorpusFile, problems: CorpusProb
   // they rank just above inference and below everything an author wrote down.
   if (documentFields) applyFields(draft, documentFields, 'document-properties', file, () => undefined, problems, { quiet: true });
 
-  if (frontMatter) {
-    const parsed = parseYaml(frontMatter.yaml, frontMatter.firstLine);
-    for (const error of parsed.errors) {
-      problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML front matter: ${error.message}`, severity: 'error' });
-    }
-    const value = parsed.value;
-    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
-      problems.push({ file: file.path, line: 1, message: 'Front matter must be a YAML mapping (key: value lines).', severity: 'error' });
-    } else if (value) {
-      const fields = { ...(value as Record<string, unknown>) };
-      // Pandoc writes the language as `lang`.
-      if (fields.language === undefined && fields.lang !== undefined) fields.language = fields.lang;
-      applyFields(draft, fields, 'front-matter', file, (field) => parsed.lineOf([field === 'language' && !('language' in (value as object)) ? 'lang' : field]), problems, {
-        ignoreUnknown: true,
-      });
-    }
-  }
+  if (frontMatter) applyFrontMatter(draft, frontMatter, file, problems);
   return { draft, text, pages, keeping, placement, mainContent };
+}
+
+function applyFrontMatter(draft: Draft, frontMatter: { yaml: string; firstLine: number }, file: CorpusFile, problems: CorpusProblem[]): void {
+  const parsed = parseYaml(frontMatter.yaml, frontMatter.firstLine);
+  for (const error of parsed.errors) {
+    problems.push({ file: file.path, line: error.line, column: error.column, message: `Invalid YAML front matter: ${error.message}`, severity: 'error' });
+  }
+  const value = parsed.value;
+  if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+    problems.push({ file: file.path, line: 1, message: 'Front matter must be a YAML mapping (key: value lines).', severity: 'error' });
+  } else if (value) {
+    const fields = { ...(value as Record<string, unknown>) };
+    // Pandoc writes the language as `lang`.
+    if (fields.language === undefined && fields.lang !== undefined) fields.language = fields.lang;
+    applyFields(draft, fields, 'front-matter', file, (field) => parsed.lineOf([field === 'language' && !('language' in (value as object)) ? 'lang' : field]), problems, {
+      ignoreUnknown: true,
+    });
+  }
+}
+
+/** How much of a Markdown file `keyDraft` reads: front matter, where a key may be declared, is rarely longer. */
+const keyHeadBytes = 8 * 1024;
+
+/**
+ * A document's draft as far as its key: the file name's, or the one a Markdown file's front matter
+ * declares, read from the head of the file alone (other fields such front matter sets come along). Only
+ * Markdown is read, since only its front matter can declare a key; undefined when reading it whole would
+ * fail as the head already shows (a binary file, one too large, one that cannot be opened), so that such
+ * a file claims no key. Where the head cannot vouch for the front matter the whole file would yield (the
+ * front matter runs past the head, or the head is not plain UTF-8), the whole file is read. What only a
+ * full read finds (a NUL byte deep in a file, a PDF without text) is left to the full load.
+ */
+export function keyDraft(root: string, file: CorpusFile, problems: CorpusProblem[]): Draft | undefined {
+  const draftFrom = (frontMatter: { yaml: string; firstLine: number } | undefined, found: CorpusProblem[]): Draft => {
+    const draft: Draft = { fields: {}, provenance: {}, path: file.path, relativePath: file.relativePath, corpusRoot: root, origin: { file: file.relativePath } };
+    // As loading gives it: the inferred key comes from the file name, whatever the text says.
+    applyFields(draft, { key: keyFromFileName(file.relativePath) }, 'inferred', file, () => undefined, found, { quiet: true });
+    // Parsing is the costly part, and front matter that never writes `key` (even escaped) declares none.
+    if (frontMatter && /key|\\/.test(frontMatter.yaml)) applyFrontMatter(draft, frontMatter, file, found);
+    return draft;
+  };
+  if (file.kind !== 'markdown') return draftFrom(undefined, problems);
+  const head = readTextHead(file.path, keyHeadBytes);
+  if (!head.ok) return undefined;
+  const raw = head.text.replace(/^\uFEFF/, '');
+  const frontMatter = prepareText('markdown', raw).frontMatter;
+  const found: CorpusProblem[] = [];
+  const draft = draftFrom(frontMatter, found);
+  // A file that is not UTF-8 further on is read as Windows-1252 whole, which reads a key written in other
+  // than ASCII differently; structure and ASCII read the same either way.
+  const vouched = head.whole || (head.encoding === 'utf-8' && !head.warning && (!/^---[ \t]*\r?\n/.test(raw) || frontMatter !== undefined) && /^[\u0000-\u007f]*$/.test(draft.fields.key ?? ''));
+  if (vouched) {
+    for (const problem of found) problems.push(problem);
+    return draft;
+  }
+  const read = readTextFileSync(file.path);
+  if (!read.ok) return undefined;
+  return draftFrom(prepareText('markdown', read.text.replace(/^\uFEFF/, '')).frontMatter, problems);
 }
 
 /**

@@ -1,7 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkReport, type CheckResult } from '../checks/checks';
+import { withoutReferenceFindings } from '../checks/provisional';
+import { loadCitedCorpus, type CitedLoadDepth } from './cited-corpus';
 import { compactSegments, CorpusCache, loadCorpus, type Corpus, type LoadOptions } from './corpus';
+import { analyzeReport } from '../report/report';
+import { ReferenceResolver } from '../report/reference-resolution';
+import type { FreeTextReference } from '../report/references';
+import type { Source } from './source';
 import { indexDirectoryFor, loadIndex, saveIndex } from '../index/index-store';
 import { CorpusSearch } from '../search/search';
 import type { Segment } from '../index/segment';
@@ -24,6 +30,12 @@ export interface WorkspaceOptions extends SettingsSources {
    * so after the load), checking them: what a long-lived process wants; a command-line run does not.
    */
   prefetch?: boolean;
+  /**
+   * When a report is checked and its corpus has neither been loaded nor been saved as an index (a cold
+   * start), read its metadata and only the cited sources' text (`loadCitedCorpus` at depth 'complete')
+   * instead of indexing the whole corpus: the same findings, for a one-off run such as CI's.
+   */
+  checkWithoutIndex?: boolean;
 }
 
 export interface LoadedCorpus {
@@ -42,6 +54,16 @@ interface CorpusSlot {
   loading: Promise<LoadedCorpus>;
   /** Saves run one after another, each writing what the cache holds when it starts. */
   saving: Promise<void>;
+  /** Set once the load has finished. */
+  ready?: LoadedCorpus;
+}
+
+/** A corpus read for the sources some reports cite (`loadCitedCorpus`), and the keys it holds the text of. */
+interface CitedSlot {
+  id: string;
+  depth: CitedLoadDepth;
+  keys: ReadonlySet<string>;
+  corpus: Promise<Corpus>;
 }
 
 /**
@@ -50,6 +72,8 @@ interface CorpusSlot {
  */
 export class CitewiseWorkspace {
   private readonly corpora = new Map<string, CorpusSlot>();
+  /** The last cited corpus read: reports checked one after another mostly cite the same sources. */
+  private cited?: CitedSlot;
 
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
@@ -67,6 +91,11 @@ export class CitewiseWorkspace {
   /** The corpus of these folders if it has been loaded (or is loading). */
   loaded(roots: readonly string[]): Promise<LoadedCorpus> | undefined {
     return this.corpora.get(corpusId(roots))?.loading;
+  }
+
+  /** The corpus of these folders once its load has finished. */
+  ready(roots: readonly string[]): LoadedCorpus | undefined {
+    return this.corpora.get(corpusId(roots))?.ready;
   }
 
   /** Every corpus loaded so far, by its folders. */
@@ -93,9 +122,59 @@ export class CitewiseWorkspace {
     const absolute = path.resolve(reportPath);
     const content = text ?? (await fs.readFile(absolute, 'utf8'));
     const settings = await this.settingsFor(absolute, content);
-    const loaded = settings.corpus.length ? await this.corpus(settings.corpus) : undefined;
+    let loading = settings.corpus.length ? this.loaded(settings.corpus) : undefined;
+    if (this.options.checkWithoutIndex && settings.corpus.length && !loading) {
+      const saved = await this.savedIndex(settings.corpus);
+      if (!saved) return { ...(await this.checkCited(absolute, content, settings, 'complete')), settings };
+      loading = this.load(settings.corpus, saved, {});
+    }
+    const loaded = settings.corpus.length ? await (loading ?? this.corpus(settings.corpus)) : undefined;
     const result = checkReport(absolute, content, { corpus: loaded?.corpus, lookup: loaded?.lookup, settings });
     return { ...result, settings, corpus: loaded?.corpus };
+  }
+
+  /**
+   * Checks a report against a corpus read for the sources it cites (`loadCitedCorpus`), not the whole
+   * index. At depth 'complete' the findings are the full check's; at depth 'keys' (while a full load runs)
+   * the findings that rest on every source's metadata are left out (`withoutReferenceFindings`), and
+   * what is left is the full check's too. Undefined corpus: the report names none.
+   */
+  async checkCited(reportPath: string, text: string, settings: EffectiveSettings, depth: CitedLoadDepth): Promise<CheckResult & { corpus?: Corpus }> {
+    if (settings.corpus.length === 0) return checkReport(reportPath, text, { settings });
+    const corpus = await this.citedCorpus(settings.corpus, text, depth);
+    const result = checkReport(reportPath, text, { corpus, settings });
+    return { ...(depth === 'keys' ? withoutReferenceFindings(result, text) : result), corpus };
+  }
+
+  private citedCorpus(roots: readonly string[], text: string, depth: CitedLoadDepth): Promise<Corpus> {
+    const resolved = roots.map((root) => path.resolve(root));
+    const report = analyzeReport(text);
+    const citedKeys = report.citations.flatMap((group) => group.items.map((item) => item.key));
+    const known = this.cited;
+    if (known && known.id === corpusId(resolved) && known.depth === depth && citedKeys.every((key) => known.keys.has(key)) && (depth === 'keys' || report.references.length === 0)) {
+      return known.corpus;
+    }
+    // Keys read before are kept: a report checked again after an edit often cites what it cited before.
+    const wanted = new Set([...(known && known.id === corpusId(resolved) && known.depth === depth ? known.keys : []), ...citedKeys]);
+    const keys = new Set<string>();
+    const corpus = loadCitedCorpus(resolved, (sources) => {
+      for (const key of wanted) keys.add(key);
+      // With every source's metadata at hand, free-text references are resolved as the check will resolve them.
+      if (depth === 'complete') for (const key of referencedKeys(report.references.flatMap((span) => span.entries), sources)) keys.add(key);
+      return keys;
+    }, { depth, extract: this.options.loadOptions?.extract });
+    const slot: CitedSlot = { id: corpusId(resolved), depth, keys, corpus };
+    this.cited = slot;
+    corpus.catch(() => {
+      if (this.cited === slot) this.cited = undefined;
+    });
+    return corpus;
+  }
+
+  private async savedIndex(roots: readonly string[]): Promise<CorpusCache | undefined> {
+    if (!this.options.indexFolder) return undefined;
+    const resolved = roots.map((root) => path.resolve(root));
+    return loadIndex(indexDirectoryFor(this.options.indexFolder, resolved), resolved);
   }
 
   private load(roots: readonly string[], knownCache: CorpusCache | undefined, options: LoadOptions): Promise<LoadedCorpus> {
@@ -117,6 +196,8 @@ export class CitewiseWorkspace {
         slot.saving = slot.saving.then(() => saveIndex(indexDirectory, resolved, cache)).catch((error: unknown) => this.options.onIndexError?.(error));
       }
       const loaded = this.loadedCorpus(corpus);
+      slot.ready = loaded;
+      if (this.cited?.id === corpusId(resolved)) this.cited = undefined;
       if (this.options.prefetch) {
         // Later, so the first requests after a start are answered first.
         const timer = setTimeout(() => void this.prefetch(slot, cache), prefetchDelay);
@@ -172,3 +253,10 @@ export class CitewiseWorkspace {
 }
 
 const prefetchDelay = 1000;
+
+/** The sources free-text references resolve to, as a check resolves them against these sources. */
+function referencedKeys(references: readonly FreeTextReference[], sources: readonly Source[]): string[] {
+  if (references.length === 0) return [];
+  const resolver = new ReferenceResolver(sources);
+  return references.flatMap((reference) => resolver.resolve(reference).key ?? []);
+}

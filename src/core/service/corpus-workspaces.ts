@@ -5,6 +5,7 @@ import type { LoadProgress } from '../corpus/corpus';
 import { RemoteWorkspace, type CorpusClient, type RemoteCorpus } from '../corpus/corpus-client';
 import { isInsideFolder } from '../corpus/corpus-files';
 import type { DeclaredSettings } from '../settings/settings';
+import type { CheckSummary } from '../corpus/corpus-service';
 import type { Cancellation, ReportContext, ServiceHost } from './service-host';
 
 /** Where editor settings come from; each front end reads its own (VS Code's configuration, LSP's workspace/configuration). */
@@ -140,6 +141,22 @@ export class CorpusWorkspaces implements ServiceHost {
     if (settings.corpus.length === 0) return { file, settings, check: (current) => workspace.checkWithoutCorpus(file, current, settings) };
     const corpus = await this.load(workspace, settings.corpus);
     return { file, settings, corpus, check: (current) => corpus.check(file, current, settings) };
+  }
+
+  /**
+   * While a report's corpus loads for the first time, a check against the sources the report cites (the
+   * load is started if it was not): what it finds the full check finds too, and the findings that need the
+   * whole corpus follow when the load ends (which fires `onDidChange`). Undefined once the corpus has
+   * loaded, or when the report names none: the report's context then gives the full check.
+   */
+  async provisionalCheck(uri: string, text: string): Promise<{ summary: CheckSummary; context: ReportContext } | undefined> {
+    const file = this.reportPath(uri);
+    const workspace = this.workspaceFor(this.folderOf(file));
+    const settings = await workspace.settingsFor(file, text);
+    if (settings.corpus.length === 0 || workspace.isReady(settings.corpus)) return undefined;
+    this.load(workspace, settings.corpus).catch(() => undefined);
+    const summary = await workspace.checkCited(file, text, settings);
+    return summary && { summary, context: { file, settings, check: async (current) => (await this.reportContext(uri, current)).check(current) } };
   }
 
   /**

@@ -158,6 +158,9 @@ export class CitewiseLanguageService {
   /** Undefined for a document that is not a report, or names no corpus and has no settings problem. */
   async diagnostics(document: ServiceDocument): Promise<ReportDiagnostics | undefined> {
     if (!this.isReport(document)) return undefined;
+    // A first check while the corpus loads; the host fires a change when the load ends, and the full check follows.
+    const provisional = await this.host.provisionalCheck?.(document.uri, document.text);
+    if (provisional) return reportDiagnostics({ ...provisional.summary, context: provisional.context, version: document.version }, this.host.reportPath(document.uri));
     const analysis = await this.analyze(document);
     return analysis && reportDiagnostics(analysis, this.host.reportPath(document.uri));
   }

@@ -39,6 +39,8 @@ export interface ServiceHost {
    * next versions until its front matter changes, and is not read again on every keystroke.
    */
   settingsWatched?(file: string): boolean;
+  /** While the report's corpus loads for the first time, a first check and the context it was made in; undefined otherwise. */
+  provisionalCheck?(uri: string, text: string): Promise<{ summary: CheckSummary; context: ReportContext } | undefined>;
   /** A file inside a loaded corpus: Markdown there is a source, not a report. */
   isInCorpus(file: string): boolean;
   /** A corpus loaded (or loading) for these folders. */

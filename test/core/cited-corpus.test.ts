@@ -1,0 +1,81 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { withoutReferenceFindings } from '../../src/core/checks/provisional';
+import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
+import { coldStartReport } from '../support/cold-start-report';
+import { removeTrees, writeTree } from '../support/temp-tree';
+
+/**
+ * Differential: a check against the cited sources alone (`checkCited`) must find what the check against
+ * the fully loaded corpus finds: all of it at depth 'complete', and at depth 'keys' all but the findings
+ * that rest on free-text references, which `withoutReferenceFindings` leaves out of the full check too.
+ */
+async function assertSameAsFullCheck(workspaceRoot: string, reportPath: string, text: string): Promise<{ full: number; keys: number }> {
+  const full = await new CitewiseWorkspace({ workspaceRoot }).check(reportPath, text);
+  const settings = await new CitewiseWorkspace({ workspaceRoot }).settingsFor(reportPath, text);
+  const complete = await new CitewiseWorkspace({ workspaceRoot }).checkCited(reportPath, text, settings, 'complete');
+  assert.deepEqual(complete.findings, full.findings);
+  assert.deepEqual(complete.corpus?.problems, full.corpus?.problems);
+  assert.deepEqual(complete.references, full.references);
+  const keys = await new CitewiseWorkspace({ workspaceRoot }).checkCited(reportPath, text, settings, 'keys');
+  assert.deepEqual(keys.findings, withoutReferenceFindings(full, text).findings);
+  // The cited sources are read as the full load reads them.
+  for (const group of full.report.citations) {
+    for (const { key } of group.items) {
+      assert.deepEqual(keys.corpus?.get(key), full.corpus?.get(key), key);
+      assert.equal(keys.corpus?.text(key)?.text, full.corpus?.text(key)?.text, key);
+    }
+  }
+  return { full: full.findings.length, keys: keys.findings.length };
+}
+
+describe('checking against the cited sources alone', () => {
+  after(removeTrees);
+
+  it('finds what the full check finds, keys settled by front matter, corpus.yaml, bibliographies and duplicates', async () => {
+    const root = writeTree({
+      'corpus/harbour-review.md': '---\nkey: harbour-2023\npublisher: Harbour Watch\n---\n# Annual Review of Coastal Shelters\n\n15 June 2023\n\nThe shelters on the coast received more young people in 2022 than in any year before.\n',
+      // Claims the key another file's name gives: the named file keeps it.
+      'corpus/a-early.md': '---\nkey: monitor-2019\n---\n# Early notes\n\nNotes that the monitors made about the shelters in their first year.\n',
+      'corpus/monitor-2019.txt': 'Shelter Monitoring Report\n\n14 March 2019\n\nLegal representation was offered in only one shelter during the whole year.\n',
+      'corpus/renamed.txt': 'Interview notes\n\n2 May 2022\n\nThe debt to the recruiter is the hardest problem after the shelter, she said.\n',
+      'corpus/linked.md': '# Families and Journeys\n\n11 February 2021\n\nMost families travelled north in the spring, when the roads were open again.\n',
+      'corpus/corpus.yaml': 'sources:\n  - file: renamed.txt\n    key: case-worker-2022\n    type: interview\n',
+      'corpus/refs.bib': '@report{families-2021,\n  title = {Families and Journeys},\n  date = {2021-02-11},\n  file = {linked.md}\n}\n',
+      'corpus/undated.md': '# Loose page\n\nA page that gives no date at all for the words written on it.\n',
+      'citewise.yaml': 'corpus: corpus\ntimeframe:\n  from: 2020-01-01\n  to: 2023-12-31\n',
+    });
+    const text = [
+      '# Report',
+      '',
+      'The coast saw a rise: “The shelters on the coast received more young people in 2022 than in any year before” [@harbour-2023].',
+      'An altered quote: “The shelters on the coast received fewer young people in 2022 than in any year before” [@harbour-2023].',
+      'Monitors wrote that “Legal representation was offered in only one shelter during the whole year” [@monitor-2019].',
+      'A worker said that “The debt to the recruiter is the hardest problem after the shelter” [@case-worker-2022].',
+      'Families moved: “Most families travelled north in the spring, when the roads were open again” [@families-2021].',
+      'A page says “A page that gives no date at all for the words written on it” [@undated].',
+      'Unknown: [@harbour-2032] and [@a-early] and [@renamed].',
+      '',
+      '“The shelters on the coast received more young people in 2022 than in any year before.”',
+      '',
+      'Source: Harbour Watch, “Annual Review of Coastal Shelters”, 15 June 2023',
+      '',
+    ].join('\n');
+    const counts = await assertSameAsFullCheck(root, path.join(root, 'report.md'), text);
+    // The check is not trivially empty, and the reference's quote is all that waits for the full load.
+    assert.ok(counts.keys >= 6, `${counts.keys} findings`);
+  });
+
+  it('finds what the full check finds on the 1,000-source bench corpus, for a report citing 20 of its sources', async function () {
+    const bench = path.resolve(__dirname, '../../../../.bench');
+    const corpusName = 'corpus-v1-seed42-n1000';
+    if (!fs.existsSync(path.join(bench, corpusName)) || !fs.existsSync(path.join(bench, 'report-v1-seed42-n1000.md.json'))) {
+      console.log(`      (skipped: no bench corpus at ${path.join(bench, corpusName)}; npm run bench makes one)`);
+      this.skip();
+    }
+    this.timeout(120_000);
+    const counts = await assertSameAsFullCheck(bench, path.join(bench, 'cold-start-report.md'), coldStartReport(bench, corpusName));
+    assert.ok(counts.full >= 7, `${counts.full} findings`);
+  });
+});
