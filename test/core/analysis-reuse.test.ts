@@ -5,6 +5,7 @@ import { checkReport } from '../../src/core/checks/checks';
 import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { analyzeReport, ReportMemory, type AnalyzedReport } from '../../src/core/report/report';
 import { removeTrees, writeTree } from '../support/temp-tree';
+import { seededRandom } from '../support/seeded-random';
 
 /**
  * An analysis that reuses what the one before found (citation groups of unchanged paragraphs, quotes'
@@ -30,16 +31,10 @@ function plain(report: AnalyzedReport) {
   };
 }
 
-/** A small deterministic random generator (mulberry32), so a failure can be replayed. */
+/** Whole numbers below a bound, from the seeded generator, so a failure can be replayed. */
 function randomFrom(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return Math.floor((((value ^ (value >>> 14)) >>> 0) / 4294967296) * below);
-  };
+  const next = seededRandom(seed);
+  return (below) => Math.floor(next() * below);
 }
 
 /** One edit of the kinds an author makes, at a random place; `report` is the analysis of `text`. */

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { reparseMarkdown } from '../../src/core/report/incremental-markdown';
 import { parseMarkdown, traceOf, type MarkdownStructure } from '../../src/core/report/markdown';
+import { seededRandom } from '../support/seeded-random';
 
 const repo = path.resolve(__dirname, '../../../..');
 const seeds = path.resolve(repo, '../shared/seeds');
@@ -16,17 +17,6 @@ const significant = [
   '-', '\n-----\n', '***', '_ _ _', ' ', 'word', '“', '”', '\u00a0', '\ud83d',
 ];
 
-/** A small deterministic generator, so that a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomEdit(text: string, next: () => number): string {
   const pick = (count: number) => Math.floor(next() * count);
@@ -61,7 +51,7 @@ function markdownFiles(folder: string): Document[] {
  * edits reused the previous structure's first blocks, i.e. were not parsed in full.
  */
 function checkEdits(document: Document, edits: number, seed: number): number {
-  const next = random(seed);
+  const next = seededRandom(seed);
   let text = document.text;
   let structure: MarkdownStructure = parseMarkdown(text);
   let reused = 0;

@@ -5,6 +5,7 @@ import { countWords, indexWords, scanWords, tokenize, words, type TokenList } fr
 import { Vocabulary } from '../../src/core/index/vocabulary';
 import * as reference from '../support/reference-tokenize';
 import { Vocabulary as ReferenceVocabulary } from '../support/reference-vocabulary';
+import { seededRandom } from '../support/seeded-random';
 
 /**
  * The fast scanner must give exactly what the scanner before it gave: the index, search and quote
@@ -17,17 +18,6 @@ const seeds = path.resolve(projectRoot, '../shared/seeds');
 /** The benchmark's corpus, where `npm run bench` has generated it in this checkout. */
 const benchSampleFolders = [path.join(projectRoot, '.bench/corpus-v1-seed42-n10000/part-00'), path.join(projectRoot, '.bench/corpus-v1-seed42-n1000/part-00')];
 
-/** mulberry32: small, seedable and the same on every machine, so a failing case can be replayed. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pieces that stress every rule of the scanner, drawn from with replacement. */
 const hostilePieces = [
@@ -137,7 +127,7 @@ function assertFindsEveryWord(vocabulary: Vocabulary): void {
 
 describe('fast tokenizer, against the scanner it replaced', () => {
   const count = 4000;
-  const texts = Array.from({ length: count }, (_, seed) => hostileText(randomSource(seed + 1)));
+  const texts = Array.from({ length: count }, (_, seed) => hostileText(seededRandom(seed + 1)));
 
   it('generates text that exercises every rule of the scanner', () => {
     const seen = { droppedMarkers: 0, lineEndJoins: 0, innerJoins: 0, finalSigma: 0, emptyWords: 0, longWords: 0, wholeWordFolds: 0, expandingFolds: 0 };
@@ -168,7 +158,7 @@ describe('fast tokenizer, against the scanner it replaced', () => {
 
   it('starts at any offset, inside a word or not, and stops when told', () => {
     texts.forEach((text, seed) => {
-      const random = randomSource(-(seed + 1));
+      const random = seededRandom(-(seed + 1));
       for (const from of [1, Math.floor(random() * (text.length + 2)), Math.floor(random() * (text.length + 2)), -3, text.length]) {
         for (const dropMarkers of [true, false]) {
           const limit = 1 + Math.floor(random() * 6);
@@ -198,7 +188,7 @@ describe('fast tokenizer, against the scanner it replaced', () => {
     const expectedVocabulary = new ReferenceVocabulary();
     const vocabulary = new Vocabulary();
     texts.forEach((text, seed) => {
-      const from = Math.floor(randomSource(seed + 7)() * (text.length + 1));
+      const from = Math.floor(seededRandom(seed + 7)() * (text.length + 1));
       const expected = referenceIndex(text, expectedVocabulary, from);
       const actual = newIndex(text, vocabulary, from);
       assert.deepEqual({ ids: actual.ids, starts: actual.starts }, expected, `seed ${seed + 1}, from ${from}: ${JSON.stringify(text)}`);

@@ -6,6 +6,7 @@ import type { FindingFix } from '../checks/checks';
 import type { CorpusService } from '../corpus/corpus-service';
 import { manifestFileName } from '../corpus/corpus-files';
 import { manifestWithDate } from '../corpus/manifest-edit';
+import { changedSpan } from '../report/changed-span';
 import { LineIndex } from '../report/line-index';
 import { formatCoiReference } from '../report/references';
 import { referenceLabel } from '../report/report';
@@ -104,12 +105,9 @@ async function recordDateEdit(key: string, corpus: CorpusService, client: FixCli
     return { title, edit: { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start, end: start }, newText: updated }] }] } };
   }
   // Only what changed is replaced, so the editor keeps the rest of an open corpus.yaml (and its cursor) as it is.
-  let prefix = 0;
-  while (prefix < existing.length && prefix < updated.length && existing[prefix] === updated[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < existing.length - prefix && suffix < updated.length - prefix && existing[existing.length - 1 - suffix] === updated[updated.length - 1 - suffix]) suffix++;
-  const range = new LineIndex(existing).rangeOf(prefix, existing.length - suffix);
-  return { title, edit: { changes: { [uri]: [{ range, newText: updated.slice(prefix, updated.length - suffix) }] } } };
+  const { start, oldEnd, newEnd } = changedSpan(existing, updated);
+  const range = new LineIndex(existing).rangeOf(start, oldEnd);
+  return { title, edit: { changes: { [uri]: [{ range, newText: updated.slice(start, newEnd) }] } } };
 }
 
 /** `p. 45` or `pp. 6-7, 10`, as Pandoc locators are written. */
