@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { reparseMarkdown } from '../../src/core/report/incremental-markdown';
+import { proseCodeAt, reparseMarkdown } from '../../src/core/report/incremental-markdown';
 import { parseMarkdown, traceOf, type MarkdownStructure } from '../../src/core/report/markdown';
 import { seededRandom } from '../support/seeded-random';
 
@@ -30,6 +30,22 @@ function randomEdit(text: string, next: () => number): string {
   return text.slice(0, at) + significant[pick(significant.length)] + text.slice(at + removed);
 }
 
+/** Every field of a structure but its prose, without reading the prose. */
+function withoutProse(structure: MarkdownStructure): Omit<MarkdownStructure, 'prose'> {
+  return { text: structure.text, frontMatter: structure.frontMatter, blocks: structure.blocks, headings: structure.headings, directives: structure.directives };
+}
+
+/** `proseCodeAt` agrees with the full parse's prose at random offsets, the ends and just outside them. */
+function assertSameProseCodes(incremental: MarkdownStructure, full: MarkdownStructure, next: () => number): void {
+  const length = full.text.length;
+  const offsets = [-1, 0, length - 1, length, ...Array.from({ length: 40 }, () => Math.floor(next() * length))];
+  for (const offset of offsets) {
+    const expected = full.prose.charCodeAt(offset);
+    const actual = proseCodeAt(incremental, offset);
+    assert.ok(Object.is(actual, expected), `prose code at ${offset}: ${actual}, expected ${expected}`);
+  }
+}
+
 interface Document {
   name: string;
   text: string;
@@ -52,6 +68,8 @@ function markdownFiles(folder: string): Document[] {
  */
 function checkEdits(document: Document, edits: number, seed: number): number {
   const next = seededRandom(seed);
+  // Its own generator for where the prose is read, so that the edits stay those of the seed.
+  const probe = seededRandom(seed + 1);
   let text = document.text;
   let structure: MarkdownStructure = parseMarkdown(text);
   let reused = 0;
@@ -61,7 +79,11 @@ function checkEdits(document: Document, edits: number, seed: number): number {
     const incremental = reparseMarkdown(structure, edited);
     const full = parseMarkdown(edited);
     try {
-      assert.deepStrictEqual(incremental, full);
+      // The prose is read a character at a time first (as completion does), while it may still be in pieces.
+      assertSameProseCodes(incremental, full, probe);
+      // Read whole only now and then, so that versions are also parsed from a prose still in pieces.
+      if (index % 7 === 6 || index === edits - 1) assert.deepStrictEqual(incremental, full);
+      else assert.deepStrictEqual(withoutProse(incremental), withoutProse(full));
       assert.deepStrictEqual(traceOf(incremental), traceOf(full));
     } catch (error) {
       const change = JSON.stringify({ before: text.length, after: edited.length, firstDifference: [...edited].findIndex((char, at) => char !== text[at]) });
@@ -107,6 +129,23 @@ describe('incremental Markdown parse', function () {
       edits += count;
     }
     assert.ok(reused > edits / 2, `${reused} of ${edits} edits reused the previous structure`);
+  });
+
+  it('keeps a prose that nobody reads in pieces over hundreds of versions, and joins it to exactly the full parse', () => {
+    const paragraphs = Array.from({ length: 300 }, (_, index) => `Paragraph ${index} says "a quote" [@key-${index}]; \`code @x\`.`);
+    let text = `# Title\n\n${paragraphs.join('\n\n')}\n`;
+    let structure = parseMarkdown(text);
+    const next = seededRandom(42);
+    for (let index = 0; index < 400; index++) {
+      // Typing and deleting at scattered places, one character at a time, as an author does.
+      const at = text.lastIndexOf('\n\n', Math.floor(next() * text.length)) + 2;
+      text = next() < 0.6 ? `${text.slice(0, at)}${'@`x'[index % 3]}${text.slice(at)}` : `${text.slice(0, at)}${text.slice(at + 1)}`;
+      structure = reparseMarkdown(structure, text);
+      const full = parseMarkdown(text);
+      assertSameProseCodes(structure, full, next);
+      assert.equal(proseCodeAt(structure, at), full.prose.charCodeAt(at));
+    }
+    assert.deepStrictEqual(structure, parseMarkdown(text));
   });
 
   it('reads only around the edit: blocks above it are the previous objects, blocks below it shifted', () => {

@@ -79,10 +79,10 @@ export function reparseMarkdown(previous: MarkdownStructure, text: string): Mark
 
   const syncEnd = stopped.line < lineStarts.length ? lineStarts[stopped.line] : text.length;
   const windowProse = blankInline(chars.subarray(0, syncEnd - restart), scan.blocks.slice(keptBlocks), restart);
-  let prose = previous.prose.slice(0, restart) + windowProse;
+  const prose = [...prosePieces(previous, 0, restart), { text: windowProse, start: 0, end: windowProse.length }];
   if (resumeIndex >= 0) {
     const resumeLine = trace.resetLines[resumeIndex];
-    prose += previous.prose.slice(oldStarts[resumeLine]);
+    prose.push(...prosePieces(previous, oldStarts[resumeLine], old.length));
     const quoteDelta = stopped.quoteGroup - Math.floor(trace.resetStates[resumeIndex] / 2);
     const resumeHeading = firstIndexWhere(previous.headings, (heading) => heading.line >= resumeLine);
     const sectionDelta = scan.headings.length - resumeHeading;
@@ -101,9 +101,76 @@ export function reparseMarkdown(previous: MarkdownStructure, text: string): Mark
   const directives = previous.directives.map((directive) =>
     directive.start > oldEnd ? { ...directive, line: lineOfOffset(lineStarts, directive.start + delta), start: directive.start + delta, end: directive.end + delta } : directive,
   );
-  const structure: MarkdownStructure = { text, prose, frontMatter: previous.frontMatter, blocks: scan.blocks, headings: scan.headings, directives };
+  const structure = withLazyProse({ text, frontMatter: previous.frontMatter, blocks: scan.blocks, headings: scan.headings, directives }, prose);
   const nextTrace: ParseTrace = { lineStarts, bodyLine: trace.bodyLine, comments: scan.comments, resetLines: scan.resetLines, resetStates: scan.resetStates };
   return keepTrace(structure, nextTrace);
+}
+
+/** A stretch [start, end) of a string. */
+interface ProsePiece {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The prose of an incrementally parsed version, as pieces of an earlier version's prose and the window read
+ * again, until something reads it whole. Joining it costs as much as copying 1 MB, and so does slicing a
+ * joined-but-unflattened string, which is what completion on every keystroke would otherwise pay twice.
+ */
+const lazyProse = new WeakMap<MarkdownStructure, ProsePiece[]>();
+
+/** Beyond this many pieces a version's prose is joined at once, so that reading a character stays cheap and no chain of versions is kept. */
+const maxProsePieces = 32;
+
+function withLazyProse(fields: Omit<MarkdownStructure, 'prose'>, pieces: ProsePiece[]): MarkdownStructure {
+  const kept = pieces.filter((piece) => piece.end > piece.start);
+  if (kept.length > maxProsePieces) return { ...fields, prose: joinPieces(kept) };
+  const structure = fields as MarkdownStructure;
+  lazyProse.set(structure, kept);
+  Object.defineProperty(structure, 'prose', {
+    enumerable: true,
+    configurable: true,
+    get(): string {
+      const prose = joinPieces(kept);
+      Object.defineProperty(structure, 'prose', { value: prose, enumerable: true, configurable: true, writable: true });
+      lazyProse.delete(structure);
+      return prose;
+    },
+  });
+  return structure;
+}
+
+function joinPieces(pieces: readonly ProsePiece[]): string {
+  return pieces.map((piece) => piece.text.slice(piece.start, piece.end)).join('');
+}
+
+/** The pieces of a structure's prose that make up [from, to), without joining them. */
+function prosePieces(structure: MarkdownStructure, from: number, to: number): ProsePiece[] {
+  const pieces = lazyProse.get(structure) ?? [{ text: structure.prose, start: 0, end: structure.prose.length }];
+  const found: ProsePiece[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    const length = piece.end - piece.start;
+    const start = Math.max(from, offset);
+    const end = Math.min(to, offset + length);
+    if (start < end) found.push({ text: piece.text, start: piece.start + start - offset, end: piece.start + end - offset });
+    offset += length;
+  }
+  return found;
+}
+
+/** The UTF-16 code unit of a structure's prose at an offset (NaN outside it), without joining a prose still in pieces. */
+export function proseCodeAt(structure: MarkdownStructure, offset: number): number {
+  const pieces = lazyProse.get(structure);
+  if (!pieces) return structure.prose.charCodeAt(offset);
+  let start = 0;
+  for (const piece of pieces) {
+    const length = piece.end - piece.start;
+    if (offset >= start && offset < start + length) return piece.text.charCodeAt(piece.start + offset - start);
+    start += length;
+  }
+  return Number.NaN;
 }
 
 /**

@@ -45,8 +45,7 @@ export function completionSite(parsed: ParsedDocument, position: Position): Comp
   if (!match && label === undefined) return undefined;
   const typed = match ? match[1] : before.slice(label!.length);
   const typedStart = parsed.lines.offsetAt(position) - typed.length;
-  const prose = parsed.prose;
-  if (match ? prose[typedStart - 1] !== '@' : prose.slice(typedStart - label!.length, typedStart) !== label) return undefined;
+  if (match ? !parsed.proseHas(typedStart - 1, '@') : !parsed.proseHas(typedStart - label!.length, label!)) return undefined;
   const after = match ? (keyAfterCursor.exec(line.slice(position.character))?.[0] ?? '') : '';
   return {
     typed,

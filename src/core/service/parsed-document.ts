@@ -1,5 +1,5 @@
 import { LineIndex } from '../report/line-index';
-import { reparseMarkdown } from '../report/incremental-markdown';
+import { proseCodeAt, reparseMarkdown } from '../report/incremental-markdown';
 import { parseMarkdown, type MarkdownStructure } from '../report/markdown';
 import type { ServiceDocument } from './service-host';
 
@@ -27,12 +27,18 @@ export class ParsedDocument {
     return this.document.version;
   }
 
-  /** The text with everything that is not prose blanked out, offsets kept. */
-  get prose(): string {
+  /**
+   * Whether the prose (the text with code, comments and front matter blanked, offsets kept) reads `expected`
+   * at an offset. Asks the structure for single characters, so that a keystroke never joins the whole prose.
+   */
+  proseHas(offset: number, expected: string): boolean {
     if (!this.parsed) {
       this.parsed = this.earlier ? reparseMarkdown(this.earlier, this.document.text) : parseMarkdown(this.document.text);
       this.earlier = undefined;
     }
-    return this.parsed.prose;
+    for (let index = 0; index < expected.length; index++) {
+      if (proseCodeAt(this.parsed, offset + index) !== expected.charCodeAt(index)) return false;
+    }
+    return true;
   }
 }
