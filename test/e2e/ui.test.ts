@@ -115,6 +115,20 @@ const uiTimeout = 20_000;
     await waitForCurrentLine((text) => text.trim() === '', 'an empty line');
   }
 
+  /**
+   * The lines of the Citewise output (the language client's trace of its messages, which the sandbox's
+   * settings turn on) that match, with the line after each (a message's first parameters): what a failure
+   * report needs to tell the server's answer from the editor's handling of it.
+   */
+  function serverTrace(pattern: RegExp, limit = 40): string {
+    const logs = path.join(sandbox.userDataDir, 'logs');
+    const files = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('Citewise.log')) : [];
+    if (files.length === 0) return '(no Citewise output found)';
+    const lines = fs.readFileSync(path.join(logs, files[0]), 'utf8').split('\n');
+    const picked = lines.flatMap((line, index) => (pattern.test(line) ? [line, ...lines.slice(index + 1, index + 12).filter((next) => /"(version|position|triggerKind|id|line|character|text)"/.test(next))] : []));
+    return picked.slice(-limit).join('\n');
+  }
+
   /** The screen rectangle of the first occurrence of `text` in the editor's visible lines. */
   async function textBox(text: string): Promise<{ x: number; y: number; width: number; height: number } | undefined> {
     return page.evaluate((needle: string) => {
@@ -208,6 +222,9 @@ const uiTimeout = 20_000;
   });
 
   it('completes a citation key after typing [@ and inserts it with Enter', async () => {
+    // Typed once the corpus has loaded (the status bar counts its sources): a key typed while it is still
+    // loading for the first time is the LSP suite's test, with no editor timing in the way.
+    await page.locator('.statusbar-item').filter({ hasText: /\d+ sources · / }).first().waitFor({ state: 'visible' });
     await newLineAtEnd();
     // `[` may or may not auto-close (that depends on when Markdown's language configuration has loaded);
     // typing `]` overtypes an auto-closed one, so this always leaves `See [@]` with the cursor before `]`.
@@ -216,7 +233,9 @@ const uiTimeout = 20_000;
     await waitForCurrentLine((text) => text === 'See []', 'See []');
     await page.keyboard.type('@');
     const row = page.locator('.suggest-widget .monaco-list-row').filter({ hasText: new RegExp(fixtureKeys.join('|')) }).first();
-    await row.waitFor({ state: 'visible' });
+    await row.waitFor({ state: 'visible' }).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message.split('\n')[0] : String(error)}\nThe completion messages between VS Code and the server:\n${serverTrace(/textDocument\/completion|\$\/cancelRequest|didChange'|Loaded \d+ sources/)}`);
+    });
     const offered = (await page.locator('.suggest-widget .monaco-list-row').allTextContents()).join(' | ');
     await screenshot('completion-widget');
     assert.ok(fixtureKeys.some((key) => offered.includes(key)), `the suggestions name no fixture key: ${offered}`);

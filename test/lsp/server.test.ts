@@ -88,6 +88,18 @@ describe('citewise lsp --stdio', function () {
     await client.waitForDiagnostics(uri, (diagnostics, published) => published === fixed && diagnostics.length === 0);
   });
 
+  it('completes a key typed while the corpus is still loading for the first time, once it has loaded', async () => {
+    await client.initialize(workspace);
+    const file = path.join(workspace, 'scratch.md');
+    const uri = client.open(file, '# Scratch\n\nShelters offered 64 places [');
+    client.change(uri, { start: { line: 2, character: 28 }, end: { line: 2, character: 28 } }, '@');
+    const loading = client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 29 }, context: { triggerKind: 2, triggerCharacter: '@' } });
+    // The request went out before the load ended: starting the index worker alone takes longer than this.
+    assert.ok(!client.progress.some((step) => (step as { value: { kind: string } }).value.kind === 'end'), 'the corpus had loaded before the completion request');
+    const list = await loading;
+    assert.deepEqual(list.items.map((item) => item.label).sort(), ['case-worker-interview-2021', 'drita-shelters-2022', 'ombudsman-monitoring-2023']);
+  });
+
   it('offers the fix a finding carries as a code action, with the edit', async () => {
     await client.initialize(workspace);
     const file = path.join(workspace, 'typo.md');

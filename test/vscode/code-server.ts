@@ -43,6 +43,8 @@ export const userSettings = {
   'files.autoSave': 'off',
   'files.hotExit': 'off',
   'editor.hover.delay': 200,
+  // The language client's trace in the Citewise output, for the report of a failed UI test.
+  'citewise.trace.server': 'verbose',
   'editor.accessibilitySupport': 'off',
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
