@@ -99,7 +99,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   // Filled in when the client has said what it can show (initializationOptions); no request comes before that.
   const serviceOptions: LanguageServiceOptions = { log: (message) => log('error', message) };
   const service = new CitewiseLanguageService(workspaces, serviceOptions);
-  const handlers = citewiseRequestHandlers(workspaces, service);
+  const handlers = citewiseRequestHandlers(workspaces, service, (uri) => documents.get(uri)?.getText());
 
   const serviceDocument = (document: TextDocument): ServiceDocument => ({ uri: document.uri, version: document.version, text: document.getText(), languageId: document.languageId });
 

@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toCslJson } from '../core/bibliography/csl-export';
-import { parseCitations } from '../core/report/citations';
-import { parseMarkdown } from '../core/report/markdown';
 import { byline } from '../core/service/source-details';
 import { activeReportUri, openSource, sourceByKey, type CitewiseBackend } from './backend';
 import { registerConfirmDate } from './confirm-date';
@@ -61,14 +59,10 @@ async function insertCitation(backend: CitewiseBackend): Promise<void> {
   });
   pick.dispose();
   if (!key) return;
-  const document = editor.document;
-  const offset = document.offsetAt(editor.selection.active);
-  // Inside an existing group the key joins it, so the group is never broken in two.
-  const group = parseCitations(parseMarkdown(document.getText()).prose).find((candidate) => candidate.bracketed && offset > candidate.start && offset < candidate.end);
-  await editor.edit((edit) => {
-    if (group) edit.insert(document.positionAt(group.end - 1), `; @${key}`);
-    else edit.replace(editor.selection, `[@${key}]`);
-  });
+  const { start, end } = editor.selection;
+  const selection = { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } };
+  const { range, newText } = await backend.request('citewise/citeKey', { uri, selection, key });
+  await editor.edit((edit) => edit.replace(new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character), newText));
 }
 
 async function showCorpusProblems(backend: CitewiseBackend): Promise<void> {
@@ -107,7 +101,7 @@ async function exportBibliography(backend: CitewiseBackend, chosenTarget?: vscod
   }
   let sources = corpus.sources;
   if (report) {
-    const cited = new Set(parseCitations(parseMarkdown(report.getText()).prose).flatMap((group) => group.items.map((item) => item.key)));
+    const cited = new Set(corpus.citations?.map(({ key }) => key));
     sources = sources.filter((source) => cited.has(source.key));
   }
   const folder = report && report.uri.scheme === 'file' ? path.dirname(report.uri.fsPath) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

@@ -1,6 +1,4 @@
 import * as vscode from 'vscode';
-import { parseCitations } from '../core/report/citations';
-import { parseMarkdown } from '../core/report/markdown';
 import type { EffectiveSettings } from '../core/settings/settings';
 import type { Source } from '../core/corpus/source';
 import { SafeMarkdown } from '../core/service/safe-markdown';
@@ -38,13 +36,7 @@ class SourcesTree implements vscode.TreeDataProvider<Node> {
     const corpus = await this.backend.request('citewise/sources', { uri: report }).catch(() => null);
     this.sources = corpus?.sources ?? [];
     this.settings = corpus?.settings;
-    this.citeCounts = new Map();
-    const editor = vscode.window.activeTextEditor;
-    if (editor && report) {
-      for (const group of parseCitations(parseMarkdown(editor.document.getText()).prose)) {
-        for (const item of group.items) this.citeCounts.set(item.key, (this.citeCounts.get(item.key) ?? 0) + 1);
-      }
-    }
+    this.citeCounts = new Map(corpus?.citations?.map(({ key, count }) => [key, count]));
     this.changed.fire();
   }
 

@@ -120,8 +120,18 @@ describe('citewise lsp --stdio', function () {
     assert.equal(hits?.[0]?.key, 'ombudsman-monitoring-2023');
     const listing = await client.citewise('citewise/sources', { uri });
     assert.deepEqual(listing?.sources.map((source) => source.key).sort(), ['case-worker-interview-2021', 'drita-shelters-2022', 'ombudsman-monitoring-2023']);
-    const text = await client.citewise('citewise/sourceText', { file: path.join(workspace, 'corpus', 'ombudsman-monitoring-2023.txt') });
-    assert.match(text ?? '', /^Monitoring Visits to Shelters/);
+    assert.deepEqual(listing?.citations?.find(({ key }) => key === 'ombudsman-monitoring-2023'), { key: 'ombudsman-monitoring-2023', count: 2 });
+    // The open text is what is cited from, unsaved edits included: a key joins the group the cursor is in.
+    const text = fs.readFileSync(path.join(workspace, 'report.md'), 'utf8');
+    const inGroup = positionOf(text, '@case-worker-interview-2021', 1);
+    const edit = await client.citewise('citewise/citeKey', { uri, selection: { start: inGroup, end: inGroup }, key: 'drita-shelters-2022' });
+    const closing = positionOf(text, 'case-worker-interview-2021]', 'case-worker-interview-2021'.length);
+    assert.deepEqual(edit, { range: { start: closing, end: closing }, newText: '; @drita-shelters-2022' });
+    client.change(uri, { start: closing, end: closing }, '; @drita-shelters-2022');
+    const after = await client.citewise('citewise/sources', { uri });
+    assert.equal(after?.citations?.find(({ key }) => key === 'drita-shelters-2022')?.count, 3);
+    const sourceText = await client.citewise('citewise/sourceText', { file: path.join(workspace, 'corpus', 'ombudsman-monitoring-2023.txt') });
+    assert.match(sourceText ?? '', /^Monitoring Visits to Shelters/);
   });
 
   it('answers a failing request with an error and keeps serving', async () => {

@@ -3,7 +3,7 @@
  * (src/lsp) answers them and the VS Code client (src/vscode) sends them, both through these maps, so a
  * name, its parameters and its result cannot drift apart (as rust-analyzer's lsp_ext.ts does it).
  */
-import type { Location } from 'vscode-languageserver-types';
+import type { Location, Range, TextEdit } from 'vscode-languageserver-types';
 import { z } from 'zod';
 import type { SearchHit } from '../search/search';
 import type { EffectiveSettings } from '../settings/settings';
@@ -21,6 +21,8 @@ interface CorpusListing {
   problems: CorpusProblem[];
   /** The settings of the report the corpus was found through, for time-frame marks; none for a corpus found otherwise. */
   settings?: EffectiveSettings;
+  /** How often that report (its unsaved text when open) cites each key; none without a report. */
+  citations?: { key: string; count: number }[];
 }
 
 interface CitewiseRequests {
@@ -37,6 +39,8 @@ interface CitewiseRequests {
   'citewise/sourceText': { params: ({ file: string } | (CorpusScope & { key: string })) & { from?: number; to?: number }; result: string | null };
   /** Where a source lives, at a passage (offsets in its text) when given. */
   'citewise/sourceLocation': { params: CorpusScope & { key: string; passage?: { start: number; end: number } }; result: Location | null };
+  /** The edit that cites a key at a selection of a report: joining the citation group the selection is in, else `[@key]`. */
+  'citewise/citeKey': { params: { uri: string; selection: Range; key: string }; result: TextEdit };
   /** Reads every loaded corpus again from scratch. */
   'citewise/rebuildIndex': { params: Record<string, never>; result: null };
 }
