@@ -10,6 +10,8 @@ import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { coldStartReport } from '../support/cold-start-report';
 import { removeTrees, writeTree } from '../support/temp-tree';
 
+const workerFile = path.resolve(__dirname, '../../src/core/index/index-worker.js');
+
 /**
  * Differential: a check against the cited sources alone (`checkCited`) must find what the check against
  * the fully loaded corpus finds: all of it at depth 'complete', and at depth 'keys' all but the findings
@@ -18,10 +20,15 @@ import { removeTrees, writeTree } from '../support/temp-tree';
 async function assertSameAsFullCheck(workspaceRoot: string, reportPath: string, text: string): Promise<{ full: number; keys: number }> {
   const full = await new CitewiseWorkspace({ workspaceRoot }).check(reportPath, text);
   const settings = await new CitewiseWorkspace({ workspaceRoot }).settingsFor(reportPath, text);
-  const complete = await new CitewiseWorkspace({ workspaceRoot }).checkCited(reportPath, text, settings, 'complete');
-  assert.deepEqual(complete.findings, full.findings);
-  assert.deepEqual(complete.corpus?.problems, full.corpus?.problems);
-  assert.deepEqual(complete.references, full.references);
+  // In this thread, and with drafts read in worker threads too (on a corpus of more than a few batches).
+  for (const loadOptions of [{}, { workers: { file: workerFile, count: 1 } }]) {
+    const complete = await new CitewiseWorkspace({ workspaceRoot, loadOptions }).checkCited(reportPath, text, settings, 'complete');
+    assert.deepEqual(complete.findings, full.findings);
+    assert.deepEqual(complete.corpus?.problems, full.corpus?.problems);
+    assert.deepEqual(complete.references, full.references);
+    // Every source's metadata, with where each field came from, in the same order (JSON keeps it).
+    assert.equal(JSON.stringify(complete.corpus?.sources), JSON.stringify(full.corpus?.sources));
+  }
   const keys = await new CitewiseWorkspace({ workspaceRoot }).checkCited(reportPath, text, settings, 'keys');
   assert.deepEqual(keys.findings, withoutReferenceFindings(full, text).findings);
   // The cited sources are read as the full load reads them.
@@ -44,7 +51,8 @@ async function assertDraftsAsRead(root: string): Promise<number> {
   for (const file of files) {
     const described = await readDocumentDraft(root, file, extractInProcess);
     const [whole] = (await readBatch(root, [file], extractInProcess, new Vocabulary())).results;
-    assert.deepEqual(described, { draft: whole.loaded?.draft, problems: whole.problems }, file.relativePath);
+    // JSON as well, which keeps the order of fields, as output shows it.
+    assert.equal(JSON.stringify(described), JSON.stringify({ draft: whole.loaded?.draft, problems: whole.problems }), file.relativePath);
   }
   return files.length;
 }
@@ -120,6 +128,19 @@ describe('checking against the cited sources alone', () => {
         'short.md': '# Short\n\n2 May 2022\n\nA short page.\n',
       });
       assert.equal(await assertDraftsAsRead(root), 11);
+    });
+
+    it('is the full load\'s when read in worker threads, problems included, in a corpus of more than a few batches', async () => {
+      const many = Object.fromEntries(Array.from({ length: 80 }, (_, index) => [`corpus/page-${index}.md`, `# Page ${index}\n\n${index + 1} May 2020\n\nWords of page ${index}.\n`]));
+      const root = writeTree({
+        ...many,
+        'corpus/binary.md': Buffer.concat([Buffer.from(`# Title\n\n${body}\n`), Buffer.from([0, 1, 2]), Buffer.from('\n')]),
+        'corpus/legacy.txt': Buffer.concat([Buffer.from(`Annuaire\n\n2018\n\n${body}\n`), latin, Buffer.from('\n')]),
+        'corpus/broken.md': '---\ntitle: [unclosed\n---\nText survives.\n',
+        'citewise.yaml': 'corpus: corpus\n',
+      });
+      const text = '# Report\n\nPage three says “Words of page 3” [@page-3], the legacy file “Annuaire” [@legacy].\n';
+      await assertSameAsFullCheck(root, path.join(root, 'report.md'), text);
     });
 
     it('is the full load\'s for every source of the seeds, the fixtures and the 1,000-source bench corpus', async function () {

@@ -161,8 +161,17 @@ async function prepareDocument(root: string, file: CorpusFile, extract: Document
   }
 }
 
+/** A document's draft (unless it could not be read) and its problems, without its text. */
+export interface DraftResult {
+  draft?: Draft;
+  problems: CorpusProblem[];
+}
+
+/** Reads the drafts of a batch of documents, in order. */
+export type DraftReader = (root: string, files: readonly CorpusFile[]) => Promise<DraftResult[]>;
+
 /** A document's draft and problems as `readBatch` gives them, without indexing its words: for when only its metadata is wanted. */
-export async function readDocumentDraft(root: string, file: CorpusFile, extract: DocumentExtractor): Promise<{ draft?: Draft; problems: CorpusProblem[] }> {
+export async function readDocumentDraft(root: string, file: CorpusFile, extract: DocumentExtractor): Promise<DraftResult> {
   const { prepared, problems } = await prepareDocument(root, file, extract, 'draft');
   return { draft: prepared?.draft, problems };
 }
