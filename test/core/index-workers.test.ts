@@ -78,6 +78,20 @@ describe('indexing in worker threads', () => {
     }
   });
 
+  it('keeps the usual priority for workers a command waits for (foreground)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const root = writeTree(files);
+    const own = threadNiceness();
+    const pool = new IndexWorkerPool({ file: workerFile, count: 1, foreground: true }, new Vocabulary(), () => Promise.reject(new Error('the worker should read')));
+    try {
+      const listed = await listCorpusFiles(root, []);
+      assert.equal((await pool.readDrafts(root, listed.filter((file) => file.kind === 'markdown'), () => Promise.reject(new Error('the worker should read')))).length, 2);
+      assert.equal(threadNiceness().filter((nice) => nice === 10).length, own.filter((nice) => nice === 10).length);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('reports progress for every file and works with the reload cache', async () => {
     const root = writeTree(files);
     const cache = new CorpusCache();

@@ -49,8 +49,11 @@ export async function loadCitedCorpus(roots: readonly string[], cited: (sources:
       const metadataFiles = files.filter(
         (file) => (file.kind === 'manifest' && (file.relativePath === manifestFileName || file.relativePath === 'corpus.yml')) || file.kind === 'bibtex' || file.kind === 'csl-json',
       );
-      // The pool indexes nothing here: its fallback for batches to index is never called.
-      if (workers && documents.length > 2 * draftsPerBatch) pool ??= new IndexWorkerPool(workers, new Vocabulary(), () => Promise.reject(new Error('Drafts alone are read in workers.')));
+      // The pool indexes nothing here: its fallback for batches to index is never called. Its workers keep the
+      // usual priority: a complete cited load is what a command (a cold `citewise check`) waits for, not background work.
+      if (workers && documents.length > 2 * draftsPerBatch) {
+        pool ??= new IndexWorkerPool({ ...workers, foreground: true }, new Vocabulary(), () => Promise.reject(new Error('Drafts alone are read in workers.')));
+      }
       looks.push({ root, listingProblems, documents, metadataFiles, described: await describeDocuments(root, documents, options.depth, extract, pool) });
     }
   } finally {

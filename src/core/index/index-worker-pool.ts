@@ -67,7 +67,14 @@ export class IndexWorkerPool {
   private readonly fileTimeoutMs: number;
 
   constructor(
-    private readonly options: { file: string; count: number; extractionCacheFolder?: string; fileTimeoutMs?: number },
+    private readonly options: {
+      file: string;
+      count: number;
+      extractionCacheFolder?: string;
+      fileTimeoutMs?: number;
+      /** Workers at the usual priority, for work a command waits for; by default they give way (see index-worker.ts). */
+      foreground?: boolean;
+    },
     private readonly vocabulary: Vocabulary,
     /** Reads in this thread when no worker is left (one crashed, say), so a load never stops half-way. */
     private readonly fallback: BatchReader,
@@ -88,7 +95,7 @@ export class IndexWorkerPool {
   }
 
   private spawn(): void {
-    const worker = new Worker(this.options.file, { workerData: { extractionCacheFolder: this.options.extractionCacheFolder } });
+    const worker = new Worker(this.options.file, { workerData: { extractionCacheFolder: this.options.extractionCacheFolder, foreground: this.options.foreground } });
     const state: WorkerState = { worker, mapping: [], busy: 0, alive: true };
     worker.on('message', (message: WorkerReply) => this.receive(state, message));
     worker.on('error', (error) => this.failWorker(state, error));

@@ -37,9 +37,11 @@ function runInBackground(): void {
     // Not allowed here (a container without /proc, say): the worker keeps the usual priority.
   }
 }
-runInBackground();
 
-const { extractionCacheFolder } = (workerData ?? {}) as { extractionCacheFolder?: string };
+// A pool's workers for work a command waits for keep the usual priority.
+const { extractionCacheFolder, foreground } = (workerData ?? {}) as { extractionCacheFolder?: string; foreground?: boolean };
+if (!foreground) runInBackground();
+
 const extract = extractionCacheFolder ? withExtractionCache(extractInProcess, extractionCacheFolder) : extractInProcess;
 const vocabulary = new Vocabulary();
 const builder = new SegmentBuilder();
