@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CorpusCache, loadCorpus, type Corpus } from '../../src/core/corpus/corpus';
-import { listCorpusFiles } from '../../src/core/corpus/corpus-files';
+import { documentKinds, listCorpusFiles } from '../../src/core/corpus/corpus-files';
+import { readDocumentDraft } from '../../src/core/corpus/document-reader';
+import { extractInProcess } from '../../src/core/extract/document-extractor';
 import { IndexWorkerPool } from '../../src/core/index/index-worker-pool';
 import { Vocabulary } from '../../src/core/index/vocabulary';
 import { CorpusSearch } from '../../src/core/search/search';
@@ -76,6 +78,20 @@ describe('indexing in worker threads', () => {
     }
   });
 
+  it('keeps the usual priority for workers a command waits for (foreground)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const root = writeTree(files);
+    const own = threadNiceness();
+    const pool = new IndexWorkerPool({ file: workerFile, count: 1, foreground: true }, new Vocabulary(), () => Promise.reject(new Error('the worker should read')));
+    try {
+      const listed = await listCorpusFiles(root, []);
+      assert.equal((await pool.readDrafts(root, listed.filter((file) => file.kind === 'markdown'), () => Promise.reject(new Error('the worker should read')))).length, 2);
+      assert.equal(threadNiceness().filter((nice) => nice === 10).length, own.filter((nice) => nice === 10).length);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('reports progress for every file and works with the reload cache', async () => {
     const root = writeTree(files);
     const cache = new CorpusCache();
@@ -100,5 +116,40 @@ describe('indexing in worker threads', () => {
       [['slow.pdf', 1, true]],
     );
     assert.deepEqual(words(corpus, 'zeta'), ['zeta', 'returns', 'rose']);
+  });
+
+  describe('reading drafts alone', () => {
+    const readHereInstead = () => Promise.reject(new Error('the worker should read'));
+
+    it('gives each document\'s draft and problems as this thread reads them', async () => {
+      const root = writeTree(files);
+      const documents = (await listCorpusFiles(root, [])).filter((file) => documentKinds.includes(file.kind));
+      const pool = new IndexWorkerPool({ file: workerFile, count: 2 }, new Vocabulary(), readHereInstead);
+      try {
+        const drafts = await pool.readDrafts(root, documents, readHereInstead);
+        const here = await Promise.all(documents.map((file) => readDocumentDraft(root, file, extractInProcess)));
+        assert.equal(drafts.length, 6);
+        assert.deepEqual(drafts, here);
+        assert.ok(drafts.some((draft) => draft.draft === undefined && draft.problems.length > 0), 'the binary file is refused');
+      } finally {
+        await pool.dispose();
+      }
+    });
+
+    it('leaves out a file that takes longer than the time limit, with a problem at it', async () => {
+      const pages = Array.from({ length: 1000 }, (_, page) => ({ lines: textLines(Array.from({ length: 40 }, (_, line) => `Page ${page}, line ${line}, about shelters.`)) }));
+      const root = writeTree({ 'alpha.md': files['alpha.md'], 'slow.pdf': Buffer.from(writePdf({ pages })), 'zeta.md': '# Zeta\n\nReturns rose.\n' });
+      const documents = (await listCorpusFiles(root, [])).filter((file) => documentKinds.includes(file.kind));
+      const pool = new IndexWorkerPool({ file: workerFile, count: 1, fileTimeoutMs: 1000 }, new Vocabulary(), readHereInstead);
+      try {
+        const drafts = await pool.readDrafts(root, documents, readHereInstead);
+        assert.deepEqual(
+          drafts.map(({ draft, problems }) => [draft?.fields.key, problems.map((problem) => [path.basename(problem.file), /took longer than 1 s/.test(problem.message)])]),
+          [['alpha', []], [undefined, [['slow.pdf', true]]], ['zeta', []]],
+        );
+      } finally {
+        await pool.dispose();
+      }
+    });
   });
 });

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { documentKinds, listCorpusFiles, manifestFileName, type CorpusFile } from './corpus-files';
-import { applyBibliography, applyManifest, Corpus, settleKeys, type TextEntry } from './corpus';
-import { keyDraft, readBatch, readDocumentDraft, type Draft } from './document-reader';
+import { applyBibliography, applyManifest, Corpus, settleKeys, type LoadOptions, type TextEntry } from './corpus';
+import { keyDraft, readBatch, readDocumentDraft, type Draft, type DraftReader, type DraftResult } from './document-reader';
 import { extractInProcess, type DocumentExtractor } from '../extract/document-extractor';
+import { IndexWorkerPool } from '../index/index-worker-pool';
 import { newSegmentId, Segment } from '../index/segment';
 import { Vocabulary } from '../index/vocabulary';
 import type { CorpusProblem, Source } from './source';
@@ -21,6 +22,8 @@ interface CitedLoadOptions {
   depth: CitedLoadDepth;
   /** How PDF and Word files become text; by default in this thread, without a disk cache. */
   extract?: DocumentExtractor;
+  /** At depth 'complete', worker threads that read drafts alongside this thread (which reads too). */
+  workers?: LoadOptions['workers'];
 }
 
 /**
@@ -35,14 +38,26 @@ export async function loadCitedCorpus(roots: readonly string[], cited: (sources:
   const rootList = roots.map((root) => path.resolve(root));
   const extract = options.extract ?? extractInProcess;
   const looks: FirstLook[] = [];
-  for (const root of rootList) {
-    const listingProblems: CorpusProblem[] = [];
-    const files = await listCorpusFiles(root, listingProblems);
-    const documents = files.filter((file) => documentKinds.includes(file.kind));
-    const metadataFiles = files.filter(
-      (file) => (file.kind === 'manifest' && (file.relativePath === manifestFileName || file.relativePath === 'corpus.yml')) || file.kind === 'bibtex' || file.kind === 'csl-json',
-    );
-    looks.push({ root, listingProblems, documents, metadataFiles, described: await describeDocuments(root, documents, options.depth, extract) });
+  // Workers start only for a complete look at more than a few batches, and are done with once every draft is read.
+  const workers = options.depth === 'complete' && options.workers && options.workers.count > 0 ? options.workers : undefined;
+  let pool: IndexWorkerPool | undefined;
+  try {
+    for (const root of rootList) {
+      const listingProblems: CorpusProblem[] = [];
+      const files = await listCorpusFiles(root, listingProblems);
+      const documents = files.filter((file) => documentKinds.includes(file.kind));
+      const metadataFiles = files.filter(
+        (file) => (file.kind === 'manifest' && (file.relativePath === manifestFileName || file.relativePath === 'corpus.yml')) || file.kind === 'bibtex' || file.kind === 'csl-json',
+      );
+      // The pool indexes nothing here: its fallback for batches to index is never called. Its workers keep the
+      // usual priority: a complete cited load is what a command (a cold `citewise check`) waits for, not background work.
+      if (workers && documents.length > 2 * draftsPerBatch) {
+        pool ??= new IndexWorkerPool({ ...workers, foreground: true }, new Vocabulary(), () => Promise.reject(new Error('Drafts alone are read in workers.')));
+      }
+      looks.push({ root, listingProblems, documents, metadataFiles, described: await describeDocuments(root, documents, options.depth, extract, pool) });
+    }
+  } finally {
+    await pool?.dispose();
   }
   const holding = await documentsHolding(looks, cited);
 
@@ -79,26 +94,49 @@ interface FirstLook {
   listingProblems: CorpusProblem[];
   documents: CorpusFile[];
   metadataFiles: CorpusFile[];
-  described: { draft?: Draft; problems: CorpusProblem[] }[];
+  described: DraftResult[];
 }
 
-/** Each document's draft at the depth asked for, in file order. */
-async function describeDocuments(root: string, documents: readonly CorpusFile[], depth: CitedLoadDepth, extract: DocumentExtractor): Promise<{ draft?: Draft; problems: CorpusProblem[] }[]> {
-  const described: { draft?: Draft; problems: CorpusProblem[] }[] = [];
+/** How many documents go to a worker at a time: enough to keep its messages few, few enough to share the last ones out. */
+const draftsPerBatch = 32;
+
+/**
+ * Each document's draft at the depth asked for, in file order. With workers (at depth 'complete'), this
+ * thread and the workers take batches of documents from one queue until none is left, so that a worker
+ * slow to start or to be given a core costs nothing: this thread reads on meanwhile.
+ */
+async function describeDocuments(root: string, documents: readonly CorpusFile[], depth: CitedLoadDepth, extract: DocumentExtractor, pool?: IndexWorkerPool): Promise<DraftResult[]> {
+  const described = new Array<DraftResult>(documents.length);
   let sliceStart = performance.now();
-  for (const file of documents) {
-    if (depth === 'complete') {
-      described.push(await readDocumentDraft(root, file, extract));
-    } else {
-      const problems: CorpusProblem[] = [];
-      described.push({ draft: keyDraft(root, file, problems), problems });
+  const readHere: DraftReader = async (_root, files) => {
+    const drafts: DraftResult[] = [];
+    for (const file of files) {
+      if (depth === 'complete') {
+        drafts.push(await readDocumentDraft(root, file, extract));
+      } else {
+        const problems: CorpusProblem[] = [];
+        drafts.push({ draft: keyDraft(root, file, problems), problems });
+      }
+      // Heads are read synchronously; the thread is given back now and then, so other requests (and workers' replies) are answered.
+      if (performance.now() - sliceStart > 10) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
-    // Heads are read synchronously; the thread is given back now and then, so other requests are answered.
-    if (performance.now() - sliceStart > 10) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
+    return drafts;
+  };
+  let next = 0;
+  const lane = async (read: DraftReader) => {
+    while (next < documents.length) {
+      const first = next;
+      next = Math.min(documents.length, next + draftsPerBatch);
+      const drafts = await read(root, documents.slice(first, next));
+      drafts.forEach((draft, at) => (described[first + at] = draft));
     }
-  }
+  };
+  // Two batches per worker, so that one waits while the other is read.
+  const workerLanes = pool ? Array.from({ length: pool.size * 2 }, () => lane((batchRoot, files) => pool.readDrafts(batchRoot, files, readHere))) : [];
+  await Promise.all([lane(readHere), ...workerLanes]);
   return described;
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CorpusProblem } from './source';
@@ -215,7 +216,9 @@ let readBuffer = Buffer.allocUnsafe(1 << 20);
  */
 export function readTextFileSync(file: string): ReadResult & { stamp?: string } {
   const read = readSyncUpTo(file, Infinity);
-  return read.ok ? { ...read.decoded, stamp: read.stamp } : read;
+  if (!read.ok) return read;
+  const decoded = decodeText(read.bytes);
+  return decoded.ok ? { ...decoded, stamp: read.stamp } : decoded;
 }
 
 /**
@@ -225,10 +228,38 @@ export function readTextFileSync(file: string): ReadResult & { stamp?: string } 
  */
 export function readTextHead(file: string, bytes: number): (ReadResult & { whole: boolean }) | { ok: false; message: string } {
   const read = readSyncUpTo(file, bytes);
-  return read.ok ? { ...read.decoded, whole: read.whole } : read;
+  if (!read.ok) return read;
+  // A head ends after its last line break: a UTF-8 character never contains that byte.
+  const decoded = decodeText(read.whole ? read.bytes : read.bytes.subarray(0, read.bytes.lastIndexOf(0x0a) + 1));
+  return decoded.ok ? { ...decoded, whole: read.whole } : decoded;
 }
 
-function readSyncUpTo(file: string, limit: number): { ok: true; decoded: ReadResult; stamp: string; whole: boolean } | { ok: false; message: string } {
+/**
+ * A text file read whole and checked as `readTextFileSync` checks it (its size and kind, NUL bytes, its
+ * encoding), so that it is refused or warned about alike, but of a UTF-8 file only the opening is decoded:
+ * its first `openingBytes` bytes, cut after a line break. Making a string of every byte is most of what
+ * reading a file costs, and metadata is read from the opening. `opening` is false when `text` is the
+ * whole text (a short file, another encoding); `wholeText` decodes it whole when it is wanted after all.
+ */
+export function readTextOpening(file: string, openingBytes: number): (ReadResult & { ok: true; opening: boolean; wholeText: () => string }) | { ok: false; message: string } {
+  // The bytes outlive the read, for wholeText, so they are not read into the reused buffer.
+  const read = readSyncUpTo(file, Infinity, (size) => Buffer.allocUnsafe(size));
+  if (!read.ok) return read;
+  const { bytes } = read;
+  const end = bytes.length > openingBytes ? bytes.lastIndexOf(0x0a, openingBytes - 1) + 1 : 0;
+  const decoded = decodeText(bytes, end || bytes.length);
+  if (!decoded.ok) return decoded;
+  if (!decoded.opening) return { ...decoded, opening: false, wholeText: () => decoded.text };
+  return { ...decoded, opening: true, wholeText: () => utf8Decoder.decode(bytes) };
+}
+
+/** Reads a file's bytes, up to `limit`, with the stamp (size and modification time) of the handle read. */
+function readSyncUpTo(
+  file: string,
+  limit: number,
+  /** Where the bytes go: by default a buffer reused from file to file. */
+  bufferFor?: (size: number) => Buffer,
+): { ok: true; bytes: Buffer; stamp: string; whole: boolean } | { ok: false; message: string } {
   let handle: number | undefined;
   try {
     // Not blocking: a file swapped for a named pipe since it was listed would otherwise hold the thread until
@@ -240,15 +271,16 @@ function readSyncUpTo(file: string, limit: number): { ok: true; decoded: ReadRes
       return { ok: false, message: `File is too large to read as text (${Math.round(stat.size / 1048576)} MB; the limit is ${maxTextFileBytes / 1048576} MB).` };
     }
     const wanted = Math.min(stat.size, limit);
-    if (wanted > readBuffer.length) readBuffer = Buffer.allocUnsafe(Math.max(wanted, readBuffer.length * 2));
-    const buffer = limit < stat.size ? readBuffer.subarray(0, wanted) : readBuffer;
+    let buffer: Buffer;
+    if (bufferFor) {
+      buffer = bufferFor(wanted);
+    } else {
+      if (wanted > readBuffer.length) readBuffer = Buffer.allocUnsafe(Math.max(wanted, readBuffer.length * 2));
+      buffer = limit < stat.size ? readBuffer.subarray(0, wanted) : readBuffer;
+    }
     let length = 0;
     for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(handle, buffer, length, buffer.length - length, length);
-    const whole = length >= stat.size;
-    // A head ends after its last line break: a UTF-8 character never contains that byte.
-    const end = whole ? length : buffer.lastIndexOf(0x0a, length - 1) + 1;
-    const decoded = decodeText(buffer.subarray(0, end));
-    return decoded.ok ? { ok: true, decoded, stamp: fileStamp(stat), whole } : decoded;
+    return { ok: true, bytes: buffer.subarray(0, length), stamp: fileStamp(stat), whole: length >= stat.size };
   } catch (error) {
     return { ok: false, message: `Cannot read file: ${describeError(error)}` };
   } finally {
@@ -258,7 +290,12 @@ function readSyncUpTo(file: string, limit: number): { ok: true; decoded: ReadRes
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-export function decodeText(bytes: Uint8Array): ReadResult {
+/**
+ * A file's bytes as text: UTF-8 (or UTF-16 or UTF-32 with a byte-order mark, or UTF-16 without one), else
+ * Windows-1252; refused when binary. Given `openingEnd` (just after a line break), a UTF-8 text is decoded
+ * only that far, its rest checked without being made into a string, and `opening` says so.
+ */
+export function decodeText(bytes: Uint8Array, openingEnd = bytes.length): ReadResult & { opening?: true } {
   const byteLength = bytes.length;
   // UTF-32's byte-order mark begins with UTF-16's, so it is tested first.
   if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) return decodeUtf32(bytes, true);
@@ -285,6 +322,11 @@ export function decodeText(bytes: Uint8Array): ReadResult {
   }
   try {
     const bomBytes = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    if (openingEnd < byteLength) {
+      // isUtf8 accepts exactly what the strict decoder accepts, without building the string.
+      if (!isUtf8(bytes)) throw new TypeError('not UTF-8');
+      return { ok: true, text: utf8Decoder.decode(bytes.subarray(0, openingEnd)), encoding: 'utf-8', bomBytes, byteLength, opening: true };
+    }
     return { ok: true, text: utf8Decoder.decode(bytes), encoding: 'utf-8', bomBytes, byteLength };
   } catch {
     return {

@@ -1,12 +1,12 @@
 import type { CslItem } from '../bibliography/bibtex-csl';
 import * as path from 'node:path';
-import { decodeText, describeError, readTextFileSync, readTextHead, type CorpusFile, type CorpusFileKind } from './corpus-files';
+import { decodeText, describeError, readTextFileSync, readTextHead, readTextOpening, type CorpusFile, type CorpusFileKind } from './corpus-files';
 import { type DocumentExtractor, type ExtractedKind } from '../extract/document-extractor';
 import { ExtractionError, type ExtractedDocument } from '../extract/extracted-document';
 import { joinPages, type PageMap } from '../extract/pages';
 import { htmlToText } from '../metadata/html';
 import { readHtmlMetadata, type HtmlMetadata } from '../metadata/html-metadata';
-import { inferMetadata, keyFromFileName } from '../metadata/inference';
+import { inferenceFitsIn, inferMetadata, keyFromFileName } from '../metadata/inference';
 import { readFrontMatter } from '../report/markdown';
 import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from '../metadata/schema';
 import { SegmentBuilder, type Segment, type SegmentData, type TextPlacement } from '../index/segment';
@@ -105,7 +105,7 @@ export async function readBatch(
   const results: DocumentResult[] = [];
   for (const [index, file] of files.entries()) {
     onFileStart?.(index);
-    const { prepared, problems } = await prepareDocument(root, file, extract);
+    const { prepared, problems } = await prepareDocument(root, file, extract, 'text');
     if (!prepared) {
       results.push({ problems });
       continue;
@@ -151,23 +151,44 @@ export async function readBatch(
 }
 
 /** A document read and prepared, or the problems that kept it from being read; a failure is the file's problem, never the caller's. */
-async function prepareDocument(root: string, file: CorpusFile, extract: DocumentExtractor): Promise<{ prepared?: PreparedDocument; problems: CorpusProblem[] }> {
+async function prepareDocument(root: string, file: CorpusFile, extract: DocumentExtractor, wanted: Wanted): Promise<{ prepared?: PreparedDocument; problems: CorpusProblem[] }> {
   const problems: CorpusProblem[] = [];
   try {
-    return { prepared: await loadDocument(root, file, problems, extract), problems };
+    return { prepared: await loadDocument(root, file, problems, extract, wanted), problems };
   } catch (error) {
     problems.push({ file: file.path, line: 1, message: `Cannot read this file: ${describeError(error)}`, severity: 'error' });
     return { problems };
   }
 }
 
+/** A document's draft (unless it could not be read) and its problems, without its text. */
+export interface DraftResult {
+  draft?: Draft;
+  problems: CorpusProblem[];
+}
+
+/** Reads the drafts of a batch of documents, in order. */
+export type DraftReader = (root: string, files: readonly CorpusFile[]) => Promise<DraftResult[]>;
+
 /** A document's draft and problems as `readBatch` gives them, without indexing its words: for when only its metadata is wanted. */
-export async function readDocumentDraft(root: string, file: CorpusFile, extract: DocumentExtractor): Promise<{ draft?: Draft; problems: CorpusProblem[] }> {
-  const { prepared, problems } = await prepareDocument(root, file, extract);
+export async function readDocumentDraft(root: string, file: CorpusFile, extract: DocumentExtractor): Promise<DraftResult> {
+  const { prepared, problems } = await prepareDocument(root, file, extract, 'draft');
   return { draft: prepared?.draft, problems };
 }
 
-async function loadDocument(root: string, file: CorpusFile, problems: CorpusProblem[], extract: DocumentExtractor): Promise<PreparedDocument | undefined> {
+/**
+ * What a document is read for: its text, to index (and its draft), or its draft alone, which needs only
+ * the opening of a Markdown or plain text file decoded (see `readTextOpening`); `text` is then that opening.
+ */
+type Wanted = 'text' | 'draft';
+
+/**
+ * How much of a Markdown or plain text file is decoded when only its draft is wanted: inference reads
+ * 400 lines and 20,000 characters (`inferenceFitsIn`), which ordinary text holds in half of this.
+ */
+const draftOpeningBytes = 64 * 1024;
+
+async function loadDocument(root: string, file: CorpusFile, problems: CorpusProblem[], extract: DocumentExtractor, wanted: Wanted): Promise<PreparedDocument | undefined> {
   let text: string;
   let pages: PageMap | undefined;
   /** What inference reads: the text without page markers. */
@@ -179,6 +200,8 @@ async function loadDocument(root: string, file: CorpusFile, problems: CorpusProb
   let html: HtmlMetadata | undefined;
   let mainContent: [number, number] | undefined;
   let frontMatter: { yaml: string; firstLine: number } | undefined;
+  /** The whole text inference would have read, when `text` is an opening of it. */
+  let wholeText: (() => string) | undefined;
   if (file.kind === 'pdf' || file.kind === 'docx') {
     const extracted = await extractDocumentText(file, extract, problems);
     if (!extracted) return undefined;
@@ -188,14 +211,24 @@ async function loadDocument(root: string, file: CorpusFile, problems: CorpusProb
     printedTitle = extracted.printedTitle;
     keeping = { kind: 'stored', text };
   } else {
-    const read = readTextFileSync(file.path);
+    // A page's metadata is read from all of its markup.
+    const read = wanted === 'draft' && file.kind !== 'html' ? readTextOpening(file.path, draftOpeningBytes) : readTextFileSync(file.path);
     if (!read.ok) {
       problems.push({ file: file.path, line: 1, message: read.message, severity: 'error' });
       return undefined;
     }
     if (read.warning) problems.push({ file: file.path, line: 1, message: read.warning, severity: 'warning' });
-    const raw = read.text.replace(/^\uFEFF/, '');
-    const prepared = prepareText(file.kind, raw);
+    let raw = read.text.replace(/^\uFEFF/, '');
+    let prepared = prepareText(file.kind, raw);
+    if ('opening' in read && read.opening) {
+      // Exactly what the whole text yields, or else the whole text: front matter must close within the opening.
+      if (inferenceFitsIn(prepared.text) && (prepared.frontMatter || !/^---[ \t]*\r?\n/.test(raw))) {
+        wholeText = () => prepareText(file.kind, read.wholeText().replace(/^\uFEFF/, '')).text;
+      } else {
+        raw = read.wholeText().replace(/^\uFEFF/, '');
+        prepared = prepareText(file.kind, raw);
+      }
+    }
     if (file.kind === 'markdown' && !prepared.frontMatter && /^---[ \t]*\r?\n/.test(raw)) {
       problems.push({
         file: file.path,
@@ -212,7 +245,7 @@ async function loadDocument(root: string, file: CorpusFile, problems: CorpusProb
       mainContent = plain === undefined ? undefined : placeWithin(text, plain);
     }
     frontMatter = prepared.frontMatter;
-    if (file.kind !== 'html' && read.encoding === 'utf-8' && read.stamp && raw.length === read.text.length) {
+    if (file.kind !== 'html' && read.encoding === 'utf-8' && 'stamp' in read && read.stamp && raw.length === read.text.length) {
       keeping = { kind: 'utf8-file', stamp: read.stamp, byteBase: read.bomBytes, blankUntil: prepared.blankUntil ?? 0 };
       placement = { text: raw, byteBase: read.bomBytes, singleByte: read.byteLength === read.bomBytes + raw.length };
     } else {
@@ -220,7 +253,7 @@ async function loadDocument(root: string, file: CorpusFile, problems: CorpusProb
     }
   }
 
-  const inferred = inferMetadata(file.relativePath, plain ?? text, printedTitle);
+  const inferred = inferMetadata(file.relativePath, plain ?? text, printedTitle, wholeText);
   const draft: Draft = {
     fields: {},
     provenance: {},

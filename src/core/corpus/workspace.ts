@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { checkReport, type CheckResult } from '../checks/checks';
 import { withoutReferenceFindings } from '../checks/provisional';
@@ -162,7 +163,7 @@ export class CitewiseWorkspace {
       // With every source's metadata at hand, free-text references are resolved as the check will resolve them.
       if (depth === 'complete') for (const key of referencedKeys(report.references.flatMap((span) => span.entries), sources)) keys.add(key);
       return keys;
-    }, { depth, extract: this.options.loadOptions?.extract });
+    }, { depth, extract: this.options.loadOptions?.extract, workers: draftWorkers(this.options.loadOptions?.workers) });
     const slot: CitedSlot = { id: corpusId(resolved), depth, keys, corpus };
     this.cited = slot;
     corpus.catch(() => {
@@ -259,4 +260,12 @@ function referencedKeys(references: readonly FreeTextReference[], sources: reado
   if (references.length === 0) return [];
   const resolver = new ReferenceResolver(sources);
   return references.flatMap((reference) => resolver.resolve(reference).key ?? []);
+}
+
+/**
+ * The workers a cited load reads drafts with: one per core but the one this thread reads on. Reading
+ * drafts is inference, work for the processor, where indexing (capped for the disk's sake) mostly waits to read.
+ */
+function draftWorkers(workers: LoadOptions['workers']): LoadOptions['workers'] {
+  return workers && { ...workers, count: Math.max(1, availableParallelism() - 1) };
 }

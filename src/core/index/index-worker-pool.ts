@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CorpusFile } from '../corpus/corpus-files';
-import type { BatchReader, BatchResult, DocumentResult } from '../corpus/document-reader';
+import type { CorpusProblem } from '../corpus/source';
+import type { BatchReader, BatchResult, DocumentResult, DraftReader, DraftResult } from '../corpus/document-reader';
 import { newSegmentId, Segment, withTermIds } from './segment';
 import type { Vocabulary } from './vocabulary';
 
@@ -19,15 +20,26 @@ interface WorkerState {
   alive: boolean;
 }
 
-/** One batch as the corpus asked for it. */
-interface BatchRequest {
-  resolve: (result: Awaited<ReturnType<BatchReader>>) => void;
+/** One batch as the corpus asked for it: to index (`read`), or for the drafts alone (`readDrafts`). */
+type BatchRequest = IndexRequest | DraftsRequest;
+
+interface RequestOf<Task extends WorkerTask, Result> {
+  task: Task;
+  resolve: (result: Result) => void;
   reject: (error: Error) => void;
   root: string;
   files: readonly CorpusFile[];
   /** Files of the batch that took too long: left out when the batch is sent again, and given a problem instead. */
   timedOut: Set<number>;
 }
+type IndexRequest = RequestOf<'index', Awaited<ReturnType<BatchReader>>>;
+type DraftsRequest = RequestOf<'drafts', DraftResult[]> & {
+  /** Reads the drafts in this thread when no worker is left. */
+  fallback: DraftReader;
+};
+
+/** What a worker is asked to do with a batch: read and index it, or read its drafts alone. */
+export type WorkerTask = 'index' | 'drafts';
 
 /** A batch sent to a worker: which of the request's files went, and the clock on the file being read. */
 interface Pending {
@@ -37,7 +49,11 @@ interface Pending {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-export type WorkerReply = { id: number; started: number } | { id: number; batch: BatchResult; newWords: string[] } | { id: number; error: string };
+export type WorkerReply =
+  | { id: number; started: number }
+  | { id: number; batch: BatchResult; newWords: string[] }
+  | { id: number; drafts: DraftResult[] }
+  | { id: number; error: string };
 
 /**
  * Spreads batches of documents over worker threads, each batch coming back as one segment. A file that
@@ -51,7 +67,14 @@ export class IndexWorkerPool {
   private readonly fileTimeoutMs: number;
 
   constructor(
-    private readonly options: { file: string; count: number; extractionCacheFolder?: string; fileTimeoutMs?: number },
+    private readonly options: {
+      file: string;
+      count: number;
+      extractionCacheFolder?: string;
+      fileTimeoutMs?: number;
+      /** Workers at the usual priority, for work a command waits for; by default they give way (see index-worker.ts). */
+      foreground?: boolean;
+    },
     private readonly vocabulary: Vocabulary,
     /** Reads in this thread when no worker is left (one crashed, say), so a load never stops half-way. */
     private readonly fallback: BatchReader,
@@ -64,10 +87,15 @@ export class IndexWorkerPool {
     return this.workers.length;
   }
 
-  read: BatchReader = (root, files) => new Promise((resolve, reject) => this.send({ resolve, reject, root, files, timedOut: new Set() }));
+  read: BatchReader = (root, files) => new Promise((resolve, reject) => this.send({ task: 'index', resolve, reject, root, files, timedOut: new Set() }));
+
+  /** The drafts of a batch of documents, as `readDocumentDraft` reads them; `fallback` reads them here if no worker is left. */
+  readDrafts(root: string, files: readonly CorpusFile[], fallback: DraftReader): Promise<DraftResult[]> {
+    return new Promise((resolve, reject) => this.send({ task: 'drafts', resolve, reject, root, files, timedOut: new Set(), fallback }));
+  }
 
   private spawn(): void {
-    const worker = new Worker(this.options.file, { workerData: { extractionCacheFolder: this.options.extractionCacheFolder } });
+    const worker = new Worker(this.options.file, { workerData: { extractionCacheFolder: this.options.extractionCacheFolder, foreground: this.options.foreground } });
     const state: WorkerState = { worker, mapping: [], busy: 0, alive: true };
     worker.on('message', (message: WorkerReply) => this.receive(state, message));
     worker.on('error', (error) => this.failWorker(state, error));
@@ -86,14 +114,16 @@ export class IndexWorkerPool {
     const id = this.nextId++;
     state.busy++;
     this.pending.set(id, { request, state, sent });
-    state.worker.postMessage({ id, root: request.root, files: sent.map((index) => request.files[index]) });
+    state.worker.postMessage({ id, task: request.task, root: request.root, files: sent.map((index) => request.files[index]) });
   }
 
   private readHere(request: BatchRequest, sent: number[]): void {
-    this.fallback(
-      request.root,
-      sent.map((index) => request.files[index]),
-    ).then((batch) => request.resolve(this.withTimedOut(request, sent, batch.results, batch.segment)), request.reject);
+    const files = sent.map((index) => request.files[index]);
+    if (request.task === 'drafts') {
+      request.fallback(request.root, files).then((drafts) => request.resolve(this.withTimedOut(request, sent, drafts)), request.reject);
+    } else {
+      this.fallback(request.root, files).then((batch) => request.resolve({ results: this.withTimedOut(request, sent, batch.results), segment: batch.segment }), request.reject);
+    }
   }
 
   private receive(state: WorkerState, message: WorkerReply): void {
@@ -113,19 +143,30 @@ export class IndexWorkerPool {
       request.reject(new Error(`An indexing worker failed: ${message.error}`));
       return;
     }
+    if ('drafts' in message) {
+      if (request.task === 'drafts') request.resolve(this.withTimedOut(request, sent, message.drafts));
+      else request.reject(new Error('An indexing worker sent drafts for a batch to index.'));
+      return;
+    }
+    if (request.task !== 'index') {
+      request.reject(new Error('An indexing worker indexed a batch it was asked the drafts of.'));
+      return;
+    }
     for (const word of message.newWords) state.mapping.push(this.vocabulary.intern(word));
     try {
       const segment = new Segment(withTermIds(message.batch.segment, state.mapping), newSegmentId());
-      request.resolve(this.withTimedOut(request, sent, message.batch.results, segment));
+      request.resolve({ results: this.withTimedOut(request, sent, message.batch.results), segment });
     } catch (error) {
       request.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
   /** The batch's results in the order of its files, with a problem for each file that was left out. */
-  private withTimedOut(request: BatchRequest, sent: number[], results: DocumentResult[], segment: Segment): Awaited<ReturnType<BatchReader>> {
-    if (request.timedOut.size === 0) return { results, segment };
-    const all: DocumentResult[] = request.files.map((file, index) =>
+  private withTimedOut(request: BatchRequest, sent: number[], results: DocumentResult[]): DocumentResult[];
+  private withTimedOut(request: BatchRequest, sent: number[], results: DraftResult[]): DraftResult[];
+  private withTimedOut(request: BatchRequest, sent: number[], results: { problems: CorpusProblem[] }[]): { problems: CorpusProblem[] }[] {
+    if (request.timedOut.size === 0) return results;
+    const all: { problems: CorpusProblem[] }[] = request.files.map((file, index) =>
       request.timedOut.has(index)
         ? {
             problems: [
@@ -140,7 +181,7 @@ export class IndexWorkerPool {
         : { problems: [] },
     );
     sent.forEach((index, at) => (all[index] = results[at]));
-    return { results: all, segment };
+    return all;
   }
 
   /**

@@ -9,14 +9,15 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CorpusFile } from '../corpus/corpus-files';
-import { readBatch } from '../corpus/document-reader';
+import { readBatch, readDocumentDraft, type DraftResult } from '../corpus/document-reader';
 import { extractInProcess, withExtractionCache } from '../extract/document-extractor';
-import type { WorkerReply } from './index-worker-pool';
+import type { WorkerReply, WorkerTask } from './index-worker-pool';
 import { SegmentBuilder, segmentBuffers } from './segment';
 import { Vocabulary } from './vocabulary';
 
 interface IndexRequest {
   id: number;
+  task: WorkerTask;
   root: string;
   files: CorpusFile[];
 }
@@ -36,25 +37,39 @@ function runInBackground(): void {
     // Not allowed here (a container without /proc, say): the worker keeps the usual priority.
   }
 }
-runInBackground();
 
-const { extractionCacheFolder } = (workerData ?? {}) as { extractionCacheFolder?: string };
+// A pool's workers for work a command waits for keep the usual priority.
+const { extractionCacheFolder, foreground } = (workerData ?? {}) as { extractionCacheFolder?: string; foreground?: boolean };
+if (!foreground) runInBackground();
+
 const extract = extractionCacheFolder ? withExtractionCache(extractInProcess, extractionCacheFolder) : extractInProcess;
 const vocabulary = new Vocabulary();
 const builder = new SegmentBuilder();
 let sentWords = 0;
 
+/** The drafts of a batch, each file's start told to the pool (which times each file). */
+async function readDrafts(request: IndexRequest, started: (index: number) => void): Promise<DraftResult[]> {
+  const drafts: DraftResult[] = [];
+  for (const [index, file] of request.files.entries()) {
+    started(index);
+    drafts.push(await readDocumentDraft(request.root, file, extract));
+  }
+  return drafts;
+}
+
 parentPort?.on('message', (request: IndexRequest) => {
   const started = (index: number) => parentPort!.postMessage({ id: request.id, started: index } satisfies WorkerReply);
+  const failed = (error: unknown) => parentPort!.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+  if (request.task === 'drafts') {
+    readDrafts(request, started).then((drafts) => parentPort!.postMessage({ id: request.id, drafts } satisfies WorkerReply), failed);
+    return;
+  }
   readBatch(request.root, request.files, extract, vocabulary, builder, started).then(
     (batch) => {
       const newWords = vocabulary.words.slice(sentWords);
       sentWords = vocabulary.size;
       parentPort!.postMessage({ id: request.id, batch, newWords }, segmentBuffers(batch.segment));
     },
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      parentPort!.postMessage({ id: request.id, error: message });
-    },
+    failed,
   );
 });

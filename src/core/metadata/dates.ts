@@ -520,7 +520,12 @@ export function pastDateBound(text: string): { date: string; line: number } | un
  * document treats as past (`pastDateBound`) is impossible and discarded; where nothing is left the
  * text is undated, which the author sees, rather than wrongly dated, which nobody would.
  */
-export function inferPublicationDate(text: string, maxLines = 40): InferredDate | undefined {
+export function inferPublicationDate(
+  text: string,
+  maxLines = 40,
+  /** The whole text, when `text` is only its opening (its first `maxLines` lines at least): asked for only when there is a candidate to judge. */
+  wholeText: () => string = () => text,
+): InferredDate | undefined {
   if (maxLines < 1) return undefined;
   const lines = text.split('\n', maxLines);
   const candidates: (InferredDate & { rank: number })[] = [];
@@ -579,7 +584,7 @@ export function inferPublicationDate(text: string, maxLines = 40): InferredDate 
   });
   if (candidates.length === 0) return undefined;
   // Reading the whole text for a bound is the costly part, so it is done only when there is a candidate to judge.
-  const bound = pastDateBound(text);
+  const bound = pastDateBound(wholeText());
   const possible = bound ? candidates.filter((candidate) => isoDateRange(candidate.date).end >= bound.date) : candidates;
   possible.sort((a, b) => a.rank - b.rank || a.line - b.line);
   const best = possible[0];

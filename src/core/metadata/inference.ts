@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { findDateInText, inferPublicationDate, type Confidence } from './dates';
-import { detectLanguage } from './language';
+import { detectLanguage, languageSampleChars } from './language';
 import type { Source } from '../corpus/source';
 
 /** A citation key from a file name: "Asylos 2023 – Albania.md" becomes "asylos-2023-albania". */
@@ -54,13 +54,16 @@ interface InferredTitle {
   confidence: Confidence;
 }
 
+/** How many lines of a text a title is looked for in. */
+const titleLines = 400;
+
 /**
  * The first heading near the top, else the first line that reads like a title (not a bare date, page
  * number, section heading or sentence), cleaned of Markdown emphasis. A title line ending in a colon
  * continues on the next. Better no title, so the key shows, than a section heading shown as the title.
  */
 function inferTitle(text: string): InferredTitle | undefined {
-  const lines = text.split('\n', 400);
+  const lines = text.split('\n', titleLines);
   const candidates: { text: string; line: number; heading: boolean; nextLine?: string }[] = [];
   for (let index = 0; index < lines.length && candidates.length < 6; index++) {
     const heading = /^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$/.exec(lines[index]);
@@ -90,7 +93,7 @@ function titleFromLayout(printed: string, text: string): InferredTitle | undefin
   const title = cleanTitle(printed);
   if (genericHeading.test(title) || looksLikeDate(title)) return undefined;
   const opening = title.slice(0, 24);
-  const line = text.split('\n', 400).findIndex((candidate) => candidate.includes(opening));
+  const line = text.split('\n', titleLines).findIndex((candidate) => candidate.includes(opening));
   return {
     title: title.length > 200 ? `${title.slice(0, 197).replace(/\s+\S*$/, '')}…` : title,
     line: line === -1 ? 1 : line + 1,
@@ -133,9 +136,15 @@ interface InferredMetadata {
  * (`ExtractedDocument.printedTitle`): a title page's title, better evidence than the text's first line
  * unless it is a section heading or a date.
  */
-export function inferMetadata(relativePath: string, text: string, printedTitle?: string): InferredMetadata {
+export function inferMetadata(
+  relativePath: string,
+  text: string,
+  printedTitle?: string,
+  /** The whole text, when `text` is an opening of it that `inferenceFitsIn`: only a date's plausibility is judged on the whole. */
+  wholeText?: () => string,
+): InferredMetadata {
   const title = (printedTitle && titleFromLayout(printedTitle, text)) || inferTitle(text);
-  const date = inferPublicationDate(text);
+  const date = inferPublicationDate(text, undefined, wholeText);
   const language = detectLanguage(text);
   return {
     key: keyFromFileName(relativePath),
@@ -143,6 +152,16 @@ export function inferMetadata(relativePath: string, text: string, printedTitle?:
     date: date && { value: date.date, line: date.line, cue: date.cue, confidence: date.confidence },
     language,
   };
+}
+
+/**
+ * Whether `inferMetadata` reads nothing of a text past this opening of it but what it asks `wholeText`
+ * for: the lines a title and a date are looked for in (the date's 40 within the title's 400) and the
+ * language's sample all lie within it. The opening must end just after a line break.
+ */
+export function inferenceFitsIn(opening: string): boolean {
+  // titleLines line breaks, so that the last of the lines split off is whole.
+  return opening.length >= languageSampleChars && opening.split('\n', titleLines + 1).length > titleLines;
 }
 
 /**

@@ -50,7 +50,8 @@ for (const [language, words] of Object.entries(stopWords)) {
 /** The languages detectLanguage can return. */
 const detectableLanguages: readonly string[] = Object.keys(stopWords);
 
-const SAMPLE_CHARS = 20_000;
+/** How much of a text detectLanguage looks at: its first characters (UTF-16 code units). */
+export const languageSampleChars = 20_000;
 const MIN_HITS = 20;
 const MIN_LEAD = 2;
 
@@ -79,7 +80,7 @@ export function stopWordHits(text: string): Record<string, number> {
   const hits: Record<string, number> = Object.fromEntries(detectableLanguages.map((language) => [language, 0]));
   // NFC first so that an 'ë' stored as e + U+0308 matches the list; marks stay inside the word.
   // Below U+0300 every character is its own NFC form, so text without higher ones needs no normalising.
-  const raw = text.slice(0, SAMPLE_CHARS);
+  const raw = text.slice(0, languageSampleChars);
   const sample = (/[^\u0000-\u02ff]/.test(raw) ? raw.normalize('NFC') : raw).toLowerCase();
   const count = (start: number, end: number) => {
     if (end - start > longestStopWord || stopWordSieve[sieveOf(end - start, sample.charCodeAt(start), sample.charCodeAt(end - 1))] === 0) return;
