@@ -1,4 +1,5 @@
 import { CitationMemory, parseCitations, type CitationGroup } from './citations';
+import { reparseMarkdown } from './incremental-markdown';
 import { parseMarkdown, type Block, type MarkdownStructure } from './markdown';
 import { isBareReference, looksLikeReference, maxReferenceLength, parseReferences, type FreeTextReference } from './references';
 import { countWords } from '../index/tokenize';
@@ -113,11 +114,15 @@ export class ReportMemory {
   /** Quotes' word counts by quoted text: counting every quote's words costs 6 ms in a 1 MB report. */
   private previousWordCounts = new Map<string, number>();
   private wordCounts = new Map<string, number>();
+  /** The last report's Markdown structure: the next version is parsed from it, reading again only the lines around the edit. */
+  private structure: MarkdownStructure | undefined;
 
-  /** Starts an analysis: what the one before counted may be reused, and is then dropped. */
-  begin(): void {
+  /** Starts an analysis of `text`: what the one before counted may be reused, and is then dropped. Returns the text's structure. */
+  begin(text: string): MarkdownStructure {
     this.previousWordCounts = this.wordCounts;
     this.wordCounts = new Map();
+    this.structure = this.structure ? reparseMarkdown(this.structure, text) : parseMarkdown(text);
+    return this.structure;
   }
 
   wordCount(text: string): number {
@@ -132,8 +137,7 @@ export class ReportMemory {
 const sharedMemory = new ReportMemory();
 
 export function analyzeReport(text: string, memory: ReportMemory = sharedMemory): AnalyzedReport {
-  memory.begin();
-  const structure = parseMarkdown(text);
+  const structure = memory.begin(text);
   const prose = structure.prose;
   const citations = parseCitations(prose, memory.citations);
   const blocks = structure.blocks;
