@@ -144,7 +144,7 @@ describe('analysis that reuses the one before', function () {
     }
   });
 
-  it('equals a fresh analysis where a paragraph depends on more than its text: an escaped blank line, markup across one, numbered examples', () => {
+  it('equals a fresh analysis where a paragraph depends on more than its text: an escaped blank line, markup across one, numbered examples, a quote continued', () => {
     const series = [
       // A `\` before a blank line lets the bracket close in the next paragraph, whose edit then changes the group.
       ['Text [see @a\\\n\n p. 4] more.\n', 'Text [see @a\\\n\n p. 4 more.\n', 'Text [see @a\\\n\n p. 5] more.\n'],
@@ -152,6 +152,8 @@ describe('analysis that reuses the one before', function () {
       ['Intro {\n\n#fig-a @a} and [@b].\n', 'Intro\n\n#fig-a @a} and [@b].\n', 'Intro {\n\n#fig-a @a} and [@b].\n'],
       // `(@good)` is a numbered example while the document defines it, a citation once it does not.
       ['(@good) An example.\n\nSee (@good) and [@a].\n', '(@bad) An example.\n\nSee (@good) and [@a].\n', '(@good) An example.\n\nSee (@good) and [@a].\n'],
+      // A quote left open continues into the next paragraph, whose full stops inside it then end no sentence.
+      ['He said: “the shelters were full.\n\nFull. Places were few.” More [@a].\n', 'He said: the shelters were full.\n\nFull. Places were few.” More [@a].\n', 'He said: “the shelters were full.\n\nFull. Places were few.” More [@a].\n'],
     ];
     for (const [index, versions] of series.entries()) {
       const memory = new ReportMemory();
