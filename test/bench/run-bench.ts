@@ -20,8 +20,8 @@ import { CitewiseWorkspace } from '../../src/core/corpus/workspace';
 import { CorpusClient, RemoteWorkspace } from '../../src/core/corpus/corpus-client';
 import type { Corpus } from '../../src/core/corpus/corpus';
 import type { CheckResult } from '../../src/core/checks/checks';
-import { citationAt, quoteAt, verdictFor, verdictForCitation } from '../../src/core/service/report-lookup';
 import { byline, opening, timeframeStatus } from '../../src/core/service/source-details';
+import { analyzeReport } from '../../src/core/report/report';
 import {
   Random,
   benchDir,
@@ -448,28 +448,29 @@ async function runChild(size: number, seed: number, phase: string): Promise<void
   result.completion = { find: latency(findSamples), full: latency(fullSamples), resolve: latency(resolveSamples) };
   emit('completion', result.completion);
 
-  // Hover: on a quote (its passage, which the check brought along) or on a citation key (metadata and
-  // the cited passage, or the source's opening from the worker), as src/core/service/hover.ts does.
+  // Hover: on a quote (its passage, which the worker's check gives for the offset) or on a citation key
+  // (metadata and the cited passage, or the source's opening from the worker), as src/core/service/hover.ts does.
   const hoverSamples: number[] = [];
   const hoverRandom = new Random(seed, 'hover', size);
-  const quotes = checked.report.quotes.filter((quote) => quote.attribution);
-  const citations = checked.report.citations.flatMap((group) => group.items);
+  const analyzed = analyzeReport(reportText);
+  const quotes = analyzed.quotes.filter((quote) => quote.attribution);
+  const citations = analyzed.citations.flatMap((group) => group.items);
   for (let sample = 0; sample < 320; sample++) {
     const onQuote = hoverRandom.chance(0.5);
     const begin = performance.now();
     let length = 0;
     if (onQuote) {
       const target = hoverRandom.pick(quotes);
-      const quote = quoteAt(checked, target.start + 1);
-      const verdict = quote && verdictFor(checked, quote);
+      const verdict = (await checked.at(target.start + 1)).quoteVerdict;
       length += verdict?.passage?.text.length ?? 0;
     } else {
       const target = hoverRandom.pick(citations);
-      const citation = citationAt(checked, target.keyStart + 1);
+      const found = await checked.at(target.keyStart + 1);
+      const citation = found.citation;
       const source = citation && corpus.get(citation.key);
       if (citation && source) {
         length += [source.metadata.title, byline(source), source.metadata.date, timeframeStatus(source, settings)?.text].join(' ').length;
-        const verdict = verdictForCitation(checked, citation);
+        const verdict = found.citationVerdict;
         if (verdict?.passage) length += verdict.passage.text.length;
         else length += opening(await loaded.opening(source.key), source.metadata.title)?.length ?? 0;
       }

@@ -8,8 +8,8 @@ import { removeTrees, writeTree } from '../support/temp-tree';
 import { seededRandom } from '../support/seeded-random';
 
 /**
- * An analysis that reuses what the one before found (citation groups of unchanged paragraphs, quotes'
- * word counts) must give exactly what an analysis from scratch gives. Differential: real reports are
+ * An analysis that reuses what the one before found (its Markdown structure, citation groups of unchanged
+ * paragraphs, quotes' word counts) must give exactly what an analysis from scratch gives. Differential: real reports are
  * edited at random, quotes and citations above all, but also paragraphs split, joined, moved, repeated
  * and ended with a `\`, and after every edit the analysis that remembers the versions before is compared
  * with one that starts with an empty memory, and so are the findings of the two checks.
@@ -21,7 +21,10 @@ const fixtureWorkspace = path.join(projectRoot, 'test/fixtures/workspace');
 /** The analysis as plain data: blocks by their offsets, so the two analyses' objects can be compared. */
 function plain(report: AnalyzedReport) {
   const block = (of: { block: { start: number; end: number; kind: string } }) => [of.block.start, of.block.end, of.block.kind];
+  const { text, prose, frontMatter, blocks, headings, directives } = report.structure;
   return {
+    // Parsed from the version before's structure (`reparseMarkdown`) where a memory holds one.
+    structure: { text, prose, frontMatter, blocks, headings, directives },
     citations: report.citations,
     references: report.references,
     footnoteMarkers: report.footnoteMarkers,
@@ -47,7 +50,7 @@ function edit(text: string, report: AnalyzedReport, random: (below: number) => n
   const paragraphs = [...text.matchAll(/\n\n/g)].map((match) => match.index);
   const blank = pick(paragraphs);
   const line = text.lastIndexOf('\n', random(text.length)) + 1;
-  switch (random(12)) {
+  switch (random(13)) {
     case 0: // a letter of a quote, the length kept
       if (quote && quote.end - quote.start > 4) {
         const at = quote.start + 1 + random(quote.end - quote.start - 2);
@@ -88,6 +91,8 @@ function edit(text: string, report: AnalyzedReport, random: (below: number) => n
     case 10: // markup around a citation, whose `@` pandoc then does not read
       if (group) return replace(group.start, group.start, random(2) ? '<span title="see @x">' : '{#fig-a .wide}');
       break;
+    case 11: // a directive comment, which the incremental parse leaves to a full one
+      return replace(line, line, random(2) ? '<!-- citewise-disable-next-line uncited-claim -->\n' : '<!-- a note\n');
     default: // text typed at the start of a line
       return replace(line, line, 'Since 2021, @drita-shelters-2022 [p. 3] says ');
   }
@@ -139,7 +144,7 @@ describe('analysis that reuses the one before', function () {
     }
   });
 
-  it('equals a fresh analysis where a paragraph depends on more than its text: an escaped blank line, markup across one, numbered examples', () => {
+  it('equals a fresh analysis where a paragraph depends on more than its text: an escaped blank line, markup across one, numbered examples, a quote continued', () => {
     const series = [
       // A `\` before a blank line lets the bracket close in the next paragraph, whose edit then changes the group.
       ['Text [see @a\\\n\n p. 4] more.\n', 'Text [see @a\\\n\n p. 4 more.\n', 'Text [see @a\\\n\n p. 5] more.\n'],
@@ -147,6 +152,8 @@ describe('analysis that reuses the one before', function () {
       ['Intro {\n\n#fig-a @a} and [@b].\n', 'Intro\n\n#fig-a @a} and [@b].\n', 'Intro {\n\n#fig-a @a} and [@b].\n'],
       // `(@good)` is a numbered example while the document defines it, a citation once it does not.
       ['(@good) An example.\n\nSee (@good) and [@a].\n', '(@bad) An example.\n\nSee (@good) and [@a].\n', '(@good) An example.\n\nSee (@good) and [@a].\n'],
+      // A quote left open continues into the next paragraph, whose full stops inside it then end no sentence.
+      ['He said: “the shelters were full.\n\nFull. Places were few.” More [@a].\n', 'He said: the shelters were full.\n\nFull. Places were few.” More [@a].\n', 'He said: “the shelters were full.\n\nFull. Places were few.” More [@a].\n'],
     ];
     for (const [index, versions] of series.entries()) {
       const memory = new ReportMemory();

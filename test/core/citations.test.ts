@@ -200,6 +200,16 @@ describe('citation parser', () => {
     );
   });
 
+  it('takes `(@label)` for a numbered example only at the start of a line, after blanks alone, before a blank', () => {
+    const defined = ['(@first) One.', ' \t (@second)\tTwo.', '\r\n(@third) Three.', 'x\u2028  (@fourth) Four.', '(@fifth)\u2029(@sixth) Six.'].join('\n');
+    const undefinedHere = ['Text (@inline) here.', '-(@dash) no.', '(@eol)', '(@nospace)x'].join('\n');
+    const uses = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'inline', 'dash', 'eol', 'nospace'].map((label) => `See (@${label}).`).join(' ');
+    const cited = new Set(citationsIn(`${defined}\n${undefinedHere}\n\n${uses}`).flatMap((group) => group.items.map((item) => item.key)));
+    // A label defined as an example is no citation anywhere; the others are cited where `See (@…)` names them.
+    for (const label of ['first', 'second', 'third', 'fourth', 'sixth']) assert.ok(!cited.has(label), label);
+    for (const label of ['fifth', 'inline', 'dash', 'eol', 'nospace']) assert.ok(cited.has(label), label);
+  });
+
   it('takes pandoc numbered examples for examples, not citations', () => {
     const text = ['(@good)  This is a good example.', '', 'As (@good) illustrates, and (@other) cites.'].join('\n');
     assert.deepEqual(

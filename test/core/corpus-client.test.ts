@@ -65,16 +65,24 @@ describe('corpus worker (CorpusClient and RemoteWorkspace)', () => {
     assert.ok(progress.length > 0 && progress[progress.length - 1] > 0, 'progress is reported');
 
     const checked = await remote.check(reportPath, reportText, settings);
-    assert.deepEqual(checked, await here.check(reportPath, reportText, settings));
+    const checkedHere = await here.check(reportPath, reportText, settings);
+    assert.deepEqual(checked.findings, checkedHere.findings);
     assert.deepEqual(
       checked.findings.map((finding) => finding.rule).sort(),
       ['quote-not-in-source', 'quote-outside-timeframe', 'unknown-source'],
       JSON.stringify(checked.findings.map((finding) => finding.message)),
     );
-    // Verdicts point at the quotes of the same answer, and carry their passage for hovers.
-    const verdict = checked.quoteMatches.find((match) => match.key === 'news-2019')!;
-    assert.ok(checked.report.quotes.includes(verdict.quote));
-    assert.match(verdict.passage!.text, /remains weak/);
+    // What the worker's check found at each offset is what the check in this thread found there.
+    for (let offset = 0; offset <= reportText.length; offset++) assert.deepEqual(await checked.at(offset), await checkedHere.at(offset), `offset ${offset}`);
+    // A verdict points at the quote and the citation of the same answer, and carries its passage for hovers.
+    const onKey = await checked.at(reportText.indexOf('@news-2019') + 2);
+    assert.equal(onKey.citation?.key, 'news-2019');
+    assert.ok(onKey.citationGroup?.items.includes(onKey.citation!));
+    assert.match(onKey.citationVerdict!.passage!.text, /remains weak/);
+    const onQuote = await checked.at(reportText.indexOf('remains weak'));
+    assert.equal(onQuote.quote?.text, 'remains weak');
+    assert.equal(onQuote.quoteVerdict?.quote, onQuote.quote);
+    assert.deepEqual(await checked.at(reportText.indexOf('45%')), {});
 
     for (const query of ['blood feuds displacement', '"shelters are full"', 'reintegr']) {
       assert.deepEqual(await remote.search(query), await here.search(query), query);
@@ -90,6 +98,23 @@ describe('corpus worker (CorpusClient and RemoteWorkspace)', () => {
     ]);
     assert.match((await remote.opening('news-2019'))!, /^21 September 2019/);
     assert.equal(await remote.text('no-such-key'), undefined);
+  });
+
+  it("keeps a report's latest two checks in the worker for what they found at an offset, and drops older ones", async () => {
+    const reportPath = path.join(root, 'report.md');
+    const reportText = fs.readFileSync(reportPath, 'utf8');
+    const settings = await workspace.settingsFor(reportPath, reportText);
+    const remote = await workspace.corpus(settings.corpus);
+    const onKey = reportText.indexOf('@asylos-2023') + 2;
+    const [first, second] = [await remote.check(reportPath, reportText, settings), await remote.check(reportPath, reportText, settings)];
+    const other = await remote.check(path.join(root, 'other.md'), reportText, settings);
+    assert.equal((await first.at(onKey)).citation?.key, 'asylos-2023');
+    const third = await remote.check(reportPath, reportText, settings);
+    assert.deepEqual(await first.at(onKey), {}, 'overtaken by two newer checks of the report');
+    for (const kept of [second, third, other]) assert.equal((await kept.at(onKey)).citation?.key, 'asylos-2023');
+    // Past sixteen checks in all, the oldest go, whatever their report.
+    for (let index = 0; index < 16; index++) await remote.check(path.join(root, `report-${index}.md`), reportText, settings);
+    assert.deepEqual(await other.at(onKey), {});
   });
 
   it('checks a report without a corpus in the worker too', async () => {

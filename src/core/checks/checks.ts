@@ -181,6 +181,15 @@ export function checkReport(file: string, text: string, context: CheckContext): 
     }
   }
 
+  // Thousands of quotes rest on a few dozen sources: each date, language and type is judged against the frame once a check.
+  const statuses = new Map<string, ReturnType<typeof timeframeStatus>>();
+  const judge = (date: string | undefined, language: string | undefined, type: SourceType | undefined) => {
+    const key = `${date ?? ''}\u0000${language ?? ''}\u0000${type ?? ''}`;
+    let status = statuses.get(key);
+    if (!status) statuses.set(key, (status = timeframeStatus(date, language, type, settings)));
+    return status;
+  };
+
   const resolver = corpus ? resolverFor(corpus) : undefined;
   const checkedReferences = new Map<FreeTextReference, CheckedReference>();
   // A reference's language is read from its title's words once, though each of its quotes is dated by it again.
@@ -195,8 +204,8 @@ export function checkReport(file: string, text: string, context: CheckContext): 
       const resolved = resolution.key ? corpus!.get(resolution.key) : undefined;
       const date = resolved ? resolved.metadata.date : entry.date;
       const timeframe = resolved
-        ? timeframeStatus(resolved.metadata.date, resolved.metadata.language, resolved.metadata.type, settings)
-        : timeframeStatus(entry.date, languageOf(entry), entry.kind === 'published' ? undefined : entry.kind, settings);
+        ? judge(resolved.metadata.date, resolved.metadata.language, resolved.metadata.type)
+        : judge(entry.date, languageOf(entry), entry.kind === 'published' ? undefined : entry.kind);
       checkedReferences.set(entry, {
         reference: entry,
         origin: span.origin,
@@ -261,7 +270,7 @@ export function checkReport(file: string, text: string, context: CheckContext): 
 
   function addTimeframeFinding(quote: Quote, name: string, date: string | undefined, language: string | undefined, type: SourceType | undefined, from: 'source' | 'reference', key?: string): void {
     if (!settings.timeframe) return;
-    const verdict = timeframeStatus(date, language, type, settings);
+    const verdict = judge(date, language, type);
     const extra = key ? { source: key } : {};
     if (verdict.status === 'undated') {
       const fix = from === 'source' ? "Add a date to the source's metadata." : 'Add the publication date to the reference.';

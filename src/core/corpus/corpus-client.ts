@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoadProgress } from './corpus';
-import type { HostMessage, HostOptions, HostRequest, LoadedSummary } from './corpus-host';
-import type { CheckSummary, CorpusService, CorpusSummary, FoundQuote } from './corpus-service';
+import type { HostMessage, HostOptions, HostRequest, LoadedSummary, PostedCheck } from './corpus-host';
+import type { CheckedAt, CheckSummary, CorpusService, CorpusSummary, FoundQuote } from './corpus-service';
 import type { Position } from '../report/line-index';
 import type { SearchHit, SearchOptions } from '../search/search';
 import { corpusId, resolveSettings, type EffectiveSettings, type SettingsSources } from '../settings/settings';
@@ -68,6 +68,21 @@ export class CorpusClient {
       this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, onProgress });
       worker.postMessage({ id, request });
     });
+  }
+
+  /** A check made in the worker: its findings came with the answer; what it found at an offset is asked for. */
+  async check(request: Extract<HostRequest, { op: 'check' }>): Promise<CheckSummary> {
+    return this.summaryOf(await this.ask<PostedCheck>(request));
+  }
+
+  /** A provisional check made in the worker (see `RemoteWorkspace.checkCited`), received as `check`'s. */
+  async checkCited(request: Extract<HostRequest, { op: 'checkCited' }>): Promise<CheckSummary | undefined> {
+    const posted = await this.ask<PostedCheck | undefined>(request);
+    return posted && this.summaryOf(posted);
+  }
+
+  private summaryOf(posted: PostedCheck): CheckSummary {
+    return { findings: posted.findings, at: (offset) => this.ask<CheckedAt>({ op: 'checkedAt', check: posted.check, offset }) };
   }
 
   /** The sources of a load, fetched a slice at a time, each slice in a task of its own. */
@@ -165,7 +180,7 @@ export class RemoteCorpus implements CorpusService {
   }
 
   check(file: string, text: string, settings: EffectiveSettings): Promise<CheckSummary> {
-    return this.client.ask({ op: 'check', roots: this.roots, file, text, settings });
+    return this.client.check({ op: 'check', roots: this.roots, file, text, settings });
   }
 
   search(query: string, options?: SearchOptions): Promise<SearchHit[]> {
@@ -272,7 +287,7 @@ export class RemoteWorkspace {
    * the findings that wait for every source (see `CitewiseWorkspace.checkCited`); undefined once it has.
    */
   checkCited(file: string, text: string, settings: EffectiveSettings): Promise<CheckSummary | undefined> {
-    return this.client.ask({ op: 'checkCited', roots: settings.corpus.map((root) => path.resolve(root)), file, text, settings });
+    return this.client.checkCited({ op: 'checkCited', roots: settings.corpus.map((root) => path.resolve(root)), file, text, settings });
   }
 
   /** Forgets every corpus (the worker's too), so the next use reads everything again. */
@@ -284,7 +299,7 @@ export class RemoteWorkspace {
 
   /** Checks a report with no corpus (its settings problems and uncited claims), in the worker all the same. */
   checkWithoutCorpus(file: string, text: string, settings: EffectiveSettings): Promise<CheckSummary> {
-    return this.client.ask({ op: 'check', roots: [], file, text, settings });
+    return this.client.check({ op: 'check', roots: [], file, text, settings });
   }
 
   private load(op: 'load' | 'reload', roots: readonly string[], options: { onProgress?: (progress: LoadProgress) => void }): Promise<RemoteCorpus> {

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { LoadProgress } from './corpus';
-import { checkWithoutCorpus, localCorpusService, summarizeCheck, type CorpusService } from './corpus-service';
+import { checkWithoutCorpus, localCorpusService, summarizeCheck, type CheckSummary, type CorpusService } from './corpus-service';
 import type { SearchOptions } from '../search/search';
 import type { EffectiveSettings } from '../settings/settings';
 import type { CorpusProblem, Source } from './source';
@@ -33,6 +33,8 @@ export type HostRequest =
   | { op: 'positions'; roots: string[]; key: string; offsets: number[] }
   | { op: 'opening'; roots: string[]; key: string; characters?: number }
   | { op: 'sources'; fingerprint: string; from: number; to: number }
+  /** What the check answered by request `check` found at an offset (see `PostedCheck`). */
+  | { op: 'checkedAt'; check: number; offset: number }
   | { op: 'memory' }
   | { op: 'settled' };
 
@@ -59,6 +61,19 @@ export type HostMessage =
 
 type Post = (message: HostMessage) => void;
 
+/**
+ * A check as it crosses to the editor's thread: its findings, and the id of the request that made it, by
+ * which the editor asks what the check found at an offset (`checkedAt`); the rest stays in the worker.
+ */
+export interface PostedCheck {
+  findings: CheckSummary['findings'];
+  check: number;
+}
+
+/** Checks kept for `checkedAt`: a report's latest two (one may be answering a hover while the next is made), of this many in all. */
+const keptChecks = 16;
+const keptChecksPerFile = 2;
+
 /** Whether two loads gave the same sources with the same metadata, in the same order. */
 function sameSources(before: readonly Source[], after: readonly Source[]): boolean {
   if (before.length !== after.length) return false;
@@ -80,6 +95,8 @@ export class CorpusHost {
   private loadCount = 0;
   /** Sources by fingerprint, most recent last, for `sources` requests. */
   private readonly snapshots = new Map<string, readonly Source[]>();
+  /** Recent checks by the id of the request that made them, oldest first. */
+  private readonly checks = new Map<number, { file: string; summary: CheckSummary }>();
 
   constructor(
     options: HostOptions,
@@ -124,12 +141,15 @@ export class CorpusHost {
         this.lastLoads.clear();
         return undefined;
       case 'check':
-        if (request.roots.length === 0) return checkWithoutCorpus(request.file, request.text, request.settings);
-        return (await this.service(request.roots)).check(request.file, request.text, request.settings);
+        if (request.roots.length === 0) return this.keep(id, request.file, checkWithoutCorpus(request.file, request.text, request.settings));
+        return this.keep(id, request.file, await (await this.service(request.roots)).check(request.file, request.text, request.settings));
       case 'checkCited':
         // Once the corpus is loaded, the full check answers (undefined tells the client to ask for it).
         if (this.workspace.ready(request.roots)) return undefined;
-        return summarizeCheck(await this.workspace.checkCited(request.file, request.text, request.settings, 'keys'));
+        return this.keep(id, request.file, summarizeCheck(await this.workspace.checkCited(request.file, request.text, request.settings, 'keys')));
+      case 'checkedAt':
+        // A check no longer kept was overtaken by two newer ones of its report: nothing is shown for it.
+        return (await this.checks.get(request.check)?.summary.at(request.offset)) ?? {};
       case 'search':
         return (await this.service(request.roots)).search(request.query, request.options);
       case 'findQuote':
@@ -158,6 +178,17 @@ export class CorpusHost {
       default:
         throw new Error(`Unknown request ${JSON.stringify((request as { op?: unknown }).op)}.`);
     }
+  }
+
+  /** Keeps a check for `checkedAt`, dropping its report's older ones and, past `keptChecks`, the oldest. */
+  private keep(id: number, file: string, summary: CheckSummary): PostedCheck {
+    let ofFile = 0;
+    for (const [kept, check] of [...this.checks].reverse()) {
+      if (check.file === file && ++ofFile >= keptChecksPerFile) this.checks.delete(kept);
+    }
+    this.checks.set(id, { file, summary });
+    while (this.checks.size > keptChecks) this.checks.delete(this.checks.keys().next().value as number);
+    return { findings: summary.findings, check: id };
   }
 
   private async service(roots: string[]): Promise<CorpusService> {

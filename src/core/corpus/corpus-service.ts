@@ -1,4 +1,4 @@
-import type { CitationGroup } from '../report/citations';
+import type { Citation, CitationGroup } from '../report/citations';
 import { checkReport, type CheckedReference, type CheckResult, type Finding, type QuoteVerdict } from '../checks/checks';
 import type { Position } from '../report/line-index';
 import type { Quote } from '../report/report';
@@ -48,33 +48,90 @@ export interface FoundQuote {
 }
 
 /** A quote as an editor uses it: where it is, what it says and what it cites (not the Markdown block it sits in). */
-export type CheckedQuote = Omit<Quote, 'block'>;
+type CheckedQuote = Omit<Quote, 'block'>;
 
-/** A check's outcome as an editor uses it: findings, citations and quotes with their verdicts. */
-export interface CheckSummary {
-  findings: Finding[];
-  report: { citations: CitationGroup[]; quotes: CheckedQuote[] };
-  quoteMatches: (Omit<QuoteVerdict, 'quote'> & { quote: CheckedQuote })[];
-  /** Free-text references with what they resolved to, for hovers, navigation and quick fixes. */
-  references: CheckedReference[];
+type CheckedVerdict = Omit<QuoteVerdict, 'quote'> & { quote: CheckedQuote };
+
+/**
+ * What a check found at one offset of the report: all that hovers, go to definition and rewrites show.
+ * A citation, a free-text reference and a quote may all cover the same offset; each feature picks.
+ */
+export interface CheckedAt {
+  citation?: Citation;
+  /** The group (`[@a; @b]`) the citation is written in. */
+  citationGroup?: CitationGroup;
+  /** The verdict of a quote resting on the citation's group, found in the citation's source. */
+  citationVerdict?: CheckedVerdict;
+  reference?: CheckedReference;
+  /** The verdict of a quote resting on the reference, found in the source it resolved to. */
+  referenceVerdict?: CheckedVerdict;
+  quote?: CheckedQuote;
+  quoteVerdict?: CheckedVerdict;
 }
 
 /**
- * Drops what an editor does not need of a check (the report's Markdown structure and sentences),
- * keeping quotes and verdicts pointing at the same objects, so the result crosses threads cheaply.
+ * A check's outcome as an editor uses it: the findings, and what the check found at an offset. Only the
+ * findings cross from the corpus worker with every check: the citations, quotes and verdicts of a 1 MB
+ * report are about 2.5 MB to copy between threads (some 30 ms a check); a hover asks for one offset.
  */
+export interface CheckSummary {
+  findings: Finding[];
+  at(offset: number): Promise<CheckedAt>;
+}
+
+/** What a check keeps for `CheckSummary.at`: citations, quotes and verdicts, without the Markdown structure and sentences. */
+interface CheckDetails {
+  citations: CitationGroup[];
+  quotes: CheckedQuote[];
+  quoteMatches: CheckedVerdict[];
+  references: CheckedReference[];
+}
+
+/** Drops what an editor does not need of a check (the report's Markdown structure and sentences). */
 export function summarizeCheck(result: CheckResult): CheckSummary {
   const quotes = new Map<Quote, CheckedQuote>();
   for (const quote of result.report.quotes) {
     const { block: _block, ...rest } = quote;
     quotes.set(quote, rest);
   }
-  return {
-    findings: result.findings,
-    report: { citations: result.report.citations, quotes: [...quotes.values()] },
+  const details: CheckDetails = {
+    citations: result.report.citations,
+    quotes: [...quotes.values()],
     quoteMatches: result.quoteMatches.map((verdict) => ({ ...verdict, quote: quotes.get(verdict.quote) ?? verdict.quote })),
     references: result.references,
   };
+  return { findings: result.findings, at: async (offset) => checkedAt(details, offset) };
+}
+
+function checkedAt(details: CheckDetails, offset: number): CheckedAt {
+  const found: CheckedAt = {};
+  for (const group of details.citations) {
+    if (offset < group.start || offset > group.end) continue;
+    const citation = group.items.find((item) => offset >= item.keyStart - 1 && offset <= item.keyEnd);
+    if (!citation) continue;
+    found.citation = citation;
+    found.citationGroup = group;
+    found.citationVerdict = details.quoteMatches.find(
+      (verdict) => verdict.key === citation.key && verdict.quote.attribution?.items.includes(citation) && verdict.sourceStart !== undefined,
+    );
+    break;
+  }
+  const reference = details.references.find((checked) => offset >= checked.reference.start && offset <= checked.reference.end);
+  if (reference) {
+    found.reference = reference;
+    found.referenceVerdict = details.quoteMatches.find(
+      (verdict) =>
+        verdict.key === reference.resolution.key &&
+        verdict.sourceStart !== undefined &&
+        verdict.quote.reference?.entries.some((entry) => entry.start === reference.reference.start),
+    );
+  }
+  const quote = details.quotes.find((candidate) => offset >= candidate.start && offset < candidate.end);
+  if (quote) {
+    found.quote = quote;
+    found.quoteVerdict = details.quoteMatches.find((verdict) => verdict.quote === quote);
+  }
+  return found;
 }
 
 /** A corpus loaded in this thread, behind the same interface (the CLI, tests, and the worker that serves an editor). */

@@ -13,7 +13,6 @@ import { referenceLabel } from '../report/report';
 import { clientCommands } from './protocol';
 import type { Analysis } from './language-service';
 import type { ParsedDocument } from './parsed-document';
-import { citationAt, referenceAt } from './report-lookup';
 import type { Cancellation } from './service-host';
 
 /** What a quick fix may ask of the editor it is offered in. */
@@ -123,9 +122,10 @@ function pageLocator(pages: PageRange[] | undefined): string | undefined {
  * Only there: elsewhere a written-out reference would not be read as one, and its quotes would lose
  * their citation.
  */
-export function restyleActions(parsed: ParsedDocument, analysis: Analysis, corpus: CorpusService, offset: number): CodeAction[] {
+export async function restyleActions(parsed: ParsedDocument, analysis: Analysis, corpus: CorpusService, offset: number): Promise<CodeAction[]> {
   const uri = parsed.document.uri;
-  const reference = referenceAt(analysis, offset);
+  const found = await analysis.at(offset);
+  const reference = found.reference;
   if (reference?.resolution.key) {
     const { key } = reference.resolution;
     const locator = pageLocator(reference.reference.locator?.pages) ?? reference.reference.locator?.text;
@@ -133,9 +133,9 @@ export function restyleActions(parsed: ParsedDocument, analysis: Analysis, corpu
     const range = parsed.lines.rangeOf(reference.reference.start, reference.reference.end);
     return [{ title: `Cite as ${written}`, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [uri]: [{ range, newText: written }] } } }];
   }
-  const citation = citationAt(analysis, offset);
+  const citation = found.citation;
   const source = citation && corpus.corpus.get(citation.key);
-  const group = citation && analysis.report.citations.find((candidate) => candidate.items.includes(citation));
+  const group = found.citationGroup;
   if (!source || !group || group.items.length !== 1) return [];
   if (!referenceLabel(parsed.lines.lineText(parsed.lines.lineOf(group.start)))) return [];
   const written = formatCoiReference(source.metadata, pageLocator(citation.locator?.pages) ?? citation.locator?.text);

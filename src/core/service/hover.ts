@@ -6,7 +6,6 @@ import { describeReference } from '../report/references';
 import type { EffectiveSettings } from '../settings/settings';
 import type { Source } from '../corpus/source';
 import type { ParsedDocument } from './parsed-document';
-import { citationAt, quoteAt, referenceAt, verdictFor, verdictForCitation, verdictForReference } from './report-lookup';
 import { SafeMarkdown } from './safe-markdown';
 import type { Analysis } from './language-service';
 import { byline, opening, timeframeStatus } from './source-details';
@@ -21,13 +20,14 @@ export async function hoverAt(parsed: ParsedDocument, analysis: Analysis, corpus
     contents: { kind: 'markdown', value: markdown.value },
     range: parsed.lines.rangeOf(start, end),
   });
-  const citation = citationAt(analysis, offset);
+  const found = await analysis.at(offset);
+  const citation = found.citation;
   if (citation) {
     const source = corpus.corpus.get(citation.key);
     const markdown = new SafeMarkdown();
     if (!source) return hover(markdown.text(`@${citation.key} is not in the corpus.`), citation.keyStart, citation.keyEnd);
     describeSource(markdown, source, settings);
-    const verdict = verdictForCitation(analysis, citation);
+    const verdict = found.citationVerdict;
     const passage = verdict?.passage;
     markdown.markdown('\n\n---\n\n');
     if (passage) {
@@ -41,14 +41,14 @@ export async function hoverAt(parsed: ParsedDocument, analysis: Analysis, corpus
     }
     return hover(markdown, citation.keyStart, citation.keyEnd);
   }
-  const reference = referenceAt(analysis, offset);
+  const reference = found.reference;
   if (reference) {
     const markdown = new SafeMarkdown();
     const source = reference.resolution.key ? corpus.corpus.get(reference.resolution.key) : undefined;
     if (source) {
       describeSource(markdown, source, settings);
       markdown.markdown('\n\n---\n\n').text(`This reference resolves to @${source.key}: its quotes are checked against that source.`);
-      const passage = verdictForReference(analysis, reference)?.passage;
+      const passage = found.referenceVerdict?.passage;
       if (passage) {
         markdown.markdown('\n\n').text(`Quoted passage, line ${passage.line}:`).markdown('\n\n');
         appendQuoted(markdown, passage.text);
@@ -58,9 +58,9 @@ export async function hoverAt(parsed: ParsedDocument, analysis: Analysis, corpus
     }
     return hover(markdown, reference.reference.start, reference.reference.end);
   }
-  const quote = quoteAt(analysis, offset);
+  const quote = found.quote;
   if (!quote) return undefined;
-  const verdict = verdictFor(analysis, quote);
+  const verdict = found.quoteVerdict;
   const markdown = new SafeMarkdown();
   if (!verdict?.key || verdict.sourceStart === undefined || !verdict.passage) {
     markdown.text(

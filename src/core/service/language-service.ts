@@ -7,7 +7,6 @@ import { hoverAt } from './hover';
 import { definitionAt, findCitations, sourceLocation } from './navigation';
 import { ParsedDocument } from './parsed-document';
 import { readFrontMatter } from '../report/markdown';
-import { citationAt } from './report-lookup';
 import type { Cancellation, ReportContext, ServiceDocument, ServiceHost } from './service-host';
 import type { Source } from '../corpus/source';
 
@@ -150,7 +149,7 @@ export class CitewiseLanguageService {
     if (!this.isReport(document)) return undefined;
     const analysis = await this.analyze(document);
     if (!analysis) return undefined;
-    const citation = citationAt(analysis, this.parse(document).lines.offsetAt(position));
+    const { citation } = await analysis.at(this.parse(document).lines.offsetAt(position));
     if (!citation) return undefined;
     return findCitations(this.host, citation.key, cancellation);
   }
@@ -170,7 +169,7 @@ export class CitewiseLanguageService {
     if (!this.isReport(document)) return [];
     const parsed = this.parse(document);
     const found = await this.analysisWithCorpus(document);
-    const actions: CodeAction[] = found ? restyleActions(parsed, found.analysis, found.corpus, parsed.lines.offsetAt(range.start)) : [];
+    const actions: CodeAction[] = found ? await restyleActions(parsed, found.analysis, found.corpus, parsed.lines.offsetAt(range.start)) : [];
     const client: FixClient = {
       has: (command) => this.options.clientCommands?.includes(command) ?? false,
       canCreateFiles: this.options.canCreateFiles ?? false,

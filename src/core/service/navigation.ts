@@ -8,7 +8,6 @@ import { parseMarkdown } from '../report/markdown';
 import type { Source } from '../corpus/source';
 import type { Analysis } from './language-service';
 import type { ParsedDocument } from './parsed-document';
-import { citationAt, referenceAt, verdictForCitation, verdictForReference } from './report-lookup';
 import type { Cancellation, ServiceHost } from './service-host';
 
 /** Files whose text Citewise extracts (PDF, Word): offsets into their text point into the extracted text, not into the file. */
@@ -44,12 +43,13 @@ export async function sourceLocation(source: Source, corpus: CorpusService | und
 
 /** Go to definition: a key, or a free-text reference that resolved, leads to its source at the quoted passage. */
 export async function definitionAt(parsed: ParsedDocument, analysis: Analysis, corpus: CorpusService, offset: number, extractedTextScheme: string | undefined): Promise<LocationLink[] | undefined> {
-  const citation = citationAt(analysis, offset);
-  const reference = citation ? undefined : referenceAt(analysis, offset);
+  const found = await analysis.at(offset);
+  const citation = found.citation;
+  const reference = citation ? undefined : found.reference;
   const key = citation?.key ?? reference?.resolution.key;
   const source = key ? corpus.corpus.get(key) : undefined;
   if (!source) return undefined;
-  const verdict = citation ? verdictForCitation(analysis, citation) : verdictForReference(analysis, reference!);
+  const verdict = citation ? found.citationVerdict : found.referenceVerdict;
   const passage = verdict?.sourceStart !== undefined ? { start: verdict.sourceStart, end: verdict.sourceEnd! } : undefined;
   const location = await sourceLocation(source, corpus, passage, extractedTextScheme);
   if (!location) return undefined;
