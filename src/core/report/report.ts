@@ -189,7 +189,7 @@ export function analyzeReport(text: string, memory: ReportMemory = sharedMemory)
     if (!definitionBlocks.has(block)) carriesQuote = found.carries;
     if (found.material || block.kind === 'blockquote' || originalTextLabel.test(prose.slice(block.start, Math.min(block.end, block.start + 60)))) material.add(block);
     const blockMarkers = within(footnoteMarkers, block.start, block.end);
-    const blockSentences = sentencesOf(prose, block, [...blockQuotes, ...blockNotes], blockCitations, excluded, [...blockNotes, ...blockMarkers], memory);
+    const blockSentences = sentencesOf(prose, block, { protectedSpans: [...blockQuotes, ...blockNotes], citations: blockCitations, excluded, notes: [...blockNotes, ...blockMarkers] }, memory);
     for (const sentence of blockSentences) sentences.push(sentence);
 
     if (block.kind === 'blockquote' && blockQuotes.length === 0) {
@@ -606,21 +606,26 @@ const abbreviations = new Set(
 const nextVisible = /\s{0,199}(\S)/y;
 const blanks = /\s*/y;
 
+/** The spans in and around a block that decide where its sentences end. */
+interface SentenceSpans {
+  /** Quotes and inline notes: never split inside. */
+  protectedSpans: { start: number; end: number }[];
+  /** Citation groups: never split inside; a bracketed one after a full stop joins the sentence before it. */
+  citations: CitationGroup[];
+  /** Reference spans (`Source:` lines): no sentences at all. */
+  excluded: ReferenceSpan[];
+  /** Inline notes and footnote markers: like a bracketed citation, one after a full stop joins the sentence before it. */
+  notes: { start: number; end: number }[];
+}
+
 /**
  * A block's sentences, each with the citations in it; where the block's prose and the spans that decide its
  * sentences are as in this analysis or the one before (at whatever offset), their bounds are reused.
  */
-function sentencesOf(
-  prose: string,
-  block: Block,
-  protectedSpans: { start: number; end: number }[],
-  citations: CitationGroup[],
-  excluded: ReferenceSpan[],
-  notes: { start: number; end: number }[],
-  memory: ReportMemory,
-): Sentence[] {
-  const key = sentenceKey(prose, block, protectedSpans, citations, excluded, notes);
-  const bounds = memory.sentenceBounds(key, () => splitSentences(prose, block, protectedSpans, citations, excluded, notes));
+function sentencesOf(prose: string, block: Block, spans: SentenceSpans, memory: ReportMemory): Sentence[] {
+  const key = sentenceKey(prose, block, spans);
+  const bounds = memory.sentenceBounds(key, () => splitSentences(prose, block, spans));
+  const { citations } = spans;
   const sentences: Sentence[] = [];
   for (let index = 0; index < bounds.length; index += 2) {
     const start = block.start + bounds[index];
@@ -636,14 +641,7 @@ function sentencesOf(
  * Of citation groups, whether they are bracketed counts too: a bracketed one after a full stop joins the
  * sentence before it.
  */
-function sentenceKey(
-  prose: string,
-  block: Block,
-  protectedSpans: { start: number; end: number }[],
-  citations: CitationGroup[],
-  excluded: ReferenceSpan[],
-  notes: { start: number; end: number }[],
-): string {
+function sentenceKey(prose: string, block: Block, { protectedSpans, citations, excluded, notes }: SentenceSpans): string {
   const at = (spans: readonly { start: number; end: number }[]) => spans.map((span) => `${span.start - block.start},${span.end - block.start}`).join(' ');
   const groups = citations.map((group) => `${group.start - block.start},${group.end - block.start}${group.bracketed ? 'b' : ''}`).join(' ');
   return `${at(protectedSpans)}|${groups}|${at(excluded)}|${at(notes)}|${prose.slice(block.start, block.end)}`;
@@ -654,14 +652,7 @@ function sentenceKey(
  * spans (`Source:` lines) are no sentences at all: they are references, not claims. Returns each
  * sentence's start and end, from the block's start, one after the other.
  */
-function splitSentences(
-  prose: string,
-  block: Block,
-  protectedSpans: { start: number; end: number }[],
-  citations: CitationGroup[],
-  excluded: ReferenceSpan[],
-  notes: { start: number; end: number }[],
-): number[] {
+function splitSentences(prose: string, block: Block, { protectedSpans, citations, excluded, notes }: SentenceSpans): number[] {
   const inBlock = [...protectedSpans, ...citations]
     .filter((span) => span.end > block.start && span.start < block.end)
     .map((span) => [span.start, span.end] as const)
