@@ -61,26 +61,33 @@ async function main(): Promise<void> {
     await client.waitForDiagnostics(uri, () => true, 120_000);
     const firstDiagnostics = performance.now() - opened;
 
-    // Typing a key after `[@` at the end of the report: each keystroke is a new version, then a completion request.
-    const typingLine = lines.length;
-    let version = client.change(uri, { start: { line: typingLine - 1, character: lines[typingLine - 1].length }, end: { line: typingLine - 1, character: lines[typingLine - 1].length } }, '\nSee [@');
-    let column = '[@'.length + 4;
-    const completion: number[] = [];
-    const word = 'drita-shelters-2022';
-    for (let index = 0; index < keystrokes; index++) {
-      const character = word[index % word.length];
-      if (index > 0 && index % word.length === 0) {
-        // Start the key again: delete what was typed.
-        version = client.change(uri, { start: { line: typingLine, character: column - word.length }, end: { line: typingLine, character: column } }, '');
-        column -= word.length;
+    // Typing a key after `[@` on a new line after `afterLine`: each keystroke is a new version, then a completion request.
+    let version = 0;
+    const typeKey = async (afterLine: number): Promise<number[]> => {
+      const typingLine = afterLine + 1;
+      version = client.change(uri, { start: { line: afterLine, character: lines[afterLine].length }, end: { line: afterLine, character: lines[afterLine].length } }, '\nSee [@');
+      let column = '[@'.length + 4;
+      const samples: number[] = [];
+      const word = 'drita-shelters-2022';
+      for (let index = 0; index < keystrokes; index++) {
+        const character = word[index % word.length];
+        if (index > 0 && index % word.length === 0) {
+          // Start the key again: delete what was typed.
+          version = client.change(uri, { start: { line: typingLine, character: column - word.length }, end: { line: typingLine, character: column } }, '');
+          column -= word.length;
+        }
+        const started = performance.now();
+        version = client.change(uri, { start: { line: typingLine, character: column }, end: { line: typingLine, character: column } }, character);
+        column++;
+        const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: typingLine, character: column }, context: { triggerKind: 3 } });
+        samples.push(performance.now() - started);
+        if (!list?.items.length) throw new Error(`no completion at keystroke ${index}`);
       }
-      const started = performance.now();
-      version = client.change(uri, { start: { line: typingLine, character: column }, end: { line: typingLine, character: column } }, character);
-      column++;
-      const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: typingLine, character: column }, context: { triggerKind: 3 } });
-      completion.push(performance.now() - started);
-      if (!list?.items.length) throw new Error(`no completion at keystroke ${index}`);
-    }
+      lines.splice(typingLine, 0, `See [@${word.slice(0, column - '[@'.length - 4)}`);
+      return samples;
+    };
+    // At the end of the report first.
+    const completion = await typeKey(lines.length - 1);
 
     // The check of the last keystroke's version, so that hovers measure the hover and not that check.
     const typed = version;
@@ -112,6 +119,9 @@ async function main(): Promise<void> {
       await client.waitForDiagnostics(uri, (_list, published) => published === expected, 60_000);
       diagnostics.push(performance.now() - started - pause);
     }
+    // Typing in the middle of the report: every version moves what lies below the edit, which typing at the end never does.
+    const middle = lines.indexOf('', Math.floor(lines.length / 2));
+    const completionInMiddle = await typeKey(middle);
     text = lines.join('\n');
 
     process.stdout.write(
@@ -119,6 +129,7 @@ async function main(): Promise<void> {
         `citewise lsp --stdio, report of ${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB (${lines.length} lines), ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
         `first diagnostics after opening: ${firstDiagnostics.toFixed(0)} ms (corpus load included)`,
         summary('completion, one keystroke then request', completion),
+        summary('the same, typing mid-report', completionInMiddle),
         summary('hover on a key', hover),
         summary('diagnostics after editing one quote', diagnostics),
         `(diagnostics: from the edit to their publication, less the ${pause} ms pause the server waits after typing)`,
