@@ -85,7 +85,7 @@ describe('indexing in worker threads', () => {
     const pool = new IndexWorkerPool({ file: workerFile, count: 1, foreground: true }, new Vocabulary(), () => Promise.reject(new Error('the worker should read')));
     try {
       const listed = await listCorpusFiles(root, []);
-      assert.equal((await pool.readDrafts(root, listed.filter((file) => file.kind === 'markdown'), () => Promise.reject(new Error('the worker should read')))).length, 2);
+      assert.equal((await pool.readDrafts(root, listed.filter((file) => file.kind === 'markdown'), 'all', () => Promise.reject(new Error('the worker should read')))).length, 2);
       assert.equal(threadNiceness().filter((nice) => nice === 10).length, own.filter((nice) => nice === 10).length);
     } finally {
       await pool.dispose();
@@ -121,16 +121,20 @@ describe('indexing in worker threads', () => {
   describe('reading drafts alone', () => {
     const readHereInstead = () => Promise.reject(new Error('the worker should read'));
 
-    it('gives each document\'s draft and problems as this thread reads them', async () => {
+    it('gives each document\'s draft and problems as this thread reads them, inferring all or the key and title alone', async () => {
       const root = writeTree(files);
       const documents = (await listCorpusFiles(root, [])).filter((file) => documentKinds.includes(file.kind));
       const pool = new IndexWorkerPool({ file: workerFile, count: 2 }, new Vocabulary(), readHereInstead);
       try {
-        const drafts = await pool.readDrafts(root, documents, readHereInstead);
-        const here = await Promise.all(documents.map((file) => readDocumentDraft(root, file, extractInProcess)));
-        assert.equal(drafts.length, 6);
-        assert.deepEqual(drafts, here);
-        assert.ok(drafts.some((draft) => draft.draft === undefined && draft.problems.length > 0), 'the binary file is refused');
+        for (const scope of ['all', 'key-and-title'] as const) {
+          const drafts = await pool.readDrafts(root, documents, scope, readHereInstead);
+          const here = await Promise.all(documents.map((file) => readDocumentDraft(root, file, extractInProcess, scope)));
+          assert.equal(drafts.length, 6);
+          assert.deepEqual(drafts, here);
+          assert.ok(drafts.some((draft) => draft.draft === undefined && draft.problems.length > 0), 'the binary file is refused');
+          // The scope reaches the worker: only a full inference dates a document from its text.
+          assert.equal(drafts.some((draft) => draft.draft?.provenance.date?.origin === 'inferred'), scope === 'all');
+        }
       } finally {
         await pool.dispose();
       }
@@ -142,7 +146,7 @@ describe('indexing in worker threads', () => {
       const documents = (await listCorpusFiles(root, [])).filter((file) => documentKinds.includes(file.kind));
       const pool = new IndexWorkerPool({ file: workerFile, count: 1, fileTimeoutMs: 1000 }, new Vocabulary(), readHereInstead);
       try {
-        const drafts = await pool.readDrafts(root, documents, readHereInstead);
+        const drafts = await pool.readDrafts(root, documents, 'all', readHereInstead);
         assert.deepEqual(
           drafts.map(({ draft, problems }) => [draft?.fields.key, problems.map((problem) => [path.basename(problem.file), /took longer than 1 s/.test(problem.message)])]),
           [['alpha', []], [undefined, [['slow.pdf', true]]], ['zeta', []]],

@@ -98,6 +98,32 @@ describe('free-text references against a corpus', () => {
       assert.equal(resolve('Harbour Shelter, interview record, 5 June 2020').key, 'shelter-interview');
       assert.equal(resolve('Harbour Shelter, interview record, 6 June 2020').key, undefined);
     });
+
+    it('tells from undated sources every source a reference could resolve to or name, however the sources are dated', () => {
+      const references = [
+        'Harbour Watch, “Annual Review of Coastal Shelters”, 15 June 2023',
+        'Harbour Watch, “Annual Review of Coastal Shelters”, 15 June 2021',
+        '“Coastal Report on Exploitation”, 2022',
+        'Sea Rights, “Coastal Report on Exploitation”, 2022',
+        'Harbour Watch, “Review of Shelters”, 2023',
+        'Harbour Shelter, interview record, 5 June 2020',
+        'Port Institute, "Study of Shelter Capacity in the Northern Ports", 2019',
+      ].map((text) => parseReferences(text, 0)[0]);
+      const datedAs = (date: (index: number) => string | undefined) => corpus.sources.map((source, index) => ({ ...source, metadata: { ...source.metadata, date: date(index) } }));
+      const undated = new ReferenceResolver(datedAs(() => undefined));
+      const dates = ['2019-05', '2020-06-05', '2022', '2023-06-15', '2021-06-15'];
+      // The corpus's own dates, none, each date for every source, and dates mixed.
+      const corpora = [corpus.sources, datedAs(() => undefined), ...dates.map((date) => datedAs(() => date)), datedAs((index) => dates[index % dates.length])];
+      for (const sources of corpora) {
+        const resolver = new ReferenceResolver(sources);
+        for (const reference of references) {
+          const possible = undated.possibleCandidates(reference);
+          for (const { key } of resolver.resolve(reference).candidates) assert.ok(possible.includes(key), `@${key} for ${reference.text}`);
+        }
+      }
+      // A source that shares a word with a reference but could never come close is left out.
+      assert.deepEqual(undated.possibleCandidates(parseReferences('Nobody, “Fishing Boats of the South”, 2021', 0)[0]), []);
+    });
   });
 
   describe('checks', () => {

@@ -6,6 +6,7 @@ import { extractInProcess, type DocumentExtractor } from '../extract/document-ex
 import { IndexWorkerPool } from '../index/index-worker-pool';
 import { newSegmentId, Segment } from '../index/segment';
 import { Vocabulary } from '../index/vocabulary';
+import type { InferenceScope } from '../metadata/inference';
 import type { CorpusProblem, Source } from './source';
 
 /**
@@ -13,8 +14,12 @@ import type { CorpusProblem, Source } from './source';
  * - 'keys': every document only as far as its key (its name, its front matter), plus manifests and
  *   bibliographies. Fast, and every key is exact; the metadata of sources the report does not cite and
  *   the corpus's problems are partial. A first check while the full load runs.
- * - 'complete': every document's metadata and problems exactly as a full load reads them, without
- *   indexing any words but the cited sources'. A check that must give the full answer, without the index.
+ * - 'complete': every document's problems and every source's key, title, contributors and every field
+ *   its front matter, page metadata, document properties, corpus.yaml or bibliography gives, exactly as a
+ *   full load reads them, without indexing any words but the cited sources'. The date and language
+ *   inferred from a source's text (most of reading's cost) are there only for the sources `consulted`
+ *   names and the cited ones; the others' may be missing. A check that must give the full answer, without
+ *   the index: its findings rest on no other source's date or language.
  */
 export type CitedLoadDepth = 'keys' | 'complete';
 
@@ -24,6 +29,11 @@ interface CitedLoadOptions {
   extract?: DocumentExtractor;
   /** At depth 'complete', worker threads that read drafts alongside this thread (which reads too). */
   workers?: LoadOptions['workers'];
+  /**
+   * At depth 'complete', the keys whose full metadata `cited` reads, named from the sources as first
+   * seen (without inferred dates and languages): the sources free-text references could resolve to.
+   */
+  consulted?: (sources: readonly Source[]) => Iterable<string>;
 }
 
 /**
@@ -32,7 +42,8 @@ interface CitedLoadOptions {
  * as `loadCorpus` settles them (file names, front matter, corpus.yaml, bibliographies, duplicates), and
  * every cited source, with each document that might hold a cited key, is read and indexed as `loadCorpus`
  * reads it, so its metadata, text and pages are the full load's. `cited` names the keys from the sources
- * as first seen (at depth 'complete', with their full metadata, so free-text references can be resolved).
+ * as first seen (at depth 'complete', those `consulted` names with their full metadata, so free-text
+ * references can be resolved).
  */
 export async function loadCitedCorpus(roots: readonly string[], cited: (sources: readonly Source[]) => Iterable<string>, options: CitedLoadOptions): Promise<Corpus> {
   const rootList = roots.map((root) => path.resolve(root));
@@ -54,12 +65,16 @@ export async function loadCitedCorpus(roots: readonly string[], cited: (sources:
       if (workers && documents.length > 2 * draftsPerBatch) {
         pool ??= new IndexWorkerPool({ ...workers, foreground: true }, new Vocabulary(), () => Promise.reject(new Error('Drafts alone are read in workers.')));
       }
-      looks.push({ root, listingProblems, documents, metadataFiles, described: await describeDocuments(root, documents, options.depth, extract, pool) });
+      // At depth 'complete', without the date and language inferred from each text: `inferConsulted` infers those where they matter.
+      const described = await describeDocuments(root, documents, options.depth === 'complete' ? 'key-and-title' : 'key', extract, pool);
+      looks.push({ root, listingProblems, documents, metadataFiles, described, pool });
     }
+    if (options.depth === 'complete' && options.consulted) await inferConsulted(looks, options.consulted, extract);
   } finally {
     await pool?.dispose();
   }
-  const holding = await documentsHolding(looks, cited);
+  // The documents to read whole.
+  const holding = await documentsClaiming(looks, cited);
 
   const vocabulary = new Vocabulary();
   const problems: CorpusProblem[] = [];
@@ -95,24 +110,27 @@ interface FirstLook {
   documents: CorpusFile[];
   metadataFiles: CorpusFile[];
   described: DraftResult[];
+  /** The workers that read this folder's drafts alongside this thread, if any. */
+  pool?: IndexWorkerPool;
 }
 
 /** How many documents go to a worker at a time: enough to keep its messages few, few enough to share the last ones out. */
 const draftsPerBatch = 32;
 
 /**
- * Each document's draft at the depth asked for, in file order. With workers (at depth 'complete'), this
+ * Each document's draft, in file order: as far as its key (`keyDraft`, at depth 'keys'), or read as
+ * `readDocumentDraft` reads it, inferring what the scope names. With workers (at depth 'complete'), this
  * thread and the workers take batches of documents from one queue until none is left, so that a worker
  * slow to start or to be given a core costs nothing: this thread reads on meanwhile.
  */
-async function describeDocuments(root: string, documents: readonly CorpusFile[], depth: CitedLoadDepth, extract: DocumentExtractor, pool?: IndexWorkerPool): Promise<DraftResult[]> {
+async function describeDocuments(root: string, documents: readonly CorpusFile[], reading: 'key' | InferenceScope, extract: DocumentExtractor, pool?: IndexWorkerPool): Promise<DraftResult[]> {
   const described = new Array<DraftResult>(documents.length);
   let sliceStart = performance.now();
   const readHere: DraftReader = async (_root, files) => {
     const drafts: DraftResult[] = [];
     for (const file of files) {
-      if (depth === 'complete') {
-        drafts.push(await readDocumentDraft(root, file, extract));
+      if (reading !== 'key') {
+        drafts.push(await readDocumentDraft(root, file, extract, reading));
       } else {
         const problems: CorpusProblem[] = [];
         drafts.push({ draft: keyDraft(root, file, problems), problems });
@@ -135,17 +153,34 @@ async function describeDocuments(root: string, documents: readonly CorpusFile[],
     }
   };
   // Two batches per worker, so that one waits while the other is read.
-  const workerLanes = pool ? Array.from({ length: pool.size * 2 }, () => lane((batchRoot, files) => pool.readDrafts(batchRoot, files, readHere))) : [];
+  const workerLanes = pool && reading !== 'key' ? Array.from({ length: pool.size * 2 }, () => lane((batchRoot, files) => pool.readDrafts(batchRoot, files, reading, readHere))) : [];
   await Promise.all([lane(readHere), ...workerLanes]);
   return described;
 }
 
 /**
- * For each folder, the documents to read whole: those whose key, once manifests and bibliographies are
- * applied (to copies) and keys settled, is one `cited` names from the sources as first seen. Every
- * document claiming such a key is read, not only the one holding it: a read can fail and pass the key on.
+ * Reads again, inferring everything, the drafts of the documents whose key is one `consulted` names from
+ * the sources as first seen (read without inferred dates and languages), so that those sources' metadata
+ * is the full load's. Keys and titles come out as before: only the date and language can change.
  */
-async function documentsHolding(looks: readonly FirstLook[], cited: (sources: readonly Source[]) => Iterable<string>): Promise<number[][]> {
+async function inferConsulted(looks: FirstLook[], consulted: (sources: readonly Source[]) => Iterable<string>, extract: DocumentExtractor): Promise<void> {
+  const claiming = await documentsClaiming(looks, consulted);
+  for (const [position, look] of looks.entries()) {
+    const indexes = claiming[position];
+    if (indexes.length === 0) continue;
+    // Few documents as a rule (a reference's candidates); the workers take a share when they are many.
+    const pool = indexes.length > 2 * draftsPerBatch ? look.pool : undefined;
+    const reread = await describeDocuments(look.root, indexes.map((index) => look.documents[index]), 'all', extract, pool);
+    indexes.forEach((index, at) => (look.described[index] = reread[at]));
+  }
+}
+
+/**
+ * For each folder, in file order, the documents whose key, once manifests and bibliographies are applied
+ * (to copies) and keys settled, is one `named` names from the sources so settled. Every document claiming
+ * such a key is taken, not only the one holding it: a read can fail and pass the key on.
+ */
+async function documentsClaiming(looks: readonly FirstLook[], named: (sources: readonly Source[]) => Iterable<string>): Promise<number[][]> {
   const drafts: Draft[] = [];
   const documentOf = new Map<Draft, { look: number; index: number }>();
   for (const [look, { root, documents, metadataFiles, described }] of looks.entries()) {
@@ -159,10 +194,10 @@ async function documentsHolding(looks: readonly FirstLook[], cited: (sources: re
     });
     await applyMetadataFiles(root, metadataFiles, byRelativePath, drafts, []);
   }
-  const wanted = new Set(cited(settleKeys(drafts, new Map(), []).sources));
-  const holding: number[][] = looks.map(() => []);
-  for (const [draft, { look, index }] of documentOf) if (draft.fields.key !== undefined && wanted.has(draft.fields.key)) holding[look].push(index);
-  return holding.map((indexes) => indexes.sort((a, b) => a - b));
+  const wanted = new Set(named(settleKeys(drafts, new Map(), []).sources));
+  const claiming: number[][] = looks.map(() => []);
+  for (const [draft, { look, index }] of documentOf) if (draft.fields.key !== undefined && wanted.has(draft.fields.key)) claiming[look].push(index);
+  return claiming.map((indexes) => indexes.sort((a, b) => a - b));
 }
 
 /** Manifests first, then bibliographies, as loadCorpus applies them. */

@@ -6,7 +6,7 @@ import { ExtractionError, type ExtractedDocument } from '../extract/extracted-do
 import { joinPages, type PageMap } from '../extract/pages';
 import { htmlToText } from '../metadata/html';
 import { readHtmlMetadata, type HtmlMetadata } from '../metadata/html-metadata';
-import { inferenceFitsIn, inferMetadata, keyFromFileName } from '../metadata/inference';
+import { inferenceFitsIn, inferMetadata, keyFromFileName, type InferenceScope } from '../metadata/inference';
 import { readFrontMatter } from '../report/markdown';
 import { SourceFieldsSchema, sourceFieldNames, type SourceFields } from '../metadata/schema';
 import { SegmentBuilder, type Segment, type SegmentData, type TextPlacement } from '../index/segment';
@@ -151,10 +151,16 @@ export async function readBatch(
 }
 
 /** A document read and prepared, or the problems that kept it from being read; a failure is the file's problem, never the caller's. */
-async function prepareDocument(root: string, file: CorpusFile, extract: DocumentExtractor, wanted: Wanted): Promise<{ prepared?: PreparedDocument; problems: CorpusProblem[] }> {
+async function prepareDocument(
+  root: string,
+  file: CorpusFile,
+  extract: DocumentExtractor,
+  wanted: Wanted,
+  scope: InferenceScope = 'all',
+): Promise<{ prepared?: PreparedDocument; problems: CorpusProblem[] }> {
   const problems: CorpusProblem[] = [];
   try {
-    return { prepared: await loadDocument(root, file, problems, extract, wanted), problems };
+    return { prepared: await loadDocument(root, file, problems, extract, wanted, scope), problems };
   } catch (error) {
     problems.push({ file: file.path, line: 1, message: `Cannot read this file: ${describeError(error)}`, severity: 'error' });
     return { problems };
@@ -170,9 +176,13 @@ export interface DraftResult {
 /** Reads the drafts of a batch of documents, in order. */
 export type DraftReader = (root: string, files: readonly CorpusFile[]) => Promise<DraftResult[]>;
 
-/** A document's draft and problems as `readBatch` gives them, without indexing its words: for when only its metadata is wanted. */
-export async function readDocumentDraft(root: string, file: CorpusFile, extract: DocumentExtractor): Promise<DraftResult> {
-  const { prepared, problems } = await prepareDocument(root, file, extract, 'draft');
+/**
+ * A document's draft and problems as `readBatch` gives them, without indexing its words: for when only its
+ * metadata is wanted. With scope 'key-and-title', the same but for the date and language inference would
+ * read from the text (fields and problems from anywhere else, front matter and page metadata included, are the same).
+ */
+export async function readDocumentDraft(root: string, file: CorpusFile, extract: DocumentExtractor, scope: InferenceScope = 'all'): Promise<DraftResult> {
+  const { prepared, problems } = await prepareDocument(root, file, extract, 'draft', scope);
   return { draft: prepared?.draft, problems };
 }
 
@@ -188,7 +198,14 @@ type Wanted = 'text' | 'draft';
  */
 const draftOpeningBytes = 64 * 1024;
 
-async function loadDocument(root: string, file: CorpusFile, problems: CorpusProblem[], extract: DocumentExtractor, wanted: Wanted): Promise<PreparedDocument | undefined> {
+async function loadDocument(
+  root: string,
+  file: CorpusFile,
+  problems: CorpusProblem[],
+  extract: DocumentExtractor,
+  wanted: Wanted,
+  scope: InferenceScope,
+): Promise<PreparedDocument | undefined> {
   let text: string;
   let pages: PageMap | undefined;
   /** What inference reads: the text without page markers. */
@@ -253,7 +270,7 @@ async function loadDocument(root: string, file: CorpusFile, problems: CorpusProb
     }
   }
 
-  const inferred = inferMetadata(file.relativePath, plain ?? text, printedTitle, wholeText);
+  const inferred = inferMetadata(file.relativePath, plain ?? text, printedTitle, wholeText, scope);
   const draft: Draft = {
     fields: {},
     provenance: {},

@@ -158,12 +158,18 @@ export class CitewiseWorkspace {
     // Keys read before are kept: a report checked again after an edit often cites what it cited before.
     const wanted = new Set([...(known && known.id === corpusId(resolved) && known.depth === depth ? known.keys : []), ...citedKeys]);
     const keys = new Set<string>();
+    const references = report.references.flatMap((span) => span.entries);
     const corpus = loadCitedCorpus(resolved, (sources) => {
       for (const key of wanted) keys.add(key);
-      // With every source's metadata at hand, free-text references are resolved as the check will resolve them.
-      if (depth === 'complete') for (const key of referencedKeys(report.references.flatMap((span) => span.entries), sources)) keys.add(key);
+      // With the metadata of every source they could resolve to at hand, free-text references are resolved as the check will resolve them.
+      if (depth === 'complete') for (const key of referencedKeys(references, sources)) keys.add(key);
       return keys;
-    }, { depth, extract: this.options.loadOptions?.extract, workers: draftWorkers(this.options.loadOptions?.workers) });
+    }, {
+      depth,
+      extract: this.options.loadOptions?.extract,
+      workers: draftWorkers(this.options.loadOptions?.workers),
+      consulted: references.length ? (sources) => possibleReferenceCandidates(references, sources) : undefined,
+    });
     const slot: CitedSlot = { id: corpusId(resolved), depth, keys, corpus };
     this.cited = slot;
     corpus.catch(() => {
@@ -260,6 +266,12 @@ function referencedKeys(references: readonly FreeTextReference[], sources: reado
   if (references.length === 0) return [];
   const resolver = new ReferenceResolver(sources);
   return references.flatMap((reference) => resolver.resolve(reference).key ?? []);
+}
+
+/** The sources free-text references could resolve to or name as candidates, whatever the sources' dates. */
+function possibleReferenceCandidates(references: readonly FreeTextReference[], sources: readonly Source[]): string[] {
+  const resolver = new ReferenceResolver(sources);
+  return references.flatMap((reference) => resolver.possibleCandidates(reference));
 }
 
 /**

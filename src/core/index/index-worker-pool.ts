@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CorpusFile } from '../corpus/corpus-files';
 import type { CorpusProblem } from '../corpus/source';
+import type { InferenceScope } from '../metadata/inference';
 import type { BatchReader, BatchResult, DocumentResult, DraftReader, DraftResult } from '../corpus/document-reader';
 import { newSegmentId, Segment, withTermIds } from './segment';
 import type { Vocabulary } from './vocabulary';
@@ -34,7 +35,9 @@ interface RequestOf<Task extends WorkerTask, Result> {
 }
 type IndexRequest = RequestOf<'index', Awaited<ReturnType<BatchReader>>>;
 type DraftsRequest = RequestOf<'drafts', DraftResult[]> & {
-  /** Reads the drafts in this thread when no worker is left. */
+  /** What inference reads from each text. */
+  scope: InferenceScope;
+  /** Reads the drafts in this thread (inferring as much) when no worker is left. */
   fallback: DraftReader;
 };
 
@@ -90,8 +93,8 @@ export class IndexWorkerPool {
   read: BatchReader = (root, files) => new Promise((resolve, reject) => this.send({ task: 'index', resolve, reject, root, files, timedOut: new Set() }));
 
   /** The drafts of a batch of documents, as `readDocumentDraft` reads them; `fallback` reads them here if no worker is left. */
-  readDrafts(root: string, files: readonly CorpusFile[], fallback: DraftReader): Promise<DraftResult[]> {
-    return new Promise((resolve, reject) => this.send({ task: 'drafts', resolve, reject, root, files, timedOut: new Set(), fallback }));
+  readDrafts(root: string, files: readonly CorpusFile[], scope: InferenceScope, fallback: DraftReader): Promise<DraftResult[]> {
+    return new Promise((resolve, reject) => this.send({ task: 'drafts', resolve, reject, root, files, timedOut: new Set(), scope, fallback }));
   }
 
   private spawn(): void {
@@ -114,7 +117,8 @@ export class IndexWorkerPool {
     const id = this.nextId++;
     state.busy++;
     this.pending.set(id, { request, state, sent });
-    state.worker.postMessage({ id, task: request.task, root: request.root, files: sent.map((index) => request.files[index]) });
+    const scope = request.task === 'drafts' ? request.scope : undefined;
+    state.worker.postMessage({ id, task: request.task, root: request.root, files: sent.map((index) => request.files[index]), scope });
   }
 
   private readHere(request: BatchRequest, sent: number[]): void {

@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CorpusFile } from '../corpus/corpus-files';
 import { readBatch, readDocumentDraft, type DraftResult } from '../corpus/document-reader';
 import { extractInProcess, withExtractionCache } from '../extract/document-extractor';
+import type { InferenceScope } from '../metadata/inference';
 import type { WorkerReply, WorkerTask } from './index-worker-pool';
 import { SegmentBuilder, segmentBuffers } from './segment';
 import { Vocabulary } from './vocabulary';
@@ -20,6 +21,8 @@ interface IndexRequest {
   task: WorkerTask;
   root: string;
   files: CorpusFile[];
+  /** For drafts: what inference reads from each text. */
+  scope?: InferenceScope;
 }
 
 /**
@@ -52,7 +55,7 @@ async function readDrafts(request: IndexRequest, started: (index: number) => voi
   const drafts: DraftResult[] = [];
   for (const [index, file] of request.files.entries()) {
     started(index);
-    drafts.push(await readDocumentDraft(request.root, file, extract));
+    drafts.push(await readDocumentDraft(request.root, file, extract, request.scope));
   }
   return drafts;
 }

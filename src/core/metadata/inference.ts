@@ -132,6 +132,14 @@ interface InferredMetadata {
 }
 
 /**
+ * What inference reads from a text: everything, or its key and title alone, which is all that decides
+ * keys and which sources a free-text reference is compared with. The date and the language are most of
+ * inference's cost (a date may even need the whole text decoded), so a cold check infers them only for
+ * the sources whose dates can change its findings.
+ */
+export type InferenceScope = 'all' | 'key-and-title';
+
+/**
  * What a source's text says about itself. `printedTitle` is a PDF's first-page text in the largest type
  * (`ExtractedDocument.printedTitle`): a title page's title, better evidence than the text's first line
  * unless it is a section heading or a date.
@@ -142,10 +150,11 @@ export function inferMetadata(
   printedTitle?: string,
   /** The whole text, when `text` is an opening of it that `inferenceFitsIn`: only a date's plausibility is judged on the whole. */
   wholeText?: () => string,
+  scope: InferenceScope = 'all',
 ): InferredMetadata {
   const title = (printedTitle && titleFromLayout(printedTitle, text)) || inferTitle(text);
-  const date = inferPublicationDate(text, undefined, wholeText);
-  const language = detectLanguage(text);
+  const date = scope === 'all' ? inferPublicationDate(text, undefined, wholeText) : undefined;
+  const language = scope === 'all' ? detectLanguage(text) : undefined;
   return {
     key: keyFromFileName(relativePath),
     title: title && { value: title.title, line: title.line, cue: title.cue, confidence: title.confidence },

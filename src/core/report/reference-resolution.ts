@@ -34,6 +34,8 @@ const leadOverNext = 0.1;
 /** Below this a source is not worth naming as a candidate. */
 const candidateAt = 0.45;
 const maxCandidates = 3;
+/** What an exact date agreeing with a titled reference adds to its score. */
+const exactDateBonus = 0.1;
 /** Sources scored in full per reference: those sharing the most words with it. */
 const scoredPerReference = 60;
 
@@ -101,17 +103,20 @@ export class ReferenceResolver {
     return { key: known.key, candidates: known.candidates.map((candidate) => ({ ...candidate })) };
   }
 
+  /**
+   * The keys of the sources that could be among the reference's candidates (or be resolved to) whatever
+   * their dates: those scored for it (dates play no part in which) whose score, with an agreeing date, could
+   * reach a candidate's. So only these sources' dates can change how the reference resolves or is reported.
+   */
+  possibleCandidates(reference: FreeTextReference): string[] {
+    const { title, people, entries } = this.scoredEntries(reference);
+    return entries.filter((entry) => this.undatedPoints(title, people, entry) + (title.size > 0 ? exactDateBonus : 0) >= candidateAt).map((entry) => entry.source.key);
+  }
+
   private compute(reference: FreeTextReference): ReferenceResolution {
-    const title = new Set(titleWords(reference.title ?? ''));
-    const people = new Set(titleWords([reference.publisher ?? '', ...reference.authors, reference.contributors ?? ''].join(' ')));
-    const shared = new Map<number, number>();
-    for (const word of new Set([...title, ...people])) {
-      for (const index of this.postings.get(word) ?? []) shared.set(index, (shared.get(index) ?? 0) + 1);
-    }
-    const scored = [...shared.entries()]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, scoredPerReference)
-      .map(([index]) => this.score(reference, title, people, this.entries[index]))
+    const { title, people, entries } = this.scoredEntries(reference);
+    const scored = entries
+      .map((entry) => this.score(reference, title, people, entry))
       .filter((candidate) => candidate.points >= candidateAt)
       .sort((a, b) => b.points - a.points || (a.candidate.key < b.candidate.key ? -1 : 1));
     const eligible = scored.filter(({ candidate }) => !candidate.reason);
@@ -122,25 +127,40 @@ export class ReferenceResolver {
     return { key: resolves ? best.candidate.key : undefined, candidates: scored.slice(0, maxCandidates).map(({ candidate }) => candidate) };
   }
 
+  /** The reference's words, and the sources scored in full for it: those sharing the most words with it. */
+  private scoredEntries(reference: FreeTextReference): { title: Set<string>; people: Set<string>; entries: SourceWords[] } {
+    const title = new Set(titleWords(reference.title ?? ''));
+    const people = new Set(titleWords([reference.publisher ?? '', ...reference.authors, reference.contributors ?? ''].join(' ')));
+    const shared = new Map<number, number>();
+    for (const word of new Set([...title, ...people])) {
+      for (const index of this.postings.get(word) ?? []) shared.set(index, (shared.get(index) ?? 0) + 1);
+    }
+    const entries = [...shared.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, scoredPerReference)
+      .map(([index]) => this.entries[index]);
+    return { title, people, entries };
+  }
+
   /** Title similarity, plus a little for agreeing contributors and an agreeing exact date (so `points` may pass 1). */
   private score(reference: FreeTextReference, title: Set<string>, people: Set<string>, entry: SourceWords): { candidate: ReferenceCandidate; points: number } {
     const { source } = entry;
     const candidate: ReferenceCandidate = { key: source.key, score: 0, title: source.metadata.title, date: source.metadata.date };
-    const byPeople = similarity(people, entry.people);
-    let points: number;
-    if (title.size > 0) {
-      points = Math.max(0, ...entry.titles.map((words) => similarity(title, words)));
-      if (byPeople >= 0.5) points += 0.1;
-    } else {
-      // An untitled reference (an interview, a letter) names only who and when; both must agree exactly.
-      points = Math.max(byPeople, ...entry.titles.map((words) => similarity(people, words)));
-      if (!sameDay(reference.date, source.metadata.date)) points = Math.min(points, 0.8);
-    }
+    let points = this.undatedPoints(title, people, entry);
+    // An untitled reference (an interview, a letter) names only who and when; both must agree exactly.
+    if (title.size === 0 && !sameDay(reference.date, source.metadata.date)) points = Math.min(points, 0.8);
     const agreement = datesAgree(reference.date, source.metadata.date);
     if (agreement === 'conflict') candidate.reason = `dated ${source.metadata.date}, the reference says ${reference.dateText ?? reference.date}`;
-    else if (agreement === 'exact' && title.size > 0) points += 0.1;
+    else if (agreement === 'exact' && title.size > 0) points += exactDateBonus;
     candidate.score = Math.min(1, Math.round(points * 100) / 100);
     return { candidate, points };
+  }
+
+  /** The score before dates are compared: title similarity and agreeing contributors (or, untitled, who alone). */
+  private undatedPoints(title: Set<string>, people: Set<string>, entry: SourceWords): number {
+    const byPeople = similarity(people, entry.people);
+    if (title.size > 0) return Math.max(0, ...entry.titles.map((words) => similarity(title, words))) + (byPeople >= 0.5 ? 0.1 : 0);
+    return Math.max(byPeople, ...entry.titles.map((words) => similarity(people, words)));
   }
 }
 
